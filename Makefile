@@ -1,0 +1,41 @@
+# Two commands: `make run` (a local server with demo data) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export FLASK_APP := eventreg
+
+.PHONY: run test install translations lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstalls whenever pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+translations: install
+	$(BIN)/pybabel compile --use-fuzzy -q -d eventreg/translations
+
+run: install translations
+	EVENTREG_ENV=$${EVENTREG_ENV:-development} $(BIN)/flask db upgrade
+	EVENTREG_ENV=$${EVENTREG_ENV:-development} $(BIN)/flask load-demo --base-url http://127.0.0.1:$(PORT)
+	EVENTREG_ENV=$${EVENTREG_ENV:-development} $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+test: install translations
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+# Refresh the message catalogues after changing user-facing text.
+extract-messages: install
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -o eventreg/translations/messages.pot .
+	$(BIN)/pybabel update -q -i eventreg/translations/messages.pot -d eventreg/translations
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,54 @@
+"""eventreg: event registration and door check-in for community and humanitarian events."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from eventreg.config import PROJECT_ROOT, instance_path, load_settings
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: settings, extensions, blueprints and command-line commands."""
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path()),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_mapping(load_settings(config))
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from eventreg import site
+    from eventreg.extensions import babel, csrf, db, login_manager, migrate
+    from eventreg.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    site.init_app(app)
+
+    from eventreg import health
+    from eventreg.accounts import views as account_views
+    from eventreg.api import blueprint as api_blueprint
+    from eventreg.events import manage as event_manage
+    from eventreg.events import views as event_views
+    from eventreg.registrations import manage as registration_manage
+    from eventreg.registrations import views as registration_views
+    from eventreg.tickets import views as ticket_views
+
+    app.register_blueprint(health.blueprint)
+    app.register_blueprint(account_views.blueprint)
+    app.register_blueprint(event_views.blueprint)
+    app.register_blueprint(event_manage.blueprint)
+    app.register_blueprint(registration_views.blueprint)
+    app.register_blueprint(registration_manage.blueprint)
+    app.register_blueprint(ticket_views.blueprint)
+    app.register_blueprint(api_blueprint)
+    csrf.exempt(api_blueprint)
+
+    from eventreg import cli
+
+    cli.init_app(app)
+    return app

@@ -1,0 +1,73 @@
+"""Organisations, the organisers who work for them, and their API tokens."""
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventreg.database import UTCDateTime, utcnow
+from eventreg.extensions import db
+
+ROLE_ADMIN = "admin"
+ROLE_ORGANISER = "organiser"
+ROLES = (ROLE_ADMIN, ROLE_ORGANISER)
+
+
+class Organisation(db.Model):
+    """A country office or partner NGO: it owns events, and its organisers see only those."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Display name, e.g. "IOM Bulgaria".
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisers: Mapped[list["Organiser"]] = relationship(back_populates="organisation")
+
+
+class Organiser(UserMixin, db.Model):
+    """A person who signs in to set up events of their organisation."""
+
+    __tablename__ = "organisers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    #: Sign-in name, stored lower-case.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: scrypt hash from werkzeug.security, never the password itself.
+    password_hash: Mapped[str] = mapped_column(String(255))
+    #: "admin" may manage the organisation's team; "organiser" runs events.
+    role: Mapped[str] = mapped_column(String(20), default=ROLE_ORGANISER)
+    #: Preferred language of the organiser pages, or None to follow the browser.
+    language: Mapped[str | None] = mapped_column(String(8))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="organisers")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ROLE_ADMIN
+
+
+class ApiToken(db.Model):
+    """A bearer token with which a program acts as one organiser through the JSON API."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organiser_id: Mapped[int] = mapped_column(ForeignKey("organisers.id"), index=True)
+    #: What the organiser calls it ("reporting script").
+    name: Mapped[str] = mapped_column(String(100))
+    #: SHA-256 of the token; the token itself is shown once and never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: First characters of the token, so people can tell their tokens apart.
+    token_hint: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organiser: Mapped[Organiser] = relationship()

@@ -1,0 +1,145 @@
+"""Organiser accounts: creating them, signing in, and API tokens."""
+
+import hashlib
+import secrets
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from eventreg.accounts.models import ROLES, ApiToken, Organisation, Organiser
+from eventreg.database import utcnow, write_transaction
+from eventreg.errors import Conflict, NotFound, ValidationFailed
+
+MIN_PASSWORD_LENGTH = 10
+API_TOKEN_PREFIX = "erg_"
+PASSWORD_METHOD = "scrypt"
+# Checked against when the email is unknown, so a failed sign-in takes as long either way.
+_DUMMY_HASH = generate_password_hash("not a real password", method=PASSWORD_METHOD)
+
+
+def get_or_create_organisation(session: Session, name: str) -> Organisation:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed(_l("Enter the organisation's name."),
+                               fields={"organisation": _l("Enter a name.")})
+    organisation = session.scalar(select(Organisation).where(Organisation.name == name))
+    if organisation is None:
+        with write_transaction(session):
+            organisation = Organisation(name=name)
+            session.add(organisation)
+    return organisation
+
+
+def create_organiser(
+    session: Session,
+    organisation: Organisation,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    role: str = "organiser",
+) -> Organiser:
+    """Create an organiser account; refuses a taken email, a weak password or an unknown role."""
+    errors = {}
+    try:
+        email = validate_email((email or "").strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        errors["email"] = _l("Enter a valid email address.")
+    if not (name or "").strip():
+        errors["name"] = _l("Enter a name.")
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        errors["password"] = _l(
+            "Use a password of at least %(count)d characters.", count=MIN_PASSWORD_LENGTH
+        )
+    if role not in ROLES:
+        errors["role"] = _l("Choose admin or organiser.")
+    if errors:
+        raise ValidationFailed(_l("Fix the marked fields."), fields=errors)
+    if session.scalar(select(Organiser.id).where(Organiser.email == email)):
+        raise Conflict(_l("An account with this email already exists."), reason="email_taken",
+                       fields={"email": _l("An account with this email already exists.")})
+    with write_transaction(session):
+        organiser = Organiser(
+            organisation_id=organisation.id,
+            email=email,
+            name=name.strip(),
+            password_hash=generate_password_hash(password, method=PASSWORD_METHOD),
+            role=role,
+        )
+        session.add(organiser)
+    return organiser
+
+
+def authenticate(session: Session, email: str, password: str) -> Organiser | None:
+    """Return the active organiser with this email and password, or None."""
+    organiser = session.scalar(
+        select(Organiser).where(Organiser.email == (email or "").strip().lower())
+    )
+    if organiser is None:
+        check_password_hash(_DUMMY_HASH, password or "")
+        return None
+    if not organiser.is_active or not check_password_hash(organiser.password_hash, password or ""):
+        return None
+    return organiser
+
+
+def create_api_token(session: Session, organiser: Organiser, name: str) -> tuple[ApiToken, str]:
+    """Make a token for the organiser; return the stored row and the token, shown only now."""
+    name = (name or "").strip()[:100] or "API token"
+    token = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with write_transaction(session):
+        row = ApiToken(
+            organiser_id=organiser.id, name=name, token_hash=_hash_token(token),
+            token_hint=token[:10],
+        )
+        session.add(row)
+    return row, token
+
+
+def list_api_tokens(session: Session, organiser: Organiser) -> list[ApiToken]:
+    return list(
+        session.scalars(
+            select(ApiToken)
+            .where(ApiToken.organiser_id == organiser.id)
+            .order_by(ApiToken.created_at.desc())
+        )
+    )
+
+
+def revoke_api_token(session: Session, organiser: Organiser, token_id: int) -> ApiToken:
+    """Revoke one of the organiser's own tokens; other people's tokens do not exist for them."""
+    row = session.get(ApiToken, token_id)
+    if row is None or row.organiser_id != organiser.id:
+        raise NotFound(_l("No such token."), reason="token_not_found")
+    with write_transaction(session):
+        if row.revoked_at is None:
+            row.revoked_at = utcnow()
+    return row
+
+
+def organiser_for_api_token(session: Session, token: str) -> Organiser | None:
+    """Return the active organiser a live token belongs to, or None."""
+    if not token or not token.startswith(API_TOKEN_PREFIX):
+        return None
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(token)))
+    if row is None or row.revoked_at is not None or not row.organiser.is_active:
+        return None
+    return row.organiser
+
+
+def find_organiser_or_none(session: Session, email: str) -> Organiser | None:
+    return session.scalar(select(Organiser).where(Organiser.email == email.strip().lower()))
+
+
+def find_organiser(session: Session, email: str) -> Organiser:
+    organiser = find_organiser_or_none(session, email)
+    if organiser is None:
+        raise NotFound(_l("No organiser with this email."), reason="organiser_not_found")
+    return organiser
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

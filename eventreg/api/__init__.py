@@ -1,0 +1,100 @@
+"""JSON API v1: the blueprint, bearer-token sign-in and request-body checks.
+
+Each feature keeps its endpoints in its own `api.py`; they are registered on this blueprint.
+Request bodies are checked against the schemas of the OpenAPI document in `openapi.py`, so
+the document and the checks cannot drift apart. The rules themselves are the services'.
+"""
+
+from datetime import datetime
+from functools import wraps
+
+from flask import Blueprint, g, jsonify, request
+from jsonschema import Draft202012Validator
+
+from eventreg.accounts.service import organiser_for_api_token
+from eventreg.api.openapi import openapi_document
+from eventreg.errors import DomainError, ValidationFailed
+from eventreg.extensions import db
+
+blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
+_validators: dict[str, Draft202012Validator] = {}
+
+
+class Unauthorized(DomainError):
+    status_code = 401
+    default_reason = "unauthorized"
+
+
+def bearer_organiser():
+    """Return the organiser whose API token the request carries, or None."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return organiser_for_api_token(db.session, token.strip())
+
+
+def organiser_required(view):
+    """Refuse the request with 401 unless it carries a live organiser API token."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        organiser = bearer_organiser()
+        if organiser is None:
+            raise Unauthorized(
+                "Send a live organiser API token: 'Authorization: Bearer erg_...'.",
+                reason="unauthorized",
+            )
+        g.api_organiser = organiser
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def json_body(schema_name: str) -> dict:
+    """Return the request's JSON object if it matches the named schema; else ValidationFailed."""
+    body = request.get_json(silent=True)
+    if body is None:
+        raise ValidationFailed(
+            "Send a JSON object with 'Content-Type: application/json'.", reason="invalid_json"
+        )
+    validator = _validators.get(schema_name)
+    if validator is None:
+        document = openapi_document()
+        validator = Draft202012Validator(
+            {"$ref": f"#/components/schemas/{schema_name}", "components": document["components"]}
+        )
+        _validators[schema_name] = validator
+    fields = {}
+    for error in sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path)):
+        path = ".".join(str(part) for part in error.absolute_path) or "body"
+        fields.setdefault(path, error.message)
+    if fields:
+        raise ValidationFailed("The request body does not match the schema.", fields=fields)
+    return body
+
+
+def parse_datetime(value: str | None, field: str, timezone: str) -> datetime | None:
+    """Read an ISO 8601 time; one without an offset is wall-clock time in `timezone`."""
+    from eventreg.database import local_to_utc
+
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except (TypeError, ValueError) as error:
+        raise ValidationFailed(
+            "Fix the marked fields.",
+            fields={field: "Use an ISO 8601 date and time, e.g. 2026-06-20T10:00:00+03:00."},
+        ) from error
+    return local_to_utc(parsed, timezone)
+
+
+@blueprint.get("/openapi.json")
+def openapi():
+    """Serve the OpenAPI 3.1 document of this API."""
+    return jsonify(openapi_document())
+
+
+from eventreg.events import api as _events_api  # noqa: E402,F401  (registers routes)
+from eventreg.registrations import api as _registrations_api  # noqa: E402,F401

@@ -1,0 +1,65 @@
+"""Command-line commands: `flask create-organiser`, `create-api-token`, `load-demo`."""
+
+import click
+from flask import Flask
+
+from eventreg.accounts import service as accounts
+from eventreg.errors import DomainError
+from eventreg.extensions import db
+
+
+def _fail(error: DomainError) -> None:
+    details = "".join(f"\n  {field}: {message}" for field, message in error.fields.items())
+    raise click.ClickException(f"{error.message}{details}")
+
+
+@click.command("create-organiser")
+@click.argument("email")
+@click.option("--name", prompt=True, help="The organiser's full name.")
+@click.option("--organisation", prompt=True, help="Organisation name; made if it is new.")
+@click.option("--role", type=click.Choice(["admin", "organiser"]), default="organiser",
+              show_default=True)
+@click.password_option(envvar="EVENTREG_PASSWORD",
+                       help="Asked for when not given (or set EVENTREG_PASSWORD).")
+def create_organiser_command(email, name, organisation, role, password):
+    """Create an organiser account that can sign in at /login."""
+    try:
+        org = accounts.get_or_create_organisation(db.session, organisation)
+        organiser = accounts.create_organiser(
+            db.session, org, email=email, name=name, password=password, role=role
+        )
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"Created {organiser.role} {organiser.email} in {org.name}.")
+
+
+@click.command("create-api-token")
+@click.argument("email")
+@click.option("--name", default="command line", show_default=True, help="What it is for.")
+def create_api_token_command(email, name):
+    """Print a new API token for the organiser with EMAIL (shown only this once)."""
+    try:
+        organiser = accounts.find_organiser(db.session, email)
+    except DomainError as error:
+        _fail(error)
+    _row, token = accounts.create_api_token(db.session, organiser, name)
+    click.echo(token)
+
+
+@click.command("load-demo")
+@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True)
+def load_demo_command(base_url):
+    """Load the demo organisation and events when the database has no events yet."""
+    from eventreg.demo import DEMO_EMAIL, DEMO_PASSWORD, load_demo_data
+
+    created = load_demo_data(db.session)
+    click.echo("Demo data loaded." if created else "The database already has events; "
+               "demo data was not loaded again.")
+    click.echo(f"Open {base_url}/  -  organiser pages at {base_url}/manage/")
+    if created or accounts.find_organiser_or_none(db.session, DEMO_EMAIL):
+        click.echo(f"Demo organiser: {DEMO_EMAIL}  password: {DEMO_PASSWORD}")
+
+
+def init_app(app: Flask) -> None:
+    for command in (create_organiser_command, create_api_token_command, load_demo_command):
+        app.cli.add_command(command)

@@ -1,0 +1,81 @@
+"""Settings read from environment variables, with safe defaults.
+
+`EVENTREG_ENV` is `production` (the default), `development` or `testing`. Outside
+development and testing the app refuses to start without a real `SECRET_KEY`.
+"""
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE_PATH = PROJECT_ROOT / "instance"
+DEVELOPMENT_SECRET_KEY = "development-only-secret-key-do-not-deploy"
+
+
+class ConfigurationError(RuntimeError):
+    """The environment does not describe a safe way to run."""
+
+
+def instance_path() -> Path:
+    """Return the folder for the SQLite database, the mail outbox and other local state."""
+    return Path(os.environ.get("EVENTREG_INSTANCE_PATH", DEFAULT_INSTANCE_PATH))
+
+
+def load_settings(overrides: dict | None = None) -> dict:
+    """Build the Flask config from the environment, then apply `overrides` (used by tests)."""
+    overrides = overrides or {}
+    env = overrides.get("EVENTREG_ENV") or os.environ.get("EVENTREG_ENV", "production")
+    folder = instance_path()
+    settings = {
+        "EVENTREG_ENV": env,
+        "SECRET_KEY": os.environ.get("SECRET_KEY", ""),
+        # Ticket signing keys are encrypted with a key derived from this secret.
+        "TICKET_KEY_SECRET": os.environ.get("TICKET_KEY_SECRET", ""),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get(
+            "DATABASE_URL", f"sqlite:///{folder / 'eventreg.sqlite3'}"
+        ),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
+        "DEFAULT_TIMEZONE": os.environ.get("DEFAULT_TIMEZONE", "Europe/Sofia"),
+        "DEFAULT_PHONE_REGION": os.environ.get("DEFAULT_PHONE_REGION", "BG"),
+        "BABEL_DEFAULT_LOCALE": "en",
+        "LANGUAGES": ("en", "bg", "uk"),
+        # Mail: "outbox" writes .eml files to instance/outbox/; "smtp" sends through SMTP_*.
+        "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "outbox"),
+        "MAIL_OUTBOX_PATH": os.environ.get("MAIL_OUTBOX_PATH", str(folder / "outbox")),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "eventreg <no-reply@localhost>"),
+        "SMTP_HOST": os.environ.get("SMTP_HOST", "localhost"),
+        "SMTP_PORT": int(os.environ.get("SMTP_PORT", "25")),
+        "SMTP_USERNAME": os.environ.get("SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": os.environ.get("SMTP_STARTTLS", "0") == "1",
+        "SMTP_TIMEOUT": float(os.environ.get("SMTP_TIMEOUT", "10")),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env == "production",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": env == "production",
+        "PREFERRED_URL_SCHEME": "https" if env == "production" else "http",
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,
+    }
+    if env in ("development", "testing") and not settings["SECRET_KEY"]:
+        settings["SECRET_KEY"] = DEVELOPMENT_SECRET_KEY
+    settings.update(overrides)
+    if not settings["TICKET_KEY_SECRET"]:
+        settings["TICKET_KEY_SECRET"] = settings["SECRET_KEY"]
+    _refuse_unsafe(settings)
+    return settings
+
+
+def _refuse_unsafe(settings: dict) -> None:
+    if settings["EVENTREG_ENV"] in ("development", "testing"):
+        return
+    key = settings["SECRET_KEY"]
+    if not key or key == DEVELOPMENT_SECRET_KEY or len(key) < 32:
+        raise ConfigurationError(
+            "SECRET_KEY must be set to a random value of at least 32 characters in production "
+            "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'), "
+            "or set EVENTREG_ENV=development for a local trial."
+        )

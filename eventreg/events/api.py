@@ -1,0 +1,187 @@
+"""JSON endpoints for events and their activities (public reading, organiser changes)."""
+
+from flask import g, jsonify
+
+from eventreg.api import bearer_organiser, blueprint, json_body, organiser_required, parse_datetime
+from eventreg.errors import NotFound
+from eventreg.events import service
+from eventreg.events.models import Activity, Event
+from eventreg.extensions import db
+
+
+def activity_json(activity: Activity) -> dict:
+    return {
+        "id": activity.id,
+        "title": activity.title,
+        "place": activity.place,
+        "starts_at": _iso(activity.starts_at),
+        "ends_at": _iso(activity.ends_at),
+        "capacity": activity.capacity,
+        "places_left": activity.places_left,
+    }
+
+
+def question_json(question) -> dict:
+    return {
+        "id": question.id,
+        "label": question.label,
+        "kind": question.kind,
+        "required": question.required,
+        "asked_per": question.asked_per,
+        "options": question.options,
+    }
+
+
+def event_json(event: Event) -> dict:
+    return {
+        "slug": event.slug,
+        "title": event.title,
+        "description": event.description,
+        "privacy_notice": event.privacy_notice,
+        "venue": event.venue,
+        "address": event.address,
+        "timezone": event.timezone,
+        "starts_at": _iso(event.starts_at),
+        "ends_at": _iso(event.ends_at),
+        "status": event.status,
+        "registration_open": service.registration_is_open(event),
+        "registration_opens_at": _iso(event.registration_opens_at),
+        "registration_closes_at": _iso(event.registration_closes_at),
+        "capacity": event.capacity,
+        "places_left": event.places_left,
+        "age_mode": event.age_mode,
+        "programme": (
+            {"id": event.programme.id, "name": event.programme.name,
+             "funder": event.programme.funder} if event.programme else None
+        ),
+        "activities": [activity_json(activity) for activity in event.activities],
+        "questions": [question_json(question) for question in event.questions],
+    }
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def visible_event(slug: str) -> Event:
+    """A published event, or any event of the organisation whose token the request carries."""
+    organiser = bearer_organiser()
+    if organiser is not None:
+        try:
+            return service.get_organiser_event(db.session, organiser, slug)
+        except NotFound:
+            pass
+    return service.get_published_event(db.session, slug)
+
+
+@blueprint.get("/events")
+def list_events():
+    """List published events that have not ended, with activities and places left."""
+    events = service.list_published_events(db.session)
+    return jsonify(events=[event_json(event) for event in events])
+
+
+@blueprint.get("/events/<slug>")
+def get_event(slug: str):
+    """Return one published event (or one of the caller's own organisation)."""
+    return jsonify(event_json(visible_event(slug)))
+
+
+@blueprint.post("/events")
+@organiser_required
+def create_event():
+    """Create a draft event of the token's organisation."""
+    body = json_body("EventCreate")
+    details = _event_details(body, base=None)
+    event = service.create_event(db.session, g.api_organiser, details)
+    return jsonify(event_json(event)), 201
+
+
+@blueprint.patch("/events/<slug>")
+@organiser_required
+def update_event(slug: str):
+    """Change some of an event's details; fields left out keep their values."""
+    event = service.get_organiser_event(db.session, g.api_organiser, slug)
+    body = json_body("EventUpdate")
+    service.update_event(db.session, g.api_organiser, event, _event_details(body, base=event))
+    return jsonify(event_json(event))
+
+
+@blueprint.post("/events/<slug>/publish")
+@organiser_required
+def publish_event(slug: str):
+    """Publish a draft (or closed) event so people can register."""
+    event = service.get_organiser_event(db.session, g.api_organiser, slug)
+    service.publish_event(db.session, g.api_organiser, event)
+    return jsonify(event_json(event))
+
+
+@blueprint.post("/events/<slug>/activities")
+@organiser_required
+def create_activity(slug: str):
+    """Add an activity to an event."""
+    event = service.get_organiser_event(db.session, g.api_organiser, slug)
+    body = json_body("ActivityCreate")
+    activity = service.add_activity(
+        db.session, g.api_organiser, event, _activity_details(body, event, base=None)
+    )
+    return jsonify(activity_json(activity)), 201
+
+
+@blueprint.patch("/events/<slug>/activities/<int:activity_id>")
+@organiser_required
+def update_activity(slug: str, activity_id: int):
+    """Change some of an activity's details."""
+    event = service.get_organiser_event(db.session, g.api_organiser, slug)
+    activity = service.get_activity(db.session, event, activity_id)
+    body = json_body("ActivityUpdate")
+    service.update_activity(
+        db.session, g.api_organiser, activity, _activity_details(body, event, base=activity)
+    )
+    return jsonify(activity_json(activity))
+
+
+def _event_details(body: dict, base: Event | None) -> service.EventDetails:
+    def pick(name, default=None):
+        if name in body:
+            return body[name]
+        return getattr(base, name) if base is not None else default
+
+    timezone = pick("timezone", "Europe/Sofia")
+    times = {}
+    for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
+        times[name] = (
+            parse_datetime(body[name], name, timezone) if name in body
+            else (getattr(base, name) if base is not None else None)
+        )
+    programme_id = body.get("programme_id", base.programme_id if base is not None else None)
+    return service.EventDetails(
+        title=pick("title", {}),
+        description=pick("description", {}),
+        privacy_notice=pick("privacy_notice", {}),
+        venue=pick("venue", ""),
+        address=pick("address", ""),
+        timezone=timezone,
+        capacity=pick("capacity"),
+        age_mode=pick("age_mode", "age_group"),
+        programme_id=programme_id,
+        slug=body.get("slug"),
+        **times,
+    )
+
+
+def _activity_details(body: dict, event: Event, base: Activity | None) -> service.ActivityDetails:
+    def pick(name, default=None):
+        if name in body:
+            return body[name]
+        return getattr(base, name) if base is not None else default
+
+    times = {
+        name: parse_datetime(body[name], name, event.timezone) if name in body
+        else (getattr(base, name) if base is not None else None)
+        for name in ("starts_at", "ends_at")
+    }
+    return service.ActivityDetails(
+        title=pick("title", {}), place=pick("place", ""), capacity=pick("capacity"),
+        position=pick("position", 0), **times,
+    )

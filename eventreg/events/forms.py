@@ -1,0 +1,219 @@
+"""Organiser forms for events, activities and questions, and their mapping to the service."""
+
+from zoneinfo import ZoneInfo, available_timezones
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, NumberRange, Optional
+
+from eventreg.database import local_to_utc
+from eventreg.errors import DomainError
+from eventreg.events.models import Activity, Event, Question
+from eventreg.events.service import ActivityDetails, EventDetails, QuestionDetails
+
+LANGUAGES = ("en", "bg", "uk")
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+COMMON_TIMEZONES = ("Europe/Sofia", "Europe/Kyiv", "Europe/Bucharest", "Europe/Athens",
+                    "Europe/Berlin", "Europe/London", "UTC")
+
+
+def _per_language(form: FlaskForm, stem: str) -> dict[str, str]:
+    return {code: form[f"{stem}_{code}"].data or "" for code in LANGUAGES}
+
+
+def _fill_per_language(form: FlaskForm, stem: str, texts: dict[str, str]) -> None:
+    for code in LANGUAGES:
+        form[f"{stem}_{code}"].data = (texts or {}).get(code, "")
+
+
+def _local(value, timezone: str):
+    return None if value is None else value.astimezone(ZoneInfo(timezone))
+
+
+def show_service_errors(form: FlaskForm, error: DomainError, aliases: dict[str, str]) -> None:
+    """Put the service's field errors on the form's inputs (or the form's top)."""
+    for field_name, message in error.fields.items():
+        target = aliases.get(field_name, field_name)
+        if target in form:
+            form[target].errors = [*form[target].errors, str(message)]
+        else:
+            form.form_errors.append(str(message))
+    if not error.fields:
+        form.form_errors.append(str(error.message))
+
+
+class EventForm(FlaskForm):
+    title_en = StringField(_l("Title in English"))
+    title_bg = StringField(_l("Title in Bulgarian"))
+    title_uk = StringField(_l("Title in Ukrainian"))
+    description_en = TextAreaField(_l("Description in English"))
+    description_bg = TextAreaField(_l("Description in Bulgarian"))
+    description_uk = TextAreaField(_l("Description in Ukrainian"))
+    privacy_notice_en = TextAreaField(_l("Privacy notice in English"))
+    privacy_notice_bg = TextAreaField(_l("Privacy notice in Bulgarian"))
+    privacy_notice_uk = TextAreaField(_l("Privacy notice in Ukrainian"))
+    venue = StringField(_l("Venue"))
+    address = StringField(_l("Address"))
+    timezone = SelectField(_l("Time zone"), default="Europe/Sofia")
+    starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME_FORMAT,
+                                   validators=[InputRequired(_l("Enter when the event starts."))])
+    ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_FORMAT,
+                                 validators=[InputRequired(_l("Enter when the event ends."))])
+    registration_opens_at = DateTimeLocalField(_l("Registration opens (optional)"),
+                                               format=DATETIME_FORMAT, validators=[Optional()])
+    registration_closes_at = DateTimeLocalField(_l("Registration closes (optional)"),
+                                                format=DATETIME_FORMAT, validators=[Optional()])
+    capacity = IntegerField(
+        _l("Places in all (leave empty for no limit)"),
+        validators=[Optional(), NumberRange(min=1, message=_l("Enter 1 or more."))],
+    )
+    age_mode = SelectField(
+        _l("Ask each person's age as"),
+        choices=[("age_group", _l("child or adult")), ("birth_year", _l("year of birth"))],
+    )
+    programme_id = SelectField(_l("Programme or project"), coerce=str)
+    slug = StringField(_l("Web address"))
+
+    def __init__(self, *args, programmes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        zones = list(COMMON_TIMEZONES) + sorted(available_timezones() - set(COMMON_TIMEZONES))
+        self.timezone.choices = [(zone, zone) for zone in zones]
+        self.programme_id.choices = [("", _l("(none)"))] + [
+            (str(p.id), f"{p.name} ({p.funder})" if p.funder else p.name) for p in programmes
+        ]
+
+    def fill_from(self, event: Event) -> None:
+        for stem in ("title", "description", "privacy_notice"):
+            _fill_per_language(self, stem, getattr(event, stem))
+        for name in ("venue", "address", "timezone", "capacity", "age_mode", "slug"):
+            self[name].data = getattr(event, name)
+        for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
+            value = _local(getattr(event, name), event.timezone)
+            self[name].data = value.replace(tzinfo=None) if value else None
+        self.programme_id.data = str(event.programme_id or "")
+
+    def to_details(self) -> EventDetails:
+        zone = self.timezone.data
+        return EventDetails(
+            title=_per_language(self, "title"),
+            description=_per_language(self, "description"),
+            privacy_notice=_per_language(self, "privacy_notice"),
+            venue=self.venue.data or "",
+            address=self.address.data or "",
+            timezone=zone,
+            starts_at=local_to_utc(self.starts_at.data, zone),
+            ends_at=local_to_utc(self.ends_at.data, zone),
+            registration_opens_at=local_to_utc(self.registration_opens_at.data, zone),
+            registration_closes_at=local_to_utc(self.registration_closes_at.data, zone),
+            capacity=self.capacity.data,
+            age_mode=self.age_mode.data,
+            programme_id=int(self.programme_id.data) if self.programme_id.data else None,
+            slug=(self.slug.data or "").strip().lower() or None,
+        )
+
+
+EVENT_FIELD_ALIASES = {"title": "title_en"}
+
+
+class ActivityForm(FlaskForm):
+    title_en = StringField(_l("Title in English"))
+    title_bg = StringField(_l("Title in Bulgarian"))
+    title_uk = StringField(_l("Title in Ukrainian"))
+    place = StringField(_l("Place"))
+    starts_at = DateTimeLocalField(_l("Starts (optional)"), format=DATETIME_FORMAT,
+                                   validators=[Optional()])
+    ends_at = DateTimeLocalField(_l("Ends (optional)"), format=DATETIME_FORMAT,
+                                 validators=[Optional()])
+    capacity = IntegerField(
+        _l("Places (leave empty for no limit)"),
+        validators=[Optional(), NumberRange(min=1, message=_l("Enter 1 or more."))],
+    )
+    position = IntegerField(_l("Order on the page"), default=0, validators=[Optional()])
+
+    def fill_from(self, activity: Activity, timezone: str) -> None:
+        _fill_per_language(self, "title", activity.title)
+        self.place.data = activity.place
+        self.capacity.data = activity.capacity
+        self.position.data = activity.position
+        for name in ("starts_at", "ends_at"):
+            value = _local(getattr(activity, name), timezone)
+            self[name].data = value.replace(tzinfo=None) if value else None
+
+    def to_details(self, timezone: str) -> ActivityDetails:
+        return ActivityDetails(
+            title=_per_language(self, "title"),
+            place=self.place.data or "",
+            starts_at=local_to_utc(self.starts_at.data, timezone),
+            ends_at=local_to_utc(self.ends_at.data, timezone),
+            capacity=self.capacity.data,
+            position=self.position.data or 0,
+        )
+
+
+class QuestionForm(FlaskForm):
+    label_en = StringField(_l("Question in English"))
+    label_bg = StringField(_l("Question in Bulgarian"))
+    label_uk = StringField(_l("Question in Ukrainian"))
+    kind = SelectField(
+        _l("Answer"),
+        choices=[
+            ("yes_no", _l("Yes or no")),
+            ("single_choice", _l("One of several options")),
+            ("multiple_choice", _l("Any of several options")),
+            ("text", _l("Free text")),
+        ],
+    )
+    asked_per = SelectField(
+        _l("Ask"), choices=[("party", _l("once per registration")),
+                            ("attendee", _l("for each person"))],
+    )
+    required = BooleanField(_l("An answer is required"))
+    options_en = TextAreaField(_l("Options in English, one per line"))
+    options_bg = TextAreaField(_l("Options in Bulgarian, one per line"))
+    options_uk = TextAreaField(_l("Options in Ukrainian, one per line"))
+    position = IntegerField(_l("Order on the form"), default=0, validators=[Optional()])
+
+    def fill_from(self, question: Question) -> None:
+        _fill_per_language(self, "label", question.label)
+        self.kind.data = question.kind
+        self.asked_per.data = question.asked_per
+        self.required.data = question.required
+        self.position.data = question.position
+        for code in LANGUAGES:
+            self[f"options_{code}"].data = "\n".join(
+                option["label"].get(code, "") for option in question.options
+            )
+
+    def to_details(self) -> QuestionDetails:
+        lines = {
+            code: (self[f"options_{code}"].data or "").splitlines() for code in LANGUAGES
+        }
+        count = max(len(values) for values in lines.values())
+        option_labels = [
+            {code: lines[code][index] if index < len(lines[code]) else "" for code in LANGUAGES}
+            for index in range(count)
+        ]
+        return QuestionDetails(
+            label=_per_language(self, "label"),
+            kind=self.kind.data,
+            required=self.required.data,
+            asked_per=self.asked_per.data,
+            option_labels=option_labels,
+            position=self.position.data or 0,
+        )
+
+
+QUESTION_FIELD_ALIASES = {"label": "label_en", "options": "options_en"}
+ACTIVITY_FIELD_ALIASES = {"title": "title_en"}
+
+
+class ActionForm(FlaskForm):
+    """Only a CSRF token, for buttons that change state (publish, cancel, remove)."""

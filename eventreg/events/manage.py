@@ -1,0 +1,242 @@
+"""Organiser pages: events of the organiser's organisation, their activities and questions."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from eventreg.errors import Conflict, ValidationFailed
+from eventreg.events import service
+from eventreg.events.forms import (
+    ACTIVITY_FIELD_ALIASES,
+    EVENT_FIELD_ALIASES,
+    QUESTION_FIELD_ALIASES,
+    ActionForm,
+    ActivityForm,
+    EventForm,
+    QuestionForm,
+    show_service_errors,
+)
+from eventreg.extensions import db, login_manager
+from eventreg.registrations.service import count_registrations, counts_by_event
+
+blueprint = Blueprint("manage_events", __name__, url_prefix="/manage")
+login_manager.login_message = _l("Please sign in to see this page.")
+
+STATUS_ACTIONS = {
+    "published": _l("Publish"),
+    "closed": _l("Close registration"),
+    "cancelled": _l("Cancel the event"),
+}
+
+
+@blueprint.before_request
+@login_required
+def _require_login():
+    """Every page here is for signed-in organisers only."""
+
+
+@blueprint.get("/")
+def index():
+    """List the organisation's events with their registration counts."""
+    events = service.list_organiser_events(db.session, current_user)
+    counts = counts_by_event(db.session, [event.id for event in events])
+    return render_template("events/manage_index.html", events=events, counts=counts)
+
+
+@blueprint.route("/events/new", methods=["GET", "POST"])
+def new_event():
+    """Create a draft event."""
+    form = EventForm(programmes=service.list_programmes(db.session, current_user))
+    if form.validate_on_submit():
+        try:
+            event = service.create_event(db.session, current_user, form.to_details())
+        except ValidationFailed as error:
+            show_service_errors(form, error, EVENT_FIELD_ALIASES)
+        else:
+            flash(_("Event created as a draft. Add activities and questions, then publish it."),
+                  "success")
+            return redirect(url_for(".overview", slug=event.slug))
+    return _form_page("events/manage_event_form.html", form=form, event=None)
+
+
+@blueprint.get("/events/<slug>")
+def overview(slug: str):
+    """Show one event's status, counts, activities and questions, with what can be done next."""
+    event = service.get_organiser_event(db.session, current_user, slug)
+    return render_template(
+        "events/manage_overview.html",
+        event=event,
+        counts=count_registrations(db.session, event),
+        next_statuses=[s for s in service.STATUS_TRANSITIONS[event.status] if s in STATUS_ACTIONS],
+        status_actions=STATUS_ACTIONS,
+        action_form=ActionForm(),
+    )
+
+
+@blueprint.route("/events/<slug>/edit", methods=["GET", "POST"])
+def edit_event(slug: str):
+    """Change an event's details."""
+    event = service.get_organiser_event(db.session, current_user, slug)
+    form = EventForm(programmes=service.list_programmes(db.session, current_user))
+    if request.method == "GET":
+        form.fill_from(event)
+    elif form.validate_on_submit():
+        try:
+            service.update_event(db.session, current_user, event, form.to_details())
+        except ValidationFailed as error:
+            show_service_errors(form, error, EVENT_FIELD_ALIASES)
+        else:
+            flash(_("Changes saved."), "success")
+            return redirect(url_for(".overview", slug=event.slug))
+    return _form_page("events/manage_event_form.html", form=form, event=event)
+
+
+@blueprint.post("/events/<slug>/status/<new_status>")
+def change_status(slug: str, new_status: str):
+    """Publish, close or cancel an event."""
+    event = service.get_organiser_event(db.session, current_user, slug)
+    if ActionForm().validate_on_submit():
+        try:
+            service.change_event_status(db.session, current_user, event, new_status)
+        except Conflict as error:
+            flash(str(error.message), "error")
+        else:
+            flash(_("The event is now %(status)s.", status=_status_name(new_status)), "success")
+    return redirect(url_for(".overview", slug=slug))
+
+
+@blueprint.route("/events/<slug>/activities/new", methods=["GET", "POST"])
+def new_activity(slug: str):
+    """Add an activity (workshop, session, transport run) to an event."""
+    event = service.get_organiser_event(db.session, current_user, slug)
+    form = ActivityForm()
+    if form.validate_on_submit():
+        try:
+            service.add_activity(db.session, current_user, event, form.to_details(event.timezone))
+        except ValidationFailed as error:
+            show_service_errors(form, error, ACTIVITY_FIELD_ALIASES)
+        else:
+            flash(_("Activity added."), "success")
+            return redirect(url_for(".overview", slug=slug))
+    return _form_page("events/manage_activity_form.html", form=form, event=event, activity=None)
+
+
+@blueprint.route("/events/<slug>/activities/<int:activity_id>/edit", methods=["GET", "POST"])
+def edit_activity(slug: str, activity_id: int):
+    """Change an activity."""
+    event = service.get_organiser_event(db.session, current_user, slug)
+    activity = service.get_activity(db.session, event, activity_id)
+    form = ActivityForm()
+    if request.method == "GET":
+        form.fill_from(activity, event.timezone)
+    elif form.validate_on_submit():
+        try:
+            service.update_activity(db.session, current_user, activity,
+                                    form.to_details(event.timezone))
+        except ValidationFailed as error:
+            show_service_errors(form, error, ACTIVITY_FIELD_ALIASES)
+        else:
+            flash(_("Changes saved."), "success")
+            return redirect(url_for(".overview", slug=slug))
+    return _form_page("events/manage_activity_form.html", form=form, event=event,
+                      activity=activity)
+
+
+@blueprint.post("/events/<slug>/activities/<int:activity_id>/remove")
+def remove_activity(slug: str, activity_id: int):
+    """Remove an activity nobody has chosen."""
+    event = service.get_organiser_event(db.session, current_user, slug)
+    activity = service.get_activity(db.session, event, activity_id)
+    if ActionForm().validate_on_submit():
+        try:
+            service.remove_activity(db.session, current_user, activity)
+        except Conflict as error:
+            flash(str(error.message), "error")
+        else:
+            flash(_("Activity removed."), "success")
+    return redirect(url_for(".overview", slug=slug))
+
+
+@blueprint.route("/events/<slug>/questions/new", methods=["GET", "POST"])
+def new_question(slug: str):
+    """Add a question to an event's registration form."""
+    event = service.get_organiser_event(db.session, current_user, slug)
+    form = QuestionForm()
+    if form.validate_on_submit():
+        try:
+            service.add_question(db.session, current_user, event, form.to_details())
+        except ValidationFailed as error:
+            show_service_errors(form, error, QUESTION_FIELD_ALIASES)
+        else:
+            flash(_("Question added."), "success")
+            return redirect(url_for(".overview", slug=slug))
+    return _form_page("events/manage_question_form.html", form=form, event=event, question=None)
+
+
+@blueprint.route("/events/<slug>/questions/<int:question_id>/edit", methods=["GET", "POST"])
+def edit_question(slug: str, question_id: int):
+    """Change a question."""
+    event = service.get_organiser_event(db.session, current_user, slug)
+    question = service.get_question(db.session, event, question_id)
+    form = QuestionForm()
+    if request.method == "GET":
+        form.fill_from(question)
+    elif form.validate_on_submit():
+        try:
+            service.update_question(db.session, current_user, question, form.to_details())
+        except ValidationFailed as error:
+            show_service_errors(form, error, QUESTION_FIELD_ALIASES)
+        else:
+            flash(_("Changes saved."), "success")
+            return redirect(url_for(".overview", slug=slug))
+    return _form_page("events/manage_question_form.html", form=form, event=event,
+                      question=question)
+
+
+@blueprint.post("/events/<slug>/questions/<int:question_id>/remove")
+def remove_question(slug: str, question_id: int):
+    """Remove a question nobody has answered."""
+    event = service.get_organiser_event(db.session, current_user, slug)
+    question = service.get_question(db.session, event, question_id)
+    if ActionForm().validate_on_submit():
+        try:
+            service.remove_question(db.session, current_user, question)
+        except Conflict as error:
+            flash(str(error.message), "error")
+        else:
+            flash(_("Question removed."), "success")
+    return redirect(url_for(".overview", slug=slug))
+
+
+@blueprint.route("/programmes", methods=["GET", "POST"])
+def programmes():
+    """List the organisation's programmes and add one."""
+    errors = {}
+    if request.method == "POST" and ActionForm().validate_on_submit():
+        try:
+            service.create_programme(db.session, current_user, request.form.get("name", ""),
+                                     request.form.get("funder", ""))
+        except ValidationFailed as error:
+            errors = {key: str(value) for key, value in error.fields.items()}
+        else:
+            flash(_("Programme added."), "success")
+            return redirect(url_for(".programmes"))
+    return render_template(
+        "events/manage_programmes.html",
+        programmes=service.list_programmes(db.session, current_user),
+        action_form=ActionForm(), errors=errors,
+    ), (422 if errors else 200)
+
+
+def _form_page(template: str, **context):
+    form = context["form"]
+    status = 422 if request.method == "POST" and (form.errors or form.form_errors) else 200
+    return render_template(template, **context), status
+
+
+def _status_name(status: str) -> str:
+    return {
+        "draft": _("a draft"), "published": _("published"), "closed": _("closed"),
+        "cancelled": _("cancelled"),
+    }.get(status, status)

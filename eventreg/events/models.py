@@ -1,0 +1,149 @@
+"""Programmes, events, the activities inside them and the questions they ask."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventreg.database import UTCDateTime, utcnow
+from eventreg.extensions import db
+
+STATUS_DRAFT = "draft"
+STATUS_PUBLISHED = "published"
+STATUS_CLOSED = "closed"
+STATUS_CANCELLED = "cancelled"
+STATUSES = (STATUS_DRAFT, STATUS_PUBLISHED, STATUS_CLOSED, STATUS_CANCELLED)
+
+AGE_GROUPS = ("child", "adult")
+#: How an event asks each attendee's age: a group (child/adult) or a year of birth.
+AGE_MODES = ("age_group", "birth_year")
+
+QUESTION_KINDS = ("text", "single_choice", "multiple_choice", "yes_no")
+#: A question is answered once for the whole party or once for each attendee.
+QUESTION_SCOPES = ("party", "attendee")
+
+
+class Programme(db.Model):
+    """A programme or project events belong to, with its funder, for donor reports."""
+
+    __tablename__ = "programmes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    #: E.g. "Raising the awareness of local communities ... on asylum and migration".
+    name: Mapped[str] = mapped_column(String(300))
+    #: E.g. "Norwegian Financial Mechanism".
+    funder: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Event(db.Model):
+    """Something people register for and attend, run by one organisation."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        CheckConstraint("places_taken >= 0", name="places_taken_not_negative"),
+        CheckConstraint(
+            "capacity IS NULL OR places_taken <= capacity", name="places_within_capacity"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id"), index=True)
+    #: Part of the public URL: /e/<slug>.
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    #: Title per language code, e.g. {"en": "...", "bg": "...", "uk": "..."}; one at least.
+    title: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: Description per language code (plain text, paragraphs split by blank lines).
+    description: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: Privacy notice per language code, which people consent to when they register.
+    privacy_notice: Mapped[dict] = mapped_column(JSON, default=dict)
+    venue: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    #: IANA time zone the event's times are shown in.
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Sofia")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(20), default=STATUS_DRAFT, index=True)
+    #: Registration is open from/until these instants; None means "from publication"/"until start".
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Most attendees the event admits in all, or None for no limit.
+    capacity: Mapped[int | None]
+    #: Attendees holding a valid ticket; changed only by the capacity rule in the service.
+    places_taken: Mapped[int] = mapped_column(default=0)
+    age_mode: Mapped[str] = mapped_column(String(20), default="age_group")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    programme: Mapped[Programme | None] = relationship()
+    activities: Mapped[list["Activity"]] = relationship(
+        back_populates="event", order_by="Activity.position, Activity.id"
+    )
+    questions: Mapped[list["Question"]] = relationship(
+        back_populates="event", order_by="Question.position, Question.id"
+    )
+
+    @property
+    def places_left(self) -> int | None:
+        return None if self.capacity is None else max(self.capacity - self.places_taken, 0)
+
+
+class Activity(db.Model):
+    """A workshop, session or transport run inside an event, maybe with places of its own."""
+
+    __tablename__ = "activities"
+    __table_args__ = (
+        CheckConstraint("places_taken >= 0", name="places_taken_not_negative"),
+        CheckConstraint(
+            "capacity IS NULL OR places_taken <= capacity", name="places_within_capacity"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    #: Title per language code.
+    title: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: Where in the venue: "Doll-making tent", "Main stage", "Meeting point: Lavov most".
+    place: Mapped[str] = mapped_column(String(200), default="")
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Most attendees who may choose it, or None for no limit.
+    capacity: Mapped[int | None]
+    #: Valid tickets that chose it; changed only by the capacity rule in the service.
+    places_taken: Mapped[int] = mapped_column(default=0)
+    #: Order on the event page.
+    position: Mapped[int] = mapped_column(default=0)
+
+    event: Mapped[Event] = relationship(back_populates="activities")
+
+    @property
+    def places_left(self) -> int | None:
+        return None if self.capacity is None else max(self.capacity - self.places_taken, 0)
+
+
+class Question(db.Model):
+    """An organiser's own question on the registration form."""
+
+    __tablename__ = "questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    #: The question per language code.
+    label: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: One of QUESTION_KINDS.
+    kind: Mapped[str] = mapped_column(String(20))
+    required: Mapped[bool] = mapped_column(default=False)
+    #: One of QUESTION_SCOPES.
+    asked_per: Mapped[str] = mapped_column(String(20), default="party")
+    #: For choices: [{"value": "lavov-most", "label": {"en": "...", ...}}, ...].
+    options: Mapped[list] = mapped_column(JSON, default=list)
+    #: Help text per language code, shown under the question.
+    help_text: Mapped[dict] = mapped_column(JSON, default=dict)
+    position: Mapped[int] = mapped_column(default=0)
+
+    event: Mapped[Event] = relationship(back_populates="questions")
+
+    def option_values(self) -> list[str]:
+        return [option["value"] for option in self.options]

@@ -1,0 +1,493 @@
+"""The rules for setting up events, their activities and questions.
+
+Every function takes the acting organiser and refuses (NotFound) an event of another
+organisation, so no view or API endpoint can forget that check.
+"""
+
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo, available_timezones
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from eventreg.accounts.models import Organiser
+from eventreg.database import utcnow, write_transaction
+from eventreg.errors import Conflict, NotFound, ValidationFailed
+from eventreg.events.models import (
+    AGE_MODES,
+    QUESTION_KINDS,
+    QUESTION_SCOPES,
+    STATUS_CANCELLED,
+    STATUS_CLOSED,
+    STATUS_DRAFT,
+    STATUS_PUBLISHED,
+    Activity,
+    Event,
+    Programme,
+    Question,
+)
+
+LANGUAGE_CODES = ("en", "bg", "uk")
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_CAPACITY = 100_000
+
+#: Which status an event may move to from each status.
+STATUS_TRANSITIONS = {
+    STATUS_DRAFT: {STATUS_PUBLISHED, STATUS_CANCELLED},
+    STATUS_PUBLISHED: {STATUS_CLOSED, STATUS_CANCELLED},
+    STATUS_CLOSED: {STATUS_PUBLISHED, STATUS_CANCELLED},
+    STATUS_CANCELLED: set(),
+}
+
+
+@dataclass
+class EventDetails:
+    """What an organiser says about an event; times are aware datetimes."""
+
+    title: dict[str, str]
+    starts_at: datetime
+    ends_at: datetime
+    description: dict[str, str] = field(default_factory=dict)
+    privacy_notice: dict[str, str] = field(default_factory=dict)
+    venue: str = ""
+    address: str = ""
+    timezone: str = "Europe/Sofia"
+    registration_opens_at: datetime | None = None
+    registration_closes_at: datetime | None = None
+    capacity: int | None = None
+    age_mode: str = "age_group"
+    programme_id: int | None = None
+    slug: str | None = None
+
+
+@dataclass
+class ActivityDetails:
+    title: dict[str, str]
+    place: str = ""
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    capacity: int | None = None
+    position: int = 0
+
+
+@dataclass
+class QuestionDetails:
+    label: dict[str, str]
+    kind: str
+    required: bool = False
+    asked_per: str = "party"
+    #: For choice questions: each option's label per language, in order.
+    option_labels: list[dict[str, str]] = field(default_factory=list)
+    help_text: dict[str, str] = field(default_factory=dict)
+    position: int = 0
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def get_organiser_event(session: Session, organiser: Organiser, slug: str) -> Event:
+    """Return the organiser's organisation's event `slug`; NotFound for any other."""
+    event = session.scalar(
+        select(Event).where(Event.slug == slug, Event.organisation_id == organiser.organisation_id)
+    )
+    if event is None:
+        raise NotFound(_l("No such event."), reason="event_not_found")
+    return event
+
+
+def list_organiser_events(session: Session, organiser: Organiser) -> list[Event]:
+    return list(
+        session.scalars(
+            select(Event)
+            .where(Event.organisation_id == organiser.organisation_id)
+            .order_by(Event.starts_at.desc())
+        )
+    )
+
+
+def get_published_event(session: Session, slug: str) -> Event:
+    """Return a public event (published, closed or cancelled); drafts do not exist publicly."""
+    event = session.scalar(
+        select(Event).where(Event.slug == slug, Event.status != STATUS_DRAFT)
+    )
+    if event is None:
+        raise NotFound(_l("No such event."), reason="event_not_found")
+    return event
+
+
+def list_published_events(session: Session, *, now: datetime | None = None) -> list[Event]:
+    """Published events that have not ended yet, soonest first."""
+    now = now or utcnow()
+    return list(
+        session.scalars(
+            select(Event)
+            .where(Event.status == STATUS_PUBLISHED, Event.ends_at > now)
+            .order_by(Event.starts_at)
+        )
+    )
+
+
+def list_programmes(session: Session, organiser: Organiser) -> list[Programme]:
+    return list(
+        session.scalars(
+            select(Programme)
+            .where(Programme.organisation_id == organiser.organisation_id)
+            .order_by(Programme.name)
+        )
+    )
+
+
+def registration_is_open(event: Event, now: datetime | None = None) -> bool:
+    """Whether people may register now: published, and inside the registration window."""
+    now = now or utcnow()
+    if event.status != STATUS_PUBLISHED:
+        return False
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return False
+    closes_at = event.registration_closes_at or event.ends_at
+    return now < closes_at
+
+
+# --- events --------------------------------------------------------------------------------
+
+
+def create_event(session: Session, organiser: Organiser, details: EventDetails) -> Event:
+    """Create a draft event of the organiser's organisation, with its ticket signing key."""
+    from eventreg.tickets.service import create_signing_key
+
+    _validate_event(session, organiser, details, event=None)
+    with write_transaction(session):
+        event = Event(organisation_id=organiser.organisation_id, status=STATUS_DRAFT)
+        _apply_event_details(event, details)
+        event.slug = details.slug or _free_slug(session, _title_for_slug(details.title))
+        session.add(event)
+        session.flush()
+        create_signing_key(session, event)
+    return event
+
+
+def update_event(
+    session: Session, organiser: Organiser, event: Event, details: EventDetails
+) -> Event:
+    """Change an event's details; capacity may not drop below the places already taken."""
+    _check_owner(organiser, event)
+    _validate_event(session, organiser, details, event=event)
+    with write_transaction(session):
+        session.refresh(event, with_for_update=True)
+        if details.capacity is not None and details.capacity < event.places_taken:
+            raise ValidationFailed(
+                _l("Fix the marked fields."),
+                fields={
+                    "capacity": _l(
+                        "%(taken)d places are already taken; capacity cannot be lower.",
+                        taken=event.places_taken,
+                    )
+                },
+            )
+        _apply_event_details(event, details)
+        if details.slug:
+            event.slug = details.slug
+    return event
+
+
+def change_event_status(
+    session: Session, organiser: Organiser, event: Event, new_status: str
+) -> Event:
+    """Move an event along draft -> published -> closed, or to cancelled.
+
+    Publishing needs a privacy notice, since people consent to it when they register.
+    """
+    _check_owner(organiser, event)
+    if new_status not in STATUS_TRANSITIONS.get(event.status, set()):
+        raise Conflict(
+            _l("An event that is %(status)s cannot become %(new)s.", status=event.status,
+               new=new_status),
+            reason="invalid_status_change",
+        )
+    if new_status == STATUS_PUBLISHED and not any(event.privacy_notice.values()):
+        raise Conflict(
+            _l("Write the privacy notice before publishing: people consent to it."),
+            reason="privacy_notice_missing",
+        )
+    with write_transaction(session):
+        event.status = new_status
+    return event
+
+
+def publish_event(session: Session, organiser: Organiser, event: Event) -> Event:
+    return change_event_status(session, organiser, event, STATUS_PUBLISHED)
+
+
+def create_programme(
+    session: Session, organiser: Organiser, name: str, funder: str | None = None
+) -> Programme:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed(_l("Fix the marked fields."), fields={"name": _l("Enter a name.")})
+    with write_transaction(session):
+        programme = Programme(
+            organisation_id=organiser.organisation_id, name=name[:300],
+            funder=(funder or "").strip()[:300] or None,
+        )
+        session.add(programme)
+    return programme
+
+
+# --- activities ----------------------------------------------------------------------------
+
+
+def add_activity(
+    session: Session, organiser: Organiser, event: Event, details: ActivityDetails
+) -> Activity:
+    _check_owner(organiser, event)
+    _validate_activity(details, event)
+    with write_transaction(session):
+        activity = Activity(event_id=event.id)
+        _apply_activity_details(activity, details)
+        session.add(activity)
+    return activity
+
+
+def update_activity(
+    session: Session, organiser: Organiser, activity: Activity, details: ActivityDetails
+) -> Activity:
+    """Change an activity; its capacity may not drop below the places already taken."""
+    _check_owner(organiser, activity.event)
+    _validate_activity(details, activity.event)
+    with write_transaction(session):
+        session.refresh(activity, with_for_update=True)
+        if details.capacity is not None and details.capacity < activity.places_taken:
+            raise ValidationFailed(
+                _l("Fix the marked fields."),
+                fields={
+                    "capacity": _l(
+                        "%(taken)d places are already taken; capacity cannot be lower.",
+                        taken=activity.places_taken,
+                    )
+                },
+            )
+        _apply_activity_details(activity, details)
+    return activity
+
+
+def remove_activity(session: Session, organiser: Organiser, activity: Activity) -> None:
+    """Delete an activity nobody has chosen; refuse one with places taken."""
+    _check_owner(organiser, activity.event)
+    with write_transaction(session):
+        session.refresh(activity, with_for_update=True)
+        if activity.places_taken:
+            raise Conflict(
+                _l("People have chosen this activity; cancel their choices first."),
+                reason="activity_in_use",
+            )
+        session.delete(activity)
+
+
+def get_activity(session: Session, event: Event, activity_id: int) -> Activity:
+    activity = session.get(Activity, activity_id)
+    if activity is None or activity.event_id != event.id:
+        raise NotFound(_l("No such activity."), reason="activity_not_found")
+    return activity
+
+
+# --- questions -----------------------------------------------------------------------------
+
+
+def add_question(
+    session: Session, organiser: Organiser, event: Event, details: QuestionDetails
+) -> Question:
+    _check_owner(organiser, event)
+    _validate_question(details)
+    with write_transaction(session):
+        question = Question(event_id=event.id)
+        _apply_question_details(question, details)
+        session.add(question)
+    return question
+
+
+def update_question(
+    session: Session, organiser: Organiser, question: Question, details: QuestionDetails
+) -> Question:
+    _check_owner(organiser, question.event)
+    _validate_question(details)
+    with write_transaction(session):
+        _apply_question_details(question, details)
+    return question
+
+
+def remove_question(session: Session, organiser: Organiser, question: Question) -> None:
+    """Delete a question nobody has answered; refuse one with answers."""
+    from eventreg.registrations.models import Answer
+
+    _check_owner(organiser, question.event)
+    with write_transaction(session):
+        answered = session.scalar(
+            select(func.count(Answer.id)).where(Answer.question_id == question.id)
+        )
+        if answered:
+            raise Conflict(
+                _l("People have answered this question; it can no longer be removed."),
+                reason="question_in_use",
+            )
+        session.delete(question)
+
+
+def get_question(session: Session, event: Event, question_id: int) -> Question:
+    question = session.get(Question, question_id)
+    if question is None or question.event_id != event.id:
+        raise NotFound(_l("No such question."), reason="question_not_found")
+    return question
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _check_owner(organiser: Organiser, event: Event) -> None:
+    if event.organisation_id != organiser.organisation_id:
+        raise NotFound(_l("No such event."), reason="event_not_found")
+
+
+def _clean_texts(texts: dict[str, str] | None) -> dict[str, str]:
+    return {
+        code: text.strip()
+        for code, text in (texts or {}).items()
+        if code in LANGUAGE_CODES and isinstance(text, str) and text.strip()
+    }
+
+
+def _validate_event(
+    session: Session, organiser: Organiser, details: EventDetails, event: Event | None
+) -> None:
+    errors: dict[str, str] = {}
+    if not _clean_texts(details.title):
+        errors["title"] = _l("Give the event a title in at least one language.")
+    elif any(len(text) > 200 for text in details.title.values()):
+        errors["title"] = _l("Keep the title under 200 characters.")
+    if details.timezone not in available_timezones():
+        errors["timezone"] = _l("Choose a time zone from the list, e.g. Europe/Sofia.")
+    if details.starts_at is None:
+        errors["starts_at"] = _l("Enter when the event starts.")
+    if details.ends_at is None:
+        errors["ends_at"] = _l("Enter when the event ends.")
+    elif details.starts_at and details.ends_at <= details.starts_at:
+        errors["ends_at"] = _l("The event must end after it starts.")
+    opens, closes = details.registration_opens_at, details.registration_closes_at
+    if opens and closes and closes <= opens:
+        errors["registration_closes_at"] = _l("Registration must close after it opens.")
+    if details.capacity is not None and not 1 <= details.capacity <= MAX_CAPACITY:
+        errors["capacity"] = _l("Enter a number of places from 1 to 100000, or leave it empty.")
+    if details.age_mode not in AGE_MODES:
+        errors["age_mode"] = _l("Choose how to ask for age.")
+    if details.programme_id is not None:
+        programme = session.get(Programme, details.programme_id)
+        if programme is None or programme.organisation_id != organiser.organisation_id:
+            errors["programme_id"] = _l("Choose one of your organisation's programmes.")
+    if details.slug is not None and details.slug != (event.slug if event else None):
+        if not SLUG_PATTERN.match(details.slug) or len(details.slug) > 80:
+            errors["slug"] = _l(
+                "Use lower-case letters, digits and single hyphens, e.g. refugee-day-2026."
+            )
+        elif session.scalar(select(Event.id).where(Event.slug == details.slug)):
+            errors["slug"] = _l("Another event already uses this address.")
+    if errors:
+        raise ValidationFailed(_l("Fix the marked fields."), fields=errors)
+
+
+def _apply_event_details(event: Event, details: EventDetails) -> None:
+    event.title = _clean_texts(details.title)
+    event.description = _clean_texts(details.description)
+    event.privacy_notice = _clean_texts(details.privacy_notice)
+    event.venue = (details.venue or "").strip()[:200]
+    event.address = (details.address or "").strip()[:300]
+    event.timezone = details.timezone
+    event.starts_at = details.starts_at
+    event.ends_at = details.ends_at
+    event.registration_opens_at = details.registration_opens_at
+    event.registration_closes_at = details.registration_closes_at
+    event.capacity = details.capacity
+    event.age_mode = details.age_mode
+    event.programme_id = details.programme_id
+
+
+def _validate_activity(details: ActivityDetails, event: Event) -> None:
+    errors: dict[str, str] = {}
+    if not _clean_texts(details.title):
+        errors["title"] = _l("Give the activity a title in at least one language.")
+    if details.starts_at and details.ends_at and details.ends_at <= details.starts_at:
+        errors["ends_at"] = _l("The activity must end after it starts.")
+    if details.capacity is not None and not 1 <= details.capacity <= MAX_CAPACITY:
+        errors["capacity"] = _l("Enter a number of places from 1 to 100000, or leave it empty.")
+    if errors:
+        raise ValidationFailed(_l("Fix the marked fields."), fields=errors)
+
+
+def _apply_activity_details(activity: Activity, details: ActivityDetails) -> None:
+    activity.title = _clean_texts(details.title)
+    activity.place = (details.place or "").strip()[:200]
+    activity.starts_at = details.starts_at
+    activity.ends_at = details.ends_at
+    activity.capacity = details.capacity
+    activity.position = details.position
+
+
+def _validate_question(details: QuestionDetails) -> None:
+    errors: dict[str, str] = {}
+    if not _clean_texts(details.label):
+        errors["label"] = _l("Write the question in at least one language.")
+    if details.kind not in QUESTION_KINDS:
+        errors["kind"] = _l("Choose a kind of answer.")
+    if details.asked_per not in QUESTION_SCOPES:
+        errors["asked_per"] = _l("Choose whether to ask once per party or per person.")
+    if details.kind in ("single_choice", "multiple_choice"):
+        options = [_clean_texts(labels) for labels in details.option_labels]
+        if len([labels for labels in options if labels]) < 2:
+            errors["options"] = _l("Give at least two options, one per line.")
+    if errors:
+        raise ValidationFailed(_l("Fix the marked fields."), fields=errors)
+
+
+def _apply_question_details(question: Question, details: QuestionDetails) -> None:
+    question.label = _clean_texts(details.label)
+    question.kind = details.kind
+    question.required = bool(details.required)
+    question.asked_per = details.asked_per
+    question.help_text = _clean_texts(details.help_text)
+    question.position = details.position
+    if details.kind in ("single_choice", "multiple_choice"):
+        labels = [_clean_texts(option) for option in details.option_labels]
+        # Option values stay stable by position, so answers keep their meaning after edits.
+        question.options = [
+            {"value": f"o{index}", "label": option_labels}
+            for index, option_labels in enumerate(labels, start=1)
+            if option_labels
+        ]
+    else:
+        question.options = []
+
+
+def _title_for_slug(title: dict[str, str]) -> str:
+    text = title.get("en") or next(iter(title.values()), "event")
+    return _slugify(text)
+
+
+def _slugify(text: str) -> str:
+    from unicodedata import normalize
+
+    ascii_text = normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:60].strip("-")
+    return slug or "event"
+
+
+def _free_slug(session: Session, base: str) -> str:
+    slug = base
+    while session.scalar(select(Event.id).where(Event.slug == slug)):
+        slug = f"{base}-{secrets.token_hex(2)}"
+    return slug
+
+
+def event_timezone(event: Event) -> ZoneInfo:
+    return ZoneInfo(event.timezone)

@@ -1,0 +1,76 @@
+"""Languages: which one a request speaks, per-language texts, and local dates.
+
+The language is, in order: one chosen on the page (remembered in a cookie), the signed-in
+organiser's own, the best match of the browser's Accept-Language, then English.
+"""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel import dates as babel_dates
+from flask import current_app, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+LANGUAGE_COOKIE = "lang"
+#: Names of the languages in themselves, for the language switcher.
+LANGUAGE_NAMES = {"en": "English", "bg": "Български", "uk": "Українська"}
+#: Field labels for per-language inputs, in the language of the page.
+LANGUAGE_LABELS = {"en": _l("English"), "bg": _l("Bulgarian"), "uk": _l("Ukrainian")}
+
+
+def supported_languages() -> tuple[str, ...]:
+    return tuple(current_app.config["LANGUAGES"])
+
+
+def select_locale() -> str:
+    """Pick the language of the current request."""
+    languages = supported_languages()
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in languages:
+        return chosen
+    from flask_login import current_user
+
+    own = getattr(current_user, "language", None) if current_user else None
+    if own in languages:
+        return own
+    return request.accept_languages.best_match(languages) or languages[0]
+
+
+def current_language() -> str:
+    return str(get_locale() or "en")
+
+
+def localized(texts: dict[str, str] | None, language: str | None = None) -> str:
+    """Return the text in `language` (default: the page's), else English, else any one given."""
+    if not texts:
+        return ""
+    language = language or current_language()
+    for candidate in (language, "en", *texts.keys()):
+        if texts.get(candidate):
+            return texts[candidate]
+    return ""
+
+
+def format_local(value: datetime | None, timezone: str, style: str = "medium") -> str:
+    """Format a UTC datetime in `timezone`, in the page's language (`style`: short/medium/long)."""
+    if value is None:
+        return ""
+    return babel_dates.format_datetime(
+        value, format=style, tzinfo=ZoneInfo(timezone), locale=current_language()
+    )
+
+
+def format_local_date(value: datetime | None, timezone: str, style: str = "full") -> str:
+    if value is None:
+        return ""
+    local = value.astimezone(ZoneInfo(timezone))
+    return babel_dates.format_date(local.date(), format=style, locale=current_language())
+
+
+def format_local_time(value: datetime | None, timezone: str) -> str:
+    if value is None:
+        return ""
+    return babel_dates.format_time(
+        value, format="short", tzinfo=ZoneInfo(timezone), locale=current_language()
+    )

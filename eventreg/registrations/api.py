@@ -1,0 +1,115 @@
+"""JSON endpoints for registering (public) and listing registrations (organisers)."""
+
+from flask import current_app, g, jsonify, request, url_for
+
+from eventreg.api import blueprint, json_body, organiser_required
+from eventreg.events.service import get_organiser_event, get_published_event
+from eventreg.extensions import db
+from eventreg.registrations import service
+from eventreg.registrations.models import Registration
+from eventreg.registrations.notifications import send_confirmation
+from eventreg.tickets.service import ticket_tokens
+
+
+def registration_json(registration: Registration, *, with_tickets: bool) -> dict:
+    tokens = ticket_tokens(db.session, registration.active_attendees) if with_tickets else {}
+    body = {
+        "id": registration.id,
+        "event": registration.event.slug,
+        "created_at": registration.created_at.isoformat(),
+        "cancelled_at": registration.cancelled_at.isoformat() if registration.cancelled_at else None,
+        "language": registration.language,
+        "contact": {
+            "name": registration.contact_name,
+            "email": registration.email,
+            "phone": registration.phone,
+        },
+        "answers": {
+            str(answer.question_id): answer.value
+            for answer in registration.answers
+            if answer.attendee_id is None
+        },
+        "attendees": [],
+    }
+    if with_tickets:
+        body["ticket_page_url"] = url_for(
+            "tickets.page", secret=registration.ticket_secret, _external=True
+        )
+    for attendee in registration.attendees:
+        entry = {
+            "id": attendee.id,
+            "name": attendee.name,
+            "age_group": attendee.age_group,
+            "birth_year": attendee.birth_year,
+            "ticket_code": attendee.ticket_code,
+            "status": "cancelled" if attendee.is_cancelled else "valid",
+            "activities": [activity.id for activity in attendee.activities],
+            "answers": {
+                str(answer.question_id): answer.value
+                for answer in registration.answers
+                if answer.attendee_id == attendee.id
+            },
+        }
+        if with_tickets and attendee.id in tokens:
+            entry["qr"] = tokens[attendee.id]
+            entry["qr_png_url"] = url_for(
+                "tickets.qr_image", secret=registration.ticket_secret, attendee_id=attendee.id,
+                _external=True,
+            )
+        body["attendees"].append(entry)
+    return body
+
+
+@blueprint.post("/events/<slug>/registrations")
+def create_registration(slug: str):
+    """Register a party: the same rules as the form; 201 with the tickets."""
+    event = get_published_event(db.session, slug)
+    body = json_body("RegistrationCreate")
+    contact = body.get("contact") or {}
+    registration_request = service.RegistrationRequest(
+        attendees=[
+            service.AttendeeRequest(
+                name=person.get("name", ""),
+                age_group=person.get("age_group"),
+                birth_year=person.get("birth_year"),
+                activity_ids=person.get("activities", []),
+                answers=person.get("answers", {}),
+            )
+            for person in body["attendees"]
+        ],
+        consent=body.get("consent", False),
+        contact_name=contact.get("name") or "",
+        email=contact.get("email") or "",
+        phone=contact.get("phone") or "",
+        answers=body.get("answers", {}),
+        language=body.get("language") or request.accept_languages.best_match(
+            current_app.config["LANGUAGES"]) or "en",
+        client_id=body.get("client_id"),
+    )
+    outcome = service.register(
+        db.session, event, registration_request,
+        default_phone_region=current_app.config["DEFAULT_PHONE_REGION"],
+    )
+    if outcome.is_new:
+        send_confirmation(outcome.registration)
+    return jsonify(registration_json(outcome.registration, with_tickets=True)), 201
+
+
+@blueprint.get("/events/<slug>/registrations")
+@organiser_required
+def list_registrations(slug: str):
+    """List an event's registrations (organisers of its organisation only)."""
+    event = get_organiser_event(db.session, g.api_organiser, slug)
+    registrations = service.list_registrations(db.session, event, request.args.get("q"))
+    counts = service.count_registrations(db.session, event)
+    return jsonify(
+        registrations=[registration_json(r, with_tickets=False) for r in registrations],
+        counts={
+            "registrations": counts.registrations,
+            "attendees": counts.attendees,
+            "cancelled_attendees": counts.cancelled_attendees,
+            "activities": {
+                str(activity.id): activity.places_taken for activity in event.activities
+            },
+        },
+    )

@@ -1,0 +1,51 @@
+"""Organiser pages for an event's registrations: search, counts and cancelling."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from eventreg.events.forms import ActionForm
+from eventreg.events.service import get_organiser_event
+from eventreg.extensions import db
+from eventreg.registrations import service
+
+blueprint = Blueprint("manage_registrations", __name__, url_prefix="/manage/events/<slug>")
+
+
+@blueprint.before_request
+@login_required
+def _require_login():
+    """Every page here is for signed-in organisers only."""
+
+
+@blueprint.get("/registrations")
+def index(slug: str):
+    """List an event's registrations, searchable, with counts per activity."""
+    event = get_organiser_event(db.session, current_user, slug)
+    search = request.args.get("q", "").strip()
+    return render_template(
+        "registrations/manage_index.html",
+        event=event,
+        registrations=service.list_registrations(db.session, event, search),
+        counts=service.count_registrations(db.session, event),
+        search=search,
+        action_form=ActionForm(),
+    )
+
+
+@blueprint.post("/registrations/<int:registration_id>/cancel")
+def cancel(slug: str, registration_id: int):
+    """Cancel a whole registration, or one attendee when the form names one."""
+    event = get_organiser_event(db.session, current_user, slug)
+    registration = service.get_event_registration(db.session, event, registration_id)
+    if ActionForm().validate_on_submit():
+        attendee_id = request.form.get("attendee_id", type=int)
+        cancelled = service.cancel_attendees(
+            db.session, registration, [attendee_id] if attendee_id else None
+        )
+        if cancelled:
+            flash(_("Cancelled %(count)d ticket(s); their places are free again.",
+                    count=cancelled), "success")
+        else:
+            flash(_("Nothing to cancel: those tickets were already cancelled."), "info")
+    return redirect(url_for(".index", slug=slug, q=request.args.get("q") or None))

@@ -1,0 +1,557 @@
+"""The rules of registering a party, and of cancelling it or some of its attendees.
+
+Capacity is decided by the database: places are taken with one conditional UPDATE per
+counter row (`places_taken + n <= capacity`), in a transaction that holds the write lock
+(SQLite) or the row lock (PostgreSQL) until it commits. A refused registration rolls back
+whole, so it leaves no half-made rows and takes no places.
+"""
+
+import secrets
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from eventreg.database import utcnow, write_transaction
+from eventreg.errors import Conflict, NotFound, ValidationFailed
+from eventreg.events.models import AGE_GROUPS, Activity, Event, Question
+from eventreg.events.service import registration_is_open
+from eventreg.i18n import localized
+from eventreg.registrations.models import Answer, Attendee, Registration
+
+MAX_PARTY_SIZE = 20
+MAX_NAME_LENGTH = 200
+MAX_TEXT_ANSWER_LENGTH = 1000
+#: Unambiguous characters for ticket codes read aloud or typed at the door.
+TICKET_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+@dataclass
+class AttendeeRequest:
+    """One person of the party, as submitted."""
+
+    name: str = ""
+    age_group: str | None = None
+    birth_year: int | str | None = None
+    activity_ids: list[int] = field(default_factory=list)
+    #: Answers to per-attendee questions, keyed by question id.
+    answers: dict[int, object] = field(default_factory=dict)
+
+
+@dataclass
+class RegistrationRequest:
+    """A registration as submitted by the form or the API, before any check."""
+
+    attendees: list[AttendeeRequest]
+    consent: bool = False
+    contact_name: str = ""
+    email: str = ""
+    phone: str = ""
+    #: Answers to per-party questions, keyed by question id.
+    answers: dict[int, object] = field(default_factory=dict)
+    language: str = "en"
+    #: Client-made id of this submission: sending it again returns the first registration.
+    client_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RegistrationOutcome:
+    registration: Registration
+    #: False when the submission repeated an earlier `client_id` and nothing new was made.
+    is_new: bool
+
+
+def register(
+    session: Session,
+    event: Event,
+    request: RegistrationRequest,
+    *,
+    default_phone_region: str = "BG",
+    now: datetime | None = None,
+) -> RegistrationOutcome:
+    """Register a party for `event` and give every attendee a ticket.
+
+    A repeat of an earlier `client_id` returns the first registration unchanged. Refuses
+    with ValidationFailed (`fields` says what to fix) or Conflict with reason
+    `registration_closed`, `event_full` or `activity_full`; a refusal changes nothing.
+    """
+    now = now or utcnow()
+    if request.client_id:
+        earlier = find_by_client_id(session, event.id, request.client_id)
+        if earlier is not None:
+            return RegistrationOutcome(earlier, is_new=False)
+    if not registration_is_open(event, now):
+        raise Conflict(_l("Registration for this event is not open."), reason="registration_closed")
+    cleaned = _validate(event, request, default_phone_region)
+    client_id = request.client_id or uuid.uuid4().hex
+    try:
+        with write_transaction(session):
+            _take_places(session, event, cleaned.attendees)
+            registration = _create_rows(session, event, request, cleaned, client_id, now)
+    except IntegrityError:
+        earlier = find_by_client_id(session, event.id, client_id)
+        if earlier is None:
+            raise
+        return RegistrationOutcome(earlier, is_new=False)
+    return RegistrationOutcome(registration, is_new=True)
+
+
+def cancel_attendees(
+    session: Session,
+    registration: Registration,
+    attendee_ids: list[int] | None = None,
+    *,
+    now: datetime | None = None,
+) -> int:
+    """Cancel some attendees of a registration (all when `attendee_ids` is None).
+
+    Frees their places in the event and their activities and invalidates their tickets.
+    Already-cancelled attendees are left as they are, so a repeat changes nothing. Returns
+    how many attendees this call cancelled. The registration counts as cancelled once none
+    of its attendees is left.
+    """
+    now = now or utcnow()
+    registration_id = registration.id
+    with write_transaction(session):
+        active_ids = list(
+            session.scalars(
+                select(Attendee.id).where(
+                    Attendee.registration_id == registration_id, Attendee.cancelled_at.is_(None)
+                )
+            )
+        )
+        targets = [a for a in active_ids if attendee_ids is None or a in set(attendee_ids)]
+        if attendee_ids is not None and set(attendee_ids) - set(active_ids):
+            unknown = set(attendee_ids) - set(active_ids)
+            known = set(
+                session.scalars(
+                    select(Attendee.id).where(
+                        Attendee.registration_id == registration_id, Attendee.id.in_(unknown)
+                    )
+                )
+            )
+            if unknown - known:
+                raise NotFound(_l("No such attendee in this registration."),
+                               reason="attendee_not_found")
+        cancelled: list[int] = []
+        for attendee_id in targets:
+            result = session.execute(
+                update(Attendee)
+                .where(Attendee.id == attendee_id, Attendee.cancelled_at.is_(None))
+                .values(cancelled_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount == 1:
+                cancelled.append(attendee_id)
+        if cancelled:
+            _release_places(session, registration.event_id, cancelled)
+        if len(cancelled) == len(active_ids):
+            session.execute(
+                update(Registration)
+                .where(Registration.id == registration_id, Registration.cancelled_at.is_(None))
+                .values(cancelled_at=now)
+                .execution_options(synchronize_session=False)
+            )
+    session.expire_all()
+    return len(cancelled)
+
+
+def get_registration_by_secret(session: Session, ticket_secret: str) -> Registration:
+    registration = session.scalar(
+        select(Registration)
+        .where(Registration.ticket_secret == ticket_secret)
+        .options(selectinload(Registration.attendees).selectinload(Attendee.activities))
+    )
+    if registration is None:
+        raise NotFound(_l("No such registration."), reason="registration_not_found")
+    return registration
+
+
+def get_event_registration(session: Session, event: Event, registration_id: int) -> Registration:
+    registration = session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        raise NotFound(_l("No such registration."), reason="registration_not_found")
+    return registration
+
+
+def list_registrations(
+    session: Session, event: Event, search: str | None = None
+) -> list[Registration]:
+    """An event's registrations, newest first; `search` matches names, contact and ticket codes."""
+    query = (
+        select(Registration)
+        .where(Registration.event_id == event.id)
+        .options(
+            selectinload(Registration.attendees).selectinload(Attendee.activities),
+            selectinload(Registration.answers),
+        )
+        .order_by(Registration.created_at.desc(), Registration.id.desc())
+    )
+    if search and search.strip():
+        pattern = f"%{_search_key(search.strip())}%"
+        query = query.where(Registration.search_text.like(pattern))
+    return list(session.scalars(query))
+
+
+@dataclass
+class RegistrationCounts:
+    registrations: int
+    attendees: int
+    cancelled_attendees: int
+
+
+def count_registrations(session: Session, event: Event) -> RegistrationCounts:
+    registrations = session.scalar(
+        select(func.count(Registration.id)).where(
+            Registration.event_id == event.id, Registration.cancelled_at.is_(None)
+        )
+    )
+    cancelled = session.scalar(
+        select(func.count(Attendee.id)).where(
+            Attendee.event_id == event.id, Attendee.cancelled_at.is_not(None)
+        )
+    )
+    return RegistrationCounts(
+        registrations=registrations or 0,
+        attendees=event.places_taken,
+        cancelled_attendees=cancelled or 0,
+    )
+
+
+def counts_by_event(session: Session, event_ids: list[int]) -> dict[int, int]:
+    """Active registrations per event, for lists of many events in one query."""
+    rows = session.execute(
+        select(Registration.event_id, func.count(Registration.id))
+        .where(Registration.event_id.in_(event_ids), Registration.cancelled_at.is_(None))
+        .group_by(Registration.event_id)
+    )
+    return dict(rows.all())
+
+
+# --- validation ----------------------------------------------------------------------------
+
+
+@dataclass
+class _CleanAttendee:
+    name: str
+    age_group: str | None
+    birth_year: int | None
+    activities: list[Activity]
+    answers: dict[int, object]
+
+
+@dataclass
+class _CleanRegistration:
+    contact_name: str
+    email: str | None
+    phone: str | None
+    attendees: list[_CleanAttendee]
+    answers: dict[int, object]
+    consent_text: str
+
+
+def _validate(event: Event, request: RegistrationRequest, phone_region: str) -> _CleanRegistration:
+    errors: dict[str, object] = {}
+    contact_name = (request.contact_name or "").strip()
+    if len(contact_name) > MAX_NAME_LENGTH:
+        errors["contact_name"] = _l("Keep the name under 200 characters.")
+
+    email = None
+    if request.email and request.email.strip():
+        try:
+            email = validate_email(request.email.strip(), check_deliverability=False).normalized
+        except EmailNotValidError:
+            errors["email"] = _l("This does not look like an email address, e.g. name@example.org.")
+
+    phone = None
+    if request.phone and request.phone.strip():
+        phone = _normalise_phone(request.phone, phone_region)
+        if phone is None:
+            errors["phone"] = _l(
+                "This does not look like a phone number. Include the country code, e.g. +359 88 123 4567."
+            )
+
+    if not request.consent:
+        errors["consent"] = _l("Please agree to the privacy notice to register.")
+
+    attendees: list[_CleanAttendee] = []
+    if not request.attendees:
+        errors["attendees"] = _l("Add at least one person.")
+    elif len(request.attendees) > MAX_PARTY_SIZE:
+        errors["attendees"] = _l(
+            "A registration can hold at most %(count)d people.", count=MAX_PARTY_SIZE
+        )
+    else:
+        activities_by_id = {activity.id: activity for activity in event.activities}
+        questions = {question.id: question for question in event.questions}
+        for index, person in enumerate(request.attendees):
+            attendees.append(
+                _validate_attendee(event, person, index, activities_by_id, questions, errors)
+            )
+
+    party_questions = [q for q in event.questions if q.asked_per == "party"]
+    answers = _validate_answers(party_questions, request.answers, "answers", errors)
+
+    if errors:
+        raise ValidationFailed(_l("Please correct the marked fields."), fields=errors)
+    return _CleanRegistration(
+        contact_name=contact_name,
+        email=email,
+        phone=phone,
+        attendees=attendees,
+        answers=answers,
+        consent_text=localized(event.privacy_notice, request.language),
+    )
+
+
+def _validate_attendee(
+    event: Event,
+    person: AttendeeRequest,
+    index: int,
+    activities_by_id: dict[int, Activity],
+    questions: dict[int, Question],
+    errors: dict,
+) -> _CleanAttendee:
+    prefix = f"attendees.{index}"
+    name = (person.name or "").strip()
+    if not name:
+        errors[f"{prefix}.name"] = _l("Enter this person's name.")
+    elif len(name) > MAX_NAME_LENGTH:
+        errors[f"{prefix}.name"] = _l("Keep the name under 200 characters.")
+
+    age_group = birth_year = None
+    if event.age_mode == "age_group":
+        age_group = person.age_group or None
+        if age_group not in AGE_GROUPS:
+            errors[f"{prefix}.age_group"] = _l("Choose child or adult.")
+    else:
+        this_year = utcnow().year
+        try:
+            birth_year = int(str(person.birth_year).strip())
+        except (TypeError, ValueError):
+            birth_year = None
+        if birth_year is None or not this_year - 120 <= birth_year <= this_year:
+            errors[f"{prefix}.birth_year"] = _l(
+                "Enter the year of birth, e.g. %(year)d.", year=this_year - 30
+            )
+
+    chosen: list[Activity] = []
+    for activity_id in dict.fromkeys(person.activity_ids or []):
+        activity = activities_by_id.get(_as_int(activity_id))
+        if activity is None:
+            errors[f"{prefix}.activities"] = _l("Choose from the activities listed.")
+            break
+        chosen.append(activity)
+
+    attendee_questions = [q for q in questions.values() if q.asked_per == "attendee"]
+    answers = _validate_answers(attendee_questions, person.answers, f"{prefix}.answers", errors)
+    return _CleanAttendee(name, age_group, birth_year, chosen, answers)
+
+
+def _validate_answers(
+    questions: list[Question], given: dict, prefix: str, errors: dict
+) -> dict[int, object]:
+    given = {_as_int(key): value for key, value in (given or {}).items()}
+    known_ids = {question.id for question in questions}
+    for unknown in set(given) - known_ids:
+        errors[f"{prefix}.{unknown}"] = _l("This event does not ask that question.")
+    answers: dict[int, object] = {}
+    for question in questions:
+        path = f"{prefix}.{question.id}"
+        value, problem = _clean_answer(question, given.get(question.id))
+        if problem:
+            errors[path] = problem
+        elif value is None:
+            if question.required:
+                errors[path] = _l("Please answer this question.")
+        else:
+            answers[question.id] = value
+    return answers
+
+
+def _clean_answer(question: Question, value: object) -> tuple[object, object]:
+    """Return (normalised value or None when unanswered, problem message or None)."""
+    if value is None or value == "" or value == []:
+        return None, None
+    if question.kind == "text":
+        if not isinstance(value, str):
+            return None, _l("Answer with text.")
+        text = value.strip()
+        if len(text) > MAX_TEXT_ANSWER_LENGTH:
+            return None, _l("Keep the answer under 1000 characters.")
+        return (text or None), None
+    if question.kind == "yes_no":
+        if isinstance(value, bool):
+            return value, None
+        word = str(value).strip().lower()
+        if word in ("yes", "true", "1", "on"):
+            return True, None
+        if word in ("no", "false", "0", "off"):
+            return False, None
+        return None, _l("Answer yes or no.")
+    options = question.option_values()
+    if question.kind == "single_choice":
+        if value not in options:
+            return None, _l("Choose one of the options.")
+        return value, None
+    values = value if isinstance(value, list) else [value]
+    if any(item not in options for item in values):
+        return None, _l("Choose from the options.")
+    return [option for option in options if option in values], None
+
+
+def _normalise_phone(text: str, region: str) -> str | None:
+    try:
+        number = phonenumbers.parse(text.strip(), region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _as_int(value: object) -> int | None:
+    try:
+        return int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+# --- places and rows -----------------------------------------------------------------------
+
+
+def _take_places(session: Session, event: Event, attendees: list[_CleanAttendee]) -> None:
+    """Take places for the party or raise Conflict; counters are locked in id order."""
+    if not _take(session, Event, event.id, len(attendees)):
+        left = session.scalar(select(Event.capacity - Event.places_taken).where(Event.id == event.id))
+        raise Conflict(
+            _l("Sorry, there are not enough places left: %(left)d left.", left=max(left or 0, 0)),
+            reason="event_full",
+        )
+    wanted = Counter(activity.id for person in attendees for activity in person.activities)
+    for activity_id in sorted(wanted):
+        if not _take(session, Activity, activity_id, wanted[activity_id]):
+            activity = session.get(Activity, activity_id)
+            session.refresh(activity)
+            fields = {
+                f"attendees.{index}.activities": _l(
+                    "%(activity)s has %(left)d places left.",
+                    activity=localized(activity.title),
+                    left=activity.places_left or 0,
+                )
+                for index, person in enumerate(attendees)
+                if any(chosen.id == activity_id for chosen in person.activities)
+            }
+            raise Conflict(
+                _l("Sorry, %(activity)s is full.", activity=localized(activity.title)),
+                reason="activity_full",
+                fields=fields,
+            )
+
+
+def _take(session: Session, model, row_id: int, count: int) -> bool:
+    result = session.execute(
+        update(model)
+        .where(
+            model.id == row_id,
+            or_(model.capacity.is_(None), model.places_taken + count <= model.capacity),
+        )
+        .values(places_taken=model.places_taken + count)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def _release_places(session: Session, event_id: int, attendee_ids: list[int]) -> None:
+    from eventreg.registrations.models import attendee_activities
+
+    session.execute(
+        update(Event)
+        .where(Event.id == event_id)
+        .values(places_taken=Event.places_taken - len(attendee_ids))
+        .execution_options(synchronize_session=False)
+    )
+    chosen = session.execute(
+        select(attendee_activities.c.activity_id, func.count())
+        .where(attendee_activities.c.attendee_id.in_(attendee_ids))
+        .group_by(attendee_activities.c.activity_id)
+        .order_by(attendee_activities.c.activity_id)
+    ).all()
+    for activity_id, count in chosen:
+        session.execute(
+            update(Activity)
+            .where(Activity.id == activity_id)
+            .values(places_taken=Activity.places_taken - count)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _create_rows(
+    session: Session,
+    event: Event,
+    request: RegistrationRequest,
+    cleaned: _CleanRegistration,
+    client_id: str,
+    now: datetime,
+) -> Registration:
+    registration = Registration(
+        event_id=event.id,
+        client_id=client_id,
+        ticket_secret=secrets.token_urlsafe(24),
+        contact_name=cleaned.contact_name,
+        email=cleaned.email,
+        phone=cleaned.phone,
+        language=request.language,
+        consent_given_at=now,
+        consent_text=cleaned.consent_text,
+        created_at=now,
+    )
+    session.add(registration)
+    for position, person in enumerate(cleaned.attendees):
+        attendee = Attendee(
+            event_id=event.id,
+            name=person.name,
+            age_group=person.age_group,
+            birth_year=person.birth_year,
+            ticket_code=_new_ticket_code(),
+            position=position,
+            activities=person.activities,
+        )
+        registration.attendees.append(attendee)
+        for question_id, value in person.answers.items():
+            session.add(Answer(registration=registration, attendee=attendee,
+                               question_id=question_id, value=value))
+    for question_id, value in cleaned.answers.items():
+        session.add(Answer(registration=registration, question_id=question_id, value=value))
+    registration.search_text = _search_key(
+        " ".join(
+            [cleaned.contact_name, cleaned.email or "", cleaned.phone or ""]
+            + [f"{a.name} {a.ticket_code}" for a in registration.attendees]
+        )
+    )
+    session.flush()
+    return registration
+
+
+def _new_ticket_code() -> str:
+    code = "".join(secrets.choice(TICKET_CODE_ALPHABET) for _ in range(10))
+    return f"{code[:5]}-{code[5:]}"
+
+
+def _search_key(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def find_by_client_id(session: Session, event_id: int, client_id: str) -> Registration | None:
+    return session.scalar(
+        select(Registration).where(
+            Registration.event_id == event_id, Registration.client_id == client_id
+        )
+    )

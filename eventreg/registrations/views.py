@@ -1,0 +1,65 @@
+"""The public registration form."""
+
+import uuid
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+
+from eventreg.errors import Conflict, ValidationFailed
+from eventreg.events.service import get_published_event, registration_is_open
+from eventreg.extensions import db
+from eventreg.i18n import current_language
+from eventreg.registrations import service
+from eventreg.registrations.forms import parse_registration_form, party_size_from
+from eventreg.registrations.notifications import send_confirmation
+
+blueprint = Blueprint("registrations", __name__)
+
+
+@blueprint.route("/e/<slug>/register", methods=["GET", "POST"])
+def register(slug: str):
+    """Register a party for this event, then show its tickets."""
+    event = get_published_event(db.session, slug)
+    if request.method == "GET":
+        values = MultiDict(request.args)
+        values.setdefault("client_id", uuid.uuid4().hex)
+        return _render_form(event, values)
+
+    values = request.form.copy()
+    action = values.get("action", "register")
+    if action in ("add_person", "remove_person"):
+        size = party_size_from(values) + (1 if action == "add_person" else -1)
+        values["party_size"] = str(max(1, min(size, service.MAX_PARTY_SIZE)))
+        return _render_form(event, values)
+
+    registration_request = parse_registration_form(values, event, current_language())
+    try:
+        outcome = service.register(
+            db.session, event, registration_request,
+            default_phone_region=current_app.config["DEFAULT_PHONE_REGION"],
+        )
+    except ValidationFailed as error:
+        return _render_form(event, values, error=error), 422
+    except Conflict as error:
+        return _render_form(event, values, error=error), 409
+    registration = outcome.registration
+    if outcome.is_new and send_confirmation(registration):
+        flash(_("You are registered. We also sent the link to this page to %(email)s.",
+                email=registration.email), "success")
+    else:
+        flash(_("You are registered. Keep this page: its address is your ticket."), "success")
+    return redirect(url_for("tickets.page", secret=registration.ticket_secret))
+
+
+def _render_form(event, values: MultiDict, error=None):
+    return render_template(
+        "registrations/form.html",
+        event=event,
+        values=values,
+        party_size=party_size_from(values),
+        max_party_size=service.MAX_PARTY_SIZE,
+        error=error,
+        field_errors={key: str(message) for key, message in (error.fields if error else {}).items()},
+        registration_open=registration_is_open(event),
+    )

@@ -1,0 +1,139 @@
+"""Site-wide web plumbing: language switch, security headers, error pages, template helpers."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, jsonify, redirect, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from eventreg.errors import DomainError
+from eventreg.extensions import db, login_manager
+from eventreg.i18n import (
+    LANGUAGE_COOKIE,
+    LANGUAGE_LABELS,
+    LANGUAGE_NAMES,
+    current_language,
+    format_local,
+    format_local_date,
+    format_local_time,
+    localized,
+)
+
+blueprint = Blueprint("site", __name__)
+ONE_YEAR = 365 * 24 * 3600
+
+
+@blueprint.get("/language/<code>")
+def choose_language(code: str):
+    """Remember the chosen language and go back to the page the person came from."""
+    target = safe_next_url(request.args.get("next"))
+    response = redirect(target)
+    if code in LANGUAGE_NAMES:
+        response.set_cookie(
+            LANGUAGE_COOKIE, code, max_age=ONE_YEAR, samesite="Lax", httponly=True,
+            secure=request.is_secure,
+        )
+    return response
+
+
+def safe_next_url(target: str | None) -> str:
+    """Only same-site paths: never redirect a person to another site."""
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
+
+
+def _security_headers(response):
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    # Ticket pages live at private links: never leak them to other sites.
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+    )
+    if request.path.startswith("/t/") or request.path.startswith("/manage"):
+        response.headers.setdefault("Cache-Control", "private, no-store")
+    return response
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _handle_http_error(error: HTTPException):
+    if _wants_json():
+        return jsonify(error=_http_reason(error.code), message=error.description, fields={}), (
+            error.code
+        )
+    return render_template("errors.html", code=error.code, message=None), error.code
+
+
+def _http_reason(code: int | None) -> str:
+    return {
+        400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+        405: "method_not_allowed", 413: "request_too_large", 415: "unsupported_media_type",
+        429: "too_many_requests",
+    }.get(code or 500, "error")
+
+
+def _handle_domain_error(error: DomainError):
+    if _wants_json():
+        return jsonify(
+            error=error.reason, message=str(error.message),
+            fields={key: str(value) for key, value in error.fields.items()},
+        ), error.status_code
+    return render_template("errors.html", code=error.status_code, message=error.message), (
+        error.status_code
+    )
+
+
+def _handle_csrf_error(error: CSRFError):
+    message = _("This form has expired. Nothing was saved: please go back, reload and send it again.")
+    return render_template("errors.html", code=400, message=message), 400
+
+
+def _handle_server_error(error: Exception):
+    db.session.rollback()
+    if _wants_json():
+        return jsonify(error="server_error", message="Something went wrong on our side.",
+                       fields={}), 500
+    return render_template("errors.html", code=500, message=None), 500
+
+
+def _template_helpers():
+    return {
+        "localized": localized,
+        "current_language": current_language,
+        "language_names": LANGUAGE_NAMES,
+        "language_labels": LANGUAGE_LABELS,
+    }
+
+
+@login_manager.user_loader
+def _load_organiser(organiser_id: str):
+    from eventreg.accounts.models import Organiser
+
+    organiser = db.session.get(Organiser, int(organiser_id))
+    return organiser if organiser and organiser.is_active else None
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(blueprint)
+    app.after_request(_security_headers)
+    app.register_error_handler(CSRFError, _handle_csrf_error)
+    app.register_error_handler(HTTPException, _handle_http_error)
+    app.register_error_handler(DomainError, _handle_domain_error)
+    if not app.debug:
+        app.register_error_handler(Exception, _handle_server_error)
+    app.context_processor(_template_helpers)
+    app.add_template_filter(format_local, "local_datetime")
+    app.add_template_filter(format_local_date, "local_date")
+    app.add_template_filter(format_local_time, "local_time")
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "info"

@@ -1,0 +1,54 @@
+"""The private ticket page of a registration, its QR images and calendar file."""
+
+from flask import Blueprint, Response, abort, render_template, url_for
+
+from eventreg.extensions import db
+from eventreg.i18n import current_language
+from eventreg.registrations.service import get_registration_by_secret
+from eventreg.tickets.calendar import event_calendar
+from eventreg.tickets.qr import qr_png, qr_svg
+from eventreg.tickets.service import ticket_tokens
+
+blueprint = Blueprint("tickets", __name__, url_prefix="/t")
+
+
+@blueprint.get("/<secret>")
+def page(secret: str):
+    """Show every ticket of the party, ready to show at the door, save or print."""
+    registration = get_registration_by_secret(db.session, secret)
+    tokens = ticket_tokens(db.session, registration.active_attendees)
+    return render_template(
+        "tickets/page.html",
+        registration=registration,
+        event=registration.event,
+        qr_svgs={attendee_id: qr_svg(token) for attendee_id, token in tokens.items()},
+    )
+
+
+@blueprint.get("/<secret>/qr/<int:attendee_id>.png")
+def qr_image(secret: str, attendee_id: int):
+    """Download one attendee's QR code as a PNG image."""
+    registration = get_registration_by_secret(db.session, secret)
+    attendee = next((a for a in registration.active_attendees if a.id == attendee_id), None)
+    if attendee is None:
+        abort(404)
+    token = ticket_tokens(db.session, [attendee])[attendee.id]
+    filename = f"ticket-{attendee.ticket_code}.png"
+    return Response(
+        qr_png(token), mimetype="image/png",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@blueprint.get("/<secret>/event.ics")
+def calendar_file(secret: str):
+    """Download the event as a calendar entry."""
+    registration = get_registration_by_secret(db.session, secret)
+    event = registration.event
+    ticket_url = url_for("tickets.page", secret=secret, _external=True)
+    body = event_calendar(event, current_language(), ticket_url)
+    filename = f"{event.slug}.ics"
+    return Response(
+        body, mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
