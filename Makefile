@@ -19,7 +19,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 
 translations: install
-	$(BIN)/pybabel compile --use-fuzzy -q -d eventreg/translations
+	$(BIN)/pybabel compile -d eventreg/translations
 
 run: install translations
 	EVENTREG_ENV=$${EVENTREG_ENV:-development} $(BIN)/flask db upgrade
@@ -34,8 +34,8 @@ lint: install
 
 # Refresh the message catalogues after changing user-facing text.
 extract-messages: install
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -o eventreg/translations/messages.pot .
-	$(BIN)/pybabel update -q -i eventreg/translations/messages.pot -d eventreg/translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o eventreg/translations/messages.pot .
+	$(BIN)/pybabel update -i eventreg/translations/messages.pot -d eventreg/translations
 
 clean:
 	rm -rf $(VENV) .pytest_cache
