@@ -8,7 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -24,8 +24,10 @@ def supported_languages() -> tuple[str, ...]:
 
 
 def select_locale() -> str:
-    """Pick the language of the current request."""
+    """Pick the language of the current request (English outside a request)."""
     languages = supported_languages()
+    if not has_request_context():
+        return languages[0]
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in languages:
         return chosen
