@@ -87,7 +87,13 @@ def parse_datetime(value: str | None, field: str, timezone: str) -> datetime | N
             "Fix the marked fields.",
             fields={field: "Use an ISO 8601 date and time, e.g. 2026-06-20T10:00:00+03:00."},
         ) from error
-    return local_to_utc(parsed, timezone)
+    try:
+        return local_to_utc(parsed, timezone)
+    except (ValueError, KeyError) as error:  # an unknown or malformed time zone name
+        raise ValidationFailed(
+            "Fix the marked fields.",
+            fields={"timezone": "Use an IANA time zone name, e.g. Europe/Sofia."},
+        ) from error
 
 
 @blueprint.get("/openapi.json")

@@ -1,0 +1,181 @@
+"""The JSON API's contracts: shapes, status codes, reasons, tokens and the OpenAPI examples."""
+
+import copy
+
+import pytest
+
+from eventreg.accounts.service import create_api_token, revoke_api_token
+from eventreg.api.openapi import openapi_document
+from eventreg.tickets.service import check_ticket
+
+
+@pytest.fixture
+def token(db_session, organiser):
+    return create_api_token(db_session, organiser, "tests")[1]
+
+
+def bearer(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_published_events_are_listed_with_activities_and_places_left(client, make_event):
+    make_event(capacity=30, activities=[{"title": {"en": "Doll-making"}, "capacity": 20}])
+    make_event(status="draft", title={"en": "Secret draft"})
+    events = client.get("/api/v1/events").get_json()["events"]
+    assert [e["title"]["en"] for e in events] == ["World Refugee Day"]
+    assert events[0]["places_left"] == 30
+    assert events[0]["activities"][0]["places_left"] == 20
+
+
+def test_registration_returns_attendees_ticket_link_and_verifiable_qr(client, db_session,
+                                                                       make_event):
+    event = make_event()
+    response = client.post(f"/api/v1/events/{event.slug}/registrations", json={
+        "consent": True, "language": "uk",
+        "attendees": [{"name": "Olena", "age_group": "adult"},
+                      {"name": "Mykola", "age_group": "child"}]})
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["ticket_page_url"].startswith("http://eventreg.test/t/")
+    assert [a["name"] for a in body["attendees"]] == ["Olena", "Mykola"]
+    for attendee in body["attendees"]:
+        assert check_ticket(db_session, attendee["qr"]).attendee.id == attendee["id"]
+
+
+def test_invalid_registration_answers_422_with_reason_and_fields(client, make_event):
+    event = make_event()
+    response = client.post(f"/api/v1/events/{event.slug}/registrations", json={
+        "consent": False, "attendees": [{"name": "", "age_group": "adult"}],
+        "contact": {"email": "nope"}})
+    assert response.status_code == 422
+    body = response.get_json()
+    assert body["error"] == "validation_failed"
+    assert {"consent", "attendees.0.name", "email"} <= set(body["fields"])
+
+
+@pytest.mark.parametrize("payload", [
+    "not json", "[]", '{"attendees": "many"}', '{"attendees": [], "consent": true}',
+    '{"attendees": [{"name": "A"}], "consent": true, "ssn": "123"}',
+    '{"attendees": [{"name": "A", "activities": ["x"]}], "consent": true}',
+])
+def test_malformed_bodies_get_a_json_4xx(client, make_event, payload):
+    event = make_event()
+    response = client.post(f"/api/v1/events/{event.slug}/registrations", data=payload,
+                           content_type="application/json")
+    assert 400 <= response.status_code < 500
+    assert set(response.get_json()) == {"error", "message", "fields"}
+
+
+def test_full_event_answers_409_event_full(client, make_event, make_registration):
+    event = make_event(capacity=1)
+    make_registration(event)
+    response = client.post(f"/api/v1/events/{event.slug}/registrations", json={
+        "consent": True, "attendees": [{"name": "Late", "age_group": "adult"}]})
+    assert response.status_code == 409
+    assert response.get_json()["error"] == "event_full"
+
+
+def test_draft_event_is_not_found_publicly(client, make_event):
+    event = make_event(status="draft")
+    assert client.get(f"/api/v1/events/{event.slug}").status_code == 404
+    response = client.post(f"/api/v1/events/{event.slug}/registrations", json={
+        "consent": True, "attendees": [{"name": "A", "age_group": "adult"}]})
+    assert response.status_code == 404
+    assert response.get_json()["error"] == "event_not_found"
+
+
+def test_organiser_endpoints_refuse_missing_wrong_and_revoked_tokens(client, db_session,
+                                                                     organiser, make_event):
+    event = make_event()
+    url = f"/api/v1/events/{event.slug}/registrations"
+    assert client.get(url).status_code == 401
+    assert client.get(url, headers=bearer("erg_wrong")).status_code == 401
+    row, token = create_api_token(db_session, organiser, "soon revoked")
+    assert client.get(url, headers=bearer(token)).status_code == 200
+    revoke_api_token(db_session, organiser, row.id)
+    response = client.get(url, headers=bearer(token))
+    assert response.status_code == 401
+    assert response.get_json()["error"] == "unauthorized"
+
+
+def test_organiser_creates_updates_and_publishes_an_event_with_activities(client, token):
+    created = client.post("/api/v1/events", headers=bearer(token), json={
+        "title": {"en": "Info session"}, "starts_at": "2027-03-12T17:00:00",
+        "ends_at": "2027-03-12T18:30:00", "privacy_notice": {"en": "Deleted after 6 months."}})
+    assert created.status_code == 201
+    event = created.get_json()
+    assert event["status"] == "draft"
+    assert event["starts_at"] == "2027-03-12T15:00:00+00:00"  # Europe/Sofia is UTC+2 in March
+    slug = event["slug"]
+    activity = client.post(f"/api/v1/events/{slug}/activities", headers=bearer(token),
+                           json={"title": {"en": "Q&A"}, "capacity": 10}).get_json()
+    patched = client.patch(f"/api/v1/events/{slug}/activities/{activity['id']}",
+                           headers=bearer(token), json={"capacity": 12})
+    assert patched.get_json()["capacity"] == 12
+    assert client.patch(f"/api/v1/events/{slug}", headers=bearer(token),
+                        json={"venue": "Fakulteta"}).get_json()["venue"] == "Fakulteta"
+    published = client.post(f"/api/v1/events/{slug}/publish", headers=bearer(token))
+    assert published.get_json()["status"] == "published"
+    assert client.get(f"/api/v1/events/{slug}").status_code == 200
+
+
+def test_event_without_privacy_notice_cannot_be_published(client, token):
+    slug = client.post("/api/v1/events", headers=bearer(token), json={
+        "title": {"en": "No notice"}, "starts_at": "2027-03-12T17:00:00",
+        "ends_at": "2027-03-12T18:00:00"}).get_json()["slug"]
+    response = client.post(f"/api/v1/events/{slug}/publish", headers=bearer(token))
+    assert response.status_code == 409
+    assert response.get_json()["error"] == "privacy_notice_missing"
+
+
+def test_another_organisations_event_is_unreachable_through_the_api(
+    client, db_session, make_organiser, make_event, make_registration
+):
+    event = make_event()
+    make_registration(event)
+    stranger = make_organiser(organisation="Another NGO")
+    _, stranger_token = create_api_token(db_session, stranger, "stranger")
+    headers = bearer(stranger_token)
+    assert client.get(f"/api/v1/events/{event.slug}/registrations",
+                      headers=headers).status_code == 404
+    assert client.patch(f"/api/v1/events/{event.slug}", headers=headers,
+                        json={"venue": "Hijacked"}).status_code == 404
+    assert client.post(f"/api/v1/events/{event.slug}/activities", headers=headers,
+                       json={"title": {"en": "Hijack"}}).status_code == 404
+    assert client.get(f"/api/v1/events/{event.slug}").get_json()["venue"] != "Hijacked"
+
+
+def test_openapi_document_is_3_1_and_documents_every_route(app, client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert document["openapi"].startswith("3.1")
+    documented = {f"/api/v1{path}" for path in document["paths"]}
+    routes = {rule.rule.replace("<slug>", "{slug}").replace("<int:activity_id>", "{activity_id}")
+              for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1/")}
+    assert routes - {"/api/v1/openapi.json"} == documented
+
+
+def test_every_request_example_in_the_document_gets_a_2xx(client, db_session, organiser, token):
+    from eventreg.demo import load_demo_data
+
+    load_demo_data(db_session)
+    # The examples act on the demo event, so the token must be its organisation's.
+    from eventreg.accounts.service import find_organiser
+    from eventreg.demo import DEMO_EMAIL
+
+    _, demo_token = create_api_token(db_session, find_organiser(db_session, DEMO_EMAIL), "ex")
+    document = openapi_document()
+    first_activity = client.get("/api/v1/events/world-refugee-day").get_json()["activities"][0]
+    tried = 0
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if method == "parameters" or "requestBody" not in operation:
+                continue
+            example = copy.deepcopy(
+                operation["requestBody"]["content"]["application/json"]["example"])
+            url = "/api/v1" + path.replace("{slug}", "world-refugee-day").replace(
+                "{activity_id}", str(first_activity["id"]))
+            response = client.open(url, method=method.upper(), json=example,
+                                   headers=bearer(demo_token))
+            assert 200 <= response.status_code < 300, (method, path, response.get_json())
+            tried += 1
+    assert tried == 5

@@ -1,0 +1,71 @@
+"""A parent registers a family in Ukrainian on a phone and gets QR tickets that verify."""
+
+import shutil
+import subprocess
+
+import pytest
+from flask_babel import force_locale, gettext
+
+from eventreg.demo import REFUGEE_DAY_SLUG, load_demo_data
+from eventreg.tickets.service import check_ticket
+
+pytestmark = pytest.mark.browser
+
+
+def uk(text: str, **values) -> str:
+    """The Ukrainian for an English message of the app; fails if it is not translated."""
+    with force_locale("uk"):
+        translated = gettext(text, **values)
+    assert translated != text % values if values else translated != text, f"untranslated: {text}"
+    return translated
+
+
+def serious_accessibility_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
+            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.skipif(not shutil.which("zbarimg"), reason="zbarimg (zbar-tools) is not installed")
+def test_family_registers_in_ukrainian_and_ticket_qr_codes_verify(
+    app, db_session, live_server, browser, tmp_path
+):
+    load_demo_data(db_session)
+    context = browser.new_context(locale="uk-UA", viewport={"width": 390, "height": 844},
+                                  device_scale_factor=2)
+    page = context.new_page()
+    page.goto(f"{live_server}/e/{REFUGEE_DAY_SLUG}/register")
+    assert page.locator("html").get_attribute("lang") == "uk"
+    assert serious_accessibility_violations(page) == []
+
+    mother = page.get_by_role("group", name=uk("Person %(number)d", number=1))
+    mother.get_by_label(uk("Full name")).fill("Олена Коваленко")
+    mother.get_by_label(uk("Adult")).check()
+    page.get_by_role("button", name=uk("Add another person")).click()
+
+    son = page.get_by_role("group", name=uk("Person %(number)d", number=2))
+    assert page.get_by_role("group", name=uk("Person %(number)d", number=1)).get_by_label(
+        uk("Full name")).input_value() == "Олена Коваленко"
+    son.get_by_label(uk("Full name")).fill("Миколка Коваленко")
+    son.get_by_label(uk("Child (under 18)")).check()
+    son.get_by_label("Терапевтичне виготовлення ляльок для дітей (ранок)").check()
+    page.get_by_label(uk("Phone")).fill("+380 67 123 4567")
+    page.get_by_label(uk("I agree to the privacy notice above")).check()
+    page.get_by_role("button", name=uk("Register and get tickets")).click()
+
+    page.wait_for_url(f"{live_server}/t/**")
+    assert page.get_by_role("heading", name=uk("Your tickets")).is_visible()
+    assert page.get_by_text("Миколка Коваленко").is_visible()
+    assert serious_accessibility_violations(page) == []
+    screenshot = tmp_path / "tickets.png"
+    page.screenshot(path=str(screenshot), full_page=True)
+    context.close()
+
+    decoded = subprocess.run(["zbarimg", "--raw", "-q", str(screenshot)], capture_output=True,
+                             text=True, check=True).stdout.split()
+    assert len(decoded) == 2
+    db_session.rollback()
+    names = {check_ticket(db_session, token).attendee.name for token in decoded}
+    assert names == {"Олена Коваленко", "Миколка Коваленко"}

@@ -1,0 +1,61 @@
+"""The private ticket page, its QR images and the calendar file."""
+
+import shutil
+import subprocess
+
+import pytest
+
+from eventreg.tickets.service import check_ticket
+
+
+def test_ticket_page_shows_every_qr_of_the_party(client, make_event, make_registration):
+    registration = make_registration(make_event(), ["Olena", "Mykola", "Sofiia"])
+    response = client.get(f"/t/{registration.ticket_secret}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert page.count("<svg") == 3
+    for attendee in registration.attendees:
+        assert attendee.name in page and attendee.ticket_code in page
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_cancelled_attendee_has_no_qr_on_the_page(client, db_session, make_event,
+                                                  make_registration):
+    from eventreg.registrations.service import cancel_attendees
+
+    registration = make_registration(make_event(), ["Olena", "Mykola"])
+    cancel_attendees(db_session, registration, [registration.attendees[1].id])
+    page = client.get(f"/t/{registration.ticket_secret}").get_data(as_text=True)
+    assert page.count("<svg") == 1
+
+
+def test_unknown_ticket_link_is_not_found(client):
+    assert client.get("/t/not-a-real-secret-at-all").status_code == 404
+
+
+@pytest.mark.skipif(not shutil.which("zbarimg"), reason="zbarimg (zbar-tools) is not installed")
+def test_png_download_decodes_to_a_token_that_verifies(client, db_session, tmp_path, make_event,
+                                                       make_registration):
+    registration = make_registration(make_event(), ["Olena"])
+    attendee = registration.attendees[0]
+    response = client.get(f"/t/{registration.ticket_secret}/qr/{attendee.id}.png")
+    assert response.mimetype == "image/png"
+    image = tmp_path / "ticket.png"
+    image.write_bytes(response.data)
+    decoded = subprocess.run(["zbarimg", "--raw", "-q", str(image)], capture_output=True,
+                             text=True, check=True).stdout.strip()
+    assert check_ticket(db_session, decoded).attendee.id == attendee.id
+
+
+def test_calendar_file_holds_the_event(client, make_event, make_registration):
+    from icalendar import Calendar
+
+    event = make_event(venue="Borisova Gradina")
+    registration = make_registration(event)
+    response = client.get(f"/t/{registration.ticket_secret}/event.ics")
+    assert response.mimetype == "text/calendar"
+    entry = Calendar.from_ical(response.data).walk("VEVENT")[0]
+    assert entry.decoded("dtstart") == event.starts_at.replace(microsecond=0)
+    assert "Borisova Gradina" in str(entry.get("location"))
+    assert registration.ticket_secret in str(entry.get("url"))
