@@ -2,12 +2,13 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, jsonify, redirect, render_template, request
+from flask import Blueprint, Flask, current_app, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from eventreg.errors import DomainError
+from eventreg.events.service import STATUS_NAMES
 from eventreg.extensions import db, login_manager
 from eventreg.i18n import (
     LANGUAGE_COOKIE,
@@ -99,6 +100,7 @@ def _handle_csrf_error(error: CSRFError):
 
 
 def _handle_server_error(error: Exception):
+    current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
     db.session.rollback()
     if _wants_json():
         return jsonify(error="server_error", message="Something went wrong on our side.",
@@ -112,6 +114,7 @@ def _template_helpers():
         "current_language": current_language,
         "language_names": LANGUAGE_NAMES,
         "language_labels": LANGUAGE_LABELS,
+        "status_names": STATUS_NAMES,
     }
 
 

@@ -102,7 +102,8 @@ def change_status(slug: str, new_status: str):
         except Conflict as error:
             flash(str(error.message), "error")
         else:
-            flash(_("The event is now %(status)s.", status=_status_name(new_status)), "success")
+            flash(_("The event is now %(status)s.",
+                    status=service.STATUS_NAMES.get(new_status, new_status)), "success")
     return redirect(url_for(".overview", slug=slug))
 
 
@@ -234,9 +235,3 @@ def _form_page(template: str, **context):
     status = 422 if request.method == "POST" and (form.errors or form.form_errors) else 200
     return render_template(template, **context), status
 
-
-def _status_name(status: str) -> str:
-    return {
-        "draft": _("a draft"), "published": _("published"), "closed": _("closed"),
-        "cancelled": _("cancelled"),
-    }.get(status, status)

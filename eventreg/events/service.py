@@ -35,6 +35,14 @@ LANGUAGE_CODES = ("en", "bg", "uk")
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_CAPACITY = 100_000
 
+#: Names of the statuses for people, in the page's language.
+STATUS_NAMES = {
+    STATUS_DRAFT: _l("draft"),
+    STATUS_PUBLISHED: _l("published"),
+    STATUS_CLOSED: _l("closed"),
+    STATUS_CANCELLED: _l("cancelled"),
+}
+
 #: Which status an event may move to from each status.
 STATUS_TRANSITIONS = {
     STATUS_DRAFT: {STATUS_PUBLISHED, STATUS_CANCELLED},
@@ -204,8 +212,9 @@ def change_event_status(
     _check_owner(organiser, event)
     if new_status not in STATUS_TRANSITIONS.get(event.status, set()):
         raise Conflict(
-            _l("An event that is %(status)s cannot become %(new)s.", status=event.status,
-               new=new_status),
+            _l("An event that is %(status)s cannot become %(new)s.",
+               status=STATUS_NAMES.get(event.status, event.status),
+               new=STATUS_NAMES.get(new_status, new_status)),
             reason="invalid_status_change",
         )
     if new_status == STATUS_PUBLISHED and not any(event.privacy_notice.values()):

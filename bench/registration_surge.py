@@ -1,0 +1,554 @@
+"""Registration surge: many people registering for the last few places at the same instant.
+
+What it does, for each database asked for:
+
+1. prepares a fresh, migrated database (`flask db upgrade`): a SQLite file in a temporary
+   folder, or the PostgreSQL database in BENCH_DATABASE_URL (default
+   postgresql+psycopg://postgres@127.0.0.1:5432/test), which is WIPED first with
+   `DROP SCHEMA public CASCADE` - point it only at a scratch database;
+2. creates an organiser and a published event with `--places` places (no activities);
+3. starts the app under gunicorn with `--workers` sync workers on a free 127.0.0.1 port;
+4. releases `--clients` threads at the same instant, each sending ONE
+   POST /api/v1/events/<slug>/registrations for a party of `--party-size` adults;
+5. stops gunicorn and checks the database: the event's places_taken and its attendee rows
+   must both equal the places the 201 answers confirmed.
+
+Run it from the project folder with the project's virtualenv:
+
+    .venv/bin/python bench/registration_surge.py
+    .venv/bin/python bench/registration_surge.py --clients 50 --places 20 --database sqlite
+    BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/scratch \\
+        .venv/bin/python bench/registration_surge.py --database postgresql --workers 8
+
+Options: --clients N (200), --places K (20), --database sqlite|postgresql|both (both),
+--workers W gunicorn workers (4), --party-size P attendees per registration (1).
+
+It prints one table row per database:
+
+    database    the backend
+    clients     N, requests sent (one each)
+    places      K, the event's capacity
+    wall s      from the release of the clients to the last answer
+    req/s       requests completed per second over that wall time
+    p50 / p99   latency of single requests, in ms (connect + request + answer)
+    201         confirmed registrations
+    409 full    refusals with error "event_full"
+    other       every other answer (status code x count; "conn" = no HTTP answer)
+    full?       whether the confirmed places equal K ("yes"/"no")
+
+then, per database, the database check (places_taken, attendee rows, registrations) and
+the verdict. The expected outcome is min(K // P, N) confirmed registrations and the rest
+refused as event_full; the script exits 1 if that is not what happened, if any other answer
+came back or if the database disagrees, and shows the end of the gunicorn log then.
+Only 127.0.0.1 is contacted; gunicorn is always stopped, even on Ctrl-C.
+"""
+
+import argparse
+import http.client
+import json
+import math
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+if str(PROJECT_ROOT) not in sys.path:
+    sys.path.insert(0, str(PROJECT_ROOT))
+
+DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+HOST = "127.0.0.1"
+EVENT_SLUG = "registration-surge-bench"
+ORGANISER_EMAIL = "bench-organiser@example.org"
+STARTUP_TIMEOUT_S = 60
+REQUEST_TIMEOUT_S = 120
+BARRIER_TIMEOUT_S = 60
+STOP_TIMEOUT_S = 30
+LOG_TAIL_LINES = 80
+
+
+@dataclass
+class Answer:
+    """What one client got back."""
+
+    status: int | None  # None when no HTTP answer came (connection refused, reset, timeout)
+    error: str | None  # the API's `error` reason, or the exception's name without an answer
+    latency_s: float
+    finished_at: float
+    body: str = ""
+
+
+@dataclass
+class Result:
+    database: str
+    clients: int
+    places: int
+    party_size: int
+    wall_s: float = 0.0
+    latencies_ms: list[float] = field(default_factory=list)
+    confirmed: int = 0
+    refused_full: int = 0
+    other: Counter = field(default_factory=Counter)
+    other_samples: list[str] = field(default_factory=list)
+    places_taken: int | None = None
+    attendee_rows: int | None = None
+    registration_rows: int | None = None
+    problems: list[str] = field(default_factory=list)
+    log_tail: str = ""
+
+    @property
+    def expected_confirmed(self) -> int:
+        return min(self.places // self.party_size, self.clients)
+
+    @property
+    def full(self) -> bool:
+        return self.confirmed * self.party_size == self.places
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+# --- the environment the app runs in ---------------------------------------------------------
+
+
+def bench_environment(database_url: str, instance: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        FLASK_APP="eventreg",
+        DATABASE_URL=database_url,
+        EVENTREG_ENV="development",
+        EVENTREG_INSTANCE_PATH=str(instance),
+        MAIL_BACKEND="outbox",
+        MAIL_OUTBOX_PATH=str(instance / "outbox"),
+    )
+    env.pop("FLASK_DEBUG", None)
+    return env
+
+
+@contextmanager
+def environment(env: dict[str, str]):
+    """Apply `env` to this process (the app reads its settings from it), then restore."""
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+# --- 1. database ------------------------------------------------------------------------------
+
+
+def wipe_postgres(url: str) -> None:
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+            connection.exec_driver_sql("CREATE SCHEMA public")
+    finally:
+        engine.dispose()
+
+
+def migrate(env: dict[str, str]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "db", "upgrade"],
+        env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"flask db upgrade failed:\n{done.stdout}{done.stderr}")
+
+
+# --- 2. organiser and event -------------------------------------------------------------------
+
+
+def create_bench_event(env: dict[str, str], places: int) -> tuple[int, str]:
+    """Make an organiser and a published event with `places` places; return (id, slug)."""
+    from eventreg import create_app
+    from eventreg.accounts import service as accounts
+    from eventreg.database import utcnow
+    from eventreg.events import service as events
+    from eventreg.extensions import db
+
+    with environment(env):
+        app = create_app()
+    with app.app_context():
+        try:
+            organisation = accounts.get_or_create_organisation(db.session, "Bench organisation")
+            organiser = accounts.create_organiser(
+                db.session, organisation, email=ORGANISER_EMAIL, name="Bench Organiser",
+                password="bench-password-not-secret",
+            )
+            starts = utcnow() + timedelta(days=30)
+            event = events.create_event(db.session, organiser, events.EventDetails(
+                slug=EVENT_SLUG,
+                title={"en": "Registration surge benchmark"},
+                privacy_notice={"en": "Benchmark data only; deleted with the scratch database."},
+                venue="Nowhere",
+                timezone="Europe/Sofia",
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=3),
+                capacity=places,
+                age_mode="age_group",
+            ))
+            events.publish_event(db.session, organiser, event)
+            return event.id, event.slug
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def count_in_database(env: dict[str, str], event_id: int) -> tuple[int, int, int]:
+    """Return the event's (places_taken, active attendee rows, active registrations)."""
+    from sqlalchemy import func, select
+
+    from eventreg import create_app
+    from eventreg.events.models import Event
+    from eventreg.extensions import db
+    from eventreg.registrations.models import Attendee, Registration
+
+    with environment(env):
+        app = create_app()
+    with app.app_context():
+        try:
+            places_taken = db.session.scalar(
+                select(Event.places_taken).where(Event.id == event_id))
+            attendees = db.session.scalar(
+                select(func.count(Attendee.id)).where(
+                    Attendee.event_id == event_id, Attendee.cancelled_at.is_(None)))
+            registrations = db.session.scalar(
+                select(func.count(Registration.id)).where(
+                    Registration.event_id == event_id, Registration.cancelled_at.is_(None)))
+            return places_taken, attendees, registrations
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+# --- 3. gunicorn ------------------------------------------------------------------------------
+
+
+def start_gunicorn(env: dict[str, str], workers: int, port: int, log_path: Path):
+    command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"{HOST}:{port}",
+               "--error-logfile", "-"]
+    if _gunicorn_has_control_socket():
+        # gunicorn >= 27 would otherwise open ~/.gunicorn/gunicorn.ctl, shared by every run.
+        command.append("--no-control-socket")
+    command.append("eventreg:create_app()")
+    log = open(log_path, "wb")  # noqa: SIM115  (closed in stop_gunicorn)
+    process = subprocess.Popen(
+        command,
+        env=env, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    process.log_file = log
+    return process
+
+
+def _gunicorn_has_control_socket() -> bool:
+    from gunicorn.config import KNOWN_SETTINGS
+
+    return any(setting.name == "control_socket_disable" for setting in KNOWN_SETTINGS)
+
+
+def wait_until_healthy(process, port: int) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    last = "no answer yet"
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with code {process.returncode} while starting")
+        try:
+            with urllib.request.urlopen(f"http://{HOST}:{port}/healthz", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+                last = f"status {answer.status}"
+        except urllib.error.HTTPError as error:
+            last = f"status {error.code}"
+        except OSError as error:
+            last = type(error).__name__
+        time.sleep(0.2)
+    raise RuntimeError(f"GET /healthz did not answer 200 within {STARTUP_TIMEOUT_S}s ({last})")
+
+
+def stop_gunicorn(process) -> None:
+    """Stop the gunicorn master we started (and its workers, in its own process group)."""
+    try:
+        if process.poll() is None:
+            try:
+                process.send_signal(signal.SIGTERM)
+                process.wait(timeout=STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=STOP_TIMEOUT_S)
+    finally:
+        process.log_file.close()
+
+
+def log_tail(log_path: Path) -> str:
+    try:
+        lines = log_path.read_text(errors="replace").splitlines()
+    except OSError:
+        return ""
+    return "\n".join(lines[-LOG_TAIL_LINES:])
+
+
+# --- 4-5. the surge ---------------------------------------------------------------------------
+
+
+def registration_body(client: int, party_size: int) -> bytes:
+    if party_size == 1:
+        attendees = [{"name": f"Bench Person {client}", "age_group": "adult"}]
+    else:
+        attendees = [{"name": f"Bench Person {client}.{n}", "age_group": "adult"}
+                     for n in range(1, party_size + 1)]
+    return json.dumps({
+        "consent": True,
+        "language": "en",
+        "client_id": f"bench-{client:06d}-{os.getpid()}",
+        "attendees": attendees,
+    }).encode()
+
+
+def surge(port: int, slug: str, clients: int, party_size: int) -> tuple[list[Answer], float]:
+    """Release `clients` POSTs at once; return each answer and the release time."""
+    path = f"/api/v1/events/{slug}/registrations"
+    bodies = [registration_body(i, party_size) for i in range(1, clients + 1)]
+    released: list[float] = []
+    barrier = threading.Barrier(
+        clients, action=lambda: released.append(time.perf_counter()), timeout=BARRIER_TIMEOUT_S
+    )
+
+    def one_client(body: bytes) -> Answer:
+        barrier.wait()
+        started = time.perf_counter()
+        connection = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT_S)
+        try:
+            connection.request("POST", path, body=body, headers={
+                "Content-Type": "application/json", "Accept": "application/json",
+            })
+            response = connection.getresponse()
+            text = response.read().decode(errors="replace")
+            finished = time.perf_counter()
+            try:
+                error = json.loads(text).get("error")
+            except (ValueError, AttributeError):
+                error = None
+            return Answer(response.status, error, finished - started, finished, text[:500])
+        except (OSError, http.client.HTTPException) as exc:
+            finished = time.perf_counter()
+            return Answer(None, type(exc).__name__, finished - started, finished, str(exc))
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        answers = list(pool.map(one_client, bodies))
+    return answers, released[0]
+
+
+# --- one database -----------------------------------------------------------------------------
+
+
+def run_one(database: str, args) -> Result:
+    result = Result(database, args.clients, args.places, args.party_size)
+    with tempfile.TemporaryDirectory(prefix=f"eventreg-bench-{database}-") as folder:
+        instance = Path(folder)
+        if database == "sqlite":
+            url = f"sqlite:///{instance / 'bench.sqlite3'}"
+        else:
+            url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_POSTGRES_URL)
+            wipe_postgres(url)
+        env = bench_environment(url, instance)
+        migrate(env)
+        event_id, slug = create_bench_event(env, args.places)
+
+        port = free_port()
+        log_path = instance / "gunicorn.log"
+        process = start_gunicorn(env, args.workers, port, log_path)
+        try:
+            wait_until_healthy(process, port)
+            answers, released = surge(port, slug, args.clients, args.party_size)
+        except BaseException as error:
+            error.add_note(f"--- end of the gunicorn log ---\n{log_tail(log_path)}\n--- end ---")
+            raise
+        finally:
+            stop_gunicorn(process)
+
+        result.wall_s = max(a.finished_at for a in answers) - released
+        result.latencies_ms = sorted(a.latency_s * 1000 for a in answers)
+        for answer in answers:
+            if answer.status == 201:
+                result.confirmed += 1
+            elif answer.status == 409 and answer.error == "event_full":
+                result.refused_full += 1
+            else:
+                label = str(answer.status) if answer.status is not None else "conn"
+                if answer.error:
+                    label += f" {answer.error}"
+                result.other[label] += 1
+                if len(result.other_samples) < 3:
+                    result.other_samples.append(f"{label}: {answer.body.strip()}")
+
+        places_taken, attendees, registrations = count_in_database(env, event_id)
+        result.places_taken = places_taken
+        result.attendee_rows = attendees
+        result.registration_rows = registrations
+        judge(result)
+        if result.problems:
+            result.log_tail = log_tail(log_path)
+    return result
+
+
+def judge(result: Result) -> None:
+    expected = result.expected_confirmed
+    expected_places = expected * result.party_size
+    confirmed_places = result.confirmed * result.party_size
+    if result.confirmed != expected:
+        result.problems.append(
+            f"confirmed {result.confirmed} registrations, expected min(K // P, N) = {expected}")
+    if result.other:
+        result.problems.append(f"unexpected answers: {format_other(result.other)}")
+    if result.places_taken != confirmed_places or result.places_taken != expected_places:
+        result.problems.append(
+            f"Event.places_taken = {result.places_taken}, confirmed places = "
+            f"{confirmed_places}, expected {expected_places}")
+    if result.attendee_rows != result.places_taken:
+        result.problems.append(
+            f"{result.attendee_rows} attendee rows but places_taken = {result.places_taken}")
+    if result.registration_rows != result.confirmed:
+        result.problems.append(
+            f"{result.registration_rows} registration rows but {result.confirmed} answers 201")
+    if result.places_taken is not None and result.places_taken > result.places:
+        result.problems.append(
+            f"OVERBOOKED: {result.places_taken} places taken of {result.places}")
+
+
+# --- 7. report --------------------------------------------------------------------------------
+
+
+def percentile(sorted_values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile of an ascending list."""
+    if not sorted_values:
+        return float("nan")
+    rank = max(1, math.ceil(fraction * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+def format_other(other: Counter) -> str:
+    if not other:
+        return "0"
+    return f"{sum(other.values())} (" + ", ".join(
+        f"{label} x{count}" for label, count in sorted(other.items())) + ")"
+
+
+def print_report(results: list[Result], failures: dict[str, str], args) -> None:
+    headers = ["database", "clients", "places", "wall s", "req/s", "p50 ms", "p99 ms",
+               "201", "409 full", "other", "full?"]
+    rows = []
+    for r in results:
+        rows.append([
+            r.database, str(r.clients), str(r.places), f"{r.wall_s:.3f}",
+            f"{r.clients / r.wall_s:.1f}" if r.wall_s > 0 else "-",
+            f"{percentile(r.latencies_ms, 0.50):.1f}", f"{percentile(r.latencies_ms, 0.99):.1f}",
+            str(r.confirmed), str(r.refused_full), format_other(r.other),
+            "yes" if r.full else "no",
+        ])
+    for database in failures:
+        rows.append([database] + ["-"] * (len(headers) - 2) + ["error"])
+    widths = [max(len(h), *(len(row[i]) for row in rows)) if rows else len(h)
+              for i, h in enumerate(headers)]
+
+    def line(cells):
+        return "  ".join(cell.rjust(width) if i else cell.ljust(width)
+                         for i, (cell, width) in enumerate(zip(cells, widths, strict=True)))
+
+    print()
+    print(f"Registration surge: {args.clients} clients x 1 POST, party of {args.party_size}, "
+          f"{args.places} places, gunicorn -w {args.workers}")
+    print(line(headers))
+    print(line(["-" * w for w in widths]))
+    for row in rows:
+        print(line(row))
+    print()
+    for r in results:
+        print(f"[{r.database}] database: places_taken={r.places_taken} "
+              f"attendees={r.attendee_rows} registrations={r.registration_rows} "
+              f"(expected {r.expected_confirmed} registrations, "
+              f"{r.expected_confirmed * r.party_size} places; K={r.places})")
+        if r.ok:
+            print(f"[{r.database}] OK: no overbooking, every other request refused as event_full")
+        else:
+            for problem in r.problems:
+                print(f"[{r.database}] FAIL: {problem}")
+            for sample in r.other_samples:
+                print(f"[{r.database}]   sample answer {sample}")
+            if r.log_tail:
+                print(f"[{r.database}] --- end of the gunicorn log ---")
+                print(r.log_tail)
+                print(f"[{r.database}] --- end ---")
+    for database, message in failures.items():
+        print(f"[{database}] FAIL: the run did not complete: {message}")
+
+
+def parse_arguments(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=200, help="concurrent clients (200)")
+    parser.add_argument("--places", type=int, default=20, help="event capacity K (20)")
+    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (4)")
+    parser.add_argument("--party-size", type=int, default=1, help="attendees per request (1)")
+    args = parser.parse_args(argv)
+    if not 1 <= args.clients <= 2000:
+        parser.error("--clients must be from 1 to 2000")
+    if not 1 <= args.places <= 100_000:
+        parser.error("--places must be from 1 to 100000")
+    if not 1 <= args.workers <= 64:
+        parser.error("--workers must be from 1 to 64")
+    if not 1 <= args.party_size <= 20:
+        parser.error("--party-size must be from 1 to 20")
+    return args
+
+
+def main(argv=None) -> int:
+    args = parse_arguments(argv)
+    databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
+    results: list[Result] = []
+    failures: dict[str, str] = {}
+    for database in databases:
+        print(f"[{database}] preparing the database, starting gunicorn, "
+              f"sending {args.clients} registrations ...", flush=True)
+        try:
+            results.append(run_one(database, args))
+        except KeyboardInterrupt:
+            print("interrupted; gunicorn stopped")
+            return 130
+        except Exception as error:  # report and go on with the next database
+            notes = "".join(f"\n{note}" for note in getattr(error, "__notes__", []))
+            failures[database] = f"{type(error).__name__}: {error}{notes}"
+    print_report(results, failures, args)
+    return 0 if not failures and all(r.ok for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""Organiser pages: sign-in required, own organisation only, forms that explain mistakes."""
+
+import pytest
+
+
+def test_organiser_pages_need_sign_in(client, make_event):
+    event = make_event()
+    response = client.get(f"/manage/events/{event.slug}")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+def test_wrong_password_is_refused_with_a_message(client, auth, organiser):
+    response = auth.login(organiser, password="wrong password")
+    assert response.status_code == 401
+    assert "Wrong email or password" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("method,path", [
+    ("get", "/manage/events/{slug}"),
+    ("get", "/manage/events/{slug}/edit"),
+    ("get", "/manage/events/{slug}/registrations"),
+    ("get", "/manage/events/{slug}/activities/new"),
+    ("post", "/manage/events/{slug}/status/cancelled"),
+    ("post", "/manage/events/{slug}/registrations/{registration}/cancel"),
+])
+def test_another_organisations_event_is_unreachable(client, auth, make_organiser, make_event,
+                                                    make_registration, db_session, method, path):
+    event = make_event()
+    registration = make_registration(event)
+    stranger = make_organiser(organisation="Another NGO")
+    auth.login(stranger)
+    url = path.format(slug=event.slug, registration=registration.id)
+    assert getattr(client, method)(url).status_code == 404
+    db_session.rollback()
+    db_session.refresh(event)
+    assert event.status == "published"
+    assert event.places_taken == 1
+
+
+def test_other_organisations_events_are_not_listed(client, auth, make_organiser, make_event):
+    make_event(title={"en": "Ours"})
+    stranger = make_organiser(organisation="Another NGO")
+    auth.login(stranger)
+    assert "Ours" not in client.get("/manage/").get_data(as_text=True)
+
+
+def test_organiser_creates_an_event_through_the_form(client, auth, organiser):
+    auth.login(organiser)
+    response = client.post("/manage/events/new", data={
+        "title_en": "Info session in Fakulteta", "timezone": "Europe/Sofia",
+        "starts_at": "2027-03-12T17:00", "ends_at": "2027-03-12T18:30", "age_mode": "age_group",
+        "programme_id": "", "capacity": "40"})
+    assert response.status_code == 302
+    overview = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Info session in Fakulteta" in overview
+
+
+def test_event_form_explains_an_end_before_the_start_and_keeps_the_input(client, auth, organiser):
+    auth.login(organiser)
+    response = client.post("/manage/events/new", data={
+        "title_en": "Backwards", "timezone": "Europe/Sofia", "starts_at": "2027-03-12T17:00",
+        "ends_at": "2027-03-12T16:00", "age_mode": "age_group", "programme_id": ""})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "The event must end after it starts." in page
+    assert 'value="Backwards"' in page
+
+
+def test_cancelling_one_person_from_the_registrations_page(client, auth, organiser, make_event,
+                                                          make_registration, db_session):
+    event = make_event(capacity=5)
+    registration = make_registration(event, ["Olena", "Mykola"])
+    auth.login(organiser)
+    response = client.post(
+        f"/manage/events/{event.slug}/registrations/{registration.id}/cancel",
+        data={"attendee_id": registration.attendees[1].id})
+    assert response.status_code == 302
+    db_session.rollback()
+    db_session.refresh(event)
+    assert event.places_taken == 1
+    page = client.get(f"/manage/events/{event.slug}/registrations?q=olena").get_data(as_text=True)
+    assert "Olena" in page
+
+
+def test_api_token_page_shows_a_new_token_once_and_revokes_it(client, auth, organiser):
+    auth.login(organiser)
+    page = client.post("/manage/api-tokens", data={"name": "reports"}).get_data(as_text=True)
+    token = page.split('<code class="token">')[1].split("</code>")[0]
+    assert client.get("/api/v1/events/x/registrations",
+                      headers={"Authorization": f"Bearer {token}"}).status_code == 404
+    assert token not in client.get("/manage/api-tokens").get_data(as_text=True)

@@ -1,0 +1,78 @@
+"""The public registration form, as a person uses it."""
+
+from email import message_from_bytes, policy
+
+
+def _form(event, **extra):
+    values = {"client_id": "form-submit-1", "party_size": "1", "attendees.0.name": "Olena",
+              "attendees.0.age_group": "adult", "consent": "yes", "action": "register"}
+    values.update(extra)
+    return values
+
+
+def test_registering_lands_on_the_ticket_page(client, make_event):
+    event = make_event()
+    response = client.post(f"/e/{event.slug}/register", data=_form(event))
+    assert response.status_code == 302
+    assert "/t/" in response.headers["Location"]
+
+
+def test_add_person_keeps_what_was_typed(client, make_event):
+    event = make_event()
+    response = client.post(f"/e/{event.slug}/register",
+                           data=_form(event, action="add_person"))
+    page = response.get_data(as_text=True)
+    assert 'name="attendees.1.name"' in page
+    assert 'value="Olena"' in page
+
+
+def test_mistakes_are_shown_next_to_their_fields_and_nothing_is_lost(client, make_event):
+    event = make_event()
+    response = client.post(f"/e/{event.slug}/register", data=_form(
+        event, **{"attendees.0.name": "", "email": "olena@", "consent": "",
+                  "phone": "+359 88 123 4567"}))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Enter this person&#39;s name." in page
+    assert "Please agree to the privacy notice to register." in page
+    assert 'value="+359 88 123 4567"' in page and 'value="olena@"' in page
+
+
+def test_confirmation_is_mailed_only_when_an_email_is_given(client, make_event, outbox):
+    event = make_event()
+    client.post(f"/e/{event.slug}/register", data=_form(event, client_id="no-email"))
+    assert not outbox.exists() or not list(outbox.iterdir())
+    client.post(f"/e/{event.slug}/register",
+                data=_form(event, client_id="with-email", email="olena@example.org"))
+    messages = list(outbox.glob("*.eml"))
+    assert len(messages) == 1
+    message = message_from_bytes(messages[0].read_bytes(), policy=policy.default)
+    assert message["To"] == "olena@example.org"
+    assert "/t/" in message.get_body(("plain",)).get_content()
+
+
+def test_double_submit_registers_once_and_mails_once(client, make_event, outbox, db_session):
+    event = make_event(capacity=5)
+    data = _form(event, email="olena@example.org")
+    first = client.post(f"/e/{event.slug}/register", data=data)
+    second = client.post(f"/e/{event.slug}/register", data=data)
+    assert first.headers["Location"] == second.headers["Location"]
+    assert len(list(outbox.glob("*.eml"))) == 1
+
+
+def test_full_event_says_so(client, make_event, make_registration):
+    event = make_event(capacity=1)
+    make_registration(event)
+    response = client.post(f"/e/{event.slug}/register", data=_form(event))
+    assert response.status_code == 409
+    assert "not enough places" in response.get_data(as_text=True)
+
+
+def test_form_without_csrf_token_is_refused(app_settings, make_event):
+    from eventreg import create_app
+
+    app_settings["WTF_CSRF_ENABLED"] = True
+    protected = create_app(app_settings)
+    event = make_event()
+    response = protected.test_client().post(f"/e/{event.slug}/register", data=_form(event))
+    assert response.status_code == 400

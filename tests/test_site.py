@@ -1,0 +1,79 @@
+"""Settings, health, languages and security headers."""
+
+import pytest
+
+from eventreg.config import ConfigurationError, load_settings
+
+
+def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("EVENTREG_ENV", "production")
+    with pytest.raises(ConfigurationError):
+        load_settings()
+    monkeypatch.setenv("SECRET_KEY", "short")
+    with pytest.raises(ConfigurationError):
+        load_settings()
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    settings = load_settings()
+    assert settings["SESSION_COOKIE_SECURE"] and settings["SESSION_COOKIE_HTTPONLY"]
+
+
+def test_healthz_reports_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json()["database"] == "ok"
+
+
+def test_healthz_answers_503_when_the_database_is_down(app_settings, tmp_path):
+    from eventreg import create_app
+
+    app_settings["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://nobody@127.0.0.1:1/none"
+    response = create_app(app_settings).test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["database"] == "unavailable"
+
+
+@pytest.mark.parametrize("accept,expected", [("uk-UA,uk;q=0.9", "uk"), ("bg", "bg"),
+                                             ("de-DE", "en")])
+def test_language_follows_the_browser(client, make_event, accept, expected):
+    event = make_event()
+    page = client.get(f"/e/{event.slug}", headers={"Accept-Language": accept})
+    assert f'<html lang="{expected}">' in page.get_data(as_text=True)
+
+
+def test_chosen_language_is_remembered_over_the_browsers(client, make_event):
+    event = make_event()
+    response = client.get(f"/language/bg?next=/e/{event.slug}")
+    assert response.headers["Location"] == f"/e/{event.slug}"
+    page = client.get(f"/e/{event.slug}", headers={"Accept-Language": "uk"})
+    text = page.get_data(as_text=True)
+    assert '<html lang="bg">' in text
+    assert "Световен ден на бежанците" in text
+
+
+def test_language_switch_never_redirects_to_another_site(client):
+    response = client.get("/language/uk?next=https://evil.example/")
+    assert response.headers["Location"] == "/"
+
+
+def test_dates_are_shown_in_the_pages_language_and_the_events_time_zone(client, make_event):
+    from datetime import UTC, datetime
+
+    event = make_event(starts_at=datetime(2027, 6, 20, 7, 0, tzinfo=UTC),
+                       ends_at=datetime(2027, 6, 20, 15, 0, tzinfo=UTC))
+    page = client.get(f"/e/{event.slug}", headers={"Accept-Language": "uk"}).get_data(
+        as_text=True)
+    assert "20 червня 2027" in page and "10:00" in page  # 07:00 UTC is 10:00 in Sofia
+
+
+def test_pages_send_security_headers(client):
+    response = client.get("/")
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_organiser_pages_are_translated_into_bulgarian(client, auth, organiser):
+    auth.login(organiser)
+    page = client.get("/manage/", headers={"Accept-Language": "bg"}).get_data(as_text=True)
+    assert '<html lang="bg">' in page
+    assert "New event" not in page
