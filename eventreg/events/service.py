@@ -8,7 +8,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -496,7 +496,3 @@ def _free_slug(session: Session, base: str) -> str:
     while session.scalar(select(Event.id).where(Event.slug == slug)):
         slug = f"{base}-{secrets.token_hex(2)}"
     return slug
-
-
-def event_timezone(event: Event) -> ZoneInfo:
-    return ZoneInfo(event.timezone)

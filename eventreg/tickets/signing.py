@@ -14,7 +14,6 @@ server's (or the scanner's downloaded list's) to say, not the token's.
 
 import base64
 import binascii
-import hashlib
 import struct
 from dataclasses import dataclass
 
@@ -100,10 +99,6 @@ def verify_ticket(token: str, public_key: bytes) -> TicketClaims:
     except InvalidSignature as error:
         raise InvalidTicketToken("signature does not verify") from error
     return claims
-
-
-def public_key_fingerprint(public_key: bytes) -> str:
-    return hashlib.sha256(public_key).hexdigest()[:16]
 
 
 def _decode(token: str) -> bytes:
