@@ -39,7 +39,6 @@ def load_settings(overrides: dict | None = None) -> dict:
         "DEFAULT_TIMEZONE": os.environ.get("DEFAULT_TIMEZONE", "Europe/Sofia"),
         "DEFAULT_PHONE_REGION": os.environ.get("DEFAULT_PHONE_REGION", "BG"),
         "BABEL_DEFAULT_LOCALE": "en",
-        "LANGUAGES": ("en", "bg", "uk"),
         # Mail: "outbox" writes .eml files to instance/outbox/; "smtp" sends through SMTP_*.
         "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "outbox"),
         "MAIL_OUTBOX_PATH": os.environ.get("MAIL_OUTBOX_PATH", str(folder / "outbox")),

@@ -8,24 +8,19 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
-from flask import current_app, has_request_context, request
+from flask import has_request_context, request
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 
 LANGUAGE_COOKIE = "lang"
+#: The languages every page is translated into; the first is the fallback.
+LANGUAGE_CODES = ("en", "bg", "uk")
 #: Names of the languages in themselves, for the language switcher.
 LANGUAGE_NAMES = {"en": "English", "bg": "Български", "uk": "Українська"}
-#: Field labels for per-language inputs, in the language of the page.
-LANGUAGE_LABELS = {"en": _l("English"), "bg": _l("Bulgarian"), "uk": _l("Ukrainian")}
-
-
-def supported_languages() -> tuple[str, ...]:
-    return tuple(current_app.config["LANGUAGES"])
 
 
 def select_locale() -> str:
     """Pick the language of the current request (English outside a request)."""
-    languages = supported_languages()
+    languages = LANGUAGE_CODES
     if not has_request_context():
         return languages[0]
     chosen = request.cookies.get(LANGUAGE_COOKIE)

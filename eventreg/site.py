@@ -12,7 +12,6 @@ from eventreg.events.service import STATUS_NAMES
 from eventreg.extensions import db, login_manager
 from eventreg.i18n import (
     LANGUAGE_COOKIE,
-    LANGUAGE_LABELS,
     LANGUAGE_NAMES,
     current_language,
     format_local,
@@ -38,13 +37,13 @@ def choose_language(code: str):
     return response
 
 
-def safe_next_url(target: str | None) -> str:
-    """Only same-site paths: never redirect a person to another site."""
+def safe_next_url(target: str | None, default: str = "/") -> str:
+    """Return `target` if it is a path on this site, else `default`: never another site."""
     if not target:
-        return "/"
+        return default
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return "/"
+        return default
     return target
 
 
@@ -113,7 +112,6 @@ def _template_helpers():
         "localized": localized,
         "current_language": current_language,
         "language_names": LANGUAGE_NAMES,
-        "language_labels": LANGUAGE_LABELS,
         "status_names": STATUS_NAMES,
     }
 

@@ -20,8 +20,9 @@ def login():
         organiser = service.authenticate(db.session, form.email.data, form.password.data)
         if organiser is not None:
             login_user(organiser)
-            return redirect(safe_next_url(request.args.get("next")) if request.args.get("next")
-                            else url_for("manage_events.index"))
+            return redirect(
+                safe_next_url(request.args.get("next"), default=url_for("manage_events.index"))
+            )
         form.password.errors.append(_("Wrong email or password."))
         return render_template("accounts/login.html", form=form), 401
     status = 422 if form.errors else 200

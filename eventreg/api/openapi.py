@@ -5,10 +5,12 @@ The request schemas here are also what `eventreg.api.json_body` checks bodies ag
 
 from functools import cache
 
+from eventreg.i18n import LANGUAGE_CODES
+
 LANGUAGE_TEXTS = {
     "type": "object",
     "description": "Text per language code (en, bg, uk); at least one where required.",
-    "propertyNames": {"enum": ["en", "bg", "uk"]},
+    "propertyNames": {"enum": list(LANGUAGE_CODES)},
     "additionalProperties": {"type": "string", "maxLength": 5000},
 }
 NULLABLE_TIME = {
@@ -287,7 +289,7 @@ def openapi_document() -> dict:
                     "properties": {
                         "client_id": {"type": "string", "minLength": 8, "maxLength": 64,
                                       "description": "Your id for this submission, for retries."},
-                        "language": {"enum": ["en", "bg", "uk"]},
+                        "language": {"enum": list(LANGUAGE_CODES)},
                         "contact": {
                             "type": "object", "additionalProperties": False,
                             "description": "Email, phone, both or neither.",

@@ -18,19 +18,19 @@ from eventreg.database import local_to_utc
 from eventreg.errors import DomainError
 from eventreg.events.models import Activity, Event, Question
 from eventreg.events.service import ActivityDetails, EventDetails, QuestionDetails
+from eventreg.i18n import LANGUAGE_CODES
 
-LANGUAGES = ("en", "bg", "uk")
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 COMMON_TIMEZONES = ("Europe/Sofia", "Europe/Kyiv", "Europe/Bucharest", "Europe/Athens",
                     "Europe/Berlin", "Europe/London", "UTC")
 
 
 def _per_language(form: FlaskForm, stem: str) -> dict[str, str]:
-    return {code: form[f"{stem}_{code}"].data or "" for code in LANGUAGES}
+    return {code: form[f"{stem}_{code}"].data or "" for code in LANGUAGE_CODES}
 
 
 def _fill_per_language(form: FlaskForm, stem: str, texts: dict[str, str]) -> None:
-    for code in LANGUAGES:
+    for code in LANGUAGE_CODES:
         form[f"{stem}_{code}"].data = (texts or {}).get(code, "")
 
 
@@ -187,18 +187,18 @@ class QuestionForm(FlaskForm):
         self.asked_per.data = question.asked_per
         self.required.data = question.required
         self.position.data = question.position
-        for code in LANGUAGES:
+        for code in LANGUAGE_CODES:
             self[f"options_{code}"].data = "\n".join(
                 option["label"].get(code, "") for option in question.options
             )
 
     def to_details(self) -> QuestionDetails:
         lines = {
-            code: (self[f"options_{code}"].data or "").splitlines() for code in LANGUAGES
+            code: (self[f"options_{code}"].data or "").splitlines() for code in LANGUAGE_CODES
         }
         count = max(len(values) for values in lines.values())
         option_labels = [
-            {code: lines[code][index] if index < len(lines[code]) else "" for code in LANGUAGES}
+            {code: lines[code][index] if index < len(lines[code]) else "" for code in LANGUAGE_CODES}
             for index in range(count)
         ]
         return QuestionDetails(

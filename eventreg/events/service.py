@@ -6,12 +6,14 @@ organisation, so no view or API endpoint can forget that check.
 
 import re
 import secrets
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from eventreg.accounts.models import Organiser
@@ -30,8 +32,8 @@ from eventreg.events.models import (
     Programme,
     Question,
 )
+from eventreg.i18n import LANGUAGE_CODES
 
-LANGUAGE_CODES = ("en", "bg", "uk")
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_CAPACITY = 100_000
 
@@ -168,7 +170,7 @@ def create_event(session: Session, organiser: Organiser, details: EventDetails) 
     from eventreg.tickets.service import create_signing_key
 
     _validate_event(session, organiser, details, event=None)
-    with write_transaction(session):
+    with _slug_taken_is_a_field_error(), write_transaction(session):
         event = Event(organisation_id=organiser.organisation_id, status=STATUS_DRAFT)
         _apply_event_details(event, details)
         event.slug = details.slug or _free_slug(session, _title_for_slug(details.title))
@@ -184,7 +186,7 @@ def update_event(
     """Change an event's details; capacity may not drop below the places already taken."""
     _check_owner(organiser, event)
     _validate_event(session, organiser, details, event=event)
-    with write_transaction(session):
+    with _slug_taken_is_a_field_error(), write_transaction(session):
         session.refresh(event, with_for_update=True)
         if details.capacity is not None and details.capacity < event.places_taken:
             raise ValidationFailed(
@@ -353,6 +355,20 @@ def get_question(session: Session, event: Event, question_id: int) -> Question:
 
 
 # --- helpers -------------------------------------------------------------------------------
+
+
+@contextmanager
+def _slug_taken_is_a_field_error():
+    """Another event may take the address between our check and our commit: say so kindly."""
+    try:
+        yield
+    except IntegrityError as error:
+        if "slug" not in str(error.orig).lower():
+            raise
+        raise ValidationFailed(
+            _l("Fix the marked fields."),
+            fields={"slug": _l("Another event already uses this address.")},
+        ) from error
 
 
 def _check_owner(organiser: Organiser, event: Event) -> None:

@@ -5,6 +5,7 @@ from flask import current_app, g, jsonify, request, url_for
 from eventreg.api import blueprint, json_body, organiser_required
 from eventreg.events.service import get_organiser_event, get_published_event
 from eventreg.extensions import db
+from eventreg.i18n import LANGUAGE_CODES
 from eventreg.registrations import service
 from eventreg.registrations.models import Registration
 from eventreg.registrations.notifications import send_confirmation
@@ -82,8 +83,8 @@ def create_registration(slug: str):
         email=contact.get("email") or "",
         phone=contact.get("phone") or "",
         answers=body.get("answers", {}),
-        language=body.get("language") or request.accept_languages.best_match(
-            current_app.config["LANGUAGES"]) or "en",
+        language=body.get("language")
+        or request.accept_languages.best_match(LANGUAGE_CODES, default=LANGUAGE_CODES[0]),
         client_id=body.get("client_id"),
     )
     outcome = service.register(

@@ -119,27 +119,20 @@ def cancel_attendees(
     """
     now = now or utcnow()
     registration_id = registration.id
+    wanted = None if attendee_ids is None else set(attendee_ids)
     with write_transaction(session):
-        active_ids = list(
-            session.scalars(
-                select(Attendee.id).where(
-                    Attendee.registration_id == registration_id, Attendee.cancelled_at.is_(None)
+        cancelled_at_by_id = dict(
+            session.execute(
+                select(Attendee.id, Attendee.cancelled_at).where(
+                    Attendee.registration_id == registration_id
                 )
-            )
+            ).all()
         )
-        targets = [a for a in active_ids if attendee_ids is None or a in set(attendee_ids)]
-        if attendee_ids is not None and set(attendee_ids) - set(active_ids):
-            unknown = set(attendee_ids) - set(active_ids)
-            known = set(
-                session.scalars(
-                    select(Attendee.id).where(
-                        Attendee.registration_id == registration_id, Attendee.id.in_(unknown)
-                    )
-                )
-            )
-            if unknown - known:
-                raise NotFound(_l("No such attendee in this registration."),
-                               reason="attendee_not_found")
+        if wanted is not None and wanted - cancelled_at_by_id.keys():
+            raise NotFound(_l("No such attendee in this registration."),
+                           reason="attendee_not_found")
+        active_ids = [id_ for id_, at in cancelled_at_by_id.items() if at is None]
+        targets = [id_ for id_ in active_ids if wanted is None or id_ in wanted]
         cancelled: list[int] = []
         for attendee_id in targets:
             result = session.execute(
@@ -195,8 +188,9 @@ def list_registrations(
         .order_by(Registration.created_at.desc(), Registration.id.desc())
     )
     if search and search.strip():
-        pattern = f"%{_search_key(search.strip())}%"
-        query = query.where(Registration.search_text.like(pattern))
+        query = query.where(
+            Registration.search_text.contains(_search_key(search), autoescape=True)
+        )
     return list(session.scalars(query))
 
 

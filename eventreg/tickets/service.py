@@ -27,7 +27,7 @@ from eventreg.tickets.signing import (
 class TicketRefused(DomainError):
     """A scanned code does not admit anyone. Reasons: invalid, unknown, cancelled, wrong_event."""
 
-    status_code = 200
+    status_code = 409
     default_reason = "invalid"
 
 

@@ -237,3 +237,19 @@ def test_search_finds_names_in_any_alphabet_and_ticket_codes(
     code = olena.attendees[0].ticket_code
     assert [r.id for r in list_registrations(db_session, event, code.lower())] == [olena.id]
     assert len(list_registrations(db_session, event)) == 2
+    assert list_registrations(db_session, event, "%") == []  # no SQL wildcards from people
+
+
+def test_an_attendee_of_another_registration_cannot_be_cancelled_through_this_one(
+    db_session, make_event, make_registration
+):
+    from eventreg.errors import NotFound
+
+    event = make_event(capacity=5)
+    ours = make_registration(event, ["Olena"])
+    theirs = make_registration(event, ["Ivan"])
+    with pytest.raises(NotFound) as refused:
+        cancel_attendees(db_session, ours, [theirs.attendees[0].id])
+    assert refused.value.reason == "attendee_not_found"
+    db_session.refresh(theirs.attendees[0])
+    assert theirs.attendees[0].cancelled_at is None

@@ -1,0 +1,157 @@
+"""The rules for setting up events, activities and questions."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from eventreg.errors import Conflict, NotFound, ValidationFailed
+from eventreg.events import service
+from eventreg.events.service import ActivityDetails, EventDetails, QuestionDetails
+
+START = datetime(2027, 6, 20, 7, 0, tzinfo=UTC)
+
+
+def details(**values):
+    defaults = {"title": {"en": "Info session"}, "starts_at": START,
+                "ends_at": START + timedelta(hours=2)}
+    return EventDetails(**{**defaults, **values})
+
+
+def test_new_event_is_a_draft_with_a_slug_from_its_title_and_a_signing_key(db_session, organiser):
+    from eventreg.tickets.models import EventSigningKey
+
+    event = service.create_event(db_session, organiser, details(
+        title={"bg": "Среща", "en": "Info session: Fakulteta!"}))
+    assert event.status == "draft"
+    assert event.slug == "info-session-fakulteta"
+    assert len(db_session.get(EventSigningKey, event.id).public_key) == 32
+    again = service.create_event(db_session, organiser, details(
+        title={"en": "Info session: Fakulteta!"}))
+    assert again.slug != event.slug and again.slug.startswith("info-session-fakulteta-")
+
+
+@pytest.mark.parametrize("values,field", [
+    ({"title": {}}, "title"),
+    ({"title": {"de": "Nur Deutsch"}}, "title"),
+    ({"ends_at": START}, "ends_at"),
+    ({"timezone": "Mars/Olympus"}, "timezone"),
+    ({"capacity": 0}, "capacity"),
+    ({"slug": "Not A Slug"}, "slug"),
+    ({"registration_opens_at": START, "registration_closes_at": START}, "registration_closes_at"),
+])
+def test_invalid_event_details_are_refused_with_the_field(db_session, organiser, values, field):
+    with pytest.raises(ValidationFailed) as refused:
+        service.create_event(db_session, organiser, details(**values))
+    assert field in refused.value.fields
+
+
+def test_a_taken_address_is_a_field_error_even_when_the_check_is_raced(
+    db_session, organiser, monkeypatch
+):
+    service.create_event(db_session, organiser, details(slug="refugee-day"))
+    # As if another request took the slug between the check and the insert.
+    monkeypatch.setattr(service, "_validate_event", lambda *args, **kwargs: None)
+    with pytest.raises(ValidationFailed) as refused:
+        service.create_event(db_session, organiser, details(slug="refugee-day"))
+    assert "slug" in refused.value.fields
+
+
+def test_programme_of_another_organisation_is_refused(db_session, organiser, make_organiser):
+    stranger = make_organiser(organisation="Another NGO")
+    programme = service.create_programme(db_session, stranger, "Their programme", "Donor")
+    with pytest.raises(ValidationFailed) as refused:
+        service.create_event(db_session, organiser, details(programme_id=programme.id))
+    assert "programme_id" in refused.value.fields
+
+
+def test_capacity_cannot_drop_below_places_taken(db_session, organiser, make_event,
+                                                 make_registration):
+    event = make_event(capacity=10)
+    make_registration(event, ["A", "B", "C"])
+    with pytest.raises(ValidationFailed) as refused:
+        service.update_event(db_session, organiser, event, details(
+            title=event.title, starts_at=event.starts_at, ends_at=event.ends_at, capacity=2))
+    assert "capacity" in refused.value.fields
+    service.update_event(db_session, organiser, event, details(
+        title=event.title, starts_at=event.starts_at, ends_at=event.ends_at, capacity=3))
+    assert event.capacity == 3
+
+
+@pytest.mark.parametrize("path,allowed", [
+    (["published", "closed", "published"], True),
+    (["cancelled", "published"], False),
+    (["closed"], False),
+])
+def test_status_moves_only_along_allowed_transitions(db_session, organiser, make_event, path,
+                                                     allowed):
+    event = make_event(status="draft")
+    *steps, last = path
+    for step in steps:
+        service.change_event_status(db_session, organiser, event, step)
+    if allowed:
+        service.change_event_status(db_session, organiser, event, last)
+        assert event.status == last
+    else:
+        with pytest.raises(Conflict) as refused:
+            service.change_event_status(db_session, organiser, event, last)
+        assert refused.value.reason == "invalid_status_change"
+
+
+def test_publishing_needs_a_privacy_notice(db_session, organiser):
+    event = service.create_event(db_session, organiser, details())
+    with pytest.raises(Conflict) as refused:
+        service.publish_event(db_session, organiser, event)
+    assert refused.value.reason == "privacy_notice_missing"
+
+
+def test_another_organisation_cannot_change_the_event(db_session, make_organiser, make_event):
+    event = make_event()
+    stranger = make_organiser(organisation="Another NGO")
+    with pytest.raises(NotFound):
+        service.get_organiser_event(db_session, stranger, event.slug)
+    with pytest.raises(NotFound):
+        service.change_event_status(db_session, stranger, event, "cancelled")
+    with pytest.raises(NotFound):
+        service.add_activity(db_session, stranger, event, ActivityDetails(title={"en": "X"}))
+
+
+def test_activity_capacity_cannot_drop_below_choices_and_chosen_activity_stays(
+    db_session, organiser, make_event, make_registration
+):
+    from eventreg.registrations.service import AttendeeRequest
+
+    event = make_event(activities=[{"title": {"en": "Doll-making"}, "capacity": 20}])
+    workshop = event.activities[0]
+    make_registration(event, [AttendeeRequest(name="Mykola", age_group="child",
+                                              activity_ids=[workshop.id])])
+    with pytest.raises(ValidationFailed):
+        service.update_activity(db_session, organiser, workshop,
+                                ActivityDetails(title={"en": "Doll-making"}, capacity=0))
+    with pytest.raises(Conflict) as refused:
+        service.remove_activity(db_session, organiser, workshop)
+    assert refused.value.reason == "activity_in_use"
+
+
+def test_choice_questions_need_two_options_and_answered_ones_stay(
+    db_session, organiser, make_event, make_registration
+):
+    event = make_event()
+    with pytest.raises(ValidationFailed) as refused:
+        service.add_question(db_session, organiser, event, QuestionDetails(
+            label={"en": "Transport?"}, kind="single_choice", option_labels=[{"en": "Bus"}]))
+    assert "options" in refused.value.fields
+    question = service.add_question(db_session, organiser, event, QuestionDetails(
+        label={"en": "Transport?"}, kind="single_choice",
+        option_labels=[{"en": "No", "uk": "Ні"}, {"en": "Bus", "uk": "Автобус"}]))
+    assert question.options == [{"value": "o1", "label": {"en": "No", "uk": "Ні"}},
+                                {"value": "o2", "label": {"en": "Bus", "uk": "Автобус"}}]
+    make_registration(event, answers={question.id: "o2"})
+    with pytest.raises(Conflict) as refused:
+        service.remove_question(db_session, organiser, question)
+    assert refused.value.reason == "question_in_use"
+
+
+def test_registration_window_defaults_to_until_the_event_ends(make_event):
+    event = make_event()
+    assert service.registration_is_open(event, event.starts_at + timedelta(hours=1))
+    assert not service.registration_is_open(event, event.ends_at)
