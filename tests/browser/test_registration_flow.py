@@ -69,3 +69,30 @@ def test_family_registers_in_ukrainian_and_ticket_qr_codes_verify(
     db_session.rollback()
     names = {check_ticket(db_session, token).attendee.name for token in decoded}
     assert names == {"Олена Коваленко", "Миколка Коваленко"}
+
+
+@pytest.mark.skipif(not (shutil.which("zbarimg") and shutil.which("pdftoppm")),
+                    reason="zbarimg (zbar-tools) or pdftoppm (poppler-utils) is not installed")
+def test_a_family_of_six_prints_on_one_a4_sheet_with_readable_codes(
+    app, db_session, live_server, browser, make_event, make_registration, tmp_path
+):
+    from eventreg.registrations.service import AttendeeRequest
+
+    event = make_event(activities=[{"title": {"en": f"Workshop {n}"}} for n in range(3)])
+    everything = [activity.id for activity in event.activities]
+    registration = make_registration(event, [
+        AttendeeRequest(name=f"Person {n}", age_group="child", activity_ids=everything)
+        for n in range(6)])
+    page = browser.new_page()
+    page.goto(f"{live_server}/t/{registration.ticket_secret}")
+    pdf = tmp_path / "tickets.pdf"
+    page.pdf(path=str(pdf), format="A4")
+    subprocess.run(["pdftoppm", "-png", "-r", "150", str(pdf), str(tmp_path / "sheet")],
+                   check=True)
+    sheets = sorted(tmp_path.glob("sheet*.png"))
+    assert len(sheets) == 1
+    decoded = subprocess.run(["zbarimg", "--raw", "-q", str(sheets[0])], capture_output=True,
+                             text=True, check=True).stdout.split()
+    db_session.rollback()
+    assert {check_ticket(db_session, token).attendee.name for token in decoded} == {
+        f"Person {n}" for n in range(6)}
