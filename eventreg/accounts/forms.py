@@ -2,13 +2,29 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(_l("Enter your email."))])
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
+
+
+class TeamMemberForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name."))])
+    email = EmailField(_l("Email"),
+                       validators=[DataRequired(_l("Enter a valid email address."))])
+    password = PasswordField(
+        _l("First password (they can sign in with it; give it to them in person)"),
+        validators=[DataRequired(_l("Use a password of at least %(count)d characters.",
+                                    count=10))],
+    )
+    role = SelectField(
+        _l("Role"),
+        choices=[("organiser", _l("Organiser: runs events")),
+                 ("admin", _l("Admin: runs events and adds people"))],
+    )
 
 
 class ApiTokenForm(FlaskForm):

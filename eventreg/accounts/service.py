@@ -11,7 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from eventreg.accounts.models import ROLES, ApiToken, Organisation, Organiser
 from eventreg.database import utcnow, write_transaction
-from eventreg.errors import Conflict, NotFound, ValidationFailed
+from eventreg.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
 MIN_PASSWORD_LENGTH = 10
 API_TOKEN_PREFIX = "erg_"
@@ -71,6 +71,27 @@ def create_organiser(
         )
         session.add(organiser)
     return organiser
+
+
+def add_team_member(
+    session: Session, admin: Organiser, *, email: str, name: str, password: str, role: str
+) -> Organiser:
+    """Let an admin add a colleague to their own organisation; refuse anyone else."""
+    if not admin.is_admin:
+        raise PermissionDenied(_l("Only your organisation's admins can add people."),
+                               reason="admin_only")
+    return create_organiser(session, admin.organisation, email=email, name=name,
+                            password=password, role=role)
+
+
+def list_team(session: Session, organiser: Organiser) -> list[Organiser]:
+    return list(
+        session.scalars(
+            select(Organiser)
+            .where(Organiser.organisation_id == organiser.organisation_id)
+            .order_by(Organiser.name)
+        )
+    )
 
 
 def authenticate(session: Session, email: str, password: str) -> Organiser | None:

@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from eventreg.accounts import service
-from eventreg.accounts.forms import ApiTokenForm, LoginForm, RevokeForm
+from eventreg.accounts.forms import ApiTokenForm, LoginForm, RevokeForm, TeamMemberForm
+from eventreg.errors import Conflict, ValidationFailed
 from eventreg.extensions import db
 from eventreg.site import safe_next_url
 
@@ -64,3 +65,27 @@ def revoke_api_token(token_id: int):
         service.revoke_api_token(db.session, current_user, token_id)
         flash(_("The token is revoked: programs using it are refused from now on."), "success")
     return redirect(url_for("accounts.api_tokens"))
+
+
+@blueprint.route("/manage/team", methods=["GET", "POST"])
+@login_required
+def team():
+    """List the organisation's organisers; admins add colleagues here."""
+    form = TeamMemberForm()
+    if current_user.is_admin and form.validate_on_submit():
+        try:
+            member = service.add_team_member(
+                db.session, current_user, email=form.email.data, name=form.name.data,
+                password=form.password.data, role=form.role.data,
+            )
+        except (ValidationFailed, Conflict) as error:
+            for field_name, message in error.fields.items():
+                if field_name in form:
+                    form[field_name].errors = [*form[field_name].errors, str(message)]
+        else:
+            flash(_("%(name)s can now sign in.", name=member.name), "success")
+            return redirect(url_for("accounts.team"))
+    status = 422 if form.errors else 200
+    return render_template(
+        "accounts/team.html", form=form, members=service.list_team(db.session, current_user)
+    ), status

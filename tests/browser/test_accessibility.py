@@ -1,0 +1,37 @@
+"""Organiser and public pages pass axe-core with no serious or critical violations."""
+
+import pytest
+
+from eventreg.demo import DEMO_EMAIL, DEMO_PASSWORD, REFUGEE_DAY_SLUG, load_demo_data
+
+from .test_registration_flow import serious_accessibility_violations
+
+pytestmark = pytest.mark.browser
+
+
+def test_pages_have_no_serious_accessibility_violations(app, db_session, live_server, browser,
+                                                        make_registration):
+    load_demo_data(db_session)
+    from eventreg.events.service import get_published_event
+
+    make_registration(get_published_event(db_session, REFUGEE_DAY_SLUG), ["Olena", "Mykola"])
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    found = {}
+    for path in ["/", f"/e/{REFUGEE_DAY_SLUG}", "/login"]:
+        page.goto(live_server + path)
+        found[path] = serious_accessibility_violations(page)
+
+    page.goto(f"{live_server}/login")
+    page.get_by_label("Email").fill(DEMO_EMAIL)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server}/manage/")
+    for path in ["/manage/", f"/manage/events/{REFUGEE_DAY_SLUG}",
+                 f"/manage/events/{REFUGEE_DAY_SLUG}/edit",
+                 f"/manage/events/{REFUGEE_DAY_SLUG}/registrations",
+                 f"/manage/events/{REFUGEE_DAY_SLUG}/questions/new",
+                 "/manage/events/new", "/manage/programmes", "/manage/team",
+                 "/manage/api-tokens"]:
+        page.goto(live_server + path)
+        found[path] = serious_accessibility_violations(page)
+    assert {path: problems for path, problems in found.items() if problems} == {}
