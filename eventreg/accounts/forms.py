@@ -5,6 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from eventreg.accounts.service import MIN_PASSWORD_LENGTH
+
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(_l("Enter your email."))])
@@ -18,7 +20,7 @@ class TeamMemberForm(FlaskForm):
     password = PasswordField(
         _l("First password (they can sign in with it; give it to them in person)"),
         validators=[DataRequired(_l("Use a password of at least %(count)d characters.",
-                                    count=10))],
+                                    count=MIN_PASSWORD_LENGTH))],
     )
     role = SelectField(
         _l("Role"),
