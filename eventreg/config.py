@@ -35,7 +35,6 @@ def load_settings(overrides: dict | None = None) -> dict:
             "DATABASE_URL", f"sqlite:///{folder / 'eventreg.sqlite3'}"
         ),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
         "DEFAULT_TIMEZONE": os.environ.get("DEFAULT_TIMEZONE", "Europe/Sofia"),
         "DEFAULT_PHONE_REGION": os.environ.get("DEFAULT_PHONE_REGION", "BG"),
         "BABEL_DEFAULT_LOCALE": "en",

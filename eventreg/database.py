@@ -96,13 +96,22 @@ def write_transaction(session: Session) -> Iterator[Session]:
     session.commit()
 
 
+class NonexistentLocalTime(ValueError):
+    """A wall-clock time skipped when the clocks went forward (e.g. 03:30 on DST night)."""
+
+
 def local_to_utc(value: datetime | None, timezone: str) -> datetime | None:
     """Read a naive datetime as wall-clock time in `timezone`; return it in UTC.
 
-    Aware datetimes are only converted.
+    Aware datetimes are only converted. A time the clocks skipped is refused with
+    NonexistentLocalTime; a repeated one (clocks going back) is read as the first.
     """
     if value is None:
         return None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo(timezone))
+        zone = ZoneInfo(timezone)
+        local = value.replace(tzinfo=zone)
+        if local.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != value:
+            raise NonexistentLocalTime(f"{value:%Y-%m-%d %H:%M} does not exist in {timezone}")
+        value = local
     return value.astimezone(UTC)

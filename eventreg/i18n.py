@@ -1,7 +1,7 @@
 """Languages: which one a request speaks, per-language texts, and local dates.
 
-The language is, in order: one chosen on the page (remembered in a cookie), the signed-in
-organiser's own, the best match of the browser's Accept-Language, then English.
+The language is, in order: one chosen on the page (remembered in a cookie), the best match
+of the browser's Accept-Language, then English.
 """
 
 from datetime import datetime
@@ -20,18 +20,12 @@ LANGUAGE_NAMES = {"en": "English", "bg": "Български", "uk": "Украї
 
 def select_locale() -> str:
     """Pick the language of the current request (English outside a request)."""
-    languages = LANGUAGE_CODES
     if not has_request_context():
-        return languages[0]
+        return LANGUAGE_CODES[0]
     chosen = request.cookies.get(LANGUAGE_COOKIE)
-    if chosen in languages:
+    if chosen in LANGUAGE_CODES:
         return chosen
-    from flask_login import current_user
-
-    own = getattr(current_user, "language", None) if current_user else None
-    if own in languages:
-        return own
-    return request.accept_languages.best_match(languages) or languages[0]
+    return request.accept_languages.best_match(LANGUAGE_CODES, default=LANGUAGE_CODES[0])
 
 
 def current_language() -> str:

@@ -41,8 +41,6 @@ class Organiser(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     #: "admin" may manage the organisation's team; "organiser" runs events.
     role: Mapped[str] = mapped_column(String(20), default=ROLE_ORGANISER)
-    #: Preferred language of the organiser pages, or None to follow the browser.
-    language: Mapped[str | None] = mapped_column(String(8))
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -67,7 +65,6 @@ class ApiToken(db.Model):
     #: First characters of the token, so people can tell their tokens apart.
     token_hint: Mapped[str] = mapped_column(String(12))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organiser: Mapped[Organiser] = relationship()

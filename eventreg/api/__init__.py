@@ -76,7 +76,7 @@ def json_body(schema_name: str) -> dict:
 
 def parse_datetime(value: str | None, field: str, timezone: str) -> datetime | None:
     """Read an ISO 8601 time; one without an offset is wall-clock time in `timezone`."""
-    from eventreg.database import local_to_utc
+    from eventreg.database import NonexistentLocalTime, local_to_utc
 
     if value is None:
         return None
@@ -89,6 +89,11 @@ def parse_datetime(value: str | None, field: str, timezone: str) -> datetime | N
         ) from error
     try:
         return local_to_utc(parsed, timezone)
+    except NonexistentLocalTime as error:
+        raise ValidationFailed(
+            "Fix the marked fields.",
+            fields={field: "This time does not exist there: the clocks jump forward then."},
+        ) from error
     except (ValueError, KeyError) as error:  # an unknown or malformed time zone name
         raise ValidationFailed(
             "Fix the marked fields.",

@@ -66,6 +66,7 @@ ERROR_REASONS = {
     "registration_closed": "The event is not open for registration now.",
     "event_full": "Not enough places left in the event for the whole party.",
     "activity_full": "An activity chosen has not enough places left; `fields` says whose.",
+    "client_id_reused": "This client_id came before with a different body; make a new one.",
     "event_not_found": "No such event (or not one the caller may see).",
     "activity_not_found": "No such activity in this event.",
     "invalid_status_change": "The event's status cannot change that way.",
@@ -287,8 +288,12 @@ def openapi_document() -> dict:
                     "type": "object", "additionalProperties": False,
                     "required": ["attendees", "consent"],
                     "properties": {
-                        "client_id": {"type": "string", "minLength": 8, "maxLength": 64,
-                                      "description": "Your id for this submission, for retries."},
+                        "client_id": {
+                            "type": "string", "minLength": 16, "maxLength": 64,
+                            "description": "A random id you make for this submission (e.g. a "
+                            "UUID). Sending it again with the same body returns the first "
+                            "registration; with another body it is refused (client_id_reused).",
+                        },
                         "language": {"enum": list(LANGUAGE_CODES)},
                         "contact": {
                             "type": "object", "additionalProperties": False,

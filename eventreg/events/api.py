@@ -1,6 +1,6 @@
 """JSON endpoints for events and their activities (public reading, organiser changes)."""
 
-from flask import g, jsonify
+from flask import current_app, g, jsonify
 
 from eventreg.api import bearer_organiser, blueprint, json_body, organiser_required, parse_datetime
 from eventreg.errors import NotFound
@@ -147,7 +147,7 @@ def _event_details(body: dict, base: Event | None) -> service.EventDetails:
             return body[name]
         return getattr(base, name) if base is not None else default
 
-    timezone = pick("timezone", "Europe/Sofia")
+    timezone = pick("timezone", current_app.config["DEFAULT_TIMEZONE"])
     times = {}
     for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
         times[name] = (

@@ -2,6 +2,7 @@
 
 from zoneinfo import ZoneInfo, available_timezones
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -14,8 +15,8 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from eventreg.database import local_to_utc
-from eventreg.errors import DomainError
+from eventreg.database import NonexistentLocalTime, local_to_utc
+from eventreg.errors import DomainError, ValidationFailed
 from eventreg.events.models import Activity, Event, Question
 from eventreg.events.service import ActivityDetails, EventDetails, QuestionDetails
 from eventreg.i18n import LANGUAGE_CODES
@@ -36,6 +37,18 @@ def _fill_per_language(form: FlaskForm, stem: str, texts: dict[str, str]) -> Non
 
 def _local(value, timezone: str):
     return None if value is None else value.astimezone(ZoneInfo(timezone))
+
+
+def _utc(field, timezone: str):
+    """The field's local time in UTC; a time the clocks skip is the field's error."""
+    try:
+        return local_to_utc(field.data, timezone)
+    except NonexistentLocalTime as error:
+        raise ValidationFailed(
+            _l("Fix the marked fields."),
+            fields={field.name: _l("This time does not exist in %(zone)s: the clocks jump "
+                                   "forward then. Choose another time.", zone=timezone)},
+        ) from error
 
 
 def show_service_errors(form: FlaskForm, error: DomainError, aliases: dict[str, str]) -> None:
@@ -62,7 +75,8 @@ class EventForm(FlaskForm):
     privacy_notice_uk = TextAreaField(_l("Privacy notice in Ukrainian"))
     venue = StringField(_l("Venue"))
     address = StringField(_l("Address"))
-    timezone = SelectField(_l("Time zone"), default="Europe/Sofia")
+    timezone = SelectField(_l("Time zone"),
+                           default=lambda: current_app.config["DEFAULT_TIMEZONE"])
     starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME_FORMAT,
                                    validators=[InputRequired(_l("Enter when the event starts."))])
     ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_FORMAT,
@@ -109,10 +123,10 @@ class EventForm(FlaskForm):
             venue=self.venue.data or "",
             address=self.address.data or "",
             timezone=zone,
-            starts_at=local_to_utc(self.starts_at.data, zone),
-            ends_at=local_to_utc(self.ends_at.data, zone),
-            registration_opens_at=local_to_utc(self.registration_opens_at.data, zone),
-            registration_closes_at=local_to_utc(self.registration_closes_at.data, zone),
+            starts_at=_utc(self.starts_at, zone),
+            ends_at=_utc(self.ends_at, zone),
+            registration_opens_at=_utc(self.registration_opens_at, zone),
+            registration_closes_at=_utc(self.registration_closes_at, zone),
             capacity=self.capacity.data,
             age_mode=self.age_mode.data,
             programme_id=int(self.programme_id.data) if self.programme_id.data else None,
@@ -151,8 +165,8 @@ class ActivityForm(FlaskForm):
         return ActivityDetails(
             title=_per_language(self, "title"),
             place=self.place.data or "",
-            starts_at=local_to_utc(self.starts_at.data, timezone),
-            ends_at=local_to_utc(self.ends_at.data, timezone),
+            starts_at=_utc(self.starts_at, timezone),
+            ends_at=_utc(self.ends_at, timezone),
             capacity=self.capacity.data,
             position=self.position.data or 0,
         )
@@ -187,9 +201,11 @@ class QuestionForm(FlaskForm):
         self.asked_per.data = question.asked_per
         self.required.data = question.required
         self.position.data = question.position
+        # Option "oN" goes back on line N, so saving again keeps every option's value.
+        lines = {int(option["value"][1:]): option["label"] for option in question.options}
         for code in LANGUAGE_CODES:
             self[f"options_{code}"].data = "\n".join(
-                option["label"].get(code, "") for option in question.options
+                lines.get(number, {}).get(code, "") for number in range(1, max(lines, default=0) + 1)
             )
 
     def to_details(self) -> QuestionDetails:

@@ -139,8 +139,6 @@ class Question(db.Model):
     asked_per: Mapped[str] = mapped_column(String(20), default="party")
     #: For choices: [{"value": "lavov-most", "label": {"en": "...", ...}}, ...].
     options: Mapped[list] = mapped_column(JSON, default=list)
-    #: Help text per language code, shown under the question.
-    help_text: Mapped[dict] = mapped_column(JSON, default=dict)
     position: Mapped[int] = mapped_column(default=0)
 
     event: Mapped[Event] = relationship(back_populates="questions")

@@ -36,6 +36,7 @@ from eventreg.i18n import LANGUAGE_CODES
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_CAPACITY = 100_000
+MAX_POSITION = 1000
 
 #: Names of the statuses for people, in the page's language.
 STATUS_NAMES = {
@@ -92,7 +93,6 @@ class QuestionDetails:
     asked_per: str = "party"
     #: For choice questions: each option's label per language, in order.
     option_labels: list[dict[str, str]] = field(default_factory=list)
-    help_text: dict[str, str] = field(default_factory=dict)
     position: int = 0
 
 
@@ -212,19 +212,21 @@ def change_event_status(
     Publishing needs a privacy notice, since people consent to it when they register.
     """
     _check_owner(organiser, event)
-    if new_status not in STATUS_TRANSITIONS.get(event.status, set()):
-        raise Conflict(
-            _l("An event that is %(status)s cannot become %(new)s.",
-               status=STATUS_NAMES.get(event.status, event.status),
-               new=STATUS_NAMES.get(new_status, new_status)),
-            reason="invalid_status_change",
-        )
-    if new_status == STATUS_PUBLISHED and not any(event.privacy_notice.values()):
-        raise Conflict(
-            _l("Write the privacy notice before publishing: people consent to it."),
-            reason="privacy_notice_missing",
-        )
     with write_transaction(session):
+        session.refresh(event, with_for_update=True)
+        old_status = event.status
+        if new_status not in STATUS_TRANSITIONS.get(old_status, set()):
+            raise Conflict(
+                _l("An event that is %(status)s cannot become %(new)s.",
+                   status=STATUS_NAMES.get(old_status, old_status),
+                   new=STATUS_NAMES.get(new_status, new_status)),
+                reason="invalid_status_change",
+            )
+        if new_status == STATUS_PUBLISHED and not any(event.privacy_notice.values()):
+            raise Conflict(
+                _l("Write the privacy notice before publishing: people consent to it."),
+                reason="privacy_notice_missing",
+            )
         event.status = new_status
     return event
 
@@ -286,7 +288,12 @@ def update_activity(
 
 
 def remove_activity(session: Session, organiser: Organiser, activity: Activity) -> None:
-    """Delete an activity nobody has chosen; refuse one with places taken."""
+    """Delete an activity no valid ticket has chosen; refuse one with places taken.
+
+    Choices of cancelled attendees go with it.
+    """
+    from eventreg.registrations.models import attendee_activities
+
     _check_owner(organiser, activity.event)
     with write_transaction(session):
         session.refresh(activity, with_for_update=True)
@@ -295,6 +302,9 @@ def remove_activity(session: Session, organiser: Organiser, activity: Activity) 
                 _l("People have chosen this activity; cancel their choices first."),
                 reason="activity_in_use",
             )
+        session.execute(
+            attendee_activities.delete().where(attendee_activities.c.activity_id == activity.id)
+        )
         session.delete(activity)
 
 
@@ -323,10 +333,28 @@ def add_question(
 def update_question(
     session: Session, organiser: Organiser, question: Question, details: QuestionDetails
 ) -> Question:
+    """Change a question. Once answered, its kind and scope stay, and its options may be
+    reworded or added to but not removed, so that every stored answer keeps its meaning."""
+    from eventreg.registrations.models import Answer
+
     _check_owner(organiser, question.event)
     _validate_question(details)
     with write_transaction(session):
+        answered = session.scalar(
+            select(func.count(Answer.id)).where(Answer.question_id == question.id)
+        )
+        before = (question.kind, question.asked_per, set(question.option_values()))
         _apply_question_details(question, details)
+        if answered and (
+            question.kind != before[0]
+            or question.asked_per != before[1]
+            or not before[2] <= set(question.option_values())
+        ):
+            raise Conflict(
+                _l("People have answered this question: you may reword it and add options, "
+                   "but not change its kind or remove options."),
+                reason="question_in_use",
+            )
     return question
 
 
@@ -446,8 +474,14 @@ def _validate_activity(details: ActivityDetails, event: Event) -> None:
         errors["ends_at"] = _l("The activity must end after it starts.")
     if details.capacity is not None and not 1 <= details.capacity <= MAX_CAPACITY:
         errors["capacity"] = _l("Enter a number of places from 1 to 100000, or leave it empty.")
+    _validate_position(details.position, errors)
     if errors:
         raise ValidationFailed(_l("Fix the marked fields."), fields=errors)
+
+
+def _validate_position(position: int, errors: dict) -> None:
+    if not -MAX_POSITION <= (position or 0) <= MAX_POSITION:
+        errors["position"] = _l("Enter a number from -1000 to 1000.")
 
 
 def _apply_activity_details(activity: Activity, details: ActivityDetails) -> None:
@@ -471,6 +505,7 @@ def _validate_question(details: QuestionDetails) -> None:
         options = [_clean_texts(labels) for labels in details.option_labels]
         if len([labels for labels in options if labels]) < 2:
             errors["options"] = _l("Give at least two options, one per line.")
+    _validate_position(details.position, errors)
     if errors:
         raise ValidationFailed(_l("Fix the marked fields."), fields=errors)
 
@@ -480,11 +515,11 @@ def _apply_question_details(question: Question, details: QuestionDetails) -> Non
     question.kind = details.kind
     question.required = bool(details.required)
     question.asked_per = details.asked_per
-    question.help_text = _clean_texts(details.help_text)
     question.position = details.position
     if details.kind in ("single_choice", "multiple_choice"):
         labels = [_clean_texts(option) for option in details.option_labels]
-        # Option values stay stable by position, so answers keep their meaning after edits.
+        # Option N is always line N (blank lines keep their numbers), so stored answers keep
+        # their meaning when options are reworded, blanked or added.
         question.options = [
             {"value": f"o{index}", "label": option_labels}
             for index, option_labels in enumerate(labels, start=1)

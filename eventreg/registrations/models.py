@@ -28,6 +28,8 @@ class Registration(db.Model):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
     #: Id the client made for this submission; a repeated submit returns the first registration.
     client_id: Mapped[str] = mapped_column(String(64))
+    #: SHA-256 of the submitted content: a retry must match it to see the first answer.
+    submission_fingerprint: Mapped[str] = mapped_column(String(64), default="")
     #: Secret part of the private ticket page link (>= 128 bits of randomness).
     ticket_secret: Mapped[str] = mapped_column(String(64), unique=True)
     #: Name of the person to contact; may be empty when the first attendee is that person.

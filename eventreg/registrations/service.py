@@ -6,10 +6,13 @@ counter row (`places_taken + n <= capacity`), in a transaction that holds the wr
 whole, so it leaves no half-made rows and takes no places.
 """
 
+import hashlib
+import hmac
+import json
 import secrets
 import uuid
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 import phonenumbers
@@ -21,7 +24,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from eventreg.database import utcnow, write_transaction
 from eventreg.errors import Conflict, NotFound, ValidationFailed
-from eventreg.events.models import AGE_GROUPS, Activity, Event, Question
+from eventreg.events.models import AGE_GROUPS, STATUS_PUBLISHED, Activity, Event, Question
 from eventreg.events.service import registration_is_open
 from eventreg.i18n import localized
 from eventreg.registrations.models import Answer, Attendee, Registration
@@ -78,15 +81,18 @@ def register(
 ) -> RegistrationOutcome:
     """Register a party for `event` and give every attendee a ticket.
 
-    A repeat of an earlier `client_id` returns the first registration unchanged. Refuses
-    with ValidationFailed (`fields` says what to fix) or Conflict with reason
-    `registration_closed`, `event_full` or `activity_full`; a refusal changes nothing.
+    A repeat of an earlier submission (same `client_id`, same content) returns the first
+    registration unchanged. Refuses with ValidationFailed (`fields` says what to fix) or
+    Conflict with reason `registration_closed`, `event_full`, `activity_full` or
+    `client_id_reused` (the id came with other content: the first registration is not
+    shown, since its ticket link is private); a refusal changes nothing.
     """
     now = now or utcnow()
+    fingerprint = _submission_fingerprint(request)
     if request.client_id:
         earlier = find_by_client_id(session, event.id, request.client_id)
         if earlier is not None:
-            return RegistrationOutcome(earlier, is_new=False)
+            return _replay(earlier, fingerprint)
     if not registration_is_open(event, now):
         raise Conflict(_l("Registration for this event is not open."), reason="registration_closed")
     cleaned = _validate(event, request, default_phone_region)
@@ -95,11 +101,12 @@ def register(
         with write_transaction(session):
             _take_places(session, event, cleaned.attendees)
             registration = _create_rows(session, event, request, cleaned, client_id, now)
+            registration.submission_fingerprint = fingerprint
     except IntegrityError:
         earlier = find_by_client_id(session, event.id, client_id)
         if earlier is None:
             raise
-        return RegistrationOutcome(earlier, is_new=False)
+        return _replay(earlier, fingerprint)
     return RegistrationOutcome(registration, is_new=True)
 
 
@@ -337,8 +344,8 @@ def _validate_attendee(
             )
 
     chosen: list[Activity] = []
-    for activity_id in dict.fromkeys(person.activity_ids or []):
-        activity = activities_by_id.get(_as_int(activity_id))
+    for activity_id in dict.fromkeys(_as_int(value) for value in person.activity_ids or []):
+        activity = activities_by_id.get(activity_id)
         if activity is None:
             errors[f"{prefix}.activities"] = _l("Choose from the activities listed.")
             break
@@ -422,9 +429,19 @@ def _as_int(value: object) -> int | None:
 
 
 def _take_places(session: Session, event: Event, attendees: list[_CleanAttendee]) -> None:
-    """Take places for the party or raise Conflict; counters are locked in id order."""
-    if not _take(session, Event, event.id, len(attendees)):
-        left = session.scalar(select(Event.capacity - Event.places_taken).where(Event.id == event.id))
+    """Take places for the party or raise Conflict; counters are locked in id order.
+
+    The event's row is taken only while it is published, so a registration racing an
+    organiser who closes or cancels the event loses.
+    """
+    if not _take(session, Event, event.id, len(attendees),
+                 Event.status == STATUS_PUBLISHED):
+        status, left = session.execute(
+            select(Event.status, Event.capacity - Event.places_taken).where(Event.id == event.id)
+        ).one()
+        if status != STATUS_PUBLISHED:
+            raise Conflict(_l("Registration for this event is not open."),
+                           reason="registration_closed")
         raise Conflict(
             _l("Sorry, there are not enough places left: %(left)d left.", left=max(left or 0, 0)),
             reason="event_full",
@@ -450,12 +467,13 @@ def _take_places(session: Session, event: Event, attendees: list[_CleanAttendee]
             )
 
 
-def _take(session: Session, model, row_id: int, count: int) -> bool:
+def _take(session: Session, model, row_id: int, count: int, *conditions) -> bool:
     result = session.execute(
         update(model)
         .where(
             model.id == row_id,
             or_(model.capacity.is_(None), model.places_taken + count <= model.capacity),
+            *conditions,
         )
         .values(places_taken=model.places_taken + count)
         .execution_options(synchronize_session=False)
@@ -541,6 +559,23 @@ def _new_ticket_code() -> str:
 
 def _search_key(text: str) -> str:
     return " ".join(text.casefold().split())
+
+
+def _submission_fingerprint(request: RegistrationRequest) -> str:
+    """A digest of everything submitted but the id, to tell a retry from a reused id."""
+    content = asdict(request)
+    content.pop("client_id")
+    return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _replay(earlier: Registration, fingerprint: str) -> RegistrationOutcome:
+    if not hmac.compare_digest(earlier.submission_fingerprint, fingerprint):
+        raise Conflict(
+            _l("This form was already sent with other details. Please reload the page and "
+               "send it again."),
+            reason="client_id_reused",
+        )
+    return RegistrationOutcome(earlier, is_new=False)
 
 
 def find_by_client_id(session: Session, event_id: int, client_id: str) -> Registration | None:

@@ -22,8 +22,8 @@ def register(slug: str):
     """Register a party for this event, then show its tickets."""
     event = get_published_event(db.session, slug)
     if request.method == "GET":
-        values = MultiDict(request.args)
-        values.setdefault("client_id", uuid.uuid4().hex)
+        values = MultiDict({"party_size": request.args.get("party_size", "1")})
+        values["client_id"] = uuid.uuid4().hex
         return _render_form(event, values)
 
     values = request.form.copy()

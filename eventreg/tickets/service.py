@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from eventreg.errors import DomainError
-from eventreg.events.models import Event
+from eventreg.events.models import STATUS_CANCELLED, Event
 from eventreg.registrations.models import Attendee
 from eventreg.tickets.models import EventSigningKey
 from eventreg.tickets.signing import (
@@ -25,7 +25,10 @@ from eventreg.tickets.signing import (
 
 
 class TicketRefused(DomainError):
-    """A scanned code does not admit anyone. Reasons: invalid, unknown, cancelled, wrong_event."""
+    """A scanned code does not admit anyone.
+
+    Reasons: invalid, unknown, wrong_event, cancelled, event_cancelled.
+    """
 
     status_code = 409
     default_reason = "invalid"
@@ -51,10 +54,6 @@ def create_signing_key(session: Session, event: Event) -> EventSigningKey:
     return key
 
 
-def event_public_key(session: Session, event: Event) -> bytes:
-    return session.get(EventSigningKey, event.id).public_key
-
-
 def ticket_tokens(session: Session, attendees: list[Attendee]) -> dict[int, str]:
     """Return each attendee's QR token, keyed by attendee id (one key load per event)."""
     tokens: dict[int, str] = {}
@@ -75,8 +74,8 @@ def check_ticket(session: Session, token: str, *, event: Event | None = None) ->
     """Return whose ticket `token` is, or refuse it.
 
     Refuses with reason `invalid` (not a ticket, forged or altered), `unknown` (well signed
-    but no such attendee), `wrong_event` (a ticket of another event than `event`) or
-    `cancelled` (the ticket was cancelled).
+    but no such attendee), `wrong_event` (a ticket of another event than `event`),
+    `cancelled` (the ticket was cancelled) or `event_cancelled`.
     """
     try:
         claims = read_claims(token)
@@ -93,4 +92,7 @@ def check_ticket(session: Session, token: str, *, event: Event | None = None) ->
         raise TicketRefused(_l("No such ticket."), reason="unknown")
     if attendee.cancelled_at is not None:
         raise TicketRefused(_l("This ticket was cancelled."), reason="cancelled")
-    return TicketCheck(attendee=attendee, event=session.get(Event, claims.event_id))
+    ticket_event = session.get(Event, claims.event_id)
+    if ticket_event.status == STATUS_CANCELLED:
+        raise TicketRefused(_l("This event was cancelled."), reason="event_cancelled")
+    return TicketCheck(attendee=attendee, event=ticket_event)

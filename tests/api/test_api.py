@@ -179,3 +179,26 @@ def test_every_request_example_in_the_document_gets_a_2xx(client, db_session, or
             assert 200 <= response.status_code < 300, (method, path, response.get_json())
             tried += 1
     assert tried == 5
+
+
+def test_reusing_someones_client_id_does_not_reveal_their_ticket_link(client, make_event):
+    event = make_event()
+    url = f"/api/v1/events/{event.slug}/registrations"
+    body = {"consent": True, "client_id": "9f1c2b7e4d3a4c55",
+            "contact": {"phone": "+359 88 123 4567"},
+            "attendees": [{"name": "Olena", "age_group": "adult"}]}
+    first = client.post(url, json=body).get_json()
+    assert client.post(url, json=body).get_json()["ticket_page_url"] == first["ticket_page_url"]
+    body["attendees"][0]["name"] = "Eve"
+    response = client.post(url, json=body)
+    assert response.status_code == 409
+    assert response.get_json()["error"] == "client_id_reused"
+    assert first["ticket_page_url"] not in response.get_data(as_text=True)
+
+
+def test_a_start_time_the_clocks_skip_is_a_field_error(client, token):
+    response = client.post("/api/v1/events", headers=bearer(token), json={
+        "title": {"en": "Night walk"}, "starts_at": "2027-03-28T03:30:00",
+        "ends_at": "2027-03-28T05:00:00"})
+    assert response.status_code == 422
+    assert set(response.get_json()["fields"]) == {"starts_at"}

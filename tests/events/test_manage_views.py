@@ -90,3 +90,19 @@ def test_api_token_page_shows_a_new_token_once_and_revokes_it(client, auth, orga
     assert client.get("/api/v1/events/x/registrations",
                       headers={"Authorization": f"Bearer {token}"}).status_code == 404
     assert token not in client.get("/manage/api-tokens").get_data(as_text=True)
+
+
+def test_a_start_time_the_clocks_skip_is_explained(client, auth, organiser):
+    auth.login(organiser)
+    response = client.post("/manage/events/new", data={
+        "title_en": "Night walk", "timezone": "Europe/Sofia", "starts_at": "2027-03-28T03:30",
+        "ends_at": "2027-03-28T05:00", "age_mode": "age_group", "programme_id": ""})
+    assert response.status_code == 422
+    assert "does not exist in Europe/Sofia" in response.get_data(as_text=True)
+
+
+def test_new_event_form_starts_in_the_configured_time_zone(app, client, auth, organiser):
+    app.config["DEFAULT_TIMEZONE"] = "Europe/Kyiv"
+    auth.login(organiser)
+    page = client.get("/manage/events/new").get_data(as_text=True)
+    assert '<option selected value="Europe/Kyiv">' in page

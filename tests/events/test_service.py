@@ -155,3 +155,77 @@ def test_registration_window_defaults_to_until_the_event_ends(make_event):
     event = make_event()
     assert service.registration_is_open(event, event.starts_at + timedelta(hours=1))
     assert not service.registration_is_open(event, event.ends_at)
+
+
+def test_removing_an_activity_chosen_only_by_cancelled_people_works(
+    db_session, organiser, make_event, make_registration
+):
+    from eventreg.registrations.service import AttendeeRequest, cancel_attendees
+
+    event = make_event(activities=[{"title": {"en": "Doll-making"}, "capacity": 5}])
+    workshop = event.activities[0]
+    registration = make_registration(event, [AttendeeRequest(
+        name="Mykola", age_group="child", activity_ids=[workshop.id])])
+    cancel_attendees(db_session, registration)
+    service.remove_activity(db_session, organiser, workshop)
+    db_session.refresh(event)
+    assert event.activities == []
+
+
+@pytest.mark.parametrize("position", [10**20, -5000])
+def test_out_of_range_positions_are_field_errors(db_session, organiser, make_event, position):
+    event = make_event()
+    with pytest.raises(ValidationFailed) as refused:
+        service.add_activity(db_session, organiser, event,
+                             ActivityDetails(title={"en": "X"}, position=position))
+    assert "position" in refused.value.fields
+
+
+def test_answered_question_keeps_its_options_and_kind(db_session, organiser, make_event,
+                                                      make_registration):
+    event = make_event()
+    question = service.add_question(db_session, organiser, event, QuestionDetails(
+        label={"en": "Transport?"}, kind="single_choice",
+        option_labels=[{"en": "No"}, {"en": "Bus"}, {"en": "Car"}]))
+    make_registration(event, answers={question.id: "o2"})
+
+    # Blanking an unanswered option and rewording others keeps each option's value.
+    service.update_question(db_session, organiser, question, QuestionDetails(
+        label={"en": "Transport?"}, kind="single_choice",
+        option_labels=[{"en": "No"}, {"en": "Bus from Lyulin"}, {"en": "Car"}, {"en": "Walk"}]))
+    assert [o["value"] for o in question.options] == ["o1", "o2", "o3", "o4"]
+    with pytest.raises(Conflict) as refused:
+        service.update_question(db_session, organiser, question, QuestionDetails(
+            label={"en": "Transport?"}, kind="single_choice",
+            option_labels=[{"en": "No"}, {}, {"en": "Car"}]))
+    assert refused.value.reason == "question_in_use"
+    with pytest.raises(Conflict):
+        service.update_question(db_session, organiser, question, QuestionDetails(
+            label={"en": "Transport?"}, kind="text"))
+    db_session.refresh(question)
+    assert question.kind == "single_choice" and len(question.options) == 4
+
+
+def test_blank_option_lines_keep_later_options_values_through_the_form(app, db_session,
+                                                                       organiser, make_event):
+    from eventreg.events.forms import QuestionForm
+
+    event = make_event()
+    question = service.add_question(db_session, organiser, event, QuestionDetails(
+        label={"en": "Transport?"}, kind="single_choice",
+        option_labels=[{}, {"en": "Bus"}, {"en": "Car"}]))
+    assert [o["value"] for o in question.options] == ["o2", "o3"]
+    with app.test_request_context():
+        form = QuestionForm(formdata=None)
+        form.fill_from(question)
+        assert form.options_en.data == "\nBus\nCar"
+        again = service.update_question(db_session, organiser, question, form.to_details())
+    assert [o["value"] for o in again.options] == ["o2", "o3"]
+
+
+def test_status_change_is_decided_on_the_current_row(db_session, organiser, make_event):
+    event = make_event()
+    stale = db_session.get(type(event), event.id)
+    service.change_event_status(db_session, organiser, event, "cancelled")
+    with pytest.raises(Conflict):
+        service.change_event_status(db_session, organiser, stale, "closed")

@@ -253,3 +253,47 @@ def test_an_attendee_of_another_registration_cannot_be_cancelled_through_this_on
     assert refused.value.reason == "attendee_not_found"
     db_session.refresh(theirs.attendees[0])
     assert theirs.attendees[0].cancelled_at is None
+
+
+def test_a_client_id_reused_with_other_details_is_refused_without_revealing_the_first(
+    db_session, make_event
+):
+    event = make_event(capacity=5)
+    first = RegistrationRequest(attendees=[AttendeeRequest(name="Olena", age_group="adult")],
+                                consent=True, email="olena@example.org",
+                                client_id="c0ffee-c0ffee-c0ffee")
+    register(db_session, event, first)
+    guess = RegistrationRequest(attendees=[AttendeeRequest(name="Eve", age_group="adult")],
+                                consent=True, client_id="c0ffee-c0ffee-c0ffee")
+    with pytest.raises(Conflict) as refused:
+        register(db_session, event, guess)
+    assert refused.value.reason == "client_id_reused"
+    assert "olena" not in str(refused.value.message).lower()
+
+
+def test_registration_racing_a_close_loses(db_session, organiser, make_event, monkeypatch):
+    from eventreg.events.service import change_event_status
+    from eventreg.registrations import service
+
+    event = make_event(capacity=5)
+    change_event_status(db_session, organiser, event, "closed")
+    # As if the open-check ran just before the organiser closed the event.
+    monkeypatch.setattr(service, "registration_is_open", lambda *args: True)
+    with pytest.raises(Conflict) as refused:
+        register(db_session, event, RegistrationRequest(
+            attendees=[AttendeeRequest(name="Late", age_group="adult")], consent=True))
+    assert refused.value.reason == "registration_closed"
+    db_session.refresh(event)
+    assert event.places_taken == 0
+
+
+def test_the_same_activity_chosen_twice_in_other_spellings_counts_once(db_session, make_event):
+    event = make_event(activities=[{"title": {"en": "Doll-making"}, "capacity": 5}])
+    workshop = event.activities[0]
+    registration = register(db_session, event, RegistrationRequest(
+        attendees=[AttendeeRequest(name="Mykola", age_group="child",
+                                   activity_ids=[str(workshop.id), f"0{workshop.id}"])],
+        consent=True)).registration
+    assert [a.id for a in registration.attendees[0].activities] == [workshop.id]
+    db_session.refresh(workshop)
+    assert workshop.places_taken == 1

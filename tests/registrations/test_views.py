@@ -76,3 +76,10 @@ def test_form_without_csrf_token_is_refused(app_settings, make_event):
     event = make_event()
     response = protected.test_client().post(f"/e/{event.slug}/register", data=_form(event))
     assert response.status_code == 400
+
+
+def test_register_link_with_a_client_id_in_the_address_is_ignored(client, make_event):
+    event = make_event()
+    page = client.get(f"/e/{event.slug}/register?client_id=someone-elses-id")
+    assert 'value="someone-elses-id"' not in page.get_data(as_text=True)
+

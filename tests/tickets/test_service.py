@@ -39,3 +39,16 @@ def test_forged_token_is_invalid(db_session, make_event, make_registration):
     with pytest.raises(TicketRefused) as refused:
         check_ticket(db_session, forged)
     assert refused.value.reason == "invalid"
+
+
+def test_ticket_of_a_cancelled_event_is_refused(db_session, organiser, make_event,
+                                                make_registration):
+    from eventreg.events.service import change_event_status
+
+    event = make_event()
+    registration = make_registration(event, ["Olena"])
+    token = ticket_tokens(db_session, registration.attendees)[registration.attendees[0].id]
+    change_event_status(db_session, organiser, event, "cancelled")
+    with pytest.raises(TicketRefused) as refused:
+        check_ticket(db_session, token)
+    assert refused.value.reason == "event_cancelled"

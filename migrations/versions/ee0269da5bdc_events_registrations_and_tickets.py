@@ -1,8 +1,8 @@
 """events, registrations and tickets
 
-Revision ID: 88c66bddf607
+Revision ID: ee0269da5bdc
 Revises: 
-Create Date: 2026-11-23 11:46:20.994088
+Create Date: 2026-11-23 12:08:18.358172
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '88c66bddf607'
+revision = 'ee0269da5bdc'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -32,7 +32,6 @@ def upgrade():
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('password_hash', sa.String(length=255), nullable=False),
     sa.Column('role', sa.String(length=20), nullable=False),
-    sa.Column('language', sa.String(length=8), nullable=True),
     sa.Column('is_active', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_organisers_organisation_id_organisations')),
@@ -61,7 +60,6 @@ def upgrade():
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('token_hint', sa.String(length=12), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('last_used_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['organiser_id'], ['organisers.id'], name=op.f('fk_api_tokens_organiser_id_organisers')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_api_tokens')),
@@ -137,7 +135,6 @@ def upgrade():
     sa.Column('required', sa.Boolean(), nullable=False),
     sa.Column('asked_per', sa.String(length=20), nullable=False),
     sa.Column('options', sa.JSON(), nullable=False),
-    sa.Column('help_text', sa.JSON(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_questions_event_id_events')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_questions'))
@@ -149,6 +146,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.Integer(), nullable=False),
     sa.Column('client_id', sa.String(length=64), nullable=False),
+    sa.Column('submission_fingerprint', sa.String(length=64), nullable=False),
     sa.Column('ticket_secret', sa.String(length=64), nullable=False),
     sa.Column('contact_name', sa.String(length=200), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=True),
