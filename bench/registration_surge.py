@@ -4,8 +4,9 @@ What it does, for each database asked for:
 
 1. prepares a fresh, migrated database (`flask db upgrade`): a SQLite file in a temporary
    folder, or the PostgreSQL database in BENCH_DATABASE_URL (default
-   postgresql+psycopg://postgres@127.0.0.1:5432/test), which is WIPED first with
-   `DROP SCHEMA public CASCADE` - point it only at a scratch database;
+   postgresql+psycopg://postgres@127.0.0.1:5432/eventreg_bench, created when missing),
+   which is WIPED first with `DROP SCHEMA public CASCADE` - point it only at a scratch
+   database;
 2. creates an organiser and a published event with `--places` places (no activities);
 3. starts the app under gunicorn with `--workers` sync workers on a free 127.0.0.1 port;
 4. releases `--clients` threads at the same instant, each sending ONE
@@ -68,7 +69,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
-DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+# Its own database, made when missing, so a run never wipes the test suite's database.
+DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/eventreg_bench"
 HOST = "127.0.0.1"
 EVENT_SLUG = "registration-surge-bench"
 ORGANISER_EMAIL = "bench-organiser@example.org"
@@ -162,7 +164,20 @@ def free_port() -> int:
 
 def wipe_postgres(url: str) -> None:
     from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
 
+    target = make_url(url)
+    server = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            exists = connection.exec_driver_sql(
+                "SELECT 1 FROM pg_database WHERE datname = %(name)s",
+                {"name": target.database},
+            ).first()
+            if not exists:
+                connection.exec_driver_sql(f'CREATE DATABASE "{target.database}"')
+    finally:
+        server.dispose()
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as connection:

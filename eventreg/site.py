@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, current_app, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -137,4 +138,5 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_local_date, "local_date")
     app.add_template_filter(format_local_time, "local_time")
     login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"

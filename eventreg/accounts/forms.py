@@ -34,7 +34,3 @@ class ApiTokenForm(FlaskForm):
         _l("What is this token for?"),
         validators=[DataRequired(_l("Give the token a name.")), Length(max=100)],
     )
-
-
-class RevokeForm(FlaskForm):
-    """Only a CSRF token: the token to revoke is in the URL."""

@@ -5,9 +5,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from eventreg.accounts import service
-from eventreg.accounts.forms import ApiTokenForm, LoginForm, RevokeForm, TeamMemberForm
+from eventreg.accounts.forms import ApiTokenForm, LoginForm, TeamMemberForm
 from eventreg.errors import Conflict, ValidationFailed
 from eventreg.extensions import db
+from eventreg.forms import ActionForm, show_service_errors
 from eventreg.site import safe_next_url
 
 blueprint = Blueprint("accounts", __name__)
@@ -51,7 +52,6 @@ def api_tokens():
     return render_template(
         "accounts/api_tokens.html",
         form=form,
-        revoke_form=RevokeForm(),
         tokens=service.list_api_tokens(db.session, current_user),
         new_token=new_token,
     )
@@ -61,7 +61,7 @@ def api_tokens():
 @login_required
 def revoke_api_token(token_id: int):
     """Revoke one of the organiser's API tokens."""
-    if RevokeForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         service.revoke_api_token(db.session, current_user, token_id)
         flash(_("The token is revoked: programs using it are refused from now on."), "success")
     return redirect(url_for("accounts.api_tokens"))
@@ -79,9 +79,7 @@ def team():
                 password=form.password.data, role=form.role.data,
             )
         except (ValidationFailed, Conflict) as error:
-            for field_name, message in error.fields.items():
-                if field_name in form:
-                    form[field_name].errors = [*form[field_name].errors, str(message)]
+            show_service_errors(form, error)
         else:
             flash(_("%(name)s can now sign in.", name=member.name), "success")
             return redirect(url_for("accounts.team"))

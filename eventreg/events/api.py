@@ -141,47 +141,42 @@ def update_activity(slug: str, activity_id: int):
     return jsonify(activity_json(activity))
 
 
-def _event_details(body: dict, base: Event | None) -> service.EventDetails:
-    def pick(name, default=None):
-        if name in body:
-            return body[name]
-        return getattr(base, name) if base is not None else default
+#: Fields an API body may set, with the value a new row gets when a field is left out.
+EVENT_DEFAULTS = {
+    "title": {}, "description": {}, "privacy_notice": {}, "venue": "", "address": "",
+    "capacity": None, "age_mode": "age_group", "programme_id": None, "starts_at": None,
+    "ends_at": None, "registration_opens_at": None, "registration_closes_at": None,
+}
+ACTIVITY_DEFAULTS = {
+    "title": {}, "place": "", "capacity": None, "position": 0, "starts_at": None,
+    "ends_at": None,
+}
 
-    timezone = pick("timezone", current_app.config["DEFAULT_TIMEZONE"])
-    times = {}
-    for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
-        times[name] = (
-            parse_datetime(body[name], name, timezone) if name in body
-            else (getattr(base, name) if base is not None else None)
-        )
-    programme_id = body.get("programme_id", base.programme_id if base is not None else None)
+
+def _merged(body: dict, base, defaults: dict, timezone: str) -> dict:
+    """Each field from the body, else from the stored row (an update), else its default.
+
+    Times (fields ending in `_at`) are read in `timezone`.
+    """
+    values = {}
+    for name, default in defaults.items():
+        if name in body:
+            values[name] = (parse_datetime(body[name], name, timezone)
+                            if name.endswith("_at") else body[name])
+        else:
+            values[name] = getattr(base, name) if base is not None else default
+    return values
+
+
+def _event_details(body: dict, base: Event | None) -> service.EventDetails:
+    timezone = body.get("timezone") or (
+        base.timezone if base is not None else current_app.config["DEFAULT_TIMEZONE"]
+    )
     return service.EventDetails(
-        title=pick("title", {}),
-        description=pick("description", {}),
-        privacy_notice=pick("privacy_notice", {}),
-        venue=pick("venue", ""),
-        address=pick("address", ""),
-        timezone=timezone,
-        capacity=pick("capacity"),
-        age_mode=pick("age_mode", "age_group"),
-        programme_id=programme_id,
+        **_merged(body, base, EVENT_DEFAULTS, timezone), timezone=timezone,
         slug=body.get("slug"),
-        **times,
     )
 
 
 def _activity_details(body: dict, event: Event, base: Activity | None) -> service.ActivityDetails:
-    def pick(name, default=None):
-        if name in body:
-            return body[name]
-        return getattr(base, name) if base is not None else default
-
-    times = {
-        name: parse_datetime(body[name], name, event.timezone) if name in body
-        else (getattr(base, name) if base is not None else None)
-        for name in ("starts_at", "ends_at")
-    }
-    return service.ActivityDetails(
-        title=pick("title", {}), place=pick("place", ""), capacity=pick("capacity"),
-        position=pick("position", 0), **times,
-    )
+    return service.ActivityDetails(**_merged(body, base, ACTIVITY_DEFAULTS, event.timezone))

@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from eventreg.database import NonexistentLocalTime, local_to_utc
-from eventreg.errors import DomainError, ValidationFailed
+from eventreg.errors import ValidationFailed
 from eventreg.events.models import Activity, Event, Question
 from eventreg.events.service import ActivityDetails, EventDetails, QuestionDetails
 from eventreg.i18n import LANGUAGE_CODES
@@ -49,18 +49,6 @@ def _utc(field, timezone: str):
             fields={field.name: _l("This time does not exist in %(zone)s: the clocks jump "
                                    "forward then. Choose another time.", zone=timezone)},
         ) from error
-
-
-def show_service_errors(form: FlaskForm, error: DomainError, aliases: dict[str, str]) -> None:
-    """Put the service's field errors on the form's inputs (or the form's top)."""
-    for field_name, message in error.fields.items():
-        target = aliases.get(field_name, field_name)
-        if target in form:
-            form[target].errors = [*form[target].errors, str(message)]
-        else:
-            form.form_errors.append(str(message))
-    if not error.fields:
-        form.form_errors.append(str(error.message))
 
 
 class EventForm(FlaskForm):
@@ -231,5 +219,6 @@ QUESTION_FIELD_ALIASES = {"label": "label_en", "options": "options_en"}
 ACTIVITY_FIELD_ALIASES = {"title": "title_en"}
 
 
-class ActionForm(FlaskForm):
-    """Only a CSRF token, for buttons that change state (publish, cancel, remove)."""
+class ProgrammeForm(FlaskForm):
+    name = StringField(_l("Name"))
+    funder = StringField(_l("Funder"))

@@ -11,17 +11,16 @@ from eventreg.events.forms import (
     ACTIVITY_FIELD_ALIASES,
     EVENT_FIELD_ALIASES,
     QUESTION_FIELD_ALIASES,
-    ActionForm,
     ActivityForm,
     EventForm,
+    ProgrammeForm,
     QuestionForm,
-    show_service_errors,
 )
-from eventreg.extensions import db, login_manager
+from eventreg.extensions import db
+from eventreg.forms import ActionForm, show_service_errors
 from eventreg.registrations.service import count_registrations, counts_by_event
 
 blueprint = Blueprint("manage_events", __name__, url_prefix="/manage")
-login_manager.login_message = _l("Please sign in to see this page.")
 
 STATUS_ACTIONS = {
     "published": _l("Publish"),
@@ -70,7 +69,6 @@ def overview(slug: str):
         counts=count_registrations(db.session, event),
         next_statuses=[s for s in service.STATUS_TRANSITIONS[event.status] if s in STATUS_ACTIONS],
         status_actions=STATUS_ACTIONS,
-        action_form=ActionForm(),
     )
 
 
@@ -213,21 +211,17 @@ def remove_question(slug: str, question_id: int):
 @blueprint.route("/programmes", methods=["GET", "POST"])
 def programmes():
     """List the organisation's programmes and add one."""
-    errors = {}
-    if request.method == "POST" and ActionForm().validate_on_submit():
+    form = ProgrammeForm()
+    if form.validate_on_submit():
         try:
-            service.create_programme(db.session, current_user, request.form.get("name", ""),
-                                     request.form.get("funder", ""))
+            service.create_programme(db.session, current_user, form.name.data, form.funder.data)
         except ValidationFailed as error:
-            errors = {key: str(value) for key, value in error.fields.items()}
+            show_service_errors(form, error)
         else:
             flash(_("Programme added."), "success")
             return redirect(url_for(".programmes"))
-    return render_template(
-        "events/manage_programmes.html",
-        programmes=service.list_programmes(db.session, current_user),
-        action_form=ActionForm(), errors=errors,
-    ), (422 if errors else 200)
+    return _form_page("events/manage_programmes.html", form=form,
+                      programmes=service.list_programmes(db.session, current_user))
 
 
 def _form_page(template: str, **context):

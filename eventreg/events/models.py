@@ -23,6 +23,14 @@ QUESTION_KINDS = ("text", "single_choice", "multiple_choice", "yes_no")
 QUESTION_SCOPES = ("party", "attendee")
 
 
+class HasPlaces:
+    """A row with an optional `capacity` and a `places_taken` counter (declared by each model)."""
+
+    @property
+    def places_left(self) -> int | None:
+        return None if self.capacity is None else max(self.capacity - self.places_taken, 0)
+
+
 class Programme(db.Model):
     """A programme or project events belong to, with its funder, for donor reports."""
 
@@ -37,7 +45,7 @@ class Programme(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Event(db.Model):
+class Event(HasPlaces, db.Model):
     """Something people register for and attend, run by one organisation."""
 
     __tablename__ = "events"
@@ -85,12 +93,8 @@ class Event(db.Model):
         back_populates="event", order_by="Question.position, Question.id"
     )
 
-    @property
-    def places_left(self) -> int | None:
-        return None if self.capacity is None else max(self.capacity - self.places_taken, 0)
 
-
-class Activity(db.Model):
+class Activity(HasPlaces, db.Model):
     """A workshop, session or transport run inside an event, maybe with places of its own."""
 
     __tablename__ = "activities"
@@ -117,10 +121,6 @@ class Activity(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     event: Mapped[Event] = relationship(back_populates="activities")
-
-    @property
-    def places_left(self) -> int | None:
-        return None if self.capacity is None else max(self.capacity - self.places_taken, 0)
 
 
 class Question(db.Model):

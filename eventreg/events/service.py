@@ -14,7 +14,7 @@ from zoneinfo import available_timezones
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from eventreg.accounts.models import Organiser
 from eventreg.database import utcnow, write_transaction
@@ -29,6 +29,7 @@ from eventreg.events.models import (
     STATUS_PUBLISHED,
     Activity,
     Event,
+    HasPlaces,
     Programme,
     Question,
 )
@@ -137,6 +138,11 @@ def list_published_events(session: Session, *, now: datetime | None = None) -> l
             select(Event)
             .where(Event.status == STATUS_PUBLISHED, Event.ends_at > now)
             .order_by(Event.starts_at)
+            .options(
+                selectinload(Event.activities),
+                selectinload(Event.questions),
+                selectinload(Event.programme),
+            )
         )
     )
 
@@ -188,16 +194,7 @@ def update_event(
     _validate_event(session, organiser, details, event=event)
     with _slug_taken_is_a_field_error(), write_transaction(session):
         session.refresh(event, with_for_update=True)
-        if details.capacity is not None and details.capacity < event.places_taken:
-            raise ValidationFailed(
-                _l("Fix the marked fields."),
-                fields={
-                    "capacity": _l(
-                        "%(taken)d places are already taken; capacity cannot be lower.",
-                        taken=event.places_taken,
-                    )
-                },
-            )
+        _refuse_capacity_below_places_taken(details.capacity, event)
         _apply_event_details(event, details)
         if details.slug:
             event.slug = details.slug
@@ -273,16 +270,7 @@ def update_activity(
     _validate_activity(details, activity.event)
     with write_transaction(session):
         session.refresh(activity, with_for_update=True)
-        if details.capacity is not None and details.capacity < activity.places_taken:
-            raise ValidationFailed(
-                _l("Fix the marked fields."),
-                fields={
-                    "capacity": _l(
-                        "%(taken)d places are already taken; capacity cannot be lower.",
-                        taken=activity.places_taken,
-                    )
-                },
-            )
+        _refuse_capacity_below_places_taken(details.capacity, activity)
         _apply_activity_details(activity, details)
     return activity
 
@@ -397,6 +385,17 @@ def _slug_taken_is_a_field_error():
             _l("Fix the marked fields."),
             fields={"slug": _l("Another event already uses this address.")},
         ) from error
+
+
+def _refuse_capacity_below_places_taken(capacity: int | None, row: HasPlaces) -> None:
+    if capacity is not None and capacity < row.places_taken:
+        raise ValidationFailed(
+            _l("Fix the marked fields."),
+            fields={"capacity": _l(
+                "%(taken)d places are already taken; capacity cannot be lower.",
+                taken=row.places_taken,
+            )},
+        )
 
 
 def _check_owner(organiser: Organiser, event: Event) -> None:

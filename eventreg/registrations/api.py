@@ -91,8 +91,7 @@ def create_registration(slug: str):
         db.session, event, registration_request,
         default_phone_region=current_app.config["DEFAULT_PHONE_REGION"],
     )
-    if outcome.is_new:
-        send_confirmation(outcome.registration)
+    send_confirmation(outcome)
     return jsonify(registration_json(outcome.registration, with_tickets=True)), 201
 
 

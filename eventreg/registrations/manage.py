@@ -4,9 +4,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from eventreg.events.forms import ActionForm
 from eventreg.events.service import get_organiser_event
 from eventreg.extensions import db
+from eventreg.forms import ActionForm
 from eventreg.registrations import service
 
 blueprint = Blueprint("manage_registrations", __name__, url_prefix="/manage/events/<slug>")
@@ -29,7 +29,6 @@ def index(slug: str):
         registrations=service.list_registrations(db.session, event, search),
         counts=service.count_registrations(db.session, event),
         search=search,
-        action_form=ActionForm(),
     )
 
 

@@ -8,18 +8,20 @@ from flask_babel import gettext as _
 
 from eventreg.i18n import localized
 from eventreg.mail import build_message, send_message
-from eventreg.registrations.models import Registration
+from eventreg.registrations.service import RegistrationOutcome
 
 log = logging.getLogger(__name__)
 
 
-def send_confirmation(registration: Registration) -> bool:
-    """Mail the ticket link to the registration's email, if it has one.
+def send_confirmation(outcome: RegistrationOutcome) -> bool:
+    """Mail the ticket link of a new registration to its email, if it has one.
 
-    A failure to send is logged and never undoes the registration: the ticket page is
-    already shown on screen. Returns whether a message was sent.
+    A repeated submission sends nothing again. A failure to send is logged and never undoes
+    the registration: the ticket page is already shown on screen. Returns whether a message
+    was sent.
     """
-    if not registration.email:
+    registration = outcome.registration
+    if not outcome.is_new or not registration.email:
         return False
     ticket_url = url_for("tickets.page", secret=registration.ticket_secret, _external=True)
     try:

@@ -44,7 +44,7 @@ def register(slug: str):
     except Conflict as error:
         return _render_form(event, values, error=error), 409
     registration = outcome.registration
-    if outcome.is_new and send_confirmation(registration):
+    if send_confirmation(outcome):
         flash(_("You are registered. We also sent the link to this page to %(email)s.",
                 email=registration.email), "success")
     else:

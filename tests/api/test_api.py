@@ -202,3 +202,31 @@ def test_a_start_time_the_clocks_skip_is_a_field_error(client, token):
         "ends_at": "2027-03-28T05:00:00"})
     assert response.status_code == 422
     assert set(response.get_json()["fields"]) == {"starts_at"}
+
+
+def test_listing_events_takes_the_same_number_of_queries_for_more_events(app, client,
+                                                                         make_event):
+    from sqlalchemy import event as sqlalchemy_event
+
+    from eventreg.extensions import db
+
+    def queries_for_listing():
+        statements = []
+
+        def count(*args):
+            statements.append(args)
+
+        sqlalchemy_event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert client.get("/api/v1/events").status_code == 200
+        finally:
+            sqlalchemy_event.remove(db.engine, "before_cursor_execute", count)
+        return len(statements)
+
+    activity = [{"title": {"en": "Workshop"}}]
+    for _ in range(2):
+        make_event(activities=activity)
+    few = queries_for_listing()
+    for _ in range(4):
+        make_event(activities=activity)
+    assert queries_for_listing() == few

@@ -106,3 +106,12 @@ def test_new_event_form_starts_in_the_configured_time_zone(app, client, auth, or
     auth.login(organiser)
     page = client.get("/manage/events/new").get_data(as_text=True)
     assert '<option selected value="Europe/Kyiv">' in page
+
+
+def test_programme_needs_a_name_and_is_then_listed(client, auth, organiser):
+    auth.login(organiser)
+    response = client.post("/manage/programmes", data={"name": " ", "funder": "Donor"})
+    assert response.status_code == 422
+    assert "Enter a name." in response.get_data(as_text=True)
+    client.post("/manage/programmes", data={"name": "Roma awareness", "funder": "Norway"})
+    assert "Roma awareness" in client.get("/manage/programmes").get_data(as_text=True)

@@ -1,0 +1,24 @@
+"""Form helpers shared by every feature's pages."""
+
+from flask_wtf import FlaskForm
+
+from eventreg.errors import DomainError
+
+
+class ActionForm(FlaskForm):
+    """Only a CSRF token, for buttons that change state (publish, cancel, revoke, remove)."""
+
+
+def show_service_errors(
+    form: FlaskForm, error: DomainError, aliases: dict[str, str] | None = None
+) -> None:
+    """Put the service's field errors on the form's inputs (or the form's top)."""
+    for field_name, message in error.fields.items():
+        target = (aliases or {}).get(field_name, field_name)
+        if target in form:
+            form[target].errors = [*form[target].errors, str(message)]
+        else:
+            form.form_errors.append(str(message))
+    if not error.fields:
+        form.form_errors.append(str(error.message))
+
