@@ -19,12 +19,13 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from eventreg import site
-    from eventreg.extensions import babel, csrf, db, login_manager, migrate
+    from eventreg.extensions import babel, csrf, db, limiter, login_manager, migrate
     from eventreg.i18n import select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     site.init_app(app)

@@ -56,6 +56,11 @@ def load_settings(overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_SECURE": env == "production",
         "PREFERRED_URL_SCHEME": "https" if env == "production" else "http",
         "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # Rate limits count per client address: memory:// per process, or redis://... shared.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # How many reverse proxies (nginx, Caddy) stand in front and set X-Forwarded-*.
+        "PROXY_FIX_HOPS": int(os.environ.get("PROXY_FIX_HOPS", "0")),
         "WTF_CSRF_TIME_LIMIT": None,
     }
     if env in ("development", "testing") and not settings["SECRET_KEY"]:

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from eventreg.errors import DomainError
 from eventreg.events.service import STATUS_NAMES
@@ -126,6 +127,10 @@ def _load_organiser(organiser_id: str):
 
 
 def init_app(app: Flask) -> None:
+    hops = app.config["PROXY_FIX_HOPS"]
+    if hops:
+        # Behind a proxy: take the client's address and scheme from its X-Forwarded-* headers.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.register_blueprint(blueprint)
     app.after_request(_security_headers)
     app.register_error_handler(CSRFError, _handle_csrf_error)

@@ -77,3 +77,17 @@ def test_organiser_pages_are_translated_into_bulgarian(client, auth, organiser):
     page = client.get("/manage/", headers={"Accept-Language": "bg"}).get_data(as_text=True)
     assert '<html lang="bg">' in page
     assert "New event" not in page
+
+
+def test_behind_a_proxy_each_client_address_has_its_own_sign_in_limit(app_settings, organiser):
+    from eventreg import create_app
+
+    app_settings["PROXY_FIX_HOPS"] = 1
+    client = create_app(app_settings).test_client()
+
+    def sign_in_from(address):
+        return client.post("/login", data={"email": organiser.email, "password": "guess"},
+                           headers={"X-Forwarded-For": address}).status_code
+
+    assert [sign_in_from("198.51.100.7") for _ in range(11)][-1] == 429
+    assert sign_in_from("203.0.113.9") == 401

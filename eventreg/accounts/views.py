@@ -7,14 +7,17 @@ from flask_login import current_user, login_required, login_user, logout_user
 from eventreg.accounts import service
 from eventreg.accounts.forms import ApiTokenForm, LoginForm, TeamMemberForm
 from eventreg.errors import Conflict, ValidationFailed
-from eventreg.extensions import db
+from eventreg.extensions import db, limiter
 from eventreg.forms import ActionForm, show_service_errors
 from eventreg.site import safe_next_url
 
 blueprint = Blueprint("accounts", __name__)
+#: Guessing passwords is slowed to this many tries per client address.
+SIGN_IN_ATTEMPTS_PER_ADDRESS = "10 per minute"
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
+@limiter.limit(SIGN_IN_ATTEMPTS_PER_ADDRESS, methods=["POST"])
 def login():
     """Sign an organiser in."""
     form = LoginForm()
