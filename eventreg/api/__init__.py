@@ -9,6 +9,7 @@ from datetime import datetime
 from functools import wraps
 
 from flask import Blueprint, g, jsonify, request
+from flask_babel import lazy_gettext as _l
 from jsonschema import Draft202012Validator
 
 from eventreg.accounts.service import organiser_for_api_token
@@ -42,7 +43,7 @@ def organiser_required(view):
         organiser = bearer_organiser()
         if organiser is None:
             raise Unauthorized(
-                "Send a live organiser API token: 'Authorization: Bearer erg_...'.",
+                _l("Send a live organiser API token: 'Authorization: Bearer erg_...'."),
                 reason="unauthorized",
             )
         g.api_organiser = organiser
@@ -56,7 +57,7 @@ def json_body(schema_name: str) -> dict:
     body = request.get_json(silent=True)
     if body is None:
         raise ValidationFailed(
-            "Send a JSON object with 'Content-Type: application/json'.", reason="invalid_json"
+            _l("Send a JSON object with 'Content-Type: application/json'."), reason="invalid_json"
         )
     validator = _validators.get(schema_name)
     if validator is None:
@@ -70,7 +71,7 @@ def json_body(schema_name: str) -> dict:
         path = ".".join(str(part) for part in error.absolute_path) or "body"
         fields.setdefault(path, error.message)
     if fields:
-        raise ValidationFailed("The request body does not match the schema.", fields=fields)
+        raise ValidationFailed(_l("The request body does not match the schema."), fields=fields)
     return body
 
 
@@ -84,20 +85,20 @@ def parse_datetime(value: str | None, field: str, timezone: str) -> datetime | N
         parsed = datetime.fromisoformat(value)
     except (TypeError, ValueError) as error:
         raise ValidationFailed(
-            "Fix the marked fields.",
-            fields={field: "Use an ISO 8601 date and time, e.g. 2026-06-20T10:00:00+03:00."},
+            _l("Fix the marked fields."),
+            fields={field: _l("Use an ISO 8601 date and time, e.g. 2026-06-20T10:00:00+03:00.")},
         ) from error
     try:
         return local_to_utc(parsed, timezone)
     except NonexistentLocalTime as error:
         raise ValidationFailed(
-            "Fix the marked fields.",
-            fields={field: "This time does not exist there: the clocks jump forward then."},
+            _l("Fix the marked fields."),
+            fields={field: _l("This time does not exist there: the clocks jump forward then.")},
         ) from error
     except (ValueError, KeyError) as error:  # an unknown or malformed time zone name
         raise ValidationFailed(
-            "Fix the marked fields.",
-            fields={"timezone": "Use an IANA time zone name, e.g. Europe/Sofia."},
+            _l("Fix the marked fields."),
+            fields={"timezone": _l("Use an IANA time zone name, e.g. Europe/Sofia.")},
         ) from error
 
 

@@ -230,3 +230,15 @@ def test_listing_events_takes_the_same_number_of_queries_for_more_events(app, cl
     for _ in range(4):
         make_event(activities=activity)
     assert queries_for_listing() == few
+
+
+def test_api_errors_speak_the_callers_language(client, make_event):
+    event = make_event()
+    response = client.post(f"/api/v1/events/{event.slug}/registrations",
+                           headers={"Accept-Language": "uk"},
+                           json={"consent": False, "attendees": [{"name": "Olena",
+                                                                  "age_group": "adult"}]})
+    body = response.get_json()
+    assert body["error"] == "validation_failed"  # the reason stays the same in every language
+    assert body["fields"]["consent"] != "Please agree to the privacy notice to register."
+    assert body["fields"]["consent"]
