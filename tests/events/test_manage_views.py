@@ -23,19 +23,26 @@ def test_wrong_password_is_refused_with_a_message(client, auth, organiser):
     ("get", "/manage/events/{slug}/activities/new"),
     ("post", "/manage/events/{slug}/status/cancelled"),
     ("post", "/manage/events/{slug}/registrations/{registration}/cancel"),
+    ("get", "/manage/events/{slug}/activities/{activity}/edit"),
+    ("post", "/manage/events/{slug}/activities/{activity}/remove"),
+    ("get", "/manage/events/{slug}/questions/{question}/edit"),
+    ("post", "/manage/events/{slug}/questions/{question}/remove"),
 ])
 def test_another_organisations_event_is_unreachable(client, auth, make_organiser, make_event,
                                                     make_registration, db_session, method, path):
-    event = make_event()
+    event = make_event(activities=[{"title": {"en": "Doll-making"}}],
+                       questions=[{"label": {"en": "Transport?"}, "kind": "yes_no"}])
     registration = make_registration(event)
     stranger = make_organiser(organisation="Another NGO")
     auth.login(stranger)
-    url = path.format(slug=event.slug, registration=registration.id)
+    url = path.format(slug=event.slug, registration=registration.id,
+                      activity=event.activities[0].id, question=event.questions[0].id)
     assert getattr(client, method)(url).status_code == 404
     db_session.rollback()
     db_session.refresh(event)
     assert event.status == "published"
     assert event.places_taken == 1
+    assert len(event.activities) == 1 and len(event.questions) == 1
 
 
 def test_other_organisations_events_are_not_listed(client, auth, make_organiser, make_event):
