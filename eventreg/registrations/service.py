@@ -140,16 +140,14 @@ def cancel_attendees(
                            reason="attendee_not_found")
         active_ids = [id_ for id_, at in cancelled_at_by_id.items() if at is None]
         targets = [id_ for id_ in active_ids if wanted is None or id_ in wanted]
-        cancelled: list[int] = []
-        for attendee_id in targets:
-            result = session.execute(
-                update(Attendee)
-                .where(Attendee.id == attendee_id, Attendee.cancelled_at.is_(None))
-                .values(cancelled_at=now)
-                .execution_options(synchronize_session=False)
-            )
-            if result.rowcount == 1:
-                cancelled.append(attendee_id)
+        # Only rows still active are changed, so a concurrent cancel frees places once.
+        cancelled = list(session.scalars(
+            update(Attendee)
+            .where(Attendee.id.in_(targets), Attendee.cancelled_at.is_(None))
+            .values(cancelled_at=now)
+            .returning(Attendee.id)
+            .execution_options(synchronize_session=False)
+        )) if targets else []
         if cancelled:
             _release_places(session, registration.event_id, cancelled)
         if len(cancelled) == len(active_ids):

@@ -74,3 +74,35 @@ def test_the_same_submission_sent_concurrently_registers_once(app, db_session, m
     assert len({response["id"] for _, response in results}) == 1
     db_session.rollback()  # end the read snapshot taken before the requests
     assert db_session.scalar(select(Event.places_taken).where(Event.id == event.id)) == 1
+
+
+def test_concurrent_cancels_of_one_registration_free_its_places_once(
+    app, db_session, make_event, make_registration
+):
+    from eventreg.extensions import db
+    from eventreg.registrations.service import AttendeeRequest, cancel_attendees
+
+    event = make_event(capacity=5, activities=[{"title": {"en": "Doll-making"}, "capacity": 3}])
+    workshop_id = event.activities[0].id
+    registration = make_registration(event, [
+        "Olena", AttendeeRequest(name="Mykola", age_group="child", activity_ids=[workshop_id])])
+    registration_id = registration.id
+    make_registration(event, [AttendeeRequest(name="Sofiia", age_group="child",
+                                              activity_ids=[workshop_id])])
+    barrier = threading.Barrier(6)
+
+    def cancel(_):
+        with app.app_context():
+            target = db.session.get(Registration, registration_id)
+            barrier.wait()
+            try:
+                return cancel_attendees(db.session, target)
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = sorted(pool.map(cancel, range(6)))
+    assert results == [0, 0, 0, 0, 0, 2]
+    db_session.rollback()  # end the read snapshot taken before the requests
+    assert db_session.scalar(select(Event.places_taken).where(Event.id == event.id)) == 1
+    assert db_session.scalar(select(Activity.places_taken).where(Activity.id == workshop_id)) == 1
