@@ -1,6 +1,8 @@
 """Registration surge: many people registering for the last few places at the same instant.
 
-What it does, for each database asked for:
+It runs in one of two modes.
+
+Own app (the default), for each database asked for:
 
 1. prepares a fresh, migrated database (`flask db upgrade`): a SQLite file in a temporary
    folder, or the PostgreSQL database in BENCH_DATABASE_URL (default
@@ -14,19 +16,35 @@ What it does, for each database asked for:
 5. stops gunicorn and checks the database: the event's places_taken and its attendee rows
    must both equal the places the 201 answers confirmed.
 
+Running app (`--url URL --token TOKEN`): measures an app that is already running, e.g. the
+production setup, and neither starts gunicorn nor opens any database itself. TOKEN is an
+organiser API token (`flask --app eventreg create-api-token EMAIL`); without --token it is
+read from BENCH_API_TOKEN. Everything goes through the API at URL:
+
+1. POST /api/v1/events makes a fresh event of the token's organisation (a unique
+   `registration-surge-bench-...` slug, `--places` places, a privacy notice, starting in
+   30 days) and POST /api/v1/events/<slug>/publish publishes it; the event stays there;
+2. the same surge as step 4 above;
+3. GET /api/v1/events/<slug>/registrations (bearer token) checks the outcome: its
+   counts.attendees (the event's places taken) and the valid attendees listed must equal
+   the places the 201 answers confirmed, and counts.registrations the 201 answers.
+
 Run it from the project folder with the project's virtualenv:
 
     .venv/bin/python bench/registration_surge.py
     .venv/bin/python bench/registration_surge.py --clients 50 --places 20 --database sqlite
     BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/scratch \\
         .venv/bin/python bench/registration_surge.py --database postgresql --workers 8
+    .venv/bin/python bench/registration_surge.py --url http://127.0.0.1:5000 --token erg_...
 
-Options: --clients N (200), --places K (20), --database sqlite|postgresql|both (both),
---workers W gunicorn workers (4), --party-size P attendees per registration (1).
+Options: --clients N (200), --places K (20), --party-size P attendees per registration (1);
+own app only: --database sqlite|postgresql|both (both), --workers W gunicorn workers (4);
+running app only: --url URL (http or https, may end in the path the app is mounted at),
+--token TOKEN (else BENCH_API_TOKEN).
 
-It prints one table row per database:
+It prints one table row per database (one row, "running app", with --url):
 
-    database    the backend
+    database    the backend, or "running app"
     clients     N, requests sent (one each)
     places      K, the event's capacity
     wall s      from the release of the clients to the last answer
@@ -37,11 +55,13 @@ It prints one table row per database:
     other       every other answer (status code x count; "conn" = no HTTP answer)
     full?       whether the confirmed places equal K ("yes"/"no")
 
-then, per database, the database check (places_taken, attendee rows, registrations) and
-the verdict. The expected outcome is min(K // P, N) confirmed registrations and the rest
-refused as event_full; the script exits 1 if that is not what happened, if any other answer
-came back or if the database disagrees, and shows the end of the gunicorn log then.
-Only 127.0.0.1 is contacted; gunicorn is always stopped, even on Ctrl-C.
+then, per database, the database check (places_taken, attendee rows, registrations), or
+the API's counts for the running app, and the verdict. The expected outcome is
+min(K // P, N) confirmed registrations and the rest refused as event_full; the script exits
+1 if that is not what happened, if any other answer came back or if the database (or the
+API's counts) disagrees, and shows the end of the gunicorn log then (own app).
+The own-app mode contacts only 127.0.0.1 and always stops its gunicorn, even on Ctrl-C;
+the running-app mode contacts only the host of URL.
 """
 
 import argparse
@@ -49,6 +69,7 @@ import http.client
 import json
 import math
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -62,8 +83,10 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
@@ -79,6 +102,8 @@ REQUEST_TIMEOUT_S = 120
 BARRIER_TIMEOUT_S = 60
 STOP_TIMEOUT_S = 30
 LOG_TAIL_LINES = 80
+RUNNING_APP = "running app"  # the table's "database" for --url
+API_TOKEN_ENV = "BENCH_API_TOKEN"
 
 
 @dataclass
@@ -90,6 +115,32 @@ class Answer:
     latency_s: float
     finished_at: float
     body: str = ""
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where the app answers: http or https, host, port and the path it is mounted at."""
+
+    scheme: str
+    host: str
+    port: int
+    prefix: str = ""
+
+    @classmethod
+    def local(cls, port: int) -> "Target":
+        return cls("http", HOST, port)
+
+    @classmethod
+    def from_url(cls, url: str) -> "Target":
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"not an http(s) URL: {url!r}")
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        return cls(parts.scheme, parts.hostname, port, parts.path.rstrip("/"))
+
+    def connection(self) -> http.client.HTTPConnection:
+        kind = http.client.HTTPSConnection if self.scheme == "https" else http.client.HTTPConnection
+        return kind(self.host, self.port, timeout=REQUEST_TIMEOUT_S)
 
 
 @dataclass
@@ -109,6 +160,7 @@ class Result:
     registration_rows: int | None = None
     problems: list[str] = field(default_factory=list)
     log_tail: str = ""
+    checked_in: str = "database"  # where places_taken and the row counts came from
 
     @property
     def expected_confirmed(self) -> int:
@@ -346,9 +398,10 @@ def registration_body(client: int, party_size: int) -> bytes:
     }).encode()
 
 
-def surge(port: int, slug: str, clients: int, party_size: int) -> tuple[list[Answer], float]:
+def surge(target: Target, slug: str, clients: int,
+          party_size: int) -> tuple[list[Answer], float]:
     """Release `clients` POSTs at once; return each answer and the release time."""
-    path = f"/api/v1/events/{slug}/registrations"
+    path = f"{target.prefix}/api/v1/events/{slug}/registrations"
     bodies = [registration_body(i, party_size) for i in range(1, clients + 1)]
     released: list[float] = []
     barrier = threading.Barrier(
@@ -358,7 +411,7 @@ def surge(port: int, slug: str, clients: int, party_size: int) -> tuple[list[Ans
     def one_client(body: bytes) -> Answer:
         barrier.wait()
         started = time.perf_counter()
-        connection = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT_S)
+        connection = target.connection()
         try:
             connection.request("POST", path, body=body, headers={
                 "Content-Type": "application/json", "Accept": "application/json",
@@ -403,27 +456,14 @@ def run_one(database: str, args) -> Result:
         process = start_gunicorn(env, args.workers, port, log_path)
         try:
             wait_until_healthy(process, port)
-            answers, released = surge(port, slug, args.clients, args.party_size)
+            answers, released = surge(Target.local(port), slug, args.clients, args.party_size)
         except BaseException as error:
             error.add_note(f"--- end of the gunicorn log ---\n{log_tail(log_path)}\n--- end ---")
             raise
         finally:
             stop_gunicorn(process)
 
-        result.wall_s = max(a.finished_at for a in answers) - released
-        result.latencies_ms = sorted(a.latency_s * 1000 for a in answers)
-        for answer in answers:
-            if answer.status == 201:
-                result.confirmed += 1
-            elif answer.status == 409 and answer.error == "event_full":
-                result.refused_full += 1
-            else:
-                label = str(answer.status) if answer.status is not None else "conn"
-                if answer.error:
-                    label += f" {answer.error}"
-                result.other[label] += 1
-                if len(result.other_samples) < 3:
-                    result.other_samples.append(f"{label}: {answer.body.strip()}")
+        tally(result, answers, released)
 
         places_taken, attendees, registrations = count_in_database(env, event_id)
         result.places_taken = places_taken
@@ -433,6 +473,100 @@ def run_one(database: str, args) -> Result:
         if result.problems:
             result.log_tail = log_tail(log_path)
     return result
+
+
+def tally(result: Result, answers: list[Answer], released: float) -> None:
+    """Record the surge's timings and sort its answers into 201, event_full and other."""
+    result.wall_s = max(a.finished_at for a in answers) - released
+    result.latencies_ms = sorted(a.latency_s * 1000 for a in answers)
+    for answer in answers:
+        if answer.status == 201:
+            result.confirmed += 1
+        elif answer.status == 409 and answer.error == "event_full":
+            result.refused_full += 1
+        else:
+            label = str(answer.status) if answer.status is not None else "conn"
+            if answer.error:
+                label += f" {answer.error}"
+            result.other[label] += 1
+            if len(result.other_samples) < 3:
+                result.other_samples.append(f"{label}: {answer.body.strip()}")
+
+
+# --- the running app (--url) ------------------------------------------------------------------
+
+
+def api_request(target: Target, token: str, method: str, path: str,
+                body: dict | None = None, expected: int = 200) -> dict:
+    """Send one organiser API request; return its JSON answer, or raise if not `expected`."""
+    headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode()
+        headers["Content-Type"] = "application/json"
+    connection = target.connection()
+    try:
+        connection.request(method, f"{target.prefix}/api/v1{path}", body=data, headers=headers)
+        response = connection.getresponse()
+        text = response.read().decode(errors="replace")
+    finally:
+        connection.close()
+    if response.status != expected:
+        raise RuntimeError(f"{method} /api/v1{path} answered {response.status}, expected "
+                           f"{expected}: {text[:500].strip()}")
+    return json.loads(text)
+
+
+def create_event_through_api(target: Target, token: str, places: int) -> str:
+    """Make and publish a fresh event with `places` places through the API; return its slug."""
+    slug = f"{EVENT_SLUG}-{datetime.now(UTC):%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=30)
+    api_request(target, token, "POST", "/events", expected=201, body={
+        "slug": slug,
+        "title": {"en": "Registration surge benchmark"},
+        "privacy_notice": {"en": "Benchmark data only; made by bench/registration_surge.py."},
+        "venue": "Nowhere",
+        "timezone": "Europe/Sofia",
+        "starts_at": starts.isoformat(),
+        "ends_at": (starts + timedelta(hours=3)).isoformat(),
+        "capacity": places,
+        "age_mode": "age_group",
+    })
+    api_request(target, token, "POST", f"/events/{slug}/publish")
+    return slug
+
+
+def count_through_api(target: Target, token: str, slug: str) -> tuple[int, int, int]:
+    """Return the API's (counts.attendees, valid attendees listed, counts.registrations).
+
+    counts.attendees is the event's places_taken; the listed attendees are the rows.
+    """
+    answer = api_request(target, token, "GET", f"/events/{slug}/registrations")
+    listed_attendees = sum(
+        1
+        for registration in answer["registrations"]
+        for attendee in registration["attendees"]
+        if attendee["status"] == "valid"
+    )
+    counts = answer["counts"]
+    return counts["attendees"], listed_attendees, counts["registrations"]
+
+
+def run_against_app(args) -> Result:
+    """Surge an already running app at --url: its own fresh event, checked through the API."""
+    target = Target.from_url(args.url)
+    result = Result(RUNNING_APP, args.clients, args.places, args.party_size,
+                    checked_in="API counts")
+    slug = create_event_through_api(target, args.token, args.places)
+    answers, released = surge(target, slug, args.clients, args.party_size)
+    tally(result, answers, released)
+    result.places_taken, result.attendee_rows, result.registration_rows = count_through_api(
+        target, args.token, slug)
+    judge(result)
+    return result
+
+
+# --- the verdict ------------------------------------------------------------------------------
 
 
 def judge(result: Result) -> None:
@@ -498,16 +632,17 @@ def print_report(results: list[Result], failures: dict[str, str], args) -> None:
         return "  ".join(cell.rjust(width) if i else cell.ljust(width)
                          for i, (cell, width) in enumerate(zip(cells, widths, strict=True)))
 
+    server = f"app at {args.url}" if args.url else f"gunicorn -w {args.workers}"
     print()
     print(f"Registration surge: {args.clients} clients x 1 POST, party of {args.party_size}, "
-          f"{args.places} places, gunicorn -w {args.workers}")
+          f"{args.places} places, {server}")
     print(line(headers))
     print(line(["-" * w for w in widths]))
     for row in rows:
         print(line(row))
     print()
     for r in results:
-        print(f"[{r.database}] database: places_taken={r.places_taken} "
+        print(f"[{r.database}] {r.checked_in}: places_taken={r.places_taken} "
               f"attendees={r.attendee_rows} registrations={r.registration_rows} "
               f"(expected {r.expected_confirmed} registrations, "
               f"{r.expected_confirmed * r.party_size} places; K={r.places})")
@@ -530,15 +665,36 @@ def parse_arguments(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=200, help="concurrent clients (200)")
     parser.add_argument("--places", type=int, default=20, help="event capacity K (20)")
-    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (4)")
+    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"],
+                        help="own app: the databases to run against (both)")
+    parser.add_argument("--workers", type=int, help="own app: gunicorn workers (4)")
     parser.add_argument("--party-size", type=int, default=1, help="attendees per request (1)")
+    parser.add_argument("--url", help="measure the app already running there instead, e.g. "
+                        "http://127.0.0.1:5000")
+    parser.add_argument("--token", help=f"with --url: an organiser API token (else "
+                        f"{API_TOKEN_ENV})")
     args = parser.parse_args(argv)
+    if args.url:
+        if args.database is not None or args.workers is not None:
+            parser.error("--database and --workers are for the app this script starts; "
+                         "leave them out with --url")
+        try:
+            Target.from_url(args.url)
+        except ValueError as error:
+            parser.error(f"--url: {error}")
+        args.token = args.token or os.environ.get(API_TOKEN_ENV)
+        if not args.token:
+            parser.error(f"--url needs an organiser API token: --token or {API_TOKEN_ENV}")
+    elif args.token:
+        parser.error("--token goes with --url")
+    else:
+        args.database = "both" if args.database is None else args.database
+        args.workers = 4 if args.workers is None else args.workers
     if not 1 <= args.clients <= 2000:
         parser.error("--clients must be from 1 to 2000")
     if not 1 <= args.places <= 100_000:
         parser.error("--places must be from 1 to 100000")
-    if not 1 <= args.workers <= 64:
+    if args.workers is not None and not 1 <= args.workers <= 64:
         parser.error("--workers must be from 1 to 64")
     if not 1 <= args.party_size <= 20:
         parser.error("--party-size must be from 1 to 20")
@@ -547,20 +703,25 @@ def parse_arguments(argv=None):
 
 def main(argv=None) -> int:
     args = parse_arguments(argv)
-    databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
+    if args.url:
+        runs = [(RUNNING_APP, f"creating and publishing an event at {args.url}",
+                 run_against_app)]
+    else:
+        databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
+        runs = [(database, "preparing the database, starting gunicorn", partial(run_one, database))
+                for database in databases]
     results: list[Result] = []
     failures: dict[str, str] = {}
-    for database in databases:
-        print(f"[{database}] preparing the database, starting gunicorn, "
-              f"sending {args.clients} registrations ...", flush=True)
+    for name, doing, run in runs:
+        print(f"[{name}] {doing}, sending {args.clients} registrations ...", flush=True)
         try:
-            results.append(run_one(database, args))
+            results.append(run(args))
         except KeyboardInterrupt:
-            print("interrupted; gunicorn stopped")
+            print("interrupted" if args.url else "interrupted; gunicorn stopped")
             return 130
         except Exception as error:  # report and go on with the next database
             notes = "".join(f"\n{note}" for note in getattr(error, "__notes__", []))
-            failures[database] = f"{type(error).__name__}: {error}{notes}"
+            failures[name] = f"{type(error).__name__}: {error}{notes}"
     print_report(results, failures, args)
     return 0 if not failures and all(r.ok for r in results) else 1
 
