@@ -33,6 +33,8 @@ def create_app(config: dict | None = None) -> Flask:
     from eventreg import health
     from eventreg.accounts import views as account_views
     from eventreg.api import blueprint as api_blueprint
+    from eventreg.checkin import manage as checkin_manage
+    from eventreg.checkin import views as checkin_views
     from eventreg.events import manage as event_manage
     from eventreg.events import views as event_views
     from eventreg.registrations import manage as registration_manage
@@ -46,6 +48,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(registration_views.blueprint)
     app.register_blueprint(registration_manage.blueprint)
     app.register_blueprint(ticket_views.blueprint)
+    app.register_blueprint(checkin_views.blueprint)
+    app.register_blueprint(checkin_manage.blueprint)
     app.register_blueprint(api_blueprint)
     csrf.exempt(api_blueprint)
 

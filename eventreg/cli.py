@@ -1,7 +1,9 @@
-"""Command-line commands: `flask create-organiser`, `create-api-token`, `load-demo`."""
+"""Command-line commands: `flask create-organiser`, `create-api-token`, `create-door-access`,
+`load-demo`."""
 
 import click
 from flask import Flask
+from sqlalchemy import select
 
 from eventreg.accounts import service as accounts
 from eventreg.errors import DomainError
@@ -46,6 +48,33 @@ def create_api_token_command(email, name):
     click.echo(token)
 
 
+@click.command("create-door-access")
+@click.argument("event_slug")
+@click.argument("name")
+@click.option("--activity", "activity_ids", type=int, multiple=True,
+              help="Only for this activity's door (its id); repeat for several.")
+@click.option("--records-exits", is_flag=True, help="The door also records people going out.")
+@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
+              help="Where volunteers reach the app, for the printed link.")
+def create_door_access_command(event_slug, name, activity_ids, records_exits, base_url):
+    """Make a door link for EVENT_SLUG named NAME; print the link and its token."""
+    from eventreg.checkin.doors import create_door_access, door_expires_at
+    from eventreg.events.models import Event
+
+    event = db.session.scalar(select(Event).where(Event.slug == event_slug))
+    if event is None:
+        raise click.ClickException(f"No event with the slug {event_slug!r}.")
+    try:
+        door, token = create_door_access(
+            db.session, event, name, activity_ids=list(activity_ids), records_exits=records_exits
+        )
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"Door: {door.name} (works until {door_expires_at(door):%Y-%m-%d %H:%M} UTC)")
+    click.echo(f"Link: {base_url.rstrip('/')}/door/{token}")
+    click.echo(f"Token: {token}")
+
+
 @click.command("load-demo")
 @click.option("--base-url", default="http://127.0.0.1:5000", show_default=True)
 def load_demo_command(base_url):
@@ -61,5 +90,6 @@ def load_demo_command(base_url):
 
 
 def init_app(app: Flask) -> None:
-    for command in (create_organiser_command, create_api_token_command, load_demo_command):
+    for command in (create_organiser_command, create_api_token_command,
+                    create_door_access_command, load_demo_command):
         app.cli.add_command(command)

@@ -108,5 +108,6 @@ def openapi():
     return jsonify(openapi_document())
 
 
+from eventreg.checkin import api as _checkin_api  # noqa: E402,F401
 from eventreg.events import api as _events_api  # noqa: E402,F401  (registers routes)
 from eventreg.registrations import api as _registrations_api  # noqa: E402,F401

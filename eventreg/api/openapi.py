@@ -72,6 +72,9 @@ ERROR_REASONS = {
     "invalid_status_change": "The event's status cannot change that way.",
     "privacy_notice_missing": "An event needs a privacy notice before it is published.",
     "unauthorized": "The organiser API token is missing, wrong or revoked.",
+    "door_unknown": "The door token is missing or wrong.",
+    "door_revoked": "An organiser switched this door link off.",
+    "door_expired": "The door link expired (a day after the event ended).",
     "not_found": "No such resource.",
     "method_not_allowed": "The path does not take that method.",
     "request_too_large": "The body is larger than 1 MiB.",
@@ -114,6 +117,41 @@ ACTIVITY_PARAMETER = {
     "schema": {"type": "integer", "minimum": 1, "maximum": 2147483647}, "example": 1,
 }
 ORGANISER = [{"organiserToken": []}]
+DOOR = [{"doorToken": []}]
+DOOR_UNAUTHORIZED = _error_response("No live door token (door_unknown, door_revoked, door_expired).")
+
+#: What a scan can come to (CheckinResult.status), and what the door should show.
+CHECKIN_STATUSES = {
+    "checked_in": "Welcome: admitted now (also when coming back after going out).",
+    "already_checked_in": "Came in before: `checked_in_at` and `checked_in_door` say when and "
+    "where. In a batch upload, also a later duplicate of another door's earlier scan.",
+    "checked_out": "Went out (doors that record exits).",
+    "already_checked_out": "Was already out.",
+    "not_checked_in": "Cannot go out or be undone: not checked in.",
+    "undone": "The check-in was undone.",
+    "cancelled": "The ticket was cancelled.",
+    "event_cancelled": "The event was cancelled.",
+    "wrong_event": "A real ticket of another event.",
+    "wrong_activity": "The attendee did not choose this door's activity.",
+    "invalid": "Not a ticket: unreadable, forged or altered.",
+    "unknown": "No such attendee at this event.",
+}
+CHECKIN_ITEM = {
+    "client_id": {
+        "type": "string", "minLength": 1, "maxLength": 64,
+        "description": "An id the door makes for this scan (e.g. a UUID); the same id again "
+        "from the same door returns the first answer and changes nothing.",
+    },
+    "qr": {"type": "string", "maxLength": 300, "description": "The text the QR code holds."},
+    "attendee_id": {"type": "integer", "minimum": 1, "maximum": 2147483647,
+                    "description": "Instead of `qr`, for a look-up by hand."},
+    "activity": {"type": ["integer", "null"], "minimum": 1, "maximum": 2147483647,
+                 "description": "The activity whose door this is; defaults to the door's only "
+                 "activity, else the event's entrance."},
+    "scanned_at": {**NULLABLE_TIME, "description": "When the door scanned it (default: now). "
+                   "More than 5 minutes in the future counts as now."},
+}
+CHECKIN_EXAMPLE_QR = "AEAAAAAB" + "A" * 109
 UNAUTHORIZED = _error_response("No live organiser API token.")
 NOT_FOUND = _error_response("No such event (or not one of the caller's organisation).")
 INVALID = _error_response("Invalid input (reason validation_failed or invalid_json).")
@@ -250,13 +288,232 @@ def openapi_document() -> dict:
                                   "404": NOT_FOUND},
                 },
             },
+            "/door": {
+                "get": {
+                    "operationId": "getDoor",
+                    "summary": "The door, its event and live counts.",
+                    "description": "The event's `public_key` (Ed25519, raw, base64url) verifies "
+                    "ticket QR codes offline: a token is the base32 text of version (1 byte) | "
+                    "event id (4, big-endian) | attendee id (4) | signature of those 9 bytes.",
+                    "security": DOOR,
+                    "responses": {"200": _ok("Door"), "401": DOOR_UNAUTHORIZED},
+                },
+            },
+            "/door/attendees": {
+                "get": {
+                    "operationId": "listDoorAttendees",
+                    "summary": "The event's attendees as a door may see them, for offline use.",
+                    "description": "Without `since`, all of them; with the `cursor` of the last "
+                    "answer, those changed since (a few seconds' overlap: merge rows by id).",
+                    "security": DOOR,
+                    "parameters": [{"name": "since", "in": "query", "required": False,
+                                    "schema": {"type": "string", "maxLength": 40},
+                                    "description": "The `cursor` of the previous answer."}],
+                    "responses": {"200": _ok("DoorAttendees"), "401": DOOR_UNAUTHORIZED,
+                                  "422": INVALID},
+                },
+            },
+            "/door/walk-ins": {
+                "post": {
+                    "operationId": "createWalkIn",
+                    "summary": "Register people at the door and check them in at once.",
+                    "description": "The same capacity rule as online registration; allowed "
+                    "while the event is published or closed to online registration.",
+                    "security": DOOR,
+                    "requestBody": _json_body("WalkInCreate", {
+                        "consent": True, "language": "bg",
+                        "attendees": [{"name": "Ivana Petrova", "age_group": "adult"}],
+                    }),
+                    "responses": {
+                        "201": _ok("WalkInCreated", "Registered and checked in"),
+                        "401": DOOR_UNAUTHORIZED,
+                        "409": _error_response("Refused: registration_closed, event_full or "
+                                               "activity_full."),
+                        "422": INVALID,
+                    },
+                },
+            },
+            "/checkins": {
+                "post": {
+                    "operationId": "createCheckin",
+                    "summary": "Check a ticket in (or out, with action check_out) at this door.",
+                    "description": "Answers 200 with the outcome in `status` for every scan, "
+                    "refused ones included. Of two doors scanning one ticket at once, exactly "
+                    "one gets checked_in.",
+                    "security": DOOR,
+                    "requestBody": _json_body("CheckinCreate", {
+                        "qr": CHECKIN_EXAMPLE_QR,
+                        "client_id": "3b4f6c1e-8d2a-4f7b-9c1d-5e6f7a8b9c0d",
+                    }),
+                    "responses": {"200": _ok("CheckinResult"), "401": DOOR_UNAUTHORIZED,
+                                  "422": INVALID},
+                },
+            },
+            "/checkins/undo": {
+                "post": {
+                    "operationId": "undoCheckin",
+                    "summary": "Undo a check-in made by mistake.",
+                    "security": DOOR,
+                    "requestBody": _json_body("CheckinUndo", {
+                        "attendee_id": 1, "client_id": "0c5d8e2f-1a3b-4c6d-8e9f-0a1b2c3d4e5f",
+                    }),
+                    "responses": {"200": _ok("CheckinResult"), "401": DOOR_UNAUTHORIZED,
+                                  "422": INVALID},
+                },
+            },
+            "/checkins/batch": {
+                "post": {
+                    "operationId": "createCheckinBatch",
+                    "summary": "Upload scans made while offline.",
+                    "description": "Each item is recorded on its own, in the order scanned; "
+                    "the earliest scan of a ticket is its check-in and a later one, from any "
+                    "door, a duplicate (already_checked_in). Answers in the order sent.",
+                    "security": DOOR,
+                    "requestBody": _json_body("CheckinBatch", {"checkins": [
+                        {"qr": CHECKIN_EXAMPLE_QR, "client_id": "7d1e2f3a-offline-1",
+                         "scanned_at": "2027-06-20T10:42:05+03:00"},
+                        {"attendee_id": 1, "action": "check_out",
+                         "client_id": "7d1e2f3a-offline-2",
+                         "scanned_at": "2027-06-20T12:15:00+03:00"},
+                    ]}),
+                    "responses": {"200": _ok("CheckinBatchResult"), "401": DOOR_UNAUTHORIZED,
+                                  "422": INVALID},
+                },
+            },
         },
         "components": {
             "securitySchemes": {
                 "organiserToken": {"type": "http", "scheme": "bearer",
                                    "description": "An organiser's API token (erg_...)."},
+                "doorToken": {"type": "http", "scheme": "bearer",
+                              "description": "A door access token (door_...), from the "
+                              "event's Doors page or `flask create-door-access`."},
             },
             "schemas": {
+                "CheckinCreate": {
+                    "type": "object", "additionalProperties": False,
+                    "required": ["client_id"],
+                    "oneOf": [{"required": ["qr"]}, {"required": ["attendee_id"]}],
+                    "properties": {
+                        **CHECKIN_ITEM,
+                        "action": {"enum": ["check_in", "check_out"],
+                                   "description": "Default check_in."},
+                    },
+                },
+                "CheckinUndo": {
+                    "type": "object", "additionalProperties": False,
+                    "required": ["client_id"],
+                    "oneOf": [{"required": ["qr"]}, {"required": ["attendee_id"]}],
+                    "properties": CHECKIN_ITEM,
+                },
+                "CheckinBatch": {
+                    "type": "object", "additionalProperties": False, "required": ["checkins"],
+                    "properties": {"checkins": {
+                        "type": "array", "minItems": 1, "maxItems": 500,
+                        "items": {
+                            "type": "object", "additionalProperties": False,
+                            "required": ["client_id"],
+                            "oneOf": [{"required": ["qr"]}, {"required": ["attendee_id"]}],
+                            "properties": {
+                                **CHECKIN_ITEM,
+                                "action": {"enum": ["check_in", "check_out", "undo"]},
+                            },
+                        },
+                    }},
+                },
+                "CheckinResult": {
+                    "type": "object",
+                    "required": ["client_id", "action", "status", "scanned_at", "attendee"],
+                    "properties": {
+                        "client_id": {"type": "string"},
+                        "action": {"enum": ["check_in", "check_out", "undo"]},
+                        "status": {
+                            "enum": list(CHECKIN_STATUSES),
+                            "description": "; ".join(
+                                f"`{code}`: {text}" for code, text in CHECKIN_STATUSES.items()),
+                        },
+                        "scanned_at": {"type": "string"},
+                        "activity": {"type": ["integer", "null"]},
+                        "replayed": {"type": "boolean",
+                                     "description": "True when repeating the first answer."},
+                        "attendee": {
+                            "type": ["object", "null"],
+                            "description": "Null when the code named nobody of this event.",
+                            "properties": {
+                                "id": {"type": "integer"}, "name": {"type": "string"},
+                                "ticket_code": {"type": "string"},
+                                "party": {"type": "integer",
+                                          "description": "The registration's id."},
+                                "party_size": {"type": "integer"},
+                                "activities": {"type": "array", "items": {"type": "integer"}},
+                                "cancelled": {"type": "boolean"},
+                            },
+                        },
+                        "checked_in_at": {"type": ["string", "null"]},
+                        "checked_in_door": {"type": ["string", "null"]},
+                    },
+                },
+                "CheckinBatchResult": {
+                    "type": "object",
+                    "properties": {"results": {
+                        "type": "array", "items": {"$ref": "#/components/schemas/CheckinResult"},
+                    }},
+                },
+                "WalkInCreate": {
+                    "type": "object", "additionalProperties": False,
+                    "required": ["attendees", "consent"],
+                    "properties": {
+                        "client_id": {"type": "string", "minLength": 16, "maxLength": 64},
+                        "language": {"enum": list(LANGUAGE_CODES)},
+                        "phone": {"type": ["string", "null"], "maxLength": 40},
+                        "consent": {"type": "boolean",
+                                    "description": "The person agreed to the privacy notice."},
+                        "attendees": {
+                            "type": "array", "minItems": 1, "maxItems": 20,
+                            "items": {
+                                "type": "object", "additionalProperties": False,
+                                "required": ["name"],
+                                "properties": {
+                                    "name": {"type": "string", "maxLength": 200},
+                                    "age_group": {"enum": ["child", "adult", None]},
+                                    "birth_year": {"type": ["integer", "null"],
+                                                   "minimum": 1800, "maximum": 2200},
+                                    "activities": {
+                                        "type": "array", "maxItems": 50,
+                                        "items": {"type": "integer", "minimum": 1,
+                                                  "maximum": 2147483647},
+                                    },
+                                },
+                            },
+                        },
+                    },
+                },
+                "WalkInCreated": {
+                    "type": "object",
+                    "properties": {
+                        "registration": {"type": "integer"},
+                        "results": {"type": "array",
+                                    "items": {"$ref": "#/components/schemas/CheckinResult"}},
+                    },
+                },
+                "Door": {
+                    "type": "object",
+                    "properties": {
+                        "door": {"type": "object"},
+                        "event": {"type": "object"},
+                        "counts": {"type": "object",
+                                   "description": "registered, checked_in, inside (now), "
+                                   "walk_ins, and the same per activity id."},
+                    },
+                },
+                "DoorAttendees": {
+                    "type": "object",
+                    "properties": {
+                        "cursor": {"type": "string"},
+                        "complete": {"type": "boolean"},
+                        "attendees": {"type": "array", "items": {"type": "object"}},
+                    },
+                },
                 "Error": {
                     "type": "object",
                     "required": ["error", "message", "fields"],

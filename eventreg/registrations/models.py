@@ -2,19 +2,26 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from eventreg.checkin import models as _checkin_models  # noqa: F401  (door_accesses table)
 from eventreg.database import UTCDateTime, utcnow
 from eventreg.events.models import Activity, Event, Question
 from eventreg.extensions import db
 
-#: Which activities each attendee chose.
+#: Which activities each attendee chose, and whether they came in at the activity's door.
+#: The check-in columns are written only by the rules in eventreg/checkin/service.py.
 attendee_activities = Table(
     "attendee_activities",
     db.metadata,
     Column("attendee_id", ForeignKey("attendees.id", ondelete="CASCADE"), primary_key=True),
     Column("activity_id", ForeignKey("activities.id"), primary_key=True, index=True),
+    # The earliest scan at the activity's door, the door that made it, and the last exit
+    # (NULL while inside).
+    Column("checked_in_at", UTCDateTime),
+    Column("checked_in_door_id", ForeignKey("door_accesses.id"), index=True),
+    Column("left_at", UTCDateTime),
 )
 
 
@@ -44,6 +51,8 @@ class Registration(db.Model):
     consent_text: Mapped[str] = mapped_column(db.Text, default="")
     #: Case-folded names, contact details and ticket codes, for searching in any alphabet.
     search_text: Mapped[str] = mapped_column(db.Text, default="")
+    #: True when a volunteer registered the party at the door.
+    walk_in: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -66,6 +75,7 @@ class Attendee(db.Model):
     """A person in a party; holds the ticket that admits them."""
 
     __tablename__ = "attendees"
+    __table_args__ = (Index("ix_attendees_event_id_changed_at", "event_id", "changed_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     registration_id: Mapped[int] = mapped_column(
@@ -83,6 +93,17 @@ class Attendee(db.Model):
     #: Order within the party.
     position: Mapped[int] = mapped_column(default=0)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the attendee first came in (the earliest scan that admitted them), or None.
+    #: Written only by the rules in eventreg/checkin/service.py.
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The door access that admitted them.
+    checked_in_door_id: Mapped[int | None] = mapped_column(
+        ForeignKey("door_accesses.id"), index=True
+    )
+    #: When they last went out through a door that records exits; None while inside.
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Last change a door's attendee list must learn of (registered, cancelled, checked in).
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     registration: Mapped[Registration] = relationship(back_populates="attendees")
     activities: Mapped[list[Activity]] = relationship(

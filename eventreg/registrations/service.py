@@ -24,7 +24,14 @@ from sqlalchemy.orm import Session, selectinload
 
 from eventreg.database import utcnow, write_transaction
 from eventreg.errors import Conflict, NotFound, ValidationFailed
-from eventreg.events.models import AGE_GROUPS, STATUS_PUBLISHED, Activity, Event, Question
+from eventreg.events.models import (
+    AGE_GROUPS,
+    STATUS_CLOSED,
+    STATUS_PUBLISHED,
+    Activity,
+    Event,
+    Question,
+)
 from eventreg.events.service import registration_is_open
 from eventreg.i18n import localized
 from eventreg.registrations.models import Answer, Attendee, Registration
@@ -34,6 +41,8 @@ MAX_NAME_LENGTH = 200
 MAX_TEXT_ANSWER_LENGTH = 1000
 #: Unambiguous characters for ticket codes read aloud or typed at the door.
 TICKET_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+#: Event statuses in which a volunteer may still register someone at the door.
+WALK_IN_STATUSES = (STATUS_PUBLISHED, STATUS_CLOSED)
 
 
 @dataclass
@@ -77,11 +86,14 @@ def register(
     request: RegistrationRequest,
     *,
     default_phone_region: str = "BG",
+    walk_in: bool = False,
     now: datetime | None = None,
 ) -> RegistrationOutcome:
     """Register a party for `event` and give every attendee a ticket.
 
-    A repeat of an earlier submission (same `client_id`, same content) returns the first
+    A `walk_in` registration is made by a volunteer at the door: it is taken while the
+    event is published or closed to online registration, whatever the registration window,
+    but never beyond capacity. A repeat of an earlier submission (same `client_id`, same content) returns the first
     registration unchanged. Refuses with ValidationFailed (`fields` says what to fix) or
     Conflict with reason `registration_closed`, `event_full`, `activity_full` or
     `client_id_reused` (the id came with other content: the first registration is not
@@ -93,15 +105,17 @@ def register(
         earlier = find_by_client_id(session, event.id, request.client_id)
         if earlier is not None:
             return _replay(earlier, fingerprint)
-    if not registration_is_open(event, now):
+    if not walk_in and not registration_is_open(event, now):
         raise Conflict(_l("Registration for this event is not open."), reason="registration_closed")
     cleaned = _validate(event, request, default_phone_region)
     client_id = request.client_id or uuid.uuid4().hex
     try:
         with write_transaction(session):
-            _take_places(session, event, cleaned.attendees)
+            _take_places(session, event, cleaned.attendees,
+                         open_statuses=WALK_IN_STATUSES if walk_in else (STATUS_PUBLISHED,))
             registration = _create_rows(session, event, request, cleaned, client_id, now)
             registration.submission_fingerprint = fingerprint
+            registration.walk_in = walk_in
     except IntegrityError:
         earlier = find_by_client_id(session, event.id, client_id)
         if earlier is None:
@@ -144,7 +158,7 @@ def cancel_attendees(
         cancelled = list(session.scalars(
             update(Attendee)
             .where(Attendee.id.in_(targets), Attendee.cancelled_at.is_(None))
-            .values(cancelled_at=now)
+            .values(cancelled_at=now, changed_at=now)
             .returning(Attendee.id)
             .execution_options(synchronize_session=False)
         )) if targets else []
@@ -426,18 +440,19 @@ def _as_int(value: object) -> int | None:
 # --- places and rows -----------------------------------------------------------------------
 
 
-def _take_places(session: Session, event: Event, attendees: list[_CleanAttendee]) -> None:
+def _take_places(
+    session: Session, event: Event, attendees: list[_CleanAttendee], *, open_statuses: tuple
+) -> None:
     """Take places for the party or raise Conflict; counters are locked in id order.
 
-    The event's row is taken only while it is published, so a registration racing an
-    organiser who closes or cancels the event loses.
+    The event's row is taken only while its status is one of `open_statuses`, so a
+    registration racing an organiser who closes or cancels the event loses.
     """
-    if not _take(session, Event, event.id, len(attendees),
-                 Event.status == STATUS_PUBLISHED):
+    if not _take(session, Event, event.id, len(attendees), Event.status.in_(open_statuses)):
         status, left = session.execute(
             select(Event.status, Event.capacity - Event.places_taken).where(Event.id == event.id)
         ).one()
-        if status != STATUS_PUBLISHED:
+        if status not in open_statuses:
             raise Conflict(_l("Registration for this event is not open."),
                            reason="registration_closed")
         raise Conflict(
@@ -532,6 +547,7 @@ def _create_rows(
             birth_year=person.birth_year,
             ticket_code=_new_ticket_code(),
             position=position,
+            changed_at=now,
             activities=person.activities,
         )
         registration.attendees.append(attendee)

@@ -1,4 +1,4 @@
-"""Drawing a ticket token as a QR code, in SVG for the page and PNG for download."""
+"""Drawing QR codes (ticket tokens, door links) in SVG for pages and PNG for download."""
 
 import io
 
@@ -7,17 +7,20 @@ from qrcode.constants import ERROR_CORRECT_M
 from qrcode.image.svg import SvgPathFillImage
 
 
-def make_qr(token: str) -> qrcode.QRCode:
-    """Build the smallest QR code at error correction M that holds the token."""
+def make_qr(text: str) -> qrcode.QRCode:
+    """Build the smallest QR code at error correction M that holds the text.
+
+    Ticket tokens are upper-case base32, so they use QR's compact alphanumeric mode.
+    """
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=4)
-    code.add_data(token.upper())
+    code.add_data(text)
     code.make(fit=True)
     return code
 
 
-def qr_svg(token: str) -> str:
-    """Return an inline <svg> element (no XML declaration) drawing the token."""
-    image = make_qr(token).make_image(image_factory=SvgPathFillImage)
+def qr_svg(text: str) -> str:
+    """Return an inline <svg> element (no XML declaration) drawing the text."""
+    image = make_qr(text).make_image(image_factory=SvgPathFillImage)
     svg = image.to_string(encoding="unicode")
     return svg[svg.index("<svg"):]
 

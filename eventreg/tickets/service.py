@@ -16,6 +16,7 @@ from eventreg.registrations.models import Attendee
 from eventreg.tickets.models import EventSigningKey
 from eventreg.tickets.signing import (
     InvalidTicketToken,
+    TicketClaims,
     generate_key_pair,
     load_private_key,
     read_claims,
@@ -70,6 +71,35 @@ def ticket_tokens(session: Session, attendees: list[Attendee]) -> dict[int, str]
     return tokens
 
 
+def event_public_key(session: Session, event_id: int, *, reload: bool = False) -> bytes | None:
+    """Return the event's raw Ed25519 public key (cached per app: keys never change)."""
+    cache = current_app.extensions.setdefault("eventreg_ticket_public_keys", {})
+    if reload or event_id not in cache:
+        stored = session.get(EventSigningKey, event_id)
+        if stored is None:
+            return None
+        cache[event_id] = stored.public_key
+    return cache[event_id]
+
+
+def verify_ticket_token(session: Session, token: str) -> TicketClaims:
+    """Return the claims of a token its event's key signed; raise InvalidTicketToken if not.
+
+    A token that fails against the cached key is tried once more against the stored key,
+    so a stale cache can delay but never refuse a good ticket.
+    """
+    claims = read_claims(token)
+    for reload in (False, True):
+        public_key = event_public_key(session, claims.event_id, reload=reload)
+        if public_key is None:
+            break
+        try:
+            return verify_ticket(token, public_key)
+        except InvalidTicketToken:
+            continue
+    raise InvalidTicketToken("signature does not verify")
+
+
 def check_ticket(session: Session, token: str, *, event: Event | None = None) -> TicketCheck:
     """Return whose ticket `token` is, or refuse it.
 
@@ -78,11 +108,7 @@ def check_ticket(session: Session, token: str, *, event: Event | None = None) ->
     `cancelled` (the ticket was cancelled) or `event_cancelled`.
     """
     try:
-        claims = read_claims(token)
-        stored_key = session.get(EventSigningKey, claims.event_id)
-        if stored_key is None:
-            raise InvalidTicketToken("no such event key")
-        verify_ticket(token, stored_key.public_key)
+        claims = verify_ticket_token(session, token)
     except InvalidTicketToken as error:
         raise TicketRefused(_l("Not a valid ticket."), reason="invalid") from error
     if event is not None and claims.event_id != event.id:

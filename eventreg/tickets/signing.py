@@ -19,15 +19,15 @@ from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import (
     Encoding,
     NoEncryption,
     PrivateFormat,
     PublicFormat,
 )
+
+from eventreg.encryption import secret_box
 
 TOKEN_VERSION = 1
 _CLAIMS = struct.Struct(">BII")
@@ -47,10 +47,7 @@ class TicketClaims:
 
 
 def _key_encryption(secret: str) -> Fernet:
-    derived = HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=None, info=b"eventreg ticket signing keys"
-    ).derive(secret.encode())
-    return Fernet(base64.urlsafe_b64encode(derived))
+    return secret_box(secret, "eventreg ticket signing keys")
 
 
 def generate_key_pair(secret: str) -> tuple[bytes, bytes]:

@@ -1,0 +1,205 @@
+"""JSON endpoints for door scanners, signed in with a door access token.
+
+The scanner page uses exactly these; any other scanner app may too. The rules are in
+`eventreg/checkin/service.py`; scan answers are data (200 with a `status`), not errors.
+"""
+
+import base64
+from datetime import datetime
+from functools import wraps
+
+from flask import current_app, g, jsonify, request
+from flask_babel import lazy_gettext as _l
+
+from eventreg.api import blueprint, json_body, parse_datetime
+from eventreg.checkin import service
+from eventreg.checkin.doors import DoorAccessRefused, door_expires_at, door_for_token
+from eventreg.checkin.models import ACTION_UNDO
+from eventreg.extensions import db
+from eventreg.i18n import LANGUAGE_CODES
+from eventreg.registrations.service import AttendeeRequest, RegistrationRequest
+from eventreg.tickets.service import event_public_key
+
+
+def door_required(view):
+    """Refuse the request with 401 unless it carries a live door access token."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise DoorAccessRefused(
+                _l("Send the door's token: 'Authorization: Bearer door_...'."),
+                reason="door_unknown",
+            )
+        g.door = door_for_token(db.session, token.strip())
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def _time(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def result_json(result: service.CheckinResult) -> dict:
+    attendee = result.attendee
+    return {
+        "client_id": result.client_id,
+        "action": result.action,
+        "status": result.status,
+        "scanned_at": _time(result.scanned_at),
+        "activity": result.activity_id,
+        "replayed": result.replayed,
+        "attendee": None if attendee is None else {
+            "id": attendee.id,
+            "name": attendee.name,
+            "ticket_code": attendee.ticket_code,
+            "party": attendee.party_id,
+            "party_size": attendee.party_size,
+            "activities": attendee.activity_ids,
+            "cancelled": attendee.cancelled,
+        },
+        "checked_in_at": _time(result.checked_in_at),
+        "checked_in_door": result.checked_in_door,
+    }
+
+
+def _checkin_request(item: dict, *, action: str | None = None) -> service.CheckinRequest:
+    return service.CheckinRequest(
+        client_id=item["client_id"],
+        action=action or item.get("action", "check_in"),
+        qr=item.get("qr"),
+        attendee_id=item.get("attendee_id"),
+        activity_id=item.get("activity"),
+        scanned_at=parse_datetime(item.get("scanned_at"), "scanned_at", g.door.event.timezone),
+    )
+
+
+@blueprint.get("/door")
+@door_required
+def get_door():
+    """The door, its event (with the public key that verifies tickets) and live counts."""
+    door, event = g.door, g.door.event
+    counts = service.count_checkins(db.session, event)
+    return jsonify(
+        door={
+            "id": door.id, "name": door.name,
+            "activities": [activity.id for activity in door.activities],
+            "records_exits": door.records_exits,
+            "expires_at": _time(door_expires_at(door)),
+        },
+        event={
+            "id": event.id, "slug": event.slug, "title": event.title, "status": event.status,
+            "timezone": event.timezone, "starts_at": _time(event.starts_at),
+            "ends_at": _time(event.ends_at), "age_mode": event.age_mode,
+            "capacity": event.capacity, "places_left": event.places_left,
+            "public_key": base64.urlsafe_b64encode(
+                event_public_key(db.session, event.id)).decode().rstrip("="),
+            "activities": [
+                {"id": activity.id, "title": activity.title, "place": activity.place,
+                 "capacity": activity.capacity, "places_left": activity.places_left}
+                for activity in event.activities
+            ],
+        },
+        counts=_counts_json(counts),
+    )
+
+
+def _counts_json(counts: service.CheckinCounts) -> dict:
+    def place(values: service.PlaceCounts) -> dict:
+        return {"registered": values.registered, "checked_in": values.checked_in,
+                "inside": values.inside}
+
+    return {
+        **place(counts.event),
+        "walk_ins": counts.walk_ins,
+        "activities": {str(id_): place(values) for id_, values in counts.activities.items()},
+    }
+
+
+@blueprint.get("/door/attendees")
+@door_required
+def list_door_attendees():
+    """The event's attendees as a door may see them; with `since`, only what changed."""
+    since = parse_datetime(request.args.get("since") or None, "since", "UTC")
+    changes = service.attendee_changes(db.session, g.door, since=since)
+    return jsonify(
+        cursor=_time(changes.cursor),
+        complete=changes.complete,
+        attendees=[
+            {
+                "id": row.id, "party": row.party_id, "name": row.name,
+                "ticket_code": row.ticket_code,
+                "status": "cancelled" if row.cancelled else "valid",
+                "checked_in_at": _time(row.checked_in_at),
+                "checked_in_door": row.checked_in_door,
+                "left_at": _time(row.left_at),
+                "activities": [
+                    {"id": state.activity_id, "checked_in_at": _time(state.checked_in_at),
+                     "left_at": _time(state.left_at)}
+                    for state in row.activities
+                ],
+            }
+            for row in changes.attendees
+        ],
+    )
+
+
+@blueprint.post("/checkins")
+@door_required
+def create_checkin():
+    """Check a ticket in (or out) at this door; answers at once with the outcome."""
+    body = json_body("CheckinCreate")
+    result = service.check_in(db.session, g.door, _checkin_request(body))
+    return jsonify(result_json(result))
+
+
+@blueprint.post("/checkins/undo")
+@door_required
+def undo_checkin():
+    """Undo a check-in made by mistake."""
+    body = json_body("CheckinUndo")
+    result = service.check_in(db.session, g.door, _checkin_request(body, action=ACTION_UNDO))
+    return jsonify(result_json(result))
+
+
+@blueprint.post("/checkins/batch")
+@door_required
+def create_checkin_batch():
+    """Upload scans made offline; the earliest scan of a ticket wins. Answers in order."""
+    body = json_body("CheckinBatch")
+    requests = [_checkin_request(item) for item in body["checkins"]]
+    results = service.check_in_many(db.session, g.door, requests)
+    return jsonify(results=[result_json(result) for result in results])
+
+
+@blueprint.post("/door/walk-ins")
+@door_required
+def create_walk_in():
+    """Register people at the door and check them in at once (capacity permitting)."""
+    body = json_body("WalkInCreate")
+    registration_request = RegistrationRequest(
+        attendees=[
+            AttendeeRequest(
+                name=person.get("name", ""),
+                age_group=person.get("age_group"),
+                birth_year=person.get("birth_year"),
+                activity_ids=person.get("activities", []),
+            )
+            for person in body["attendees"]
+        ],
+        consent=body.get("consent", False),
+        phone=body.get("phone") or "",
+        language=body.get("language")
+        or request.accept_languages.best_match(LANGUAGE_CODES, default=LANGUAGE_CODES[0]),
+        client_id=body.get("client_id"),
+    )
+    walk_in = service.register_walk_in(
+        db.session, g.door, registration_request,
+        default_phone_region=current_app.config["DEFAULT_PHONE_REGION"],
+    )
+    return jsonify(
+        registration=walk_in.registration.id,
+        results=[result_json(result) for result in walk_in.results],
+    ), 201

@@ -1,0 +1,163 @@
+"""Door accesses: the links volunteers open to check people in, and their secret tokens.
+
+A door access belongs to one event and, optionally, to some of its activities (a workshop
+tent's door). Its token is the only credential a volunteer holds: it works from its
+creation until a day after the event ends, or until an organiser revokes it.
+"""
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from eventreg.checkin.models import Checkin, DoorAccess
+from eventreg.database import utcnow, write_transaction
+from eventreg.encryption import secret_box
+from eventreg.errors import DomainError, NotFound, ValidationFailed
+from eventreg.events.models import Event
+
+DOOR_TOKEN_PREFIX = "door_"
+MAX_DOOR_NAME_LENGTH = 100
+#: How long after the event ends its door links keep working (late uploads of offline scans).
+VALID_AFTER_EVENT = timedelta(hours=24)
+
+
+class DoorAccessRefused(DomainError):
+    """The request's door token does not (or no longer) open any door.
+
+    Reasons: door_unknown, door_revoked, door_expired.
+    """
+
+    status_code = 401
+    default_reason = "door_unknown"
+
+
+def create_door_access(
+    session: Session,
+    event: Event,
+    name: str,
+    *,
+    activity_ids: list[int] = (),
+    records_exits: bool = False,
+    created_by_id: int | None = None,
+) -> tuple[DoorAccess, str]:
+    """Make a door access for `event`; return it and its token (the link's secret part).
+
+    Refuses with ValidationFailed an empty or over-long name or an activity of another event.
+    """
+    name = (name or "").strip()
+    errors = {}
+    if not name:
+        errors["name"] = _l("Name the door, e.g. Main gate.")
+    elif len(name) > MAX_DOOR_NAME_LENGTH:
+        errors["name"] = _l("Keep the name under 100 characters.")
+    activities_by_id = {activity.id: activity for activity in event.activities}
+    chosen = []
+    for activity_id in dict.fromkeys(activity_ids or []):
+        if activity_id not in activities_by_id:
+            errors["activities"] = _l("Choose from the activities listed.")
+            break
+        chosen.append(activities_by_id[activity_id])
+    if errors:
+        raise ValidationFailed(_l("Please correct the marked fields."), fields=errors)
+    token = DOOR_TOKEN_PREFIX + secrets.token_urlsafe(24)
+    with write_transaction(session):
+        door = DoorAccess(
+            event_id=event.id,
+            name=name,
+            token_hash=_hash_token(token),
+            token_encrypted=_token_box().encrypt(token.encode()),
+            records_exits=records_exits,
+            created_by_id=created_by_id,
+            activities=chosen,
+        )
+        session.add(door)
+    return door, token
+
+
+def door_token(door: DoorAccess) -> str:
+    """Return the door's token, to show its link again."""
+    return _token_box().decrypt(door.token_encrypted).decode()
+
+
+def door_expires_at(door: DoorAccess) -> datetime:
+    return door.event.ends_at + VALID_AFTER_EVENT
+
+
+def door_is_live(door: DoorAccess, now: datetime | None = None) -> bool:
+    return door.revoked_at is None and (now or utcnow()) < door_expires_at(door)
+
+
+def door_for_token(session: Session, token: str, *, now: datetime | None = None) -> DoorAccess:
+    """Return the live door access `token` opens; refuse unknown, revoked or expired tokens."""
+    token = (token or "").strip()
+    door = None
+    if token.startswith(DOOR_TOKEN_PREFIX):
+        door = session.scalar(
+            select(DoorAccess)
+            .where(DoorAccess.token_hash == _hash_token(token))
+            .options(selectinload(DoorAccess.event), selectinload(DoorAccess.activities))
+        )
+    if door is None:
+        raise DoorAccessRefused(
+            _l("This door link is not valid. Ask the organiser for a new one."),
+            reason="door_unknown",
+        )
+    if door.revoked_at is not None:
+        raise DoorAccessRefused(
+            _l("This door link was switched off. Ask the organiser for a new one."),
+            reason="door_revoked",
+        )
+    if not door_is_live(door, now):
+        raise DoorAccessRefused(
+            _l("This door link expired after the event."), reason="door_expired"
+        )
+    return door
+
+
+def revoke_door_access(session: Session, door: DoorAccess, *, now: datetime | None = None) -> None:
+    """Switch the door link off at once; a repeat changes nothing."""
+    with write_transaction(session):
+        if door.revoked_at is None:
+            door.revoked_at = now or utcnow()
+
+
+def list_door_accesses(session: Session, event: Event) -> list[DoorAccess]:
+    """The event's door accesses, newest first."""
+    return list(
+        session.scalars(
+            select(DoorAccess)
+            .where(DoorAccess.event_id == event.id)
+            .options(selectinload(DoorAccess.activities))
+            .order_by(DoorAccess.created_at.desc(), DoorAccess.id.desc())
+        )
+    )
+
+
+def count_scans_by_door(session: Session, event: Event) -> dict[int, int]:
+    """How many scans each door of the event sent (for the organiser's door list)."""
+    rows = session.execute(
+        select(Checkin.door_access_id, func.count(Checkin.id))
+        .where(Checkin.event_id == event.id)
+        .group_by(Checkin.door_access_id)
+    )
+    return dict(rows.all())
+
+
+def get_door_access(session: Session, event: Event, door_id: int) -> DoorAccess:
+    door = session.get(DoorAccess, door_id)
+    if door is None or door.event_id != event.id:
+        raise NotFound(_l("No such door."), reason="door_not_found")
+    return door
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _token_box():
+    return secret_box(current_app.config["TICKET_KEY_SECRET"], "eventreg door access tokens")

@@ -1,0 +1,87 @@
+"""Door check-in: the door accesses volunteers scan with, and the log of every scan.
+
+Whether an attendee is in is held on the attendee (`Attendee.checked_in_at`, `left_at`)
+and, for an activity's own door, on their choice of it (`attendee_activities`); a scan
+changes those with one conditional UPDATE, so the database decides races.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import Column, ForeignKey, LargeBinary, String, Table, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventreg.database import UTCDateTime, utcnow
+from eventreg.events.models import Activity, Event
+from eventreg.extensions import db
+
+ACTION_CHECK_IN = "check_in"
+ACTION_CHECK_OUT = "check_out"
+ACTION_UNDO = "undo"
+ACTIONS = (ACTION_CHECK_IN, ACTION_CHECK_OUT, ACTION_UNDO)
+
+#: The activities a door access checks people in to; none means the event's own entrance.
+door_access_activities = Table(
+    "door_access_activities",
+    db.metadata,
+    Column("door_access_id", ForeignKey("door_accesses.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("activity_id", ForeignKey("activities.id"), primary_key=True, index=True),
+)
+
+
+class DoorAccess(db.Model):
+    """A link a volunteer opens on their own phone to check people in at one door."""
+
+    __tablename__ = "door_accesses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    #: What the volunteers call the door: "Main gate", "Doll-making tent".
+    name: Mapped[str] = mapped_column(String(100))
+    #: SHA-256 of the secret token; requests are matched by it.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The token encrypted with the app's secret, so organisers can show the link again.
+    token_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
+    #: Whether this door also records people going out (for "inside now" counts).
+    records_exits: Mapped[bool] = mapped_column(default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("organisers.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event] = relationship()
+    activities: Mapped[list[Activity]] = relationship(
+        secondary=door_access_activities, order_by="Activity.position, Activity.id"
+    )
+
+
+class Checkin(db.Model):
+    """One scan or manual check-in as a door sent it, and the answer it got.
+
+    The log behind "who checked in or undid what, when and where"; its unique
+    (door, client_id) makes a repeated upload return the first answer.
+    """
+
+    __tablename__ = "checkins"
+    __table_args__ = (UniqueConstraint("door_access_id", "client_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    door_access_id: Mapped[int] = mapped_column(ForeignKey("door_accesses.id"), index=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    #: Id the door made for this scan; the same id again is answered from this row.
+    client_id: Mapped[str] = mapped_column(String(64))
+    #: check_in, check_out or undo.
+    action: Mapped[str] = mapped_column(String(20))
+    #: Whose ticket it was; None when the code was not a ticket of this event.
+    attendee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("attendees.id", ondelete="SET NULL"), index=True
+    )
+    #: The activity whose door it was, or None for the event's entrance.
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id"))
+    #: The answer: checked_in, already_checked_in, cancelled, invalid, ... (see the service).
+    status: Mapped[str] = mapped_column(String(30))
+    #: When the door scanned it (the phone's clock; later than it was received is refused).
+    scanned_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: When the server got it: later than scanned_at for scans made offline.
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    door_access: Mapped[DoorAccess] = relationship()

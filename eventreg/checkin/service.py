@@ -1,0 +1,592 @@
+"""The rules of checking people in at the door, out again, and undoing a mistake.
+
+`check_in` is the one place that decides what a scan means; the scanner page, the API and
+the upload of scans made offline all call it. It never raises for a refused scan: every
+scan gets an answer (`CheckinResult.status`) and a row in the log, so a door's retry, and
+the audit, see exactly what happened.
+
+Races are decided by the database: each scan runs in a write transaction that first locks
+the attendee's row (`SELECT ... FOR UPDATE` on PostgreSQL, the write lock of `BEGIN
+IMMEDIATE` on SQLite), so of two doors scanning the same ticket at the same instant, one
+sees the other's check-in. Scans uploaded after the door was offline (`earliest_wins`)
+follow one more rule: the earliest scan of a ticket is its check-in, and a later one,
+whenever it was uploaded, is a duplicate.
+"""
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from eventreg.checkin.models import (
+    ACTION_CHECK_IN,
+    ACTION_CHECK_OUT,
+    ACTION_UNDO,
+    ACTIONS,
+    Checkin,
+    DoorAccess,
+)
+from eventreg.database import utcnow, write_transaction
+from eventreg.errors import ValidationFailed
+from eventreg.events.models import STATUS_CANCELLED, Event
+from eventreg.registrations import service as registrations
+from eventreg.registrations.models import Attendee, Registration, attendee_activities
+from eventreg.tickets.service import verify_ticket_token
+from eventreg.tickets.signing import InvalidTicketToken
+
+# What a scan can come to. The first group admits or records; the rest refuse.
+CHECKED_IN = "checked_in"
+ALREADY_CHECKED_IN = "already_checked_in"
+CHECKED_OUT = "checked_out"
+ALREADY_CHECKED_OUT = "already_checked_out"
+NOT_CHECKED_IN = "not_checked_in"
+UNDONE = "undone"
+CANCELLED = "cancelled"
+EVENT_CANCELLED = "event_cancelled"
+WRONG_EVENT = "wrong_event"
+WRONG_ACTIVITY = "wrong_activity"
+INVALID = "invalid"
+UNKNOWN = "unknown"
+STATUSES = (CHECKED_IN, ALREADY_CHECKED_IN, CHECKED_OUT, ALREADY_CHECKED_OUT, NOT_CHECKED_IN,
+            UNDONE, CANCELLED, EVENT_CANCELLED, WRONG_EVENT, WRONG_ACTIVITY, INVALID, UNKNOWN)
+
+#: A phone's clock may run fast; a scan "from the future" beyond this is taken as made now.
+CLOCK_SKEW_ALLOWED = timedelta(minutes=5)
+#: Changes are re-sent for this long before a cursor, so a transaction that committed late
+#: is never missed by a door's list (doors merge rows by id).
+CHANGES_OVERLAP = timedelta(seconds=30)
+MAX_CLIENT_ID_LENGTH = 64
+
+
+@dataclass
+class CheckinRequest:
+    """One scan or manual check-in, as a door sends it."""
+
+    #: Id the door made for this scan; sending it again returns the first answer.
+    client_id: str
+    action: str = ACTION_CHECK_IN
+    #: The ticket's QR token, or, for a look-up by hand, `attendee_id`.
+    qr: str | None = None
+    attendee_id: int | None = None
+    #: The activity whose door this is; None for the event's entrance.
+    activity_id: int | None = None
+    #: When the door scanned it; None means now.
+    scanned_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class AttendeeSummary:
+    """What a door may see of an attendee: the least needed to welcome them."""
+
+    id: int
+    name: str
+    ticket_code: str
+    #: The registration the attendee came with, and how many in it hold valid tickets.
+    party_id: int
+    party_size: int
+    activity_ids: list[int]
+    cancelled: bool
+
+
+@dataclass(frozen=True)
+class CheckinResult:
+    client_id: str
+    action: str
+    status: str
+    scanned_at: datetime
+    activity_id: int | None = None
+    attendee: AttendeeSummary | None = None
+    #: For admitted attendees: when they first came in, and through which door.
+    checked_in_at: datetime | None = None
+    checked_in_door: str | None = None
+    #: True when this answer repeats the first answer to the same client_id.
+    replayed: bool = False
+
+
+@dataclass(frozen=True)
+class WalkIn:
+    registration: Registration
+    results: list[CheckinResult]
+
+
+class _Refused(Exception):
+    """Internal: the scan is refused with `status`; the log still records it."""
+
+    def __init__(self, status: str, attendee_id: int | None = None):
+        super().__init__(status)
+        self.status = status
+        self.attendee_id = attendee_id
+
+
+# --- checking in -----------------------------------------------------------------------------
+
+
+def check_in(
+    session: Session,
+    door: DoorAccess,
+    request: CheckinRequest,
+    *,
+    earliest_wins: bool = False,
+    now: datetime | None = None,
+) -> CheckinResult:
+    """Do what the door asked (check in, check out or undo) and return the answer.
+
+    Answers for `check_in`: checked_in (also when someone who went out comes back),
+    already_checked_in (with when and through which door), cancelled, event_cancelled,
+    wrong_event, wrong_activity (the attendee did not choose this door's activity), invalid
+    (not a ticket, forged or altered), unknown (no such attendee). For `check_out`:
+    checked_out, already_checked_out, not_checked_in. For `undo`: undone, not_checked_in.
+
+    A live scan admits the first of two doors; with `earliest_wins` (scans uploaded after
+    being offline) the earliest scan is the check-in and a later one a duplicate
+    (already_checked_in). The same `client_id` from the same door has the effect of once.
+    Raises ValidationFailed only for a malformed request (no ticket, an activity this door
+    does not serve, an unknown action).
+    """
+    now = now or utcnow()
+    activity_id = _door_activity(door, request)
+    scanned_at = _scan_time(request.scanned_at, now)
+    try:
+        with write_transaction(session):
+            earlier = _find_checkin(session, door, request.client_id)
+            if earlier is None:
+                try:
+                    attendee_id = _identify(session, door, request)
+                    attendee = _lock_attendee(session, door, attendee_id)
+                    status = _apply(session, door, request.action, attendee, activity_id,
+                                    scanned_at, now, earliest_wins)
+                except _Refused as refusal:
+                    status, attendee_id = refusal.status, refusal.attendee_id
+                session.add(Checkin(
+                    door_access_id=door.id, event_id=door.event_id, client_id=request.client_id,
+                    action=request.action, attendee_id=attendee_id, activity_id=activity_id,
+                    status=status, scanned_at=scanned_at, received_at=now,
+                ))
+    except IntegrityError:
+        # The same scan arrived twice at once: the other request recorded it first.
+        earlier = _find_checkin(session, door, request.client_id)
+        if earlier is None:
+            raise
+    if earlier is not None:
+        return _result(session, earlier.client_id, earlier.action, earlier.status,
+                       earlier.scanned_at, earlier.activity_id, earlier.attendee_id,
+                       replayed=True)
+    return _result(session, request.client_id, request.action, status, scanned_at,
+                   activity_id, attendee_id)
+
+
+def check_in_many(
+    session: Session, door: DoorAccess, requests: list[CheckinRequest],
+    *, now: datetime | None = None,
+) -> list[CheckinResult]:
+    """Record scans a door made while offline, in the order they were made.
+
+    Each is its own transaction, so one bad item never loses the others; the earliest scan
+    of a ticket wins (see `check_in`). Malformed items come back as `invalid`.
+    """
+    ordered = sorted(range(len(requests)), key=lambda i: _sort_time(requests[i], now))
+    results: dict[int, CheckinResult] = {}
+    for index in ordered:
+        request = requests[index]
+        try:
+            results[index] = check_in(session, door, request, earliest_wins=True, now=now)
+        except ValidationFailed:
+            results[index] = CheckinResult(
+                client_id=request.client_id, action=request.action, status=INVALID,
+                scanned_at=_scan_time(request.scanned_at, now or utcnow()),
+            )
+    return [results[index] for index in range(len(requests))]
+
+
+def register_walk_in(
+    session: Session,
+    door: DoorAccess,
+    request: registrations.RegistrationRequest,
+    *,
+    default_phone_region: str = "BG",
+    now: datetime | None = None,
+) -> WalkIn:
+    """Register a party at the door and check every attendee in at once.
+
+    The same capacity rule as online registration applies (Conflict `event_full`,
+    `activity_full`); the event may be closed to online registration but not cancelled.
+    At an activity's door, attendees who chose that activity are checked in to it.
+    """
+    now = now or utcnow()
+    request.client_id = request.client_id or uuid.uuid4().hex
+    outcome = registrations.register(
+        session, door.event, request, default_phone_region=default_phone_region,
+        walk_in=True, now=now,
+    )
+    registration = outcome.registration
+    door_activity_ids = {activity.id for activity in door.activities}
+    results = []
+    for attendee in registration.active_attendees:
+        chosen = [a.id for a in attendee.activities if a.id in door_activity_ids]
+        results.append(check_in(session, door, CheckinRequest(
+            client_id=f"walk-in-{registration.id}-{attendee.id}",
+            attendee_id=attendee.id,
+            activity_id=chosen[0] if chosen else None,
+        ), now=now))
+    return WalkIn(registration=registration, results=results)
+
+
+# --- what a door sees ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActivityState:
+    activity_id: int
+    checked_in_at: datetime | None
+    left_at: datetime | None
+
+
+@dataclass(frozen=True)
+class DoorAttendee:
+    """One row of a door's attendee list: the least a door needs to decide offline."""
+
+    id: int
+    party_id: int
+    name: str
+    ticket_code: str
+    cancelled: bool
+    checked_in_at: datetime | None
+    checked_in_door: str | None
+    left_at: datetime | None
+    activities: list[ActivityState]
+
+
+@dataclass(frozen=True)
+class AttendeeChanges:
+    attendees: list[DoorAttendee]
+    #: Pass it back as `since` to get only what changed after this list.
+    cursor: datetime
+    #: False when only changes since a cursor were sent.
+    complete: bool
+
+
+def attendee_changes(
+    session: Session, door: DoorAccess, *, since: datetime | None = None,
+    now: datetime | None = None,
+) -> AttendeeChanges:
+    """The door's event's attendees (all, or those changed since `since`), in party order."""
+    cursor = now or utcnow()
+    query = (
+        select(Attendee.id, Attendee.registration_id, Attendee.name, Attendee.ticket_code,
+               Attendee.cancelled_at, Attendee.checked_in_at, Attendee.checked_in_door_id,
+               Attendee.left_at)
+        .where(Attendee.event_id == door.event_id)
+        .order_by(Attendee.registration_id, Attendee.position, Attendee.id)
+    )
+    if since is not None:
+        query = query.where(Attendee.changed_at > since - CHANGES_OVERLAP)
+    rows = session.execute(query).all()
+    ids = [row.id for row in rows]
+    activities: dict[int, list[ActivityState]] = defaultdict(list)
+    for chunk in _chunks(ids, 500):
+        for choice in session.execute(
+            select(attendee_activities).where(attendee_activities.c.attendee_id.in_(chunk))
+        ):
+            activities[choice.attendee_id].append(
+                ActivityState(choice.activity_id, choice.checked_in_at, choice.left_at)
+            )
+    door_names = _door_names(session, door.event_id)
+    return AttendeeChanges(
+        attendees=[
+            DoorAttendee(
+                id=row.id, party_id=row.registration_id, name=row.name,
+                ticket_code=row.ticket_code, cancelled=row.cancelled_at is not None,
+                checked_in_at=row.checked_in_at,
+                checked_in_door=door_names.get(row.checked_in_door_id),
+                left_at=row.left_at,
+                activities=sorted(activities[row.id], key=lambda state: state.activity_id),
+            )
+            for row in rows
+        ],
+        cursor=cursor,
+        complete=since is None,
+    )
+
+
+@dataclass
+class PlaceCounts:
+    #: Attendees holding a valid ticket (for an activity: who chose it).
+    registered: int = 0
+    checked_in: int = 0
+    #: Checked in and not gone out again.
+    inside: int = 0
+
+
+@dataclass
+class CheckinCounts:
+    event: PlaceCounts
+    activities: dict[int, PlaceCounts] = field(default_factory=dict)
+    walk_ins: int = 0
+
+
+def count_checkins(session: Session, event: Event) -> CheckinCounts:
+    """Checked in / registered / inside now, for the event and each of its activities."""
+    valid = and_(Attendee.event_id == event.id, Attendee.cancelled_at.is_(None))
+    registered, checked_in, inside = session.execute(
+        select(
+            func.count(Attendee.id),
+            func.count(Attendee.checked_in_at),
+            func.count(Attendee.checked_in_at).filter(Attendee.left_at.is_(None)),
+        ).where(valid)
+    ).one()
+    counts = CheckinCounts(event=PlaceCounts(registered, checked_in, inside))
+    choice = attendee_activities.c
+    for activity_id, chose, came, stayed in session.execute(
+        select(
+            choice.activity_id,
+            func.count(),
+            func.count(choice.checked_in_at),
+            func.count(choice.checked_in_at).filter(choice.left_at.is_(None)),
+        )
+        .join(Attendee, Attendee.id == choice.attendee_id)
+        .where(valid)
+        .group_by(choice.activity_id)
+    ):
+        counts.activities[activity_id] = PlaceCounts(chose, came, stayed)
+    for activity in event.activities:
+        counts.activities.setdefault(activity.id, PlaceCounts())
+    counts.walk_ins = session.scalar(
+        select(func.count(Attendee.id))
+        .join(Registration, Registration.id == Attendee.registration_id)
+        .where(valid, Registration.walk_in.is_(True))
+    ) or 0
+    return counts
+
+
+# --- the rules, inside the transaction --------------------------------------------------------
+
+
+def _door_activity(door: DoorAccess, request: CheckinRequest) -> int | None:
+    """The activity a scan is for: the one asked, or the door's only one; else the event."""
+    errors = {}
+    if request.action not in ACTIONS:
+        errors["action"] = _l("Use check_in, check_out or undo.")
+    if not request.client_id or len(request.client_id) > MAX_CLIENT_ID_LENGTH:
+        errors["client_id"] = _l("Send an id of 1 to 64 characters made for this scan.")
+    if not request.qr and request.attendee_id is None:
+        errors["qr"] = _l("Send the scanned code or the attendee's id.")
+    door_activity_ids = [activity.id for activity in door.activities]
+    activity_id = request.activity_id
+    if activity_id is None and len(door_activity_ids) == 1:
+        activity_id = door_activity_ids[0]
+    if activity_id is None and len(door_activity_ids) > 1:
+        errors["activity"] = _l("This door serves several activities: say which one.")
+    elif activity_id is not None and door_activity_ids and activity_id not in door_activity_ids:
+        errors["activity"] = _l("This door does not check people in to that activity.")
+    elif activity_id is not None and activity_id not in {a.id for a in door.event.activities}:
+        errors["activity"] = _l("No such activity at this event.")
+    if errors:
+        raise ValidationFailed(_l("The check-in request is incomplete."), fields=errors)
+    return activity_id
+
+
+def _scan_time(scanned_at: datetime | None, now: datetime) -> datetime:
+    if scanned_at is None or scanned_at > now + CLOCK_SKEW_ALLOWED:
+        return now
+    return scanned_at
+
+
+def _sort_time(request: CheckinRequest, now: datetime | None) -> datetime:
+    return _scan_time(request.scanned_at, now or utcnow())
+
+
+def _find_checkin(session: Session, door: DoorAccess, client_id: str) -> Checkin | None:
+    return session.scalar(
+        select(Checkin).where(Checkin.door_access_id == door.id, Checkin.client_id == client_id)
+    )
+
+
+def _identify(session: Session, door: DoorAccess, request: CheckinRequest) -> int:
+    """Return the attendee id a scan names; refuse forged codes and other events' tickets."""
+    if not request.qr:
+        return request.attendee_id
+    try:
+        claims = verify_ticket_token(session, request.qr)
+    except InvalidTicketToken:
+        raise _Refused(INVALID) from None
+    if claims.event_id != door.event_id:
+        raise _Refused(WRONG_EVENT)
+    return claims.attendee_id
+
+
+def _lock_attendee(session: Session, door: DoorAccess, attendee_id: int) -> Attendee:
+    attendee = session.get(Attendee, attendee_id, with_for_update=True, populate_existing=True)
+    if attendee is None or attendee.event_id != door.event_id:
+        # A hand-typed id of another event is unknown here: a door sees only its own event.
+        raise _Refused(UNKNOWN)
+    return attendee
+
+
+def _apply(
+    session: Session,
+    door: DoorAccess,
+    action: str,
+    attendee: Attendee,
+    activity_id: int | None,
+    scanned_at: datetime,
+    now: datetime,
+    earliest_wins: bool,
+) -> str:
+    """Change the locked attendee's state as `action` asks; return the answer."""
+    if action == ACTION_CHECK_IN:
+        if door.event.status == STATUS_CANCELLED:
+            raise _Refused(EVENT_CANCELLED, attendee.id)
+        if attendee.cancelled_at is not None:
+            raise _Refused(CANCELLED, attendee.id)
+    place = _AttendeePlace(session, attendee, activity_id)
+    if action == ACTION_CHECK_IN:
+        status = _check_in_place(session, door, place, scanned_at, earliest_wins)
+        if status == CHECKED_IN and activity_id is not None and attendee.checked_in_at is None:
+            # Coming in at a workshop's door means they came to the event too.
+            _check_in_place(session, door, _AttendeePlace(session, attendee, None),
+                            scanned_at, earliest_wins)
+    elif action == ACTION_CHECK_OUT:
+        if place.checked_in_at is None:
+            status = NOT_CHECKED_IN
+        elif place.left_at is not None:
+            status = ALREADY_CHECKED_OUT
+        else:
+            place.write(left_at=scanned_at)
+            status = CHECKED_OUT
+    else:
+        assert action == ACTION_UNDO
+        if place.checked_in_at is None:
+            status = NOT_CHECKED_IN
+        else:
+            place.write(checked_in_at=None, checked_in_door_id=None, left_at=None)
+            status = UNDONE
+    attendee.changed_at = now
+    return status
+
+
+def _check_in_place(
+    session: Session, door: DoorAccess, place: "_AttendeePlace", scanned_at: datetime,
+    earliest_wins: bool,
+) -> str:
+    if place.checked_in_at is None:
+        place.write(checked_in_at=scanned_at, checked_in_door_id=door.id, left_at=None)
+        return CHECKED_IN
+    if place.left_at is not None and scanned_at >= place.left_at:
+        place.write(left_at=None)  # back in after going out; the first arrival stays
+        return CHECKED_IN
+    if earliest_wins and scanned_at < place.checked_in_at:
+        _mark_duplicate(session, place)
+        place.write(checked_in_at=scanned_at, checked_in_door_id=door.id)
+        return CHECKED_IN
+    return ALREADY_CHECKED_IN
+
+
+def _mark_duplicate(session: Session, place: "_AttendeePlace") -> None:
+    """The scan that had admitted someone turns out later than another door's: a duplicate."""
+    session.execute(
+        update(Checkin)
+        .where(
+            Checkin.attendee_id == place.attendee.id,
+            Checkin.door_access_id == place.checked_in_door_id,
+            Checkin.scanned_at == place.checked_in_at,
+            Checkin.status == CHECKED_IN,
+            Checkin.activity_id.is_(None) if place.activity_id is None
+            else Checkin.activity_id == place.activity_id,
+        )
+        .values(status=ALREADY_CHECKED_IN)
+        .execution_options(synchronize_session=False)
+    )
+
+
+class _AttendeePlace:
+    """The check-in state of one attendee at the event's entrance or at one activity."""
+
+    def __init__(self, session: Session, attendee: Attendee, activity_id: int | None):
+        self.session = session
+        self.attendee = attendee
+        self.activity_id = activity_id
+        if activity_id is None:
+            state = (attendee.checked_in_at, attendee.checked_in_door_id, attendee.left_at)
+        else:
+            choice = attendee_activities.c
+            state = session.execute(
+                select(choice.checked_in_at, choice.checked_in_door_id, choice.left_at).where(
+                    choice.attendee_id == attendee.id, choice.activity_id == activity_id
+                )
+            ).one_or_none()
+            if state is None:
+                raise _Refused(WRONG_ACTIVITY, attendee.id)
+        self.checked_in_at, self.checked_in_door_id, self.left_at = state
+
+    def write(self, **values) -> None:
+        for name, value in values.items():
+            setattr(self, name, value)
+        if self.activity_id is None:
+            for name, value in values.items():
+                setattr(self.attendee, name, value)
+            return
+        choice = attendee_activities.c
+        self.session.execute(
+            update(attendee_activities)
+            .where(choice.attendee_id == self.attendee.id, choice.activity_id == self.activity_id)
+            .values(**values)
+        )
+
+
+# --- answers ---------------------------------------------------------------------------------
+
+
+def _result(
+    session: Session, client_id: str, action: str, status: str, scanned_at: datetime,
+    activity_id: int | None, attendee_id: int | None, *, replayed: bool = False,
+) -> CheckinResult:
+    attendee = session.get(Attendee, attendee_id) if attendee_id is not None else None
+    if attendee is None:
+        return CheckinResult(client_id=client_id, action=action, status=status,
+                             scanned_at=scanned_at, activity_id=activity_id, replayed=replayed)
+    checked_in_at, door_id = attendee.checked_in_at, attendee.checked_in_door_id
+    if activity_id is not None:
+        choice = attendee_activities.c
+        state = session.execute(
+            select(choice.checked_in_at, choice.checked_in_door_id).where(
+                choice.attendee_id == attendee.id, choice.activity_id == activity_id
+            )
+        ).one_or_none()
+        checked_in_at, door_id = state if state is not None else (None, None)
+    party_size = session.scalar(
+        select(func.count(Attendee.id)).where(
+            Attendee.registration_id == attendee.registration_id, Attendee.cancelled_at.is_(None)
+        )
+    )
+    activity_ids = list(session.scalars(
+        select(attendee_activities.c.activity_id)
+        .where(attendee_activities.c.attendee_id == attendee.id)
+        .order_by(attendee_activities.c.activity_id)
+    ))
+    return CheckinResult(
+        client_id=client_id, action=action, status=status, scanned_at=scanned_at,
+        activity_id=activity_id, replayed=replayed,
+        attendee=AttendeeSummary(
+            id=attendee.id, name=attendee.name, ticket_code=attendee.ticket_code,
+            party_id=attendee.registration_id, party_size=party_size,
+            activity_ids=activity_ids, cancelled=attendee.cancelled_at is not None,
+        ),
+        checked_in_at=checked_in_at,
+        checked_in_door=session.get(DoorAccess, door_id).name if door_id else None,
+    )
+
+
+def _door_names(session: Session, event_id: int) -> dict[int, str]:
+    return dict(session.execute(
+        select(DoorAccess.id, DoorAccess.name).where(DoorAccess.event_id == event_id)
+    ).all())
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]

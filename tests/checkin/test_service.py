@@ -1,0 +1,287 @@
+"""The check-in rules: what a scan means, retries, exits, undo, offline uploads, walk-ins."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from eventreg.checkin import service as checkin
+from eventreg.checkin.models import Checkin
+from eventreg.database import utcnow
+from eventreg.errors import Conflict, ValidationFailed
+from eventreg.events import service as events
+from eventreg.registrations.models import Attendee
+from eventreg.registrations.service import (
+    AttendeeRequest,
+    RegistrationRequest,
+    cancel_attendees,
+)
+from eventreg.tickets.signing import generate_key_pair, load_private_key, sign_ticket
+
+DOLLS = {"title": {"en": "Doll-making"}, "capacity": 20}
+STAGE = {"title": {"en": "Stage"}}
+
+
+def test_first_scan_of_a_valid_ticket_welcomes_the_attendee(make_event, make_registration,
+                                                             make_door, scan):
+    event = make_event()
+    family = make_registration(event, ["Olena Kovalenko", "Mykola Kovalenko"])
+    door, _ = make_door(event)
+    result = scan(door, family.attendees[0])
+    assert result.status == "checked_in"
+    assert result.attendee.name == "Olena Kovalenko"
+    assert result.attendee.party_size == 2
+    assert result.checked_in_door == "Main gate"
+
+
+def test_second_scan_of_same_ticket_says_when_and_where_it_was_first_checked_in(
+    make_event, make_registration, make_door, scan
+):
+    event = make_event()
+    olena = make_registration(event).attendees[0]
+    gate, _ = make_door(event, "Main gate")
+    side, _ = make_door(event, "Side entrance")
+    first = scan(gate, olena)
+    second = scan(side, olena)
+    assert second.status == "already_checked_in"
+    assert second.checked_in_at == first.checked_in_at
+    assert second.checked_in_door == "Main gate"
+
+
+def test_same_client_id_twice_has_the_effect_of_once(db_session, make_event, make_registration,
+                                                     make_door, scan):
+    event = make_event()
+    olena = make_registration(event).attendees[0]
+    door, _ = make_door(event)
+    first = scan(door, olena, client_id="scan-1")
+    again = scan(door, olena, client_id="scan-1")
+    assert (first.status, again.status) == ("checked_in", "checked_in")
+    assert again.replayed and not first.replayed
+    assert len(db_session.scalars(select(Checkin)).all()) == 1
+
+
+def test_forged_altered_and_foreign_codes_are_refused(db_session, make_event, make_registration,
+                                                      make_door, scan, qr_of, app):
+    event = make_event()
+    other_event = make_event(slug="other-event")
+    olena = make_registration(event).attendees[0]
+    stranger = make_registration(other_event, ["Ivan Petrov"]).attendees[0]
+    door, _ = make_door(event)
+    _, forged_key = generate_key_pair(app.config["TICKET_KEY_SECRET"])
+    forged = sign_ticket(load_private_key(forged_key, app.config["TICKET_KEY_SECRET"]),
+                         event.id, olena.id)
+    good = qr_of(olena)
+    altered = good[:20] + ("A" if good[20] != "A" else "B") + good[21:]
+    assert scan(door, forged).status == "invalid"
+    assert scan(door, altered).status == "invalid"
+    assert scan(door, "hello").status == "invalid"
+    assert scan(door, stranger).status == "wrong_event"
+    assert scan(door, olena).status == "checked_in"
+
+
+def test_cancelled_ticket_and_cancelled_event_are_refused(db_session, organiser, make_event,
+                                                         make_registration, make_door, scan):
+    event = make_event()
+    family = make_registration(event, ["Olena", "Mykola"])
+    door, _ = make_door(event)
+    cancel_attendees(db_session, family, [family.attendees[1].id])
+    assert scan(door, family.attendees[1]).status == "cancelled"
+    events.change_event_status(db_session, organiser, event, "cancelled")
+    assert scan(door, family.attendees[0]).status == "event_cancelled"
+
+
+def test_activity_door_checks_in_to_the_activity_and_to_the_event(
+    db_session, make_event, make_registration, make_door, scan
+):
+    event = make_event(activities=[DOLLS, STAGE])
+    dolls = event.activities[0]
+    child = make_registration(event, [AttendeeRequest(name="Mykola", age_group="child",
+                                                      activity_ids=[dolls.id])]).attendees[0]
+    adult = make_registration(event, ["Olena"]).attendees[0]
+    tent, _ = make_door(event, "Doll-making tent", activity_ids=[dolls.id])
+    assert scan(tent, adult).status == "wrong_activity"
+    result = scan(tent, child)
+    assert result.status == "checked_in" and result.activity_id == dolls.id
+    db_session.rollback()
+    assert db_session.get(Attendee, child.id).checked_in_at is not None
+    counts = checkin.count_checkins(db_session, event)
+    assert counts.activities[dolls.id].checked_in == 1
+    assert counts.activities[event.activities[1].id].checked_in == 0
+    assert (counts.event.checked_in, counts.event.registered) == (1, 2)
+
+
+def test_exit_and_return_change_who_is_inside(db_session, make_event, make_registration,
+                                              make_door, scan):
+    event = make_event(activities=[DOLLS])
+    dolls = event.activities[0]
+    child = make_registration(event, [AttendeeRequest(name="Mykola", age_group="child",
+                                                      activity_ids=[dolls.id])]).attendees[0]
+    tent, _ = make_door(event, "Doll-making tent", activity_ids=[dolls.id], records_exits=True)
+    assert scan(tent, child, action="check_out").status == "not_checked_in"
+    scan(tent, child)
+    assert checkin.count_checkins(db_session, event).activities[dolls.id].inside == 1
+    assert scan(tent, child, action="check_out").status == "checked_out"
+    assert scan(tent, child, action="check_out").status == "already_checked_out"
+    counts = checkin.count_checkins(db_session, event).activities[dolls.id]
+    assert (counts.checked_in, counts.inside) == (1, 0)
+    assert scan(tent, child).status == "checked_in"
+    assert checkin.count_checkins(db_session, event).activities[dolls.id].inside == 1
+
+
+def test_undo_clears_the_check_in_so_the_ticket_can_be_scanned_again(
+    db_session, make_event, make_registration, make_door, scan
+):
+    event = make_event()
+    olena = make_registration(event).attendees[0]
+    door, _ = make_door(event)
+    scan(door, olena)
+    assert scan(door, olena, action="undo").status == "undone"
+    assert scan(door, olena, action="undo").status == "not_checked_in"
+    assert checkin.count_checkins(db_session, event).event.checked_in == 0
+    assert scan(door, olena).status == "checked_in"
+
+
+def test_family_is_checked_in_by_hand_with_attendee_ids(db_session, make_event,
+                                                        make_registration, make_door):
+    event = make_event()
+    family = make_registration(event, ["Olena", "Mykola", "Daryna"])
+    door, _ = make_door(event)
+    chosen = [family.attendees[0].id, family.attendees[2].id]
+    results = [
+        checkin.check_in(db_session, door, checkin.CheckinRequest(
+            client_id=uuid.uuid4().hex, attendee_id=attendee_id))
+        for attendee_id in chosen
+    ]
+    assert [r.status for r in results] == ["checked_in", "checked_in"]
+    db_session.rollback()
+    checked = {a.name for a in db_session.scalars(
+        select(Attendee).where(Attendee.checked_in_at.is_not(None)))}
+    assert checked == {"Olena", "Daryna"}
+
+
+def test_attendee_id_of_another_event_is_unknown_at_this_door(make_event, make_registration,
+                                                              make_door, db_session):
+    event = make_event()
+    other = make_registration(make_event(slug="other"), ["Ivan"]).attendees[0]
+    door, _ = make_door(event)
+    result = checkin.check_in(db_session, door, checkin.CheckinRequest(
+        client_id="x1", attendee_id=other.id))
+    assert result.status == "unknown" and result.attendee is None
+
+
+def test_offline_scans_uploaded_late_keep_the_earliest_as_the_check_in(
+    db_session, make_event, make_registration, make_door, scan
+):
+    event = make_event()
+    olena = make_registration(event).attendees[0]
+    gate, _ = make_door(event, "Main gate")
+    tent, _ = make_door(event, "Park entrance")
+    ten = utcnow() - timedelta(minutes=30)
+    # The park entrance was online and scanned at 10:01; the gate scanned at 10:00 offline.
+    later = scan(tent, olena, scanned_at=ten + timedelta(minutes=1), client_id="park-1")
+    assert later.status == "checked_in"
+    [earlier] = checkin.check_in_many(db_session, gate, [checkin.CheckinRequest(
+        client_id="gate-1", attendee_id=olena.id, scanned_at=ten)])
+    assert earlier.status == "checked_in"
+    assert earlier.checked_in_at == ten and earlier.checked_in_door == "Main gate"
+    db_session.rollback()
+    statuses = dict(db_session.execute(select(Checkin.client_id, Checkin.status)).all())
+    assert statuses == {"park-1": "already_checked_in", "gate-1": "checked_in"}
+    assert checkin.count_checkins(db_session, event).event.checked_in == 1
+
+
+def test_a_later_offline_scan_is_a_duplicate_of_an_earlier_one(db_session, make_event,
+                                                              make_registration, make_door):
+    event = make_event()
+    olena = make_registration(event).attendees[0]
+    gate, _ = make_door(event, "Main gate")
+    park, _ = make_door(event, "Park entrance")
+    ten = utcnow() - timedelta(minutes=30)
+    upload = checkin.check_in_many
+    [first] = upload(db_session, gate, [checkin.CheckinRequest(
+        client_id="g", attendee_id=olena.id, scanned_at=ten)])
+    [second] = upload(db_session, park, [checkin.CheckinRequest(
+        client_id="p", attendee_id=olena.id, scanned_at=ten + timedelta(seconds=40))])
+    assert (first.status, second.status) == ("checked_in", "already_checked_in")
+    assert second.checked_in_door == "Main gate"
+
+
+def test_batch_answers_in_the_order_sent_and_a_bad_item_loses_nothing(
+    db_session, make_event, make_registration, make_door, qr_of
+):
+    event = make_event()
+    family = make_registration(event, ["Olena", "Mykola"])
+    door, _ = make_door(event)
+    now = utcnow()
+    results = checkin.check_in_many(db_session, door, [
+        checkin.CheckinRequest(client_id="b", qr=qr_of(family.attendees[1]),
+                               scanned_at=now - timedelta(minutes=1)),
+        checkin.CheckinRequest(client_id="bad", action="dance", attendee_id=family.attendees[0].id),
+        checkin.CheckinRequest(client_id="a", qr=qr_of(family.attendees[0]),
+                               scanned_at=now - timedelta(minutes=2)),
+    ])
+    assert [r.client_id for r in results] == ["b", "bad", "a"]
+    assert [r.status for r in results] == ["checked_in", "invalid", "checked_in"]
+
+
+def test_scan_time_from_a_fast_phone_clock_counts_as_now(db_session, make_event,
+                                                         make_registration, make_door, scan):
+    event = make_event()
+    olena = make_registration(event).attendees[0]
+    door, _ = make_door(event)
+    now = utcnow()
+    result = scan(door, olena, scanned_at=now + timedelta(hours=2), now=now)
+    assert result.scanned_at == now
+
+
+def test_door_serving_several_activities_must_be_told_which(make_event, make_registration,
+                                                            make_door, scan):
+    event = make_event(activities=[DOLLS, STAGE])
+    olena = make_registration(event).attendees[0]
+    door, _ = make_door(event, "Tents", activity_ids=[a.id for a in event.activities])
+    with pytest.raises(ValidationFailed) as refused:
+        scan(door, olena)
+    assert "activity" in refused.value.fields
+
+
+def test_walk_in_is_registered_and_checked_in_at_once(db_session, make_event, make_door):
+    event = make_event(capacity=3, registration_closes_at=utcnow() - timedelta(minutes=1))
+    door, _ = make_door(event)
+    walk_in = checkin.register_walk_in(db_session, door, RegistrationRequest(
+        attendees=[AttendeeRequest(name="Ivana", age_group="adult"),
+                   AttendeeRequest(name="Petar", age_group="child")], consent=True))
+    assert [r.status for r in walk_in.results] == ["checked_in", "checked_in"]
+    assert walk_in.registration.walk_in
+    counts = checkin.count_checkins(db_session, event)
+    assert (counts.event.checked_in, counts.walk_ins) == (2, 2)
+
+
+def test_walk_in_at_a_full_event_is_refused_and_leaves_nothing(db_session, make_event,
+                                                              make_registration, make_door):
+    event = make_event(capacity=2)
+    make_registration(event, ["Olena", "Mykola"])
+    door, _ = make_door(event)
+    with pytest.raises(Conflict) as refused:
+        checkin.register_walk_in(db_session, door, RegistrationRequest(
+            attendees=[AttendeeRequest(name="Ivana", age_group="adult")], consent=True))
+    assert refused.value.reason == "event_full"
+    db_session.rollback()
+    assert len(db_session.scalars(select(Attendee)).all()) == 2
+
+
+def test_door_list_holds_only_what_a_door_needs_and_changes_since_a_cursor(
+    db_session, make_event, make_registration, make_door, scan
+):
+    event = make_event()
+    family = make_registration(event, ["Olena", "Mykola"], email="olena@example.org")
+    door, _ = make_door(event)
+    full = checkin.attendee_changes(db_session, door)
+    assert full.complete and [a.name for a in full.attendees] == ["Olena", "Mykola"]
+    assert not any("olena@example.org" in str(vars(row)) for row in full.attendees)
+    # A minute after that list, Mykola comes in; a door asking since then gets only him.
+    cursor = full.cursor + timedelta(minutes=1)
+    scan(door, family.attendees[1], now=cursor + timedelta(minutes=1))
+    changes = checkin.attendee_changes(db_session, door, since=cursor)
+    assert not changes.complete
+    assert [(a.name, a.checked_in_door) for a in changes.attendees] == [("Mykola", "Main gate")]
