@@ -5,6 +5,7 @@ import json
 from functools import cache
 
 from flask import Blueprint, current_app, render_template, url_for
+from flask_babel import gettext as _
 
 from eventreg.checkin.doors import door_for_token
 from eventreg.extensions import db
@@ -34,7 +35,57 @@ def scanner(token: str):
     door = door_for_token(db.session, token)
     return render_template(
         "checkin/scanner.html", door=door, event=door.event, token=token,
+        messages=scanner_messages(),
+        activity_titles={activity.id: localized(activity.title)
+                         for activity in door.event.activities},
     ), 200, {"Cache-Control": "no-store"}
+
+
+def scanner_messages() -> dict[str, str]:
+    """What the scanner's script says, in the page's language (placeholders: %(name)s)."""
+    return {
+        "checked_in": _("Welcome, %(name)s"),
+        "welcome": _("Welcome"),
+        "already_checked_in": _("Already checked in at %(time)s (%(door)s)"),
+        "checked_out": _("Goodbye, %(name)s"),
+        "already_checked_out": _("Already went out at %(time)s"),
+        "not_checked_in": _("Not checked in"),
+        "undone": _("Check-in undone"),
+        "cancelled": _("Cancelled ticket"),
+        "event_cancelled": _("This event was cancelled"),
+        "wrong_event": _("Not for this event"),
+        "wrong_activity": _("Not registered for this activity"),
+        "invalid": _("Not a valid ticket"),
+        "unknown": _("Ticket not found"),
+        "not_in_list": _("A valid ticket, not yet in this phone's list"),
+        "party": _("People in the party: %(count)s"),
+        "online": _("Online"),
+        "offline": _("Offline: tickets are checked on this phone"),
+        "waiting": _("Waiting to be sent: %(count)s"),
+        "all_sent": _("All scans sent"),
+        "duplicates": _("Scanned at another door first: %(count)s"),
+        "camera_denied": _("The camera is blocked. Allow it in the browser's settings, or find "
+                           "people by name below."),
+        "camera_missing": _("No camera was found. Find people by name below."),
+        "check_in_ticked": _("Check in the ticked people"),
+        "undo": _("Undo"),
+        "no_matches": _("Nobody found. Check the spelling, or try the ticket code."),
+        "not_yet_here": _("not here yet"),
+        "checked_in_at": _("checked in at %(time)s"),
+        "cancelled_short": _("cancelled"),
+        "person": _("Person %(number)s"),
+        "walk_in_offline": _("Registering at the door needs a connection: the server decides "
+                             "whether places are left."),
+        "walk_in_names": _("Enter each person's name."),
+        "walk_in_consent": _("Ask them to agree to the privacy notice first."),
+        "clear_confirm": _("Delete the names of all attendees from this phone?"),
+        "clear_waiting": _("Some scans are not sent yet. Connect to the internet first, then "
+                           "delete."),
+        "cleared": _("Deleted. Reload the page to download the list again."),
+        "inside_now": _("inside now: %(count)s"),
+        "no_connection": _("No connection. Try again."),
+        "server_error": _("Something went wrong on the server. Try again."),
+    }
 
 
 @blueprint.get("/<token>/manifest.webmanifest")

@@ -1,0 +1,193 @@
+"""A volunteer at the door scans tickets with the phone camera, online and offline.
+
+Chromium's fake camera plays a .y4m video of real tickets' QR codes, made in the test; the
+page decodes them with the vendored jsQR (Debian's Chromium has no BarcodeDetector).
+"""
+
+import pytest
+from flask_babel import force_locale, gettext
+from sqlalchemy import select
+
+from eventreg.checkin.doors import create_door_access
+from eventreg.checkin.models import Checkin
+from eventreg.registrations.models import Attendee
+from eventreg.tickets.service import ticket_tokens
+from eventreg.tickets.signing import generate_key_pair, load_private_key, sign_ticket
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.fake_camera import qr_frame, write_y4m
+
+pytestmark = pytest.mark.browser
+PHONE = {"viewport": {"width": 360, "height": 780}, "device_scale_factor": 2}
+
+
+def english(text: str, **values) -> str:
+    with force_locale("en"):
+        return gettext(text, **values)
+
+
+@pytest.fixture
+def camera_browser(tmp_path):
+    """Launch Chromium whose camera plays the given codes, each for 1 s with 2 s between,
+    after `lead_in` seconds of nothing; the video loops."""
+    from playwright.sync_api import sync_playwright
+
+    launched = []
+    playwright = sync_playwright().start()
+
+    def launch(*codes, lead_in=1.0):
+        video = tmp_path / f"camera-{len(launched)}.y4m"
+        segments = [(None, lead_in)]
+        for code in codes:
+            segments += [(qr_frame(code), 1.0), (None, 2.0)]
+        write_y4m(video, segments)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + [
+            "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        ])
+        launched.append(browser)
+        return browser
+
+    yield launch
+    for browser in launched:
+        browser.close()
+    playwright.stop()
+
+
+def wait_for_scan(page, number: int):
+    """Wait until the page has shown its `number`th scan result; return (status, text)."""
+    result = page.locator("#result")
+    page.wait_for_function(
+        "n => Number(document.getElementById('result').dataset.scans) >= n", arg=number,
+        timeout=15000)
+    return result.get_attribute("data-status"), result.inner_text()
+
+
+def forged_ticket(app, event_id: int, attendee_id: int) -> str:
+    secret = app.config["TICKET_KEY_SECRET"]
+    _, encrypted = generate_key_pair(secret)
+    return sign_ticket(load_private_key(encrypted, secret), event_id, attendee_id)
+
+
+def test_scanner_welcomes_a_ticket_then_says_already_checked_in_and_refuses_a_forgery(
+    app, db_session, live_server, camera_browser, make_event, make_registration, tmp_path
+):
+    event = make_event(capacity=50)
+    family = make_registration(event, ["Olena Kovalenko", "Mykola Kovalenko"])
+    olena = family.attendees[0]
+    _, token = create_door_access(db_session, event, "Main gate")
+    code = ticket_tokens(db_session, [olena])[olena.id]
+    browser = camera_browser(code, forged_ticket(app, event.id, olena.id))
+    page = browser.new_context(**PHONE).new_page()
+    page.goto(f"{live_server}/door/{token}")
+
+    status, text = wait_for_scan(page, 1)
+    assert status == "checked_in"
+    assert english("Welcome, %(name)s", name="Olena Kovalenko") in text
+    assert english("People in the party: %(count)s", count=2) in text
+    status, text = wait_for_scan(page, 2)
+    assert status == "invalid"
+    assert english("Not a valid ticket") in text
+    status, text = wait_for_scan(page, 3)  # the video loops: Olena's code again
+    assert status == "already_checked_in"
+    assert "Main gate" in text
+    page.screenshot(path=str(tmp_path / "scanner.png"), full_page=True)
+
+    db_session.rollback()
+    assert db_session.get(Attendee, olena.id).checked_in_at is not None
+    assert db_session.get(Attendee, family.attendees[1].id).checked_in_at is None
+    assert len(db_session.scalars(select(Checkin)).all()) >= 3
+
+
+def open_door(browser, live_server, token, **context_options):
+    """Open the door link on a new phone and wait until its attendee list is downloaded."""
+    context = browser.new_context(**PHONE, **context_options)
+    page = context.new_page()
+    page.goto(f"{live_server}/door/{token}")
+    page.wait_for_function("() => document.getElementById('door').dataset.ready === 'true'")
+    page.evaluate("navigator.serviceWorker.ready")
+    return context, page
+
+
+def test_offline_scans_are_verified_queued_and_synced_with_their_scan_time(
+    app, db_session, live_server, camera_browser, make_event, make_registration
+):
+    event = make_event(capacity=50)
+    olena = make_registration(event, ["Olena Kovalenko"]).attendees[0]
+    _, token = create_door_access(db_session, event, "Park gate")
+    code = ticket_tokens(db_session, [olena])[olena.id]
+    browser = camera_browser(code, lead_in=6.0)
+    context, page = open_door(browser, live_server, token)
+    context.set_offline(True)
+    page.reload()  # the door link opens offline too: the page comes from the service worker
+    page.wait_for_function("() => document.getElementById('door').dataset.ready === 'true'")
+
+    status, text = wait_for_scan(page, 1)
+    assert status == "checked_in"
+    assert english("Welcome, %(name)s", name="Olena Kovalenko") in text
+    assert page.locator("#connection-state").inner_text() == english(
+        "Offline: tickets are checked on this phone")
+    assert english("Waiting to be sent: %(count)s", count=1) in page.locator(
+        "#queue-state").inner_text()
+    db_session.rollback()
+    assert db_session.get(Attendee, olena.id).checked_in_at is None  # nothing reached the server
+
+    page.wait_for_timeout(1500)
+    context.set_offline(False)
+    page.wait_for_function("() => document.getElementById('door').dataset.queue === '0'",
+                           timeout=20000)
+    db_session.rollback()
+    [checkin] = db_session.scalars(select(Checkin)).all()
+    assert checkin.status == "checked_in"
+    assert (checkin.received_at - checkin.scanned_at).total_seconds() > 1.5
+    assert db_session.get(Attendee, olena.id).checked_in_at == checkin.scanned_at
+
+
+QUEUED_SCAN_TIMES = """async () => {
+  const doorId = document.getElementById("door").dataset.doorId;
+  const db = await new Promise((resolve, reject) => {
+    const opening = indexedDB.open(`eventreg-door-${doorId}`);
+    opening.onsuccess = () => resolve(opening.result);
+    opening.onerror = () => reject(opening.error);
+  });
+  return new Promise((resolve) => {
+    const reading = db.transaction("queue").objectStore("queue").getAll();
+    reading.onsuccess = () => resolve(reading.result.map((item) => item.scanned_at));
+  });
+}"""
+
+
+def test_two_doors_offline_scanning_one_ticket_keep_the_earliest_and_report_the_other(
+    app, db_session, live_server, camera_browser, make_event, make_registration
+):
+    event = make_event(capacity=50)
+    olena = make_registration(event, ["Olena Kovalenko"]).attendees[0]
+    _, gate_token = create_door_access(db_session, event, "Main gate")
+    _, park_token = create_door_access(db_session, event, "Park entrance")
+    code = ticket_tokens(db_session, [olena])[olena.id]
+    browser = camera_browser(code, lead_in=6.0)
+    doors = {}
+    for name, token in (("Main gate", gate_token), ("Park entrance", park_token)):
+        context, page = open_door(browser, live_server, token)
+        context.set_offline(True)
+        doors[name] = (context, page)
+    for _context, page in doors.values():
+        assert wait_for_scan(page, 1)[0] == "checked_in"  # each door admitted her offline
+
+    # Both cameras saw the code; the later scan reaches the server first.
+    scan_times = {name: page.evaluate(QUEUED_SCAN_TIMES)[0] for name, (_, page) in doors.items()}
+    later, earlier = sorted(doors, key=scan_times.get, reverse=True)
+    for name in (later, earlier):
+        context, page = doors[name]
+        context.set_offline(False)
+        page.wait_for_function("() => document.getElementById('door').dataset.queue === '0'")
+
+    # Scans of the very same millisecond are no conflict: the first to arrive stays.
+    winner, duplicate = (earlier, later) if scan_times[earlier] < scan_times[later] else (
+        later, earlier)
+    db_session.rollback()
+    scans = {c.door_access.name: c for c in db_session.scalars(select(Checkin))}
+    assert scans[winner].status == "checked_in"
+    assert scans[duplicate].status == "already_checked_in"
+    attendee = db_session.get(Attendee, olena.id)
+    assert attendee.checked_in_at == scans[winner].scanned_at
+    assert attendee.checked_in_door_id == scans[winner].door_access_id
