@@ -73,7 +73,7 @@ def scanner_messages() -> dict[str, str]:
         "not_yet_here": _("not here yet"),
         "checked_in_at": _("checked in at %(time)s"),
         "cancelled_short": _("cancelled"),
-        "person": _("Person %(number)s"),
+        "person": _("Person %(number)d"),
         "walk_in_offline": _("Registering at the door needs a connection: the server decides "
                              "whether places are left."),
         "walk_in_names": _("Enter each person's name."),
@@ -84,7 +84,6 @@ def scanner_messages() -> dict[str, str]:
         "cleared": _("Deleted. Reload the page to download the list again."),
         "inside_now": _("inside now: %(count)s"),
         "no_connection": _("No connection. Try again."),
-        "server_error": _("Something went wrong on the server. Try again."),
     }
 
 

@@ -191,3 +191,64 @@ def test_two_doors_offline_scanning_one_ticket_keep_the_earliest_and_report_the_
     attendee = db_session.get(Attendee, olena.id)
     assert attendee.checked_in_at == scans[winner].scanned_at
     assert attendee.checked_in_door_id == scans[winner].door_access_id
+
+
+def bg(text: str, **values) -> str:
+    """The Bulgarian for an English message of the app; fails if it is not translated."""
+    with force_locale("bg"):
+        translated = gettext(text, **values)
+    assert translated != (text % values if values else text), f"untranslated: {text}"
+    return translated
+
+
+def test_volunteer_checks_in_part_of_a_family_by_name_undoes_one_and_registers_walk_ins(
+    app, db_session, live_server, browser, make_event, make_registration, tmp_path
+):
+    event = make_event(capacity=4)
+    family = make_registration(event, ["Олена Коваленко", "Микола Коваленко", "Дарина Коваленко"])
+    olena, mykola, daryna = family.attendees
+    _, token = create_door_access(db_session, event, "Главен вход")
+    page = browser.new_context(locale="bg-BG", **PHONE).new_page()
+    page.goto(f"{live_server}/door/{token}")
+    page.wait_for_function("() => document.getElementById('door').dataset.ready === 'true'")
+    assert page.locator("#camera-problem").is_visible()  # no camera here: look-up still works
+
+    page.get_by_text(bg("Find by name or ticket code")).click()
+    page.get_by_label(bg("Name or ticket code")).fill("коваленко")
+    page.get_by_label("Дарина Коваленко").uncheck()
+    page.get_by_role("button", name=bg("Check in the ticked people")).click()
+    page.wait_for_function("() => document.getElementById('result').dataset.scans === '2'")
+    assert page.locator("#count-checked-in").inner_text() == "2"
+    db_session.rollback()
+    checked_in = {a.name for a in db_session.scalars(
+        select(Attendee).where(Attendee.checked_in_at.is_not(None)))}
+    assert checked_in == {"Олена Коваленко", "Микола Коваленко"}
+
+    page.locator(".party-members li", has_text="Микола").get_by_role(
+        "button", name=bg("Undo")).click()
+    page.wait_for_function("() => document.getElementById('result').dataset.status === 'undone'")
+    db_session.rollback()
+    assert db_session.get(Attendee, mykola.id).checked_in_at is None
+    assert db_session.get(Attendee, daryna.id).checked_in_at is None
+
+    page.get_by_text(bg("Register someone at the door")).click()
+    walk_in = page.locator("#walk-in-form")
+    walk_in.get_by_label(bg("Full name")).fill("Ивана Петрова")
+    walk_in.get_by_label(bg("I read the privacy notice to them and they agree")).check()
+    walk_in.get_by_role("button", name=bg("Register and check in")).click()
+    page.wait_for_function("() => document.getElementById('result').dataset.scans === '4'")
+    assert bg("Welcome, %(name)s", name="Ивана Петрова") in page.locator("#result").inner_text()
+
+    # The event is now full: the next walk-in is refused, and says why.
+    walk_in.get_by_label(bg("Full name")).fill("Петър Иванов")
+    walk_in.get_by_label(bg("I read the privacy notice to them and they agree")).check()
+    walk_in.get_by_role("button", name=bg("Register and check in")).click()
+    error = page.locator("#walk-in-error")
+    error.wait_for()
+    with force_locale("bg"):
+        assert gettext("Sorry, there are not enough places left: %(left)d left.", left=0) in (
+            error.inner_text())
+    page.screenshot(path=str(tmp_path / "walk-in.png"), full_page=True)
+    db_session.rollback()
+    names = set(db_session.scalars(select(Attendee.name)))
+    assert "Ивана Петрова" in names and "Петър Иванов" not in names

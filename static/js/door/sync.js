@@ -66,7 +66,8 @@ export class ApiClient {
   }
 
   undo(item) {
-    return this.call("checkins/undo", { method: "POST", body: item, timeout: 3000 });
+    const { action, ...body } = item; // the path says what to do
+    return this.call("checkins/undo", { method: "POST", body, timeout: 3000 });
   }
 
   upload(items) {
