@@ -79,12 +79,18 @@ def create_door_access_command(event_slug, name, activity_ids, records_exits, ba
 @click.option("--base-url", default="http://127.0.0.1:5000", show_default=True)
 def load_demo_command(base_url):
     """Load the demo organisation and events when the database has no events yet."""
-    from eventreg.demo import DEMO_EMAIL, DEMO_PASSWORD, load_demo_data
+    from eventreg.checkin.doors import create_door_access
+    from eventreg.demo import DEMO_EMAIL, DEMO_PASSWORD, REFUGEE_DAY_SLUG, load_demo_data
+    from eventreg.events.service import get_published_event
 
     created = load_demo_data(db.session)
     click.echo("Demo data loaded." if created else "The database already has events; "
                "demo data was not loaded again.")
     click.echo(f"Open {base_url}/  -  organiser pages at {base_url}/manage/")
+    if created:
+        event = get_published_event(db.session, REFUGEE_DAY_SLUG)
+        _door, token = create_door_access(db.session, event, "Main gate")
+        click.echo(f"Door scanner for the demo event: {base_url}/door/{token}")
     if created or accounts.find_organiser_or_none(db.session, DEMO_EMAIL):
         click.echo(f"Demo organiser: {DEMO_EMAIL}  password: {DEMO_PASSWORD}")
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from eventreg.checkin.doors import create_door_access
 from eventreg.demo import DEMO_EMAIL, DEMO_PASSWORD, REFUGEE_DAY_SLUG, load_demo_data
 
 from .test_registration_flow import serious_accessibility_violations
@@ -14,10 +15,12 @@ def test_pages_have_no_serious_accessibility_violations(app, db_session, live_se
     load_demo_data(db_session)
     from eventreg.events.service import get_published_event
 
-    make_registration(get_published_event(db_session, REFUGEE_DAY_SLUG), ["Olena", "Mykola"])
+    event = get_published_event(db_session, REFUGEE_DAY_SLUG)
+    make_registration(event, ["Olena", "Mykola"])
+    door, door_token = create_door_access(db_session, event, "Main gate")
     page = browser.new_page(viewport={"width": 360, "height": 740})
     found = {}
-    for path in ["/", f"/e/{REFUGEE_DAY_SLUG}", "/login"]:
+    for path in ["/", f"/e/{REFUGEE_DAY_SLUG}", "/login", f"/door/{door_token}"]:
         page.goto(live_server + path)
         found[path] = serious_accessibility_violations(page)
 
@@ -31,7 +34,10 @@ def test_pages_have_no_serious_accessibility_violations(app, db_session, live_se
                  f"/manage/events/{REFUGEE_DAY_SLUG}/registrations",
                  f"/manage/events/{REFUGEE_DAY_SLUG}/questions/new",
                  "/manage/events/new", "/manage/programmes", "/manage/team",
-                 "/manage/api-tokens"]:
+                 "/manage/api-tokens", f"/manage/events/{REFUGEE_DAY_SLUG}/doors",
+                 f"/manage/events/{REFUGEE_DAY_SLUG}/doors/{door.id}"]:
         page.goto(live_server + path)
         found[path] = serious_accessibility_violations(page)
+        if page.evaluate("() => document.documentElement.scrollWidth") > 360:
+            found[path].append("wider than a 360 px phone")
     assert {path: problems for path, problems in found.items() if problems} == {}
