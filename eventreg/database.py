@@ -90,10 +90,12 @@ def write_transaction(session: Session) -> Iterator[Session]:
         _sqlite_begin_immediate.reset(token)
     try:
         yield session
+        session.commit()
     except BaseException:
+        # Also when the commit itself fails (a unique constraint met at flush time): the
+        # session must be usable again for the caller's next step.
         session.rollback()
         raise
-    session.commit()
 
 
 class NonexistentLocalTime(ValueError):

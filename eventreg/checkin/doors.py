@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from eventreg.checkin.models import Checkin, DoorAccess
 from eventreg.database import utcnow, write_transaction
@@ -100,7 +100,7 @@ def door_for_token(session: Session, token: str, *, now: datetime | None = None)
         door = session.scalar(
             select(DoorAccess)
             .where(DoorAccess.token_hash == _hash_token(token))
-            .options(selectinload(DoorAccess.event), selectinload(DoorAccess.activities))
+            .options(joinedload(DoorAccess.event), selectinload(DoorAccess.activities))
         )
     if door is None:
         raise DoorAccessRefused(

@@ -114,6 +114,25 @@ class WalkIn:
     results: list[CheckinResult]
 
 
+@dataclass(frozen=True)
+class _Door:
+    """What the rules need of a door, read once before the transaction (rows loaded
+    before it expire when it begins)."""
+
+    id: int
+    event_id: int
+    name: str
+    event_cancelled: bool
+    #: The activities this door checks people in to; empty for the event's entrance.
+    activity_ids: tuple[int, ...]
+
+    @classmethod
+    def of(cls, door: DoorAccess) -> "_Door":
+        return cls(id=door.id, event_id=door.event_id, name=door.name,
+                   event_cancelled=door.event.status == STATUS_CANCELLED,
+                   activity_ids=tuple(activity.id for activity in door.activities))
+
+
 class _Refused(Exception):
     """Internal: the scan is refused with `status`; the log still records it."""
 
@@ -151,33 +170,34 @@ def check_in(
     now = now or utcnow()
     activity_id = _door_activity(door, request)
     scanned_at = _scan_time(request.scanned_at, now)
+    door = _Door.of(door)
     try:
         with write_transaction(session):
             earlier = _find_checkin(session, door, request.client_id)
-            if earlier is None:
-                try:
-                    attendee_id = _identify(session, door, request)
-                    attendee = _lock_attendee(session, door, attendee_id)
-                    status = _apply(session, door, request.action, attendee, activity_id,
-                                    scanned_at, now, earliest_wins)
-                except _Refused as refusal:
-                    status, attendee_id = refusal.status, refusal.attendee_id
-                session.add(Checkin(
-                    door_access_id=door.id, event_id=door.event_id, client_id=request.client_id,
-                    action=request.action, attendee_id=attendee_id, activity_id=activity_id,
-                    status=status, scanned_at=scanned_at, received_at=now,
-                ))
+            if earlier is not None:
+                return _replay(session, door, earlier)
+            attendee = None
+            try:
+                attendee_id = _identify(session, door, request)
+                attendee = _lock_attendee(session, door, attendee_id)
+                status = _apply(session, door, request.action, attendee, activity_id,
+                                scanned_at, now, earliest_wins)
+            except _Refused as refusal:
+                status, attendee_id = refusal.status, refusal.attendee_id
+            session.add(Checkin(
+                door_access_id=door.id, event_id=door.event_id, client_id=request.client_id,
+                action=request.action, attendee_id=attendee_id, activity_id=activity_id,
+                status=status, scanned_at=scanned_at, received_at=now,
+            ))
+            session.flush()
+            return _result(session, door, request.client_id, request.action, status,
+                           scanned_at, activity_id, attendee)
     except IntegrityError:
         # The same scan arrived twice at once: the other request recorded it first.
         earlier = _find_checkin(session, door, request.client_id)
         if earlier is None:
             raise
-    if earlier is not None:
-        return _result(session, earlier.client_id, earlier.action, earlier.status,
-                       earlier.scanned_at, earlier.activity_id, earlier.attendee_id,
-                       replayed=True)
-    return _result(session, request.client_id, request.action, status, scanned_at,
-                   activity_id, attendee_id)
+        return _replay(session, door, earlier)
 
 
 def check_in_many(
@@ -400,13 +420,13 @@ def _sort_time(request: CheckinRequest, now: datetime | None) -> datetime:
     return _scan_time(request.scanned_at, now or utcnow())
 
 
-def _find_checkin(session: Session, door: DoorAccess, client_id: str) -> Checkin | None:
+def _find_checkin(session: Session, door: _Door, client_id: str) -> Checkin | None:
     return session.scalar(
         select(Checkin).where(Checkin.door_access_id == door.id, Checkin.client_id == client_id)
     )
 
 
-def _identify(session: Session, door: DoorAccess, request: CheckinRequest) -> int:
+def _identify(session: Session, door: _Door, request: CheckinRequest) -> int:
     """Return the attendee id a scan names; refuse forged codes and other events' tickets."""
     if not request.qr:
         return request.attendee_id
@@ -419,7 +439,7 @@ def _identify(session: Session, door: DoorAccess, request: CheckinRequest) -> in
     return claims.attendee_id
 
 
-def _lock_attendee(session: Session, door: DoorAccess, attendee_id: int) -> Attendee:
+def _lock_attendee(session: Session, door: _Door, attendee_id: int) -> Attendee:
     attendee = session.get(Attendee, attendee_id, with_for_update=True, populate_existing=True)
     if attendee is None or attendee.event_id != door.event_id:
         # A hand-typed id of another event is unknown here: a door sees only its own event.
@@ -429,7 +449,7 @@ def _lock_attendee(session: Session, door: DoorAccess, attendee_id: int) -> Atte
 
 def _apply(
     session: Session,
-    door: DoorAccess,
+    door: _Door,
     action: str,
     attendee: Attendee,
     activity_id: int | None,
@@ -439,7 +459,7 @@ def _apply(
 ) -> str:
     """Change the locked attendee's state as `action` asks; return the answer."""
     if action == ACTION_CHECK_IN:
-        if door.event.status == STATUS_CANCELLED:
+        if door.event_cancelled:
             raise _Refused(EVENT_CANCELLED, attendee.id)
         if attendee.cancelled_at is not None:
             raise _Refused(CANCELLED, attendee.id)
@@ -470,7 +490,7 @@ def _apply(
 
 
 def _check_in_place(
-    session: Session, door: DoorAccess, place: "_AttendeePlace", scanned_at: datetime,
+    session: Session, door: _Door, place: "_AttendeePlace", scanned_at: datetime,
     earliest_wins: bool,
 ) -> str:
     if place.checked_in_at is None:
@@ -541,17 +561,23 @@ class _AttendeePlace:
 # --- answers ---------------------------------------------------------------------------------
 
 
+def _replay(session: Session, door: _Door, earlier: Checkin) -> CheckinResult:
+    attendee = session.get(Attendee, earlier.attendee_id) if earlier.attendee_id else None
+    return _result(session, door, earlier.client_id, earlier.action, earlier.status,
+                   earlier.scanned_at, earlier.activity_id, attendee, replayed=True)
+
+
 def _result(
-    session: Session, client_id: str, action: str, status: str, scanned_at: datetime,
-    activity_id: int | None, attendee_id: int | None, *, replayed: bool = False,
+    session: Session, door: _Door, client_id: str, action: str, status: str,
+    scanned_at: datetime, activity_id: int | None, attendee: Attendee | None,
+    *, replayed: bool = False,
 ) -> CheckinResult:
-    attendee = session.get(Attendee, attendee_id) if attendee_id is not None else None
     if attendee is None:
         return CheckinResult(client_id=client_id, action=action, status=status,
                              scanned_at=scanned_at, activity_id=activity_id, replayed=replayed)
     checked_in_at, door_id = attendee.checked_in_at, attendee.checked_in_door_id
+    choice = attendee_activities.c
     if activity_id is not None:
-        choice = attendee_activities.c
         state = session.execute(
             select(choice.checked_in_at, choice.checked_in_door_id).where(
                 choice.attendee_id == attendee.id, choice.activity_id == activity_id
@@ -564,10 +590,13 @@ def _result(
         )
     )
     activity_ids = list(session.scalars(
-        select(attendee_activities.c.activity_id)
-        .where(attendee_activities.c.attendee_id == attendee.id)
-        .order_by(attendee_activities.c.activity_id)
+        select(choice.activity_id).where(choice.attendee_id == attendee.id)
+        .order_by(choice.activity_id)
     ))
+    if door_id is None or door_id == door.id:
+        door_name = door.name if door_id else None
+    else:
+        door_name = session.scalar(select(DoorAccess.name).where(DoorAccess.id == door_id))
     return CheckinResult(
         client_id=client_id, action=action, status=status, scanned_at=scanned_at,
         activity_id=activity_id, replayed=replayed,
@@ -577,7 +606,7 @@ def _result(
             activity_ids=activity_ids, cancelled=attendee.cancelled_at is not None,
         ),
         checked_in_at=checked_in_at,
-        checked_in_door=session.get(DoorAccess, door_id).name if door_id else None,
+        checked_in_door=door_name,
     )
 
 
