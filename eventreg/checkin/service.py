@@ -34,6 +34,7 @@ from eventreg.checkin.models import (
 from eventreg.database import utcnow, write_transaction
 from eventreg.errors import ValidationFailed
 from eventreg.events.models import STATUS_CANCELLED, Event
+from eventreg.i18n import localized
 from eventreg.registrations import service as registrations
 from eventreg.registrations.models import Attendee, Registration, attendee_activities
 from eventreg.tickets.service import verify_ticket_token
@@ -235,9 +236,11 @@ def register_walk_in(
 
     The same capacity rule as online registration applies (Conflict `event_full`,
     `activity_full`); the event may be closed to online registration but not cancelled.
-    At an activity's door, attendees who chose that activity are checked in to it.
+    At an activity's door everyone registered must choose (one of) its activities, and is
+    checked in to it; otherwise ValidationFailed, before anything is stored.
     """
     now = now or utcnow()
+    _require_door_activity(door, request)
     request.client_id = request.client_id or uuid.uuid4().hex
     outcome = registrations.register(
         session, door.event, request, default_phone_region=default_phone_region,
@@ -254,6 +257,28 @@ def register_walk_in(
             activity_id=chosen[0] if chosen else None,
         ), now=now))
     return WalkIn(registration=registration, results=results)
+
+
+def _require_door_activity(door: DoorAccess, request: registrations.RegistrationRequest) -> None:
+    door_activity_ids = {activity.id for activity in door.activities}
+    if not door_activity_ids:
+        return
+    names = ", ".join(localized(activity.title) for activity in door.activities)
+    missing = {
+        f"attendees.{index}.activities": _l(
+            "Choose %(activities)s: this door checks people in to it.", activities=names)
+        for index, person in enumerate(request.attendees)
+        if not door_activity_ids & {_as_int(value) for value in person.activity_ids or []}
+    }
+    if missing:
+        raise ValidationFailed(_l("Please correct the marked fields."), fields=missing)
+
+
+def _as_int(value: object) -> int | None:
+    try:
+        return int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
 
 
 # --- what a door sees ------------------------------------------------------------------------

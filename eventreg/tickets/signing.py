@@ -34,6 +34,8 @@ _CLAIMS = struct.Struct(">BII")
 _SIGNATURE_LENGTH = 64
 TOKEN_BYTES = _CLAIMS.size + _SIGNATURE_LENGTH
 TOKEN_LENGTH = 117
+#: Largest id a database row can have (a signed 32-bit integer in PostgreSQL).
+MAX_ID = 2**31 - 1
 
 
 class InvalidTicketToken(ValueError):
@@ -82,6 +84,8 @@ def read_claims(token: str) -> TicketClaims:
     version, event_id, attendee_id = _CLAIMS.unpack(raw[: _CLAIMS.size])
     if version != TOKEN_VERSION:
         raise InvalidTicketToken("unknown token version")
+    if max(event_id, attendee_id) > MAX_ID:
+        raise InvalidTicketToken("id out of range")  # no database row has such an id
     return TicketClaims(event_id=event_id, attendee_id=attendee_id)
 
 
