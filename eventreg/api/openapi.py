@@ -166,9 +166,11 @@ def openapi_document() -> dict:
             "title": "eventreg API",
             "version": "1",
             "description": (
-                "Events, registration and tickets. Public endpoints need no sign-in; organiser "
-                "endpoints need `Authorization: Bearer <token>` from `flask create-api-token "
-                "EMAIL` or the API tokens page. Errors are `{\"error\": reason, \"message\": "
+                "Events, registration, tickets and door check-in. Public endpoints need no "
+                "sign-in; organiser endpoints need `Authorization: Bearer <token>` from `flask "
+                "create-api-token EMAIL` or the API tokens page; door endpoints (`/door...`, "
+                "`/checkins...`) need a door access token (`door_...`) from the event's Doors "
+                "page or `flask create-door-access EVENT_SLUG NAME`. Errors are `{\"error\": reason, \"message\": "
                 "text, \"fields\": {path: text}}` with a 4xx status. Reasons: "
                 + "; ".join(f"`{code}`: {text}" for code, text in ERROR_REASONS.items())
             ),
