@@ -5,12 +5,16 @@ the upload of scans made offline all call it. It never raises for a refused scan
 scan gets an answer (`CheckinResult.status`) and a row in the log, so a door's retry, and
 the audit, see exactly what happened.
 
+Whether someone is in follows from their scans, replayed in the order they were made
+(`_replay_scans`): the first check-in admits, a later one is a duplicate unless they went
+out in between, an undo takes back the last admission. A scan uploaded late (made offline)
+takes its place in that order, so the earliest scan of a ticket is its check-in whichever
+door uploaded first, and the answers of the other scans are corrected in the log.
+
 Races are decided by the database: each scan runs in a write transaction that first locks
 the attendee's row (`SELECT ... FOR UPDATE` on PostgreSQL, the write lock of `BEGIN
-IMMEDIATE` on SQLite), so of two doors scanning the same ticket at the same instant, one
-sees the other's check-in. Scans uploaded after the door was offline (`earliest_wins`)
-follow one more rule: the earliest scan of a ticket is its check-in, and a later one,
-whenever it was uploaded, is a duplicate.
+IMMEDIATE` on SQLite). A live scan is timed by the server after that lock, so of two doors
+scanning the same ticket at the same instant, the one that got the lock first admits.
 """
 
 import uuid
@@ -56,8 +60,11 @@ UNKNOWN = "unknown"
 STATUSES = (CHECKED_IN, ALREADY_CHECKED_IN, CHECKED_OUT, ALREADY_CHECKED_OUT, NOT_CHECKED_IN,
             UNDONE, CANCELLED, EVENT_CANCELLED, WRONG_EVENT, WRONG_ACTIVITY, INVALID, UNKNOWN)
 
-#: A phone's clock may run fast; a scan "from the future" beyond this is taken as made now.
-CLOCK_SKEW_ALLOWED = timedelta(minutes=5)
+#: Answers that come from replaying a place's scans (the rest refuse a scan outright).
+REPLAYED_STATUSES = (CHECKED_IN, ALREADY_CHECKED_IN, CHECKED_OUT, ALREADY_CHECKED_OUT,
+                     NOT_CHECKED_IN, UNDONE)
+#: A scan sent to POST /checkins this long after it was made counts as an offline upload.
+LIVE_WINDOW = timedelta(minutes=1)
 #: Changes are re-sent for this long before a cursor, so a transaction that committed late
 #: is never missed by a door's list (doors merge rows by id).
 CHANGES_OVERLAP = timedelta(seconds=30)
@@ -126,12 +133,15 @@ class _Door:
     event_cancelled: bool
     #: The activities this door checks people in to; empty for the event's entrance.
     activity_ids: tuple[int, ...]
+    #: No scan of this door can be older than the door itself (a phone's slow clock).
+    created_at: datetime
 
     @classmethod
     def of(cls, door: DoorAccess) -> "_Door":
         return cls(id=door.id, event_id=door.event_id, name=door.name,
                    event_cancelled=door.event.status == STATUS_CANCELLED,
-                   activity_ids=tuple(activity.id for activity in door.activities))
+                   activity_ids=tuple(activity.id for activity in door.activities),
+                   created_at=door.created_at)
 
 
 class _Refused(Exception):
@@ -162,16 +172,22 @@ def check_in(
     (not a ticket, forged or altered), unknown (no such attendee). For `check_out`:
     checked_out, already_checked_out, not_checked_in. For `undo`: undone, not_checked_in.
 
-    A live scan admits the first of two doors; with `earliest_wins` (scans uploaded after
-    being offline) the earliest scan is the check-in and a later one a duplicate
-    (already_checked_in). The same `client_id` from the same door has the effect of once.
-    Raises ValidationFailed only for a malformed request (no ticket, an activity this door
-    does not serve, an unknown action).
+    A live scan is timed by the server when it holds the attendee's lock, so the first of
+    two doors admits. With `earliest_wins` (scans uploaded after being offline, or sent
+    more than LIVE_WINDOW after their `scanned_at`) the scan keeps the door's time, within
+    the door's lifetime, and takes its place among the attendee's scans in time order: the
+    earliest check-in admits and later ones turn into duplicates (already_checked_in). The
+    same `client_id` from the same door has the effect of once. Raises ValidationFailed only
+    for a malformed request (no ticket, an activity this door does not serve, an unknown
+    action).
     """
+    fixed_now = now
     now = now or utcnow()
     activity_id = _door_activity(door, request)
-    scanned_at = _scan_time(request.scanned_at, now)
     door = _Door.of(door)
+    if request.scanned_at is not None and request.scanned_at < now - LIVE_WINDOW:
+        earliest_wins = True
+    scanned_at = _scan_time(request.scanned_at, now, door) if earliest_wins else now
     try:
         with write_transaction(session):
             earlier = _find_checkin(session, door, request.client_id)
@@ -181,15 +197,24 @@ def check_in(
             try:
                 attendee_id = _identify(session, door, request)
                 attendee = _lock_attendee(session, door, attendee_id)
-                status = _apply(session, door, request.action, attendee, activity_id,
-                                scanned_at, now, earliest_wins)
+                if not earliest_wins:
+                    scanned_at = fixed_now or utcnow()  # timed in lock order
+                scan = Checkin(
+                    door_access_id=door.id, event_id=door.event_id,
+                    client_id=request.client_id, action=request.action,
+                    attendee_id=attendee_id, activity_id=activity_id, status="",
+                    scanned_at=scanned_at, received_at=now,
+                )
+                status = _apply(session, door, scan, attendee, now)
             except _Refused as refusal:
                 status, attendee_id = refusal.status, refusal.attendee_id
-            session.add(Checkin(
-                door_access_id=door.id, event_id=door.event_id, client_id=request.client_id,
-                action=request.action, attendee_id=attendee_id, activity_id=activity_id,
-                status=status, scanned_at=scanned_at, received_at=now,
-            ))
+                scan = Checkin(
+                    door_access_id=door.id, event_id=door.event_id,
+                    client_id=request.client_id, action=request.action,
+                    attendee_id=attendee_id, activity_id=activity_id, status=status,
+                    scanned_at=scanned_at, received_at=now,
+                )
+            session.add(scan)
             session.flush()
             return _result(session, door, request.client_id, request.action, status,
                            scanned_at, activity_id, attendee)
@@ -219,7 +244,7 @@ def check_in_many(
         except ValidationFailed:
             results[index] = CheckinResult(
                 client_id=request.client_id, action=request.action, status=INVALID,
-                scanned_at=_scan_time(request.scanned_at, now or utcnow()),
+                scanned_at=_sort_time(request, now),
             )
     return [results[index] for index in range(len(requests))]
 
@@ -319,8 +344,12 @@ def attendee_changes(
     session: Session, door: DoorAccess, *, since: datetime | None = None,
     now: datetime | None = None,
 ) -> AttendeeChanges:
-    """The door's event's attendees (all, or those changed since `since`), in party order."""
+    """The attendees a door may see (all, or those changed since `since`), in party order.
+
+    An activity's door sees only the attendees who chose (one of) its activities.
+    """
     cursor = now or utcnow()
+    door_activity_ids = [activity.id for activity in door.activities]
     query = (
         select(Attendee.id, Attendee.registration_id, Attendee.name, Attendee.ticket_code,
                Attendee.cancelled_at, Attendee.checked_in_at, Attendee.checked_in_door_id,
@@ -330,6 +359,11 @@ def attendee_changes(
     )
     if since is not None:
         query = query.where(Attendee.changed_at > since - CHANGES_OVERLAP)
+    if door_activity_ids:
+        choice = attendee_activities.c
+        query = query.where(select(choice.attendee_id).where(
+            choice.attendee_id == Attendee.id, choice.activity_id.in_(door_activity_ids)
+        ).exists())
     rows = session.execute(query).all()
     ids = [row.id for row in rows]
     activities: dict[int, list[ActivityState]] = defaultdict(list)
@@ -435,14 +469,15 @@ def _door_activity(door: DoorAccess, request: CheckinRequest) -> int | None:
     return activity_id
 
 
-def _scan_time(scanned_at: datetime | None, now: datetime) -> datetime:
-    if scanned_at is None or scanned_at > now + CLOCK_SKEW_ALLOWED:
+def _scan_time(scanned_at: datetime | None, now: datetime, door: _Door) -> datetime:
+    """An uploaded scan's time, kept between the door's creation and its arrival here."""
+    if scanned_at is None or scanned_at > now:
         return now
-    return scanned_at
+    return max(scanned_at, door.created_at)
 
 
 def _sort_time(request: CheckinRequest, now: datetime | None) -> datetime:
-    return _scan_time(request.scanned_at, now or utcnow())
+    return min(request.scanned_at or now or utcnow(), now or utcnow())
 
 
 def _find_checkin(session: Session, door: _Door, client_id: str) -> Checkin | None:
@@ -472,105 +507,122 @@ def _lock_attendee(session: Session, door: _Door, attendee_id: int) -> Attendee:
     return attendee
 
 
-def _apply(
-    session: Session,
-    door: _Door,
-    action: str,
-    attendee: Attendee,
-    activity_id: int | None,
-    scanned_at: datetime,
-    now: datetime,
-    earliest_wins: bool,
-) -> str:
-    """Change the locked attendee's state as `action` asks; return the answer."""
-    if action == ACTION_CHECK_IN:
+def _apply(session: Session, door: _Door, scan: Checkin, attendee: Attendee,
+           now: datetime) -> str:
+    """Record `scan` against the locked attendee; return its answer."""
+    if scan.action == ACTION_CHECK_IN:
         if door.event_cancelled:
             raise _Refused(EVENT_CANCELLED, attendee.id)
         if attendee.cancelled_at is not None:
             raise _Refused(CANCELLED, attendee.id)
-    place = _AttendeePlace(session, attendee, activity_id)
-    if action == ACTION_CHECK_IN:
-        status = _check_in_place(session, door, place, scanned_at, earliest_wins)
-        if status == CHECKED_IN and activity_id is not None and attendee.checked_in_at is None:
-            # Coming in at a workshop's door means they came to the event too.
-            _check_in_place(session, door, _AttendeePlace(session, attendee, None),
-                            scanned_at, earliest_wins)
-    elif action == ACTION_CHECK_OUT:
-        if place.checked_in_at is None:
-            status = NOT_CHECKED_IN
-        elif place.left_at is not None:
-            status = ALREADY_CHECKED_OUT
-        else:
-            place.write(left_at=scanned_at)
-            status = CHECKED_OUT
-    else:
-        assert action == ACTION_UNDO
-        if place.checked_in_at is None:
-            status = NOT_CHECKED_IN
-        else:
-            place.write(checked_in_at=None, checked_in_door_id=None, left_at=None)
-            status = UNDONE
-    attendee.changed_at = now
-    return status
-
-
-def _check_in_place(
-    session: Session, door: _Door, place: "_AttendeePlace", scanned_at: datetime,
-    earliest_wins: bool,
-) -> str:
-    if place.checked_in_at is None:
-        place.write(checked_in_at=scanned_at, checked_in_door_id=door.id, left_at=None)
-        return CHECKED_IN
-    if place.left_at is not None and scanned_at >= place.left_at:
-        place.write(left_at=None)  # back in after going out; the first arrival stays
-        return CHECKED_IN
-    if earliest_wins and scanned_at < place.checked_in_at:
-        _mark_duplicate(session, place)
-        place.write(checked_in_at=scanned_at, checked_in_door_id=door.id)
-        return CHECKED_IN
-    return ALREADY_CHECKED_IN
-
-
-def _mark_duplicate(session: Session, place: "_AttendeePlace") -> None:
-    """The scan that had admitted someone turns out later than another door's: a duplicate."""
-    session.execute(
-        update(Checkin)
-        .where(
-            Checkin.attendee_id == place.attendee.id,
-            Checkin.door_access_id == place.checked_in_door_id,
-            Checkin.scanned_at == place.checked_in_at,
-            Checkin.status == CHECKED_IN,
-            Checkin.activity_id.is_(None) if place.activity_id is None
-            else Checkin.activity_id == place.activity_id,
+    place = _AttendeePlace(session, attendee, scan.activity_id)
+    earlier = list(session.scalars(
+        select(Checkin).where(
+            Checkin.attendee_id == attendee.id,
+            Checkin.activity_id.is_(None) if scan.activity_id is None
+            else Checkin.activity_id == scan.activity_id,
+            Checkin.status.in_(REPLAYED_STATUSES),
         )
-        .values(status=ALREADY_CHECKED_IN)
-        .execution_options(synchronize_session=False)
-    )
+    ))
+    # Coming in at a workshop's door means coming to the event too.
+    implied = [] if scan.activity_id is not None else list(session.scalars(
+        select(Checkin).where(
+            Checkin.attendee_id == attendee.id, Checkin.activity_id.is_not(None),
+            Checkin.action == ACTION_CHECK_IN, Checkin.status == CHECKED_IN,
+        )
+    ))
+    state, statuses = _replay_scans([*earlier, scan], implied)
+    for row, status in statuses.items():
+        if row.status != status:
+            row.status = status  # e.g. an admission that turned out to be a duplicate
+    place.write(state)
+    if scan.activity_id is not None and statuses[scan] == CHECKED_IN:
+        event_place = _AttendeePlace(session, attendee, None)
+        if event_place.state.checked_in_at is None or (
+            scan.scanned_at < event_place.state.checked_in_at
+        ):
+            event_place.write(_PlaceState(scan.scanned_at, door.id, event_place.state.left_at))
+    attendee.changed_at = now
+    return statuses[scan]
+
+
+@dataclass(frozen=True)
+class _PlaceState:
+    """Whether someone is in at a place: first arrival, its door, and the last exit."""
+
+    checked_in_at: datetime | None = None
+    checked_in_door_id: int | None = None
+    left_at: datetime | None = None
+
+
+def _replay_scans(scans: list[Checkin], implied: list[Checkin] = ()
+                  ) -> tuple[_PlaceState, dict[Checkin, str]]:
+    """Replay a place's scans in the order they were made; return the state they leave
+    and the answer each scan gets. `implied` check-ins (at a workshop's door) admit like
+    scans here but get no answer."""
+    state, admitted_before, statuses = _PlaceState(), [], {}
+    in_order = sorted([*scans, *implied], key=lambda row: (
+        row.scanned_at, row.id is None, row.id or 0))
+    for row in in_order:
+        if row.action == ACTION_CHECK_IN:
+            if state.checked_in_at is None:
+                admitted_before.append(state)
+                state = _PlaceState(row.scanned_at, row.door_access_id, None)
+                status = CHECKED_IN
+            elif state.left_at is not None and row.scanned_at >= state.left_at:
+                admitted_before.append(state)
+                state = _PlaceState(state.checked_in_at, state.checked_in_door_id, None)
+                status = CHECKED_IN  # back in after going out; the first arrival stays
+            else:
+                status = ALREADY_CHECKED_IN
+        elif row.action == ACTION_CHECK_OUT:
+            if state.checked_in_at is None:
+                status = NOT_CHECKED_IN
+            elif state.left_at is not None:
+                status = ALREADY_CHECKED_OUT
+            else:
+                state = _PlaceState(state.checked_in_at, state.checked_in_door_id,
+                                    row.scanned_at)
+                status = CHECKED_OUT
+        else:
+            assert row.action == ACTION_UNDO
+            if state.checked_in_at is None:
+                status = NOT_CHECKED_IN
+            else:
+                state = admitted_before.pop() if admitted_before else _PlaceState()
+                status = UNDONE
+        if row not in implied:
+            statuses[row] = status
+    return state, statuses
 
 
 class _AttendeePlace:
-    """The check-in state of one attendee at the event's entrance or at one activity."""
+    """The stored check-in state of one attendee at the event's entrance or one activity."""
 
     def __init__(self, session: Session, attendee: Attendee, activity_id: int | None):
         self.session = session
         self.attendee = attendee
         self.activity_id = activity_id
         if activity_id is None:
-            state = (attendee.checked_in_at, attendee.checked_in_door_id, attendee.left_at)
-        else:
-            choice = attendee_activities.c
-            state = session.execute(
-                select(choice.checked_in_at, choice.checked_in_door_id, choice.left_at).where(
-                    choice.attendee_id == attendee.id, choice.activity_id == activity_id
-                )
-            ).one_or_none()
-            if state is None:
-                raise _Refused(WRONG_ACTIVITY, attendee.id)
-        self.checked_in_at, self.checked_in_door_id, self.left_at = state
+            self.state = _PlaceState(attendee.checked_in_at, attendee.checked_in_door_id,
+                                     attendee.left_at)
+            return
+        choice = attendee_activities.c
+        row = session.execute(
+            select(choice.checked_in_at, choice.checked_in_door_id, choice.left_at).where(
+                choice.attendee_id == attendee.id, choice.activity_id == activity_id
+            )
+        ).one_or_none()
+        if row is None:
+            raise _Refused(WRONG_ACTIVITY, attendee.id)
+        self.state = _PlaceState(*row)
 
-    def write(self, **values) -> None:
-        for name, value in values.items():
-            setattr(self, name, value)
+    def write(self, state: _PlaceState) -> None:
+        if state == self.state:
+            return
+        self.state = state
+        values = {"checked_in_at": state.checked_in_at,
+                  "checked_in_door_id": state.checked_in_door_id, "left_at": state.left_at}
         if self.activity_id is None:
             for name, value in values.items():
                 setattr(self.attendee, name, value)

@@ -276,10 +276,12 @@ def update_activity(
 
 
 def remove_activity(session: Session, organiser: Organiser, activity: Activity) -> None:
-    """Delete an activity no valid ticket has chosen; refuse one with places taken.
+    """Delete an activity no valid ticket has chosen; refuse one with places taken, or one
+    a door link checks people in to (or did).
 
     Choices of cancelled attendees go with it.
     """
+    from eventreg.checkin.models import Checkin, door_access_activities
     from eventreg.registrations.models import attendee_activities
 
     _check_owner(organiser, activity.event)
@@ -288,6 +290,16 @@ def remove_activity(session: Session, organiser: Organiser, activity: Activity) 
         if activity.places_taken:
             raise Conflict(
                 _l("People have chosen this activity; cancel their choices first."),
+                reason="activity_in_use",
+            )
+        door_uses = session.scalar(select(func.count()).select_from(door_access_activities).where(
+            door_access_activities.c.activity_id == activity.id))
+        scans = session.scalar(select(func.count(Checkin.id)).where(
+            Checkin.activity_id == activity.id))
+        if door_uses or scans:
+            raise Conflict(
+                _l("A door link checks people in to this activity, so it stays. Leave it "
+                   "without places or change its title instead."),
                 reason="activity_in_use",
             )
         session.execute(

@@ -1,10 +1,13 @@
 // The door scanner's service worker: keeps the scanner page and its files on the phone so
-// the door opens and works offline. API calls are never answered from here: the page
-// itself knows when it is offline and decides scans with its own copy of the list.
+// the door link opens and works offline. Both come from the network when it answers within
+// NETWORK_WAIT_MS (so an upgrade reaches phones at once), else from the cache. API calls are
+// never answered from here: the page itself knows when it is offline and decides scans
+// with its own copy of the attendee list.
 const VERSION = {{ version | tojson }};
 const ASSETS_CACHE = `eventreg-door-assets-${VERSION}`;
 const PAGES_CACHE = "eventreg-door-pages";
 const ASSETS = {{ assets | tojson }};
+const NETWORK_WAIT_MS = 3000;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -22,14 +25,26 @@ self.addEventListener("activate", (event) => {
   );
 });
 
-async function pageFromNetworkOrCache(request) {
-  const cache = await caches.open(PAGES_CACHE);
-  const key = new URL(request.url).pathname;
+function networkWithin(request, milliseconds) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("network too slow")), milliseconds);
+    fetch(request).then(resolve, reject).finally(() => clearTimeout(timer));
+  });
+}
+
+async function networkOrCache(request, cacheName, key) {
+  const cache = await caches.open(cacheName);
   try {
-    const response = await fetch(request);
-    if (response.ok) await cache.put(key, response.clone());
-    else if (response.status === 401) await cache.delete(key);  // a link switched off
-    return response;
+    const response = await networkWithin(request, NETWORK_WAIT_MS);
+    if (response.ok) {
+      await cache.put(key, response.clone());
+      return response;
+    }
+    if (response.status === 401 || response.status === 404) {
+      await cache.delete(key); // a door link switched off or expired: forget its page
+      return response;
+    }
+    return (await cache.match(key)) || response; // a server error: the kept copy works
   } catch (error) {
     const cached = await cache.match(key);
     if (cached) return cached;
@@ -37,17 +52,12 @@ async function pageFromNetworkOrCache(request) {
   }
 }
 
-async function assetFromCache(request) {
-  const cached = await caches.match(request, { ignoreSearch: true });
-  return cached || fetch(request);
-}
-
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== "GET" || url.origin !== self.location.origin) return;
   if (event.request.mode === "navigate" && url.pathname.startsWith("/door/")) {
-    event.respondWith(pageFromNetworkOrCache(event.request));
+    event.respondWith(networkOrCache(event.request, PAGES_CACHE, url.pathname));
   } else if (ASSETS.includes(url.pathname)) {
-    event.respondWith(assetFromCache(event.request));
+    event.respondWith(networkOrCache(event.request, ASSETS_CACHE, url.pathname));
   }
 });

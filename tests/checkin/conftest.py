@@ -1,20 +1,28 @@
 """Fixtures for door check-in: door accesses, their tokens, and attendees' ticket codes."""
 
 import uuid
+from datetime import timedelta
 
 import pytest
 
 from eventreg.checkin import doors
 from eventreg.checkin import service as checkin
+from eventreg.database import utcnow
 from eventreg.tickets.service import ticket_tokens
 
 
 @pytest.fixture
 def make_door(db_session):
-    """Make a door access; returns (door, token)."""
+    """Make a door access, as if the day before; returns (door, token).
+
+    A day old, so scans "made" earlier in a test are not older than their door.
+    """
 
     def make(event, name="Main gate", **options):
-        return doors.create_door_access(db_session, event, name, **options)
+        door, token = doors.create_door_access(db_session, event, name, **options)
+        door.created_at = utcnow() - timedelta(days=1)
+        db_session.commit()
+        return door, token
 
     return make
 

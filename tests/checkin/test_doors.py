@@ -118,3 +118,16 @@ def test_cli_explains_a_missing_door_name(runner, make_event):
     result = runner.invoke(args=["create-door-access", event.slug, "  "])
     assert result.exit_code != 0
     assert "Name the door" in result.output
+
+
+def test_activity_a_door_serves_cannot_be_removed(db_session, organiser, make_event, make_door):
+    from eventreg.errors import Conflict
+    from eventreg.events import service as events
+
+    event = make_event(activities=[{"title": {"en": "Doll-making"}, "capacity": 20}])
+    dolls = event.activities[0]
+    make_door(event, "Doll-making tent", activity_ids=[dolls.id])
+    with pytest.raises(Conflict) as refused:
+        events.remove_activity(db_session, organiser, dolls)
+    assert refused.value.reason == "activity_in_use"
+    assert "door" in refused.value.message

@@ -2,9 +2,9 @@
 //
 // Uses the browser's BarcodeDetector where it exists, otherwise jsQR in a Web Worker.
 // A code that stays in front of the camera is reported once; it is reported again only
-// after it has been out of sight for REPEAT_AFTER_MS.
+// after it has been out of sight for REPEAT_AFTER_MS (a glare of a second does not count).
 
-const REPEAT_AFTER_MS = 1200;
+const REPEAT_AFTER_MS = 3000;
 // Larger frames decode blurred codes worse and slower (measured with jsQR 1.4).
 const MAX_SIDE = 480;
 

@@ -50,6 +50,9 @@ const state = {
   duplicates: 0,
   queueLength: 0,
   audio: null,
+  refreshing: null,
+  //: Milliseconds to add to this phone's clock to get the server's (from its Date header).
+  clockOffset: 0,
 };
 
 function say(key, values = {}) {
@@ -92,7 +95,7 @@ function summary(attendee) {
 async function decideLocally(item) {
   const answer = (status, extra = {}) => ({
     client_id: item.client_id, action: item.action, status, scanned_at: item.scanned_at,
-    activity: item.activity || null, attendee: null, offline: true, queue: false, ...extra,
+    activity: item.activity || null, attendee: null, offline: true, ...extra,
   });
   let attendee;
   if (item.qr) {
@@ -102,14 +105,23 @@ async function decideLocally(item) {
     attendee = state.attendees.get(ticket.attendeeId);
     if (!attendee) {
       // Signed by the event's key, so a real ticket made after the list was downloaded.
-      return answer(item.action === "check_in" ? "checked_in" : "unknown",
-                    { queue: true, notInList: true });
+      // Remember it, so the same ticket shown again is a duplicate here too.
+      attendee = {
+        id: ticket.attendeeId, party: -ticket.attendeeId, name: "", ticket_code: "",
+        status: "valid", checked_in_at: null, checked_in_door: null, left_at: null,
+        activities: [], placeholder: true,
+      };
+      state.attendees.set(attendee.id, attendee);
+      if (item.action !== "check_in" || item.activity) {
+        return answer(item.activity ? "wrong_activity" : "unknown", { queue: true });
+      }
     }
   } else {
     attendee = state.attendees.get(item.attendee_id);
     if (!attendee) return answer("unknown");
   }
-  const who = { attendee: summary(attendee) };
+  const who = { attendee: attendee.placeholder ? null : summary(attendee),
+                notInList: Boolean(attendee.placeholder) };
   if (item.action === "check_in" && state.door?.event.status === "cancelled") {
     return answer("event_cancelled", who);
   }
@@ -145,9 +157,9 @@ async function decideLocally(item) {
     status = "undone";
   }
   const changed = !status.startsWith("already") && status !== "not_checked_in";
-  if (changed) await state.store.put("attendees", attendee);
+  if (changed && !attendee.placeholder) await state.store.put("attendees", attendee);
   return answer(status, {
-    ...who, queue: changed,
+    ...who,
     checked_in_at: place.checked_in_at, checked_in_door: place.checked_in_door,
     left_at: place.left_at,
   });
@@ -179,7 +191,7 @@ async function applyServerResult(result) {
 function newItem(fields) {
   const item = {
     client_id: crypto.randomUUID(), action: "check_in",
-    scanned_at: new Date().toISOString(), ...fields,
+    scanned_at: new Date(Date.now() + state.clockOffset).toISOString(), ...fields,
   };
   const activity = doorActivity();
   if (activity) item.activity = activity;
@@ -209,17 +221,19 @@ async function submit(item) {
       return { ...item, status: "invalid", attendee: null, message: body.message };
     } catch (error) {
       if (error instanceof DoorRefused) {
-        await doorRefused(error);
-        return { ...item, status: "invalid", attendee: null, message: error.message };
+        await doorRefused(error.message);
+        return { ...item, status: "door_refused", attendee: null, message: error.message };
       }
       setOnline(false);
     }
   }
-  const result = await decideLocally(item);
-  if (result.queue) {
-    await state.store.put("queue", item);
-    await renderQueue();
+  if (state.refused) {
+    return { ...item, status: "door_refused", attendee: null, message: state.refused };
   }
+  const result = await decideLocally(item);
+  // Every scan made offline goes to the server later, refused ones too: the log is whole.
+  await state.store.put("queue", item);
+  await renderQueue();
   return result;
 }
 
@@ -258,6 +272,8 @@ function resultTexts(result) {
     case "not_checked_in":
     case "undone":
       return [say(result.status), name];
+    case "door_refused":
+      return [result.message, ""];
     default:
       return [say(result.status), result.message || name];
   }
@@ -315,7 +331,10 @@ function addRecent(result) {
     element("span", { className: "meta" }, showTime(result.scanned_at)), " ",
     result.attendee && result.status !== "checked_in" ? `${title} – ${result.attendee.name}` : title);
   if (result.status === "checked_in" && result.attendee && !result.notInList) {
-    const undo = element("button", { type: "button", className: "link-button" }, say("undo"));
+    const undo = element("button", {
+      type: "button", className: "link-button",
+      "aria-label": `${say("undo")}: ${result.attendee.name}`,
+    }, say("undo"));
     undo.addEventListener("click", async () => {
       undo.disabled = true;
       const undone = await submit(newItem({ action: "undo", attendee_id: result.attendee.id,
@@ -333,7 +352,8 @@ function addRecent(result) {
 // --- counts, connection and queue ------------------------------------------------------------
 
 function renderCounts() {
-  const valid = [...state.attendees.values()].filter((a) => a.status === "valid");
+  const valid = [...state.attendees.values()].filter(
+    (a) => a.status === "valid" && !a.placeholder);
   $("count-registered").textContent = String(valid.length);
   $("count-checked-in").textContent = String(valid.filter((a) => a.checked_in_at).length);
   const list = $("activity-counts");
@@ -365,10 +385,11 @@ async function renderQueue() {
   $("queue-state").textContent = `· ${parts.join(" · ")}`;
 }
 
-async function doorRefused(error) {
-  state.refused = true;
+async function doorRefused(message) {
+  state.refused = message;
+  state.publicKey = null;
   const problem = $("door-problem");
-  problem.textContent = error.message;
+  problem.textContent = message;
   problem.hidden = false;
   // The link no longer works: keep no names on this phone.
   await state.store.clearNames();
@@ -382,10 +403,22 @@ async function useDoor(door) {
 }
 
 /** Upload waiting scans, then fetch what changed; mark the door offline if that fails. */
-async function refresh() {
+function refresh() {
+  // One at a time: the "online" event and the timer may both ask.
+  state.refreshing = state.refreshing || syncWithServer().finally(() => {
+    state.refreshing = null;
+  });
+  return state.refreshing;
+}
+
+async function syncWithServer() {
   if (state.refused) return;
   try {
     const door = await state.api.door();
+    if (door.date) {
+      const offset = door.date - Date.now();
+      state.clockOffset = Math.abs(offset) > 2000 ? offset : 0;
+    }
     await state.store.put("meta", door.body, "door");
     await useDoor(door.body);
     const results = await uploadQueue(state.store, state.api);
@@ -399,7 +432,7 @@ async function refresh() {
     setOnline(true);
     root.dataset.synced = new Date().toISOString();
   } catch (error) {
-    if (error instanceof DoorRefused) await doorRefused(error);
+    if (error instanceof DoorRefused) await doorRefused(error.message);
     else if (error instanceof NoConnection) setOnline(false);
     else throw error;
   } finally {
@@ -420,6 +453,7 @@ function findParties(query) {
   if (!words.length) return [];
   const parties = new Map();
   for (const attendee of state.attendees.values()) {
+    if (attendee.placeholder) continue;
     const name = normalise(attendee.name);
     const byName = words.every((word) => name.includes(word));
     const byCode = code.length >= 4 && attendee.ticket_code.replace("-", "").startsWith(code);
@@ -449,15 +483,18 @@ function renderLookup() {
       const status = attendee.status === "cancelled" ? say("cancelled_short")
         : here ? say("checked_in_at", { time: showTime(place.checked_in_at) })
           : say("not_yet_here");
+      const usable = attendee.status === "valid" && place;
       const box = element("input", {
         type: "checkbox", value: attendee.id,
-        checked: attendee.status === "valid" && !here ? "" : false,
-        disabled: attendee.status === "cancelled" || !place ? "" : false,
+        checked: usable && !here ? "" : false,
+        disabled: usable ? false : "",
       });
       const row = element("li", {}, element("label", { className: "check" }, box, " ",
         attendee.name, " ", element("span", { className: "meta" }, `${attendee.ticket_code} · ${status}`)));
       if (place?.checked_in_at) {
-        const undo = element("button", { type: "button", className: "link-button" }, say("undo"));
+        const undo = element("button", {
+          type: "button", className: "link-button", "aria-label": `${say("undo")}: ${attendee.name}`,
+        }, say("undo"));
         undo.addEventListener("click", () => checkInByHand([attendee.id], "undo"));
         row.append(undo);
       }
@@ -465,7 +502,8 @@ function renderLookup() {
     }
     const button = element("button", { type: "button", className: "primary" }, say("check_in_ticked"));
     button.addEventListener("click", () => {
-      const ticked = [...list.querySelectorAll("input:checked")].map((box) => Number(box.value));
+      const ticked = [...list.querySelectorAll("input:checked:not(:disabled)")]
+        .map((box) => Number(box.value));
       if (ticked.length) checkInByHand(ticked, direction());
     });
     results.append(element("div", { className: "party" }, list, button));
@@ -480,6 +518,7 @@ async function checkInByHand(attendeeIds, action) {
   }
   renderCounts();
   renderLookup();
+  $("lookup-query").focus(); // the list was rebuilt: keep the volunteer's place
 }
 
 // --- walk-ins --------------------------------------------------------------------------------
@@ -536,7 +575,7 @@ async function registerWalkIn(event) {
     for (const result of body.results) addRecent(result);
     showResult(body.results[0]);
   } catch (error) {
-    if (error instanceof DoorRefused) await doorRefused(error);
+    if (error instanceof DoorRefused) await doorRefused(error.message);
     walkInError(say("no_connection"));
   }
 }
@@ -596,6 +635,9 @@ async function main() {
   for (const row of await state.store.all("attendees")) state.attendees.set(row.id, row);
   setOnline(navigator.onLine);
   bindControls();
+  if (door && new Date(door.door.expires_at) < new Date()) {
+    await doorRefused(say("door_expired")); // keep no names once the link has expired
+  }
   renderCounts();
   await renderQueue();
   startCamera();
