@@ -97,11 +97,12 @@ def door_for_token(session: Session, token: str, *, now: datetime | None = None)
     token = (token or "").strip()
     door = None
     if token.startswith(DOOR_TOKEN_PREFIX):
-        door = session.scalar(
+        # One query: the door, its event and its activities (usually none or one).
+        door = session.execute(
             select(DoorAccess)
             .where(DoorAccess.token_hash == _hash_token(token))
-            .options(joinedload(DoorAccess.event), selectinload(DoorAccess.activities))
-        )
+            .options(joinedload(DoorAccess.event), joinedload(DoorAccess.activities))
+        ).unique().scalar_one_or_none()
     if door is None:
         raise DoorAccessRefused(
             _l("This door link is not valid. Ask the organiser for a new one."),

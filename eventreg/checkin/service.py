@@ -21,9 +21,10 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import String, and_, bindparam, cast, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -188,6 +189,10 @@ def check_in(
     if request.scanned_at is not None and request.scanned_at < now - LIVE_WINDOW:
         earliest_wins = True
     scanned_at = _scan_time(request.scanned_at, now, door) if earliest_wins else now
+    if not earliest_wins and request.action == ACTION_CHECK_IN and activity_id is None:
+        first_arrival = _admit_first_arrival(session, door, request, fixed_now)
+        if first_arrival is not None:
+            return first_arrival
     try:
         with write_transaction(session):
             earlier = _find_checkin(session, door, request.client_id)
@@ -224,6 +229,98 @@ def check_in(
         if earlier is None:
             raise
         return _replay(session, door, earlier)
+
+
+def _admit_first_arrival(
+    session: Session, door: _Door, request: CheckinRequest, fixed_now: datetime | None
+) -> CheckinResult | None:
+    """The common case in one conditional UPDATE: a valid ticket's first live scan at the
+    entrance. Answers None whenever anything else applies (not a ticket of this event,
+    cancelled, already in, a repeated client_id): `check_in` then decides in full. Safe
+    because a live scan is the latest scan of its ticket, so the state on the attendee's
+    row is all the replay would look at.
+    """
+    if not request.qr or door.event_cancelled:
+        return None
+    try:
+        claims = verify_ticket_token(session, request.qr)
+    except InvalidTicketToken:
+        return None
+    if claims.event_id != door.event_id:
+        return None
+    try:
+        with write_transaction(session):
+            scanned_at = fixed_now or utcnow()
+            admitted = session.execute(_first_arrival_update(), {
+                "admit_attendee": claims.attendee_id, "admit_event": door.event_id,
+                "admit_door": door.id, "admit_time": scanned_at,
+            }).one_or_none()
+            if admitted is None:
+                return None
+            session.execute(insert(Checkin.__table__), {
+                "door_access_id": door.id, "event_id": door.event_id,
+                "client_id": request.client_id, "action": ACTION_CHECK_IN,
+                "attendee_id": claims.attendee_id, "activity_id": None, "status": CHECKED_IN,
+                "scanned_at": scanned_at, "received_at": scanned_at,
+            })
+    except IntegrityError:
+        return None  # the client_id was used before: `check_in` answers with that scan
+    return CheckinResult(
+        client_id=request.client_id, action=ACTION_CHECK_IN, status=CHECKED_IN,
+        scanned_at=scanned_at,
+        attendee=AttendeeSummary(
+            id=claims.attendee_id, name=admitted.name, ticket_code=admitted.ticket_code,
+            party_id=admitted.registration_id, party_size=admitted.party_size,
+            activity_ids=sorted(int(id_) for id_ in (admitted.activity_ids or "").split(",")
+                                if id_),
+            cancelled=False,
+        ),
+        checked_in_at=scanned_at, checked_in_door=door.name,
+    )
+
+
+@cache
+def _first_arrival_update():
+    """UPDATE admitting a valid ticket not yet in, answering who it is (built once: the
+    busiest statement at the door)."""
+    attendees = Attendee.__table__
+    party = attendees.alias("party")
+    choice = attendee_activities.c
+    return (
+        update(attendees)
+        .where(attendees.c.id == bindparam("admit_attendee"),
+               attendees.c.event_id == bindparam("admit_event"),
+               attendees.c.cancelled_at.is_(None), attendees.c.checked_in_at.is_(None))
+        .values(checked_in_at=bindparam("admit_time"), checked_in_door_id=bindparam("admit_door"),
+                left_at=None, changed_at=bindparam("admit_time"))
+        .returning(
+            attendees.c.name, attendees.c.ticket_code, attendees.c.registration_id,
+            select(func.count(party.c.id)).where(
+                party.c.registration_id == attendees.c.registration_id,
+                party.c.cancelled_at.is_(None),
+            ).scalar_subquery().label("party_size"),
+            select(func.aggregate_strings(cast(choice.activity_id, String), ","))
+            .where(choice.attendee_id == attendees.c.id)
+            .scalar_subquery().label("activity_ids"),
+        )
+    )
+
+
+def _party_and_choices(session: Session, attendee_id: int, registration_id: int
+                       ) -> tuple[int, list[int]]:
+    """How many valid tickets the attendee's party holds, and the activities they chose."""
+    party_size = (
+        select(func.count(Attendee.id))
+        .where(Attendee.registration_id == registration_id, Attendee.cancelled_at.is_(None))
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(party_size, attendee_activities.c.activity_id)
+        .select_from(Attendee)
+        .outerjoin(attendee_activities, attendee_activities.c.attendee_id == Attendee.id)
+        .where(Attendee.id == attendee_id)
+    ).all()
+    return rows[0][0], sorted(row[1] for row in rows if row[1] is not None)
 
 
 def check_in_many(
@@ -661,15 +758,7 @@ def _result(
             )
         ).one_or_none()
         checked_in_at, door_id = state if state is not None else (None, None)
-    party_size = session.scalar(
-        select(func.count(Attendee.id)).where(
-            Attendee.registration_id == attendee.registration_id, Attendee.cancelled_at.is_(None)
-        )
-    )
-    activity_ids = list(session.scalars(
-        select(choice.activity_id).where(choice.attendee_id == attendee.id)
-        .order_by(choice.activity_id)
-    ))
+    party_size, activity_ids = _party_and_choices(session, attendee.id, attendee.registration_id)
     if door_id is None or door_id == door.id:
         door_name = door.name if door_id else None
     else:

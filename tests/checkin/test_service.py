@@ -372,3 +372,20 @@ def test_activity_door_list_holds_only_those_who_chose_its_activity(
     gate, _ = make_door(event, "Main gate")
     assert [a.name for a in checkin.attendee_changes(db_session, tent).attendees] == ["Mykola"]
     assert len(checkin.attendee_changes(db_session, gate).attendees) == 2
+
+
+def test_welcome_at_the_entrance_names_the_party_and_the_activities_chosen(
+    make_event, make_registration, make_door, scan
+):
+    event = make_event(activities=[DOLLS, STAGE])
+    dolls, stage = event.activities
+    family = make_registration(event, [
+        AttendeeRequest(name="Mykola", age_group="child", activity_ids=[stage.id, dolls.id]),
+        AttendeeRequest(name="Olena", age_group="adult"),
+        AttendeeRequest(name="Daryna", age_group="child"),
+    ])
+    gate, _ = make_door(event)
+    result = scan(gate, family.attendees[0])
+    assert result.status == "checked_in"
+    assert result.attendee.party_size == 3
+    assert result.attendee.activity_ids == sorted([dolls.id, stage.id])
