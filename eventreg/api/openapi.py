@@ -329,8 +329,8 @@ def openapi_document() -> dict:
                     "responses": {
                         "201": _ok("WalkInCreated", "Registered and checked in"),
                         "401": DOOR_UNAUTHORIZED,
-                        "409": _error_response("Refused: registration_closed, event_full or "
-                                               "activity_full."),
+                        "409": _error_response("Refused: registration_closed, event_full, "
+                                               "activity_full or client_id_reused."),
                         "422": INVALID,
                     },
                 },
@@ -510,10 +510,38 @@ def openapi_document() -> dict:
                 },
                 "DoorAttendees": {
                     "type": "object",
+                    "description": "An activity's door gets only the attendees who chose "
+                    "(one of) its activities. Names, codes and check-in state only: no "
+                    "contact details, no answers.",
                     "properties": {
-                        "cursor": {"type": "string"},
-                        "complete": {"type": "boolean"},
-                        "attendees": {"type": "array", "items": {"type": "object"}},
+                        "cursor": {"type": "string",
+                                   "description": "Send it back as `since` next time."},
+                        "complete": {"type": "boolean",
+                                     "description": "True for the whole list (no `since`)."},
+                        "attendees": {"type": "array", "items": {
+                            "type": "object",
+                            "properties": {
+                                "id": {"type": "integer"},
+                                "party": {"type": "integer",
+                                          "description": "The registration's id: "
+                                          "attendees with the same one came together."},
+                                "name": {"type": "string"},
+                                "ticket_code": {"type": "string"},
+                                "status": {"enum": ["valid", "cancelled"]},
+                                "checked_in_at": {"type": ["string", "null"]},
+                                "checked_in_door": {"type": ["string", "null"]},
+                                "left_at": {"type": ["string", "null"],
+                                            "description": "Set while they are out."},
+                                "activities": {"type": "array", "items": {
+                                    "type": "object",
+                                    "properties": {
+                                        "id": {"type": "integer"},
+                                        "checked_in_at": {"type": ["string", "null"]},
+                                        "left_at": {"type": ["string", "null"]},
+                                    },
+                                }},
+                            },
+                        }},
                     },
                 },
                 "Error": {
