@@ -37,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
     from eventreg.checkin import views as checkin_views
     from eventreg.events import manage as event_manage
     from eventreg.events import views as event_views
+    from eventreg.exports import views as export_views
     from eventreg.registrations import manage as registration_manage
     from eventreg.registrations import views as registration_views
     from eventreg.tickets import views as ticket_views
@@ -50,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(ticket_views.blueprint)
     app.register_blueprint(checkin_views.blueprint)
     app.register_blueprint(checkin_manage.blueprint)
+    app.register_blueprint(export_views.blueprint)
     app.register_blueprint(api_blueprint)
     csrf.exempt(api_blueprint)
 

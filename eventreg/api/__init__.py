@@ -110,4 +110,5 @@ def openapi():
 
 from eventreg.checkin import api as _checkin_api  # noqa: E402,F401
 from eventreg.events import api as _events_api  # noqa: E402,F401  (registers routes)
+from eventreg.exports import api as _exports_api  # noqa: E402,F401
 from eventreg.registrations import api as _registrations_api  # noqa: E402,F401

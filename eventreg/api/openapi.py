@@ -290,6 +290,37 @@ def openapi_document() -> dict:
                                   "404": NOT_FOUND},
                 },
             },
+            "/events/{slug}/attendees.csv": {
+                "parameters": [SLUG_PARAMETER],
+                "get": {
+                    "operationId": "exportAttendeesCsv",
+                    "summary": "The event's attendees with answers, activity choices and "
+                    "check-in times, one row each, as UTF-8 CSV.",
+                    "description": "Cells that a spreadsheet would run as a formula (starting "
+                    "with =, +, -, @) get a leading apostrophe; phone numbers stay as they are. "
+                    "Headers follow Accept-Language.",
+                    "security": ORGANISER,
+                    "responses": {
+                        "200": {"description": "The CSV file",
+                                "content": {"text/csv": {"schema": {"type": "string"}}}},
+                        "401": UNAUTHORIZED, "404": NOT_FOUND,
+                    },
+                },
+            },
+            "/events/{slug}/attendees.xlsx": {
+                "parameters": [SLUG_PARAMETER],
+                "get": {
+                    "operationId": "exportAttendeesXlsx",
+                    "summary": "The same as an XLSX workbook (text cells, never formulas).",
+                    "security": ORGANISER,
+                    "responses": {
+                        "200": {"description": "The XLSX file", "content": {
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+                                {"schema": {"type": "string", "format": "binary"}}}},
+                        "401": UNAUTHORIZED, "404": NOT_FOUND,
+                    },
+                },
+            },
             "/door": {
                 "get": {
                     "operationId": "getDoor",

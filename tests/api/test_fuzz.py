@@ -33,4 +33,4 @@ def test_no_generated_request_gets_a_server_error(app, db_session, organiser, ma
 
         no_server_error()
         checked += 1
-    assert checked == 15
+    assert checked == 17

