@@ -75,6 +75,25 @@ def create_door_access_command(event_slug, name, activity_ids, records_exits, ba
     click.echo(f"Token: {token}")
 
 
+@click.command("deliver-messages")
+@click.option("--loop", is_flag=True, help="Keep going: a worker, instead of one pass for cron.")
+@click.option("--every", default=30, show_default=True, help="Seconds between passes with --loop.")
+def deliver_messages_command(loop, every):
+    """Send the queued messages that are due, retrying failed ones with growing pauses."""
+    import time
+
+    from eventreg.messages.service import deliver_due
+
+    while True:
+        report = deliver_due(db.session)
+        if report.sent or report.retried or report.failed or not loop:
+            click.echo(f"sent {len(report.sent)}, to retry {len(report.retried)}, "
+                       f"failed for good {len(report.failed)}")
+        if not loop:
+            return
+        time.sleep(every)
+
+
 @click.command("load-demo")
 @click.option("--base-url", default="http://127.0.0.1:5000", show_default=True)
 def load_demo_command(base_url):
@@ -97,5 +116,5 @@ def load_demo_command(base_url):
 
 def init_app(app: Flask) -> None:
     for command in (create_organiser_command, create_api_token_command,
-                    create_door_access_command, load_demo_command):
+                    create_door_access_command, deliver_messages_command, load_demo_command):
         app.cli.add_command(command)

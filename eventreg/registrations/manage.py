@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from eventreg.events.service import get_organiser_event
 from eventreg.extensions import db
 from eventreg.forms import ActionForm
+from eventreg.messages.service import messages_by_registration
 from eventreg.registrations import service
 
 blueprint = Blueprint("manage_registrations", __name__, url_prefix="/manage/events/<slug>")
@@ -23,10 +24,12 @@ def index(slug: str):
     """List an event's registrations, searchable, with counts per activity."""
     event = get_organiser_event(db.session, current_user, slug)
     search = request.args.get("q", "").strip()
+    registrations = service.list_registrations(db.session, event, search)
     return render_template(
         "registrations/manage_index.html",
         event=event,
-        registrations=service.list_registrations(db.session, event, search),
+        registrations=registrations,
+        messages=messages_by_registration(db.session, [r.id for r in registrations]),
         counts=service.count_registrations(db.session, event),
         search=search,
     )

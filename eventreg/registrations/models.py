@@ -9,6 +9,7 @@ from eventreg.checkin import models as _checkin_models  # noqa: F401  (door_acce
 from eventreg.database import UTCDateTime, utcnow
 from eventreg.events.models import Activity, Event, Question
 from eventreg.extensions import db
+from eventreg.messages import models as _message_models  # noqa: F401  (the outbox)
 
 #: Which activities each attendee chose, and whether they came in at the activity's door.
 #: The check-in columns are written only by the rules in eventreg/checkin/service.py.

@@ -1,0 +1,38 @@
+"""The outbox: every message to a participant, queued first and delivered by a worker."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from eventreg.database import UTCDateTime, utcnow
+from eventreg.extensions import db
+
+STATUS_PENDING = "pending"
+STATUS_SENT = "sent"
+STATUS_FAILED = "failed"
+
+
+class OutboxMessage(db.Model):
+    """One email to send, with its delivery attempts."""
+
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: What it is: confirmation, promotion, reminder, cancellation, event_changed.
+    kind: Mapped[str] = mapped_column(String(30))
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registrations.id", ondelete="SET NULL"), index=True
+    )
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    text_body: Mapped[str] = mapped_column(Text)
+    html_body: Mapped[str | None] = mapped_column(Text)
+    #: pending (waiting or to be retried), sent, or failed (gave up; see last_error).
+    status: Mapped[str] = mapped_column(String(10), default=STATUS_PENDING, index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    #: When a pending message may be tried (again).
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
