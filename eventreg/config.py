@@ -39,6 +39,8 @@ def load_settings(overrides: dict | None = None) -> dict:
         "DEFAULT_PHONE_REGION": os.environ.get("DEFAULT_PHONE_REGION", "BG"),
         "BABEL_DEFAULT_LOCALE": "en",
         # Mail: "outbox" writes .eml files to instance/outbox/; "smtp" sends through SMTP_*.
+        #: How often the live dashboard fetches its figures again, in milliseconds.
+        "DASHBOARD_REFRESH_MS": int(os.environ.get("DASHBOARD_REFRESH_MS", "5000")),
         "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "outbox"),
         "MAIL_OUTBOX_PATH": os.environ.get("MAIL_OUTBOX_PATH", str(folder / "outbox")),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "eventreg <no-reply@localhost>"),

@@ -1,10 +1,12 @@
-"""Organiser pages for an event's doors: make a volunteer's link, show it again, revoke it."""
+"""Organiser pages for an event's doors (make a volunteer's link, show it again, revoke
+it) and the event day's live dashboard."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from eventreg.checkin import doors
+from eventreg.checkin.dashboard import event_dashboard
 from eventreg.checkin.forms import DoorAccessForm
 from eventreg.checkin.service import count_checkins
 from eventreg.errors import ValidationFailed
@@ -13,7 +15,7 @@ from eventreg.extensions import db
 from eventreg.forms import ActionForm, show_service_errors
 from eventreg.tickets.qr import qr_svg
 
-blueprint = Blueprint("manage_checkin", __name__, url_prefix="/manage/events/<slug>/doors")
+blueprint = Blueprint("manage_checkin", __name__, url_prefix="/manage/events/<slug>")
 
 
 @blueprint.before_request
@@ -22,7 +24,7 @@ def _require_login():
     """Every page here is for signed-in organisers only."""
 
 
-@blueprint.route("", methods=["GET", "POST"])
+@blueprint.route("/doors", methods=["GET", "POST"])
 def index(slug: str):
     """List the event's doors with check-in counts, and make a new door link."""
     event = get_organiser_event(db.session, current_user, slug)
@@ -50,7 +52,7 @@ def index(slug: str):
     )
 
 
-@blueprint.get("/<int:door_id>")
+@blueprint.get("/doors/<int:door_id>")
 def show(slug: str, door_id: int):
     """Show a door's link and its QR code, for the volunteer's phone to open."""
     event = get_organiser_event(db.session, current_user, slug)
@@ -65,7 +67,7 @@ def show(slug: str, door_id: int):
     return response, 200, {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 
-@blueprint.post("/<int:door_id>/revoke")
+@blueprint.post("/doors/<int:door_id>/revoke")
 def revoke(slug: str, door_id: int):
     """Switch a door link off at once."""
     event = get_organiser_event(db.session, current_user, slug)
@@ -74,3 +76,19 @@ def revoke(slug: str, door_id: int):
         doors.revoke_door_access(db.session, door)
         flash(_("The door link %(name)s no longer works.", name=door.name), "success")
     return redirect(url_for(".index", slug=slug))
+
+
+@blueprint.get("/dashboard")
+def dashboard(slug: str):
+    """Show the event day live: arrivals, walk-ins, activities, doors, arrivals over time."""
+    event = get_organiser_event(db.session, current_user, slug)
+    return render_template("checkin/dashboard.html", event=event,
+                           figures=event_dashboard(db.session, event))
+
+
+@blueprint.get("/dashboard/live")
+def dashboard_live(slug: str):
+    """The dashboard's figures alone, which its page fetches again every few seconds."""
+    event = get_organiser_event(db.session, current_user, slug)
+    return render_template("checkin/dashboard_figures.html", event=event,
+                           figures=event_dashboard(db.session, event))

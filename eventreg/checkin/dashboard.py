@@ -1,0 +1,80 @@
+"""The live dashboard's figures: who is here, through which door, and when they came."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from eventreg.checkin.models import DoorAccess
+from eventreg.checkin.service import CheckinCounts, count_checkins
+from eventreg.events.models import Event
+from eventreg.registrations.models import Attendee
+
+#: Arrivals are counted in the shortest of these slots that keeps the chart to MAX_SLOTS bars.
+SLOTS = [timedelta(minutes=minutes) for minutes in (15, 30, 60, 120, 180, 360, 720, 1440)]
+MAX_SLOTS = 48
+
+
+@dataclass(frozen=True)
+class ArrivalSlot:
+    #: The slot's start, wall-clock time in the event's time zone.
+    starts_at: datetime
+    arrivals: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    counts: CheckinCounts
+    #: Registered and not yet checked in.
+    not_arrived: int
+    #: (door name, people it admitted), busiest first.
+    doors: list[tuple[str, int]]
+    arrivals: list[ArrivalSlot]
+
+
+def event_dashboard(session: Session, event: Event) -> Dashboard:
+    """Figures for the organiser's live view of an event day."""
+    counts = count_checkins(session, event)
+    valid = (Attendee.event_id == event.id, Attendee.cancelled_at.is_(None))
+    doors = session.execute(
+        select(DoorAccess.name, func.count(Attendee.id))
+        .join(Attendee, Attendee.checked_in_door_id == DoorAccess.id)
+        .where(*valid)
+        .group_by(DoorAccess.id, DoorAccess.name)
+        .order_by(func.count(Attendee.id).desc(), DoorAccess.name)
+    ).all()
+    arrival_times = list(session.scalars(
+        select(Attendee.checked_in_at).where(*valid, Attendee.checked_in_at.is_not(None))
+    ))
+    return Dashboard(
+        counts=counts,
+        not_arrived=counts.event.registered - counts.event.checked_in,
+        doors=[(name, admitted) for name, admitted in doors],
+        arrivals=arrival_slots(arrival_times, ZoneInfo(event.timezone)),
+    )
+
+
+def arrival_slots(times: list[datetime], zone: ZoneInfo) -> list[ArrivalSlot]:
+    """Count arrivals per slot from the first to the last, empty slots included."""
+    if not times:
+        return []
+    local = sorted(time.astimezone(zone).replace(tzinfo=None) for time in times)
+    span = local[-1] - local[0]
+    slot = next((slot for slot in SLOTS if span / slot < MAX_SLOTS), SLOTS[-1])
+    start = _floor(local[0], slot)
+    counts: dict[datetime, int] = {}
+    for time in local:
+        key = start + ((time - start) // slot) * slot
+        counts[key] = counts.get(key, 0) + 1
+    slots, current = [], start
+    while current <= local[-1]:
+        slots.append(ArrivalSlot(current, counts.get(current, 0)))
+        current += slot
+    return slots
+
+
+def _floor(time: datetime, slot: timedelta) -> datetime:
+    midnight = time.replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight + ((time - midnight) // slot) * slot

@@ -1,0 +1,62 @@
+"""The live dashboard's figures, against hand-counted check-ins."""
+
+import uuid
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from eventreg.checkin import service as checkin
+from eventreg.checkin.dashboard import arrival_slots, event_dashboard
+from eventreg.registrations.service import AttendeeRequest, RegistrationRequest
+
+
+def test_dashboard_counts_arrivals_walk_ins_activities_and_doors(
+    db_session, make_event, make_registration, make_door
+):
+    event = make_event(activities=[{"title": {"en": "Doll-making"}, "capacity": 10}])
+    dolls = event.activities[0]
+    family = make_registration(event, [
+        AttendeeRequest(name="Olena", age_group="adult"),
+        AttendeeRequest(name="Mykola", age_group="child", activity_ids=[dolls.id]),
+    ])
+    make_registration(event, ["Ivan Petrov"])
+    gate, _ = make_door(event, "Main gate")
+    tent, _ = make_door(event, "Doll-making tent", activity_ids=[dolls.id])
+    for door, attendee in ((gate, family.attendees[0]), (tent, family.attendees[1])):
+        checkin.check_in(db_session, door, checkin.CheckinRequest(
+            client_id=uuid.uuid4().hex, attendee_id=attendee.id))
+    checkin.register_walk_in(db_session, gate, RegistrationRequest(
+        attendees=[AttendeeRequest(name="Ivana", age_group="adult")], consent=True))
+
+    figures = event_dashboard(db_session, event)
+    assert (figures.counts.event.registered, figures.counts.event.checked_in) == (4, 3)
+    assert figures.not_arrived == 1
+    assert figures.counts.walk_ins == 1
+    assert figures.counts.activities[dolls.id].checked_in == 1
+    assert dict(figures.doors) == {"Main gate": 2, "Doll-making tent": 1}
+    assert sum(slot.arrivals for slot in figures.arrivals) == 3
+
+
+def test_arrivals_are_counted_per_quarter_hour_in_the_events_time_zone():
+    sofia = ZoneInfo("Europe/Sofia")
+    utc = ZoneInfo("UTC")
+    times = [datetime(2027, 6, 20, 7, minute, tzinfo=utc) for minute in (1, 5, 14, 50)]
+    slots = arrival_slots(times, sofia)
+    assert [(slot.starts_at.strftime("%H:%M"), slot.arrivals) for slot in slots] == [
+        ("10:00", 3), ("10:15", 0), ("10:30", 0), ("10:45", 1)]
+
+
+def test_a_long_day_is_counted_in_longer_slots():
+    utc = ZoneInfo("UTC")
+    start = datetime(2027, 6, 20, 6, 0, tzinfo=utc)
+    times = [start + timedelta(minutes=20 * n) for n in range(40)]  # 13 hours
+    slots = arrival_slots(times, utc)
+    assert len(slots) <= 48
+    assert sum(slot.arrivals for slot in slots) == 40
+
+
+def test_dashboard_pages_are_for_the_events_organisation_only(client, auth, organiser,
+                                                              make_organiser, make_event):
+    event = make_event()
+    auth.login(make_organiser("Other office"))
+    assert client.get(f"/manage/events/{event.slug}/dashboard").status_code == 404
+    assert client.get(f"/manage/events/{event.slug}/dashboard/live").status_code == 404
