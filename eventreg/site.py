@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from eventreg.errors import DomainError
+from eventreg.errors import DomainError, ValidationFailed
 from eventreg.events.service import STATUS_NAMES
 from eventreg.extensions import db, login_manager
 from eventreg.i18n import (
@@ -126,12 +126,41 @@ def _load_organiser(organiser_id: str):
     return organiser if organiser and organiser.is_active else None
 
 
+def _refuse_nul_characters() -> None:
+    """Refuse text holding a NUL character anywhere in a form or JSON body.
+
+    PostgreSQL cannot store it, so it would otherwise fail deep inside a write.
+    """
+    found = [key for key, value in request.form.items(multi=True) if "\x00" in value]
+    if request.is_json:
+        found += _nul_paths(request.get_json(silent=True), "")
+    found += [key for key, value in request.args.items(multi=True) if "\x00" in value]
+    if found:
+        raise ValidationFailed(
+            _l("Remove the invisible NUL character from the marked fields: it cannot be stored."),
+            fields={path or "body": _l("Contains a NUL character.") for path in found},
+        )
+
+
+def _nul_paths(value, path: str) -> list[str]:
+    if isinstance(value, str):
+        return [path] if "\x00" in value else []
+    if isinstance(value, dict):
+        return [found for key, item in value.items()
+                for found in _nul_paths(key, path) + _nul_paths(item, f"{path}.{key}".strip("."))]
+    if isinstance(value, list):
+        return [found for index, item in enumerate(value)
+                for found in _nul_paths(item, f"{path}.{index}".strip("."))]
+    return []
+
+
 def init_app(app: Flask) -> None:
     hops = app.config["PROXY_FIX_HOPS"]
     if hops:
         # Behind a proxy: take the client's address and scheme from its X-Forwarded-* headers.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.register_blueprint(blueprint)
+    app.before_request(_refuse_nul_characters)
     app.after_request(_security_headers)
     app.register_error_handler(CSRFError, _handle_csrf_error)
     app.register_error_handler(HTTPException, _handle_http_error)

@@ -91,3 +91,14 @@ def test_behind_a_proxy_each_client_address_has_its_own_sign_in_limit(app_settin
 
     assert [sign_in_from("198.51.100.7") for _ in range(11)][-1] == 429
     assert sign_in_from("203.0.113.9") == 401
+
+
+def test_text_with_a_nul_character_is_refused_clearly(client, make_event):
+    event = make_event()
+    response = client.post(f"/api/v1/events/{event.slug}/registrations", json={
+        "consent": True, "attendees": [{"name": "Olena\x00", "age_group": "adult"}]})
+    assert response.status_code == 422
+    assert list(response.get_json()["fields"]) == ["attendees.0.name"]
+    form = client.post(f"/e/{event.slug}/register", data={"attendees.0.name": "Olena\x00"})
+    assert form.status_code == 422
+    assert "NUL" in form.get_data(as_text=True)
