@@ -175,6 +175,28 @@ def cancel_attendees(
     return len(cancelled)
 
 
+def cancel_by_participant(
+    session: Session,
+    registration: Registration,
+    attendee_ids: list[int],
+    *,
+    now: datetime | None = None,
+) -> int:
+    """Cancel tickets from the private ticket link: allowed until the event starts.
+
+    Refuses with ValidationFailed when no ticket is chosen, Conflict `too_late_to_cancel`
+    once the event has started. Otherwise as `cancel_attendees`.
+    """
+    now = now or utcnow()
+    if not attendee_ids:
+        raise ValidationFailed(_l("Tick the tickets to cancel."),
+                               fields={"attendee_ids": _l("Tick the tickets to cancel.")})
+    if now >= registration.event.starts_at:
+        raise Conflict(_l("The event has started: tickets can no longer be cancelled here."),
+                       reason="too_late_to_cancel")
+    return cancel_attendees(session, registration, attendee_ids, now=now)
+
+
 def get_registration_by_secret(session: Session, ticket_secret: str) -> Registration:
     registration = session.scalar(
         select(Registration)

@@ -1,10 +1,15 @@
 """The private ticket page of a registration, its QR images and calendar file."""
 
-from flask import Blueprint, Response, abort, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
+from eventreg.errors import Conflict, ValidationFailed
 from eventreg.extensions import db
+from eventreg.forms import ActionForm
 from eventreg.i18n import current_language
-from eventreg.registrations.service import get_registration_by_secret
+from eventreg.messages.web import deliver_after_response
+from eventreg.registrations.notifications import queue_cancellation_notice
+from eventreg.registrations.service import cancel_by_participant, get_registration_by_secret
 from eventreg.tickets.calendar import event_calendar
 from eventreg.tickets.qr import qr_png, qr_svg
 from eventreg.tickets.service import ticket_tokens
@@ -23,6 +28,29 @@ def page(secret: str):
         event=registration.event,
         qr_svgs={attendee_id: qr_svg(token) for attendee_id, token in tokens.items()},
     )
+
+
+@blueprint.post("/<secret>/cancel")
+def cancel(secret: str):
+    """Cancel some or all of the party's tickets, freeing their places for others."""
+    registration = get_registration_by_secret(db.session, secret)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    chosen = request.form.getlist("attendee_ids", type=int)
+    names = {a.id: a.name for a in registration.active_attendees}
+    try:
+        cancelled = cancel_by_participant(db.session, registration, chosen)
+    except (ValidationFailed, Conflict) as error:
+        flash(str(error.message), "error")
+        return redirect(url_for(".page", secret=secret))
+    if cancelled:
+        notice = queue_cancellation_notice(
+            db.session, registration, [names[i] for i in chosen if i in names])
+        if notice is not None:
+            deliver_after_response([notice.id])
+        flash(_("Cancelled %(count)d ticket(s); their places are free again.", count=cancelled),
+              "success")
+    return redirect(url_for(".page", secret=secret))
 
 
 @blueprint.get("/<secret>/qr/<int:attendee_id>.png")

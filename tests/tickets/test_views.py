@@ -59,3 +59,49 @@ def test_calendar_file_holds_the_event(client, make_event, make_registration):
     assert entry.decoded("dtstart") == event.starts_at.replace(microsecond=0)
     assert "Borisova Gradina" in str(entry.get("location"))
     assert registration.ticket_secret in str(entry.get("url"))
+
+
+def test_participant_cancels_one_ticket_from_the_private_link_and_frees_its_place(
+    client, db_session, make_event, make_registration, outbox
+):
+    from sqlalchemy import select
+
+    from eventreg.events.models import Event
+
+    event = make_event(capacity=5)
+    family = make_registration(event, ["Olena Kovalenko", "Mykola Kovalenko"],
+                               email="olena@example.org")
+    mykola = family.attendees[1]
+    response = client.post(f"/t/{family.ticket_secret}/cancel",
+                           data={"attendee_ids": [str(mykola.id)]})
+    response.close()
+    assert response.status_code == 302
+    page = client.get(f"/t/{family.ticket_secret}").get_data(as_text=True)
+    assert "Cancelled 1 ticket(s)" in page
+    assert "Mykola Kovalenko" not in page.split("cancel-tickets")[0]
+    db_session.rollback()
+    assert db_session.scalar(select(Event.places_taken).where(Event.id == event.id)) == 1
+    [notice] = list(outbox.glob("*.eml"))
+    assert b"Mykola Kovalenko" in notice.read_bytes()
+
+
+def test_tickets_cannot_be_cancelled_from_the_link_once_the_event_started(
+    client, db_session, make_event, make_registration
+):
+    from datetime import timedelta
+
+    event = make_event(starts_in=timedelta(hours=-1))
+    party = make_registration(event, ["Olena Kovalenko"])
+    client.post(f"/t/{party.ticket_secret}/cancel",
+                data={"attendee_ids": [str(party.attendees[0].id)]})
+    page = client.get(f"/t/{party.ticket_secret}").get_data(as_text=True)
+    assert "can no longer be cancelled" in page
+    db_session.rollback()
+    assert party.attendees[0].cancelled_at is None
+
+
+def test_cancelling_nothing_says_what_to_do(client, make_event, make_registration):
+    party = make_registration(make_event(), ["Olena Kovalenko"])
+    client.post(f"/t/{party.ticket_secret}/cancel", data={})
+    assert "Tick the tickets to cancel." in client.get(f"/t/{party.ticket_secret}").get_data(
+        as_text=True)
