@@ -1,11 +1,13 @@
-"""Downloads of an event's attendees for organisers: CSV and XLSX."""
+"""What organisers take away about an event's attendees: CSV and XLSX downloads, and
+printable lists for a door without phones."""
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, render_template
 from flask_login import current_user, login_required
 
 from eventreg.events.service import get_organiser_event
 from eventreg.exports.service import attendee_table, attendees_csv, attendees_xlsx
 from eventreg.extensions import db
+from eventreg.registrations.service import list_registrations
 
 blueprint = Blueprint("exports", __name__, url_prefix="/manage/events/<slug>")
 
@@ -41,3 +43,20 @@ def attendees_as_xlsx(slug: str):
     event = get_organiser_event(db.session, current_user, slug)
     return download(attendees_xlsx(attendee_table(db.session, event)), XLSX_TYPE,
                     f"{event.slug}-attendees.xlsx")
+
+
+@blueprint.get("/door-list")
+def door_list(slug: str):
+    """Print the attendees by party, in large type, to tick off at a door with no phones."""
+    event = get_organiser_event(db.session, current_user, slug)
+    parties = [r for r in list_registrations(db.session, event) if r.active_attendees]
+    parties.sort(key=lambda r: r.contact_display_name.casefold())
+    return render_template("exports/door_list.html", event=event, parties=parties,
+                           people=sum(len(r.active_attendees) for r in parties))
+
+
+@blueprint.get("/sign-in-sheet")
+def sign_in_sheet(slug: str):
+    """Print an empty sign-in sheet, for events people come to without registering."""
+    event = get_organiser_event(db.session, current_user, slug)
+    return render_template("exports/sign_in_sheet.html", event=event, rows=range(1, 26))

@@ -121,3 +121,22 @@ def test_other_organisations_cannot_download_attendees(client, db_session, make_
     AuthActions(client).login(make_organiser("Other office"))
     assert client.get(f"/manage/events/{event.slug}/attendees.csv").status_code == 404
     assert client.get(f"/manage/events/{event.slug}/attendees.xlsx").status_code == 404
+
+
+def test_door_list_prints_valid_tickets_by_party(client, db_session, organiser, make_event,
+                                                 make_registration, auth):
+    event = registered_family(db_session, make_event, make_registration)
+    make_registration(event, ["Ivan Petrov"], contact_name="Ivan Petrov")
+    auth.login(organiser)
+    page = client.get(f"/manage/events/{event.slug}/door-list").get_data(as_text=True)
+    assert page.count('class="party"') == 2
+    assert "Mykola Kovalenko" in page and "Ivan Petrov" in page
+    assert "Daryna Kovalenko" not in page  # cancelled
+    assert "People: 3" in page
+
+
+def test_sign_in_sheet_has_empty_rows_to_fill_in(client, organiser, make_event, auth):
+    event = make_event()
+    auth.login(organiser)
+    page = client.get(f"/manage/events/{event.slug}/sign-in-sheet").get_data(as_text=True)
+    assert page.count('<td class="number">') == 25
