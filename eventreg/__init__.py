@@ -41,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
     from eventreg.registrations import manage as registration_manage
     from eventreg.registrations import views as registration_views
     from eventreg.tickets import views as ticket_views
+    from eventreg.waitlist import views as waitlist_views
 
     app.register_blueprint(health.blueprint)
     app.register_blueprint(account_views.blueprint)
@@ -52,6 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(checkin_views.blueprint)
     app.register_blueprint(checkin_manage.blueprint)
     app.register_blueprint(export_views.blueprint)
+    app.register_blueprint(waitlist_views.blueprint)
     app.register_blueprint(api_blueprint)
     csrf.exempt(api_blueprint)
 

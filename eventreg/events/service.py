@@ -198,6 +198,7 @@ def update_event(
         _apply_event_details(event, details)
         if details.slug:
             event.slug = details.slug
+    _offer_freed_places(session, event)
     return event
 
 
@@ -272,6 +273,7 @@ def update_activity(
         session.refresh(activity, with_for_update=True)
         _refuse_capacity_below_places_taken(details.capacity, activity)
         _apply_activity_details(activity, details)
+    _offer_freed_places(session, activity.event)
     return activity
 
 
@@ -408,6 +410,14 @@ def _refuse_capacity_below_places_taken(capacity: int | None, row: HasPlaces) ->
                 taken=row.places_taken,
             )},
         )
+
+
+def _offer_freed_places(session: Session, event: Event) -> None:
+    """A raised capacity may make room for parties on the waiting list."""
+    from eventreg.waitlist.service import promote_waitlist
+
+    if event.status == STATUS_PUBLISHED:
+        promote_waitlist(session, event)
 
 
 def _check_owner(organiser: Organiser, event: Event) -> None:

@@ -9,6 +9,7 @@ from eventreg.extensions import db
 from eventreg.forms import ActionForm
 from eventreg.messages.service import messages_by_registration
 from eventreg.registrations import service
+from eventreg.waitlist.service import list_waiting, names_of
 
 blueprint = Blueprint("manage_registrations", __name__, url_prefix="/manage/events/<slug>")
 
@@ -30,6 +31,8 @@ def index(slug: str):
         event=event,
         registrations=registrations,
         messages=messages_by_registration(db.session, [r.id for r in registrations]),
+        waiting=list_waiting(db.session, event),
+        names_of=names_of,
         counts=service.count_registrations(db.session, event),
         search=search,
     )

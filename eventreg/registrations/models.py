@@ -10,6 +10,7 @@ from eventreg.database import UTCDateTime, utcnow
 from eventreg.events.models import Activity, Event, Question
 from eventreg.extensions import db
 from eventreg.messages import models as _message_models  # noqa: F401  (the outbox)
+from eventreg.waitlist import models as _waitlist_models  # noqa: F401  (the waiting list)
 
 #: Which activities each attendee chose, and whether they came in at the activity's door.
 #: The check-in columns are written only by the rules in eventreg/checkin/service.py.

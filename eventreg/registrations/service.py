@@ -87,13 +87,15 @@ def register(
     *,
     default_phone_region: str = "BG",
     walk_in: bool = False,
+    from_waitlist: bool = False,
     now: datetime | None = None,
 ) -> RegistrationOutcome:
     """Register a party for `event` and give every attendee a ticket.
 
-    A `walk_in` registration is made by a volunteer at the door: it is taken while the
-    event is published or closed to online registration, whatever the registration window,
-    but never beyond capacity. A repeat of an earlier submission (same `client_id`, same content) returns the first
+    A `walk_in` registration is made by a volunteer at the door, one `from_waitlist` when
+    places free up for a party waiting: both are taken while the event is published or
+    closed to online registration, whatever the registration window, but never beyond
+    capacity. A repeat of an earlier submission (same `client_id`, same content) returns the first
     registration unchanged. Refuses with ValidationFailed (`fields` says what to fix) or
     Conflict with reason `registration_closed`, `event_full`, `activity_full` or
     `client_id_reused` (the id came with other content: the first registration is not
@@ -105,14 +107,16 @@ def register(
         earlier = find_by_client_id(session, event.id, request.client_id)
         if earlier is not None:
             return _replay(earlier, fingerprint)
-    if not walk_in and not registration_is_open(event, now):
+    outside_window = walk_in or from_waitlist
+    if not outside_window and not registration_is_open(event, now):
         raise Conflict(_l("Registration for this event is not open."), reason="registration_closed")
     cleaned = _validate(event, request, default_phone_region)
     client_id = request.client_id or uuid.uuid4().hex
     try:
         with write_transaction(session):
             _take_places(session, event, cleaned.attendees,
-                         open_statuses=WALK_IN_STATUSES if walk_in else (STATUS_PUBLISHED,))
+                         open_statuses=WALK_IN_STATUSES if outside_window
+                         else (STATUS_PUBLISHED,))
             registration = _create_rows(session, event, request, cleaned, client_id, now)
             registration.submission_fingerprint = fingerprint
             registration.walk_in = walk_in
@@ -122,6 +126,12 @@ def register(
             raise
         return _replay(earlier, fingerprint)
     return RegistrationOutcome(registration, is_new=True)
+
+
+def validate_registration(event: Event, request: RegistrationRequest,
+                          default_phone_region: str = "BG") -> None:
+    """Check a registration as `register` would, without taking places; ValidationFailed."""
+    _validate(event, request, default_phone_region)
 
 
 def cancel_attendees(
@@ -172,6 +182,10 @@ def cancel_attendees(
                 .execution_options(synchronize_session=False)
             )
     session.expire_all()
+    if cancelled:
+        from eventreg.waitlist.service import promote_waitlist  # freed places go to the line
+
+        promote_waitlist(session, registration.event, now=now)
     return len(cancelled)
 
 

@@ -14,6 +14,7 @@ from eventreg.messages.web import deliver_after_response
 from eventreg.registrations import service
 from eventreg.registrations.forms import parse_registration_form, party_size_from
 from eventreg.registrations.notifications import queue_confirmation
+from eventreg.waitlist.service import join_waitlist
 
 blueprint = Blueprint("registrations", __name__)
 
@@ -35,6 +36,8 @@ def register(slug: str):
         return _render_form(event, values)
 
     registration_request = parse_registration_form(values, event, current_language())
+    if action == "join_waitlist":
+        return _join_waitlist(event, values, registration_request)
     try:
         outcome = service.register(
             db.session, event, registration_request,
@@ -53,6 +56,19 @@ def register(slug: str):
     else:
         flash(_("You are registered. Keep this page: its address is your ticket."), "success")
     return redirect(url_for("tickets.page", secret=registration.ticket_secret))
+
+
+def _join_waitlist(event, values: MultiDict, registration_request):
+    try:
+        entry = join_waitlist(
+            db.session, event, registration_request,
+            default_phone_region=current_app.config["DEFAULT_PHONE_REGION"],
+        )
+    except ValidationFailed as error:
+        return _render_form(event, values, error=error), 422
+    except Conflict as error:
+        return _render_form(event, values, error=error), 409
+    return redirect(url_for("waitlist.page", secret=entry.secret))
 
 
 def _render_form(event, values: MultiDict, error=None):

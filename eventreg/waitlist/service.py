@@ -1,0 +1,210 @@
+"""The rules of the waiting list: joining when full, and promotion when places free up.
+
+A party on the list keeps its form as sent. When places free up (a cancellation, a raised
+capacity) the first party in line is registered through the very same `register` and its
+capacity rule, so no more are promoted than places freed, whatever runs at the same time.
+The line is strict: if the first party does not fit, nobody behind it jumps ahead (an
+organiser can promote by hand). A promotion repeated by a concurrent worker registers the
+party once (the registration's client_id is the entry's).
+"""
+
+import json
+import secrets
+from dataclasses import asdict
+from datetime import datetime
+
+from flask import render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from eventreg.database import utcnow, write_transaction
+from eventreg.errors import Conflict, NotFound, ValidationFailed
+from eventreg.events.models import STATUS_PUBLISHED, Event
+from eventreg.i18n import localized
+from eventreg.messages.service import queue_message
+from eventreg.registrations.models import Registration
+from eventreg.registrations.service import (
+    AttendeeRequest,
+    RegistrationRequest,
+    register,
+    validate_registration,
+)
+from eventreg.waitlist.models import WaitlistEntry
+
+#: Refusals of `register` that mean "no room for this party now".
+NO_ROOM = ("event_full", "activity_full")
+
+
+def join_waitlist(
+    session: Session, event: Event, request: RegistrationRequest, *,
+    default_phone_region: str = "BG", now: datetime | None = None,
+) -> WaitlistEntry:
+    """Put a party on the event's waiting list, checked like a registration.
+
+    Refuses with Conflict `registration_closed` unless the event is published, and
+    ValidationFailed for the same mistakes `register` refuses. If places are free by now,
+    the party is promoted at once.
+    """
+    now = now or utcnow()
+    if event.status != STATUS_PUBLISHED:
+        raise Conflict(_l("Registration for this event is not open."), reason="registration_closed")
+    validate_registration(event, request, default_phone_region)
+    stored = json.loads(json.dumps(asdict(request), default=str))
+    stored.pop("client_id", None)
+    with write_transaction(session):
+        entry = WaitlistEntry(
+            event_id=event.id, request=stored, secret=secrets.token_urlsafe(24),
+            email=(request.email or "").strip() or None, party_size=len(request.attendees),
+            joined_at=now,
+        )
+        session.add(entry)
+    promote_waitlist(session, event, now=now, default_phone_region=default_phone_region)
+    return entry
+
+
+def promote_waitlist(
+    session: Session, event: Event, *, now: datetime | None = None,
+    default_phone_region: str = "BG",
+) -> list[Registration]:
+    """Register waiting parties in line order while places allow; return the registrations."""
+    now = now or utcnow()
+    promoted = []
+    while True:
+        entry = session.scalar(
+            select(WaitlistEntry)
+            .where(WaitlistEntry.event_id == event.id, WaitlistEntry.promoted_at.is_(None),
+                   WaitlistEntry.removed_at.is_(None))
+            .order_by(WaitlistEntry.joined_at, WaitlistEntry.id)
+            .limit(1)
+        )
+        if entry is None:
+            break
+        registration = _promote(session, entry, now, default_phone_region)
+        if registration is None:
+            break
+        promoted.append(registration)
+    return promoted
+
+
+def promote_by_hand(session: Session, entry: WaitlistEntry, *, now: datetime | None = None
+                    ) -> Registration:
+    """An organiser registers this party out of turn; Conflict when there is no room."""
+    if not entry.is_waiting:
+        raise Conflict(_l("This party is no longer waiting."), reason="not_waiting")
+    registration = _promote(session, entry, now or utcnow(), "BG")
+    if registration is None:
+        raise Conflict(_l("There are not enough places for this party yet."),
+                       reason="event_full")
+    return registration
+
+
+def remove_from_waitlist(session: Session, entry: WaitlistEntry, *,
+                         now: datetime | None = None) -> None:
+    """Take a party off the line (the party itself, or an organiser); a repeat does nothing."""
+    with write_transaction(session):
+        session.execute(
+            update(WaitlistEntry)
+            .where(WaitlistEntry.id == entry.id, WaitlistEntry.promoted_at.is_(None),
+                   WaitlistEntry.removed_at.is_(None))
+            .values(removed_at=now or utcnow())
+            .execution_options(synchronize_session=False)
+        )
+    session.expire_all()
+
+
+def get_entry_by_secret(session: Session, secret: str) -> WaitlistEntry:
+    entry = session.scalar(select(WaitlistEntry).where(WaitlistEntry.secret == secret))
+    if entry is None:
+        raise NotFound(_l("No such place on a waiting list."), reason="waitlist_entry_not_found")
+    return entry
+
+
+def get_event_entry(session: Session, event: Event, entry_id: int) -> WaitlistEntry:
+    entry = session.get(WaitlistEntry, entry_id)
+    if entry is None or entry.event_id != event.id:
+        raise NotFound(_l("No such place on a waiting list."), reason="waitlist_entry_not_found")
+    return entry
+
+
+def list_waiting(session: Session, event: Event) -> list[WaitlistEntry]:
+    """The parties waiting, first in line first."""
+    return list(session.scalars(
+        select(WaitlistEntry)
+        .where(WaitlistEntry.event_id == event.id, WaitlistEntry.promoted_at.is_(None),
+               WaitlistEntry.removed_at.is_(None))
+        .order_by(WaitlistEntry.joined_at, WaitlistEntry.id)
+    ))
+
+
+def place_in_line(session: Session, entry: WaitlistEntry) -> int:
+    """1 for the first party waiting."""
+    ahead = session.scalar(
+        select(func.count(WaitlistEntry.id)).where(
+            WaitlistEntry.event_id == entry.event_id, WaitlistEntry.promoted_at.is_(None),
+            WaitlistEntry.removed_at.is_(None),
+            (WaitlistEntry.joined_at < entry.joined_at)
+            | ((WaitlistEntry.joined_at == entry.joined_at) & (WaitlistEntry.id < entry.id)),
+        )
+    )
+    return (ahead or 0) + 1
+
+
+def names_of(entry: WaitlistEntry) -> list[str]:
+    return [person.get("name", "") for person in entry.request.get("attendees", [])]
+
+
+def _promote(session: Session, entry: WaitlistEntry, now: datetime,
+             default_phone_region: str) -> Registration | None:
+    entry_id, event = entry.id, entry.event
+    request = _request_of(entry)
+    try:
+        outcome = register(session, event, request, from_waitlist=True, now=now,
+                           default_phone_region=default_phone_region)
+    except Conflict as refusal:
+        if refusal.reason in NO_ROOM or refusal.reason == "registration_closed":
+            return None
+        raise
+    except ValidationFailed:
+        # The form changed since they joined (e.g. a new required question): they cannot
+        # be registered as they are, so they leave the line rather than block it.
+        remove_from_waitlist(session, entry, now=now)
+        return None
+    registration = outcome.registration
+    registration_id = registration.id
+    with write_transaction(session):
+        claimed = session.execute(
+            update(WaitlistEntry)
+            .where(WaitlistEntry.id == entry_id, WaitlistEntry.promoted_at.is_(None))
+            .values(promoted_at=now, registration_id=registration_id)
+            .execution_options(synchronize_session=False)
+        ).rowcount == 1
+    session.expire_all()
+    registration = session.get(Registration, registration_id)
+    if claimed:
+        _queue_promotion_notice(session, registration)
+    return registration
+
+
+def _request_of(entry: WaitlistEntry) -> RegistrationRequest:
+    stored = dict(entry.request)
+    attendees = [AttendeeRequest(**person) for person in stored.pop("attendees", [])]
+    return RegistrationRequest(attendees=attendees, client_id=f"waitlist-{entry.id}",
+                               **stored)
+
+
+def _queue_promotion_notice(session: Session, registration: Registration) -> None:
+    if not registration.email:
+        return
+    ticket_url = url_for("tickets.page", secret=registration.ticket_secret, _external=True)
+    with force_locale(registration.language):
+        event = registration.event
+        context = {"registration": registration, "event": event, "ticket_url": ticket_url}
+        subject = _("You have places: %(title)s", title=localized(event.title))
+        text = render_template("mail/promotion.txt", **context)
+        html = render_template("mail/promotion.html", **context)
+    with write_transaction(session):
+        queue_message(session, kind="promotion", to=registration.email, subject=subject,
+                      text=text, html=html, registration_id=registration.id)
