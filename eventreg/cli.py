@@ -94,6 +94,18 @@ def deliver_messages_command(loop, every):
         time.sleep(every)
 
 
+@click.command("send-reminders")
+def send_reminders_command():
+    """Remind everyone registered for an event tomorrow (run daily from cron), then send."""
+    from eventreg.messages.service import deliver_due
+    from eventreg.registrations.notifications import queue_reminders
+
+    queued = queue_reminders(db.session)
+    report = deliver_due(db.session)
+    click.echo(f"queued {queued} reminders; sent {len(report.sent)}, "
+               f"to retry {len(report.retried)}, failed for good {len(report.failed)}")
+
+
 @click.command("load-demo")
 @click.option("--base-url", default="http://127.0.0.1:5000", show_default=True)
 def load_demo_command(base_url):
@@ -116,5 +128,6 @@ def load_demo_command(base_url):
 
 def init_app(app: Flask) -> None:
     for command in (create_organiser_command, create_api_token_command,
-                    create_door_access_command, deliver_messages_command, load_demo_command):
+                    create_door_access_command, deliver_messages_command,
+                    send_reminders_command, load_demo_command):
         app.cli.add_command(command)

@@ -41,6 +41,8 @@ def load_settings(overrides: dict | None = None) -> dict:
         # Mail: "outbox" writes .eml files to instance/outbox/; "smtp" sends through SMTP_*.
         #: How often the live dashboard fetches its figures again, in milliseconds.
         "DASHBOARD_REFRESH_MS": int(os.environ.get("DASHBOARD_REFRESH_MS", "5000")),
+        #: Where people reach the app, for links in messages sent by commands (reminders).
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
         "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "outbox"),
         "MAIL_OUTBOX_PATH": os.environ.get("MAIL_OUTBOX_PATH", str(folder / "outbox")),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "eventreg <no-reply@localhost>"),

@@ -195,9 +195,15 @@ def update_event(
     with _slug_taken_is_a_field_error(), write_transaction(session):
         session.refresh(event, with_for_update=True)
         _refuse_capacity_below_places_taken(details.capacity, event)
+        before = (event.starts_at, event.ends_at, event.venue, event.address)
         _apply_event_details(event, details)
         if details.slug:
             event.slug = details.slug
+        moved = before != (event.starts_at, event.ends_at, event.venue, event.address)
+    if moved and event.status in (STATUS_PUBLISHED, STATUS_CLOSED):
+        from eventreg.registrations.notifications import queue_event_notices
+
+        queue_event_notices(session, event, "event_changed")  # when or where changed
     _offer_freed_places(session, event)
     return event
 
@@ -226,6 +232,10 @@ def change_event_status(
                 reason="privacy_notice_missing",
             )
         event.status = new_status
+    if new_status == STATUS_CANCELLED and old_status != STATUS_DRAFT:
+        from eventreg.registrations.notifications import queue_event_notices
+
+        queue_event_notices(session, event, "event_cancelled")
     return event
 
 

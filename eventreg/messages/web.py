@@ -10,9 +10,10 @@ from eventreg.messages.service import deliver_due
 log = logging.getLogger(__name__)
 
 
-def deliver_after_response(message_ids: list[int]) -> None:
-    """Try these messages when the response is closed; failures wait for the next retry."""
-    if not message_ids:
+def deliver_after_response(message_ids: list[int] | None = None) -> None:
+    """Try these messages (None: every message due) when the response is closed; failures
+    wait for the next retry."""
+    if message_ids == []:
         return
     app = current_app._get_current_object()
 
