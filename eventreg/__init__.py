@@ -33,6 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
     from eventreg import health
     from eventreg.accounts import views as account_views
     from eventreg.api import blueprint as api_blueprint
+    from eventreg.audit import views as audit_views
     from eventreg.checkin import manage as checkin_manage
     from eventreg.checkin import views as checkin_views
     from eventreg.events import manage as event_manage
@@ -54,6 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(checkin_manage.blueprint)
     app.register_blueprint(export_views.blueprint)
     app.register_blueprint(waitlist_views.blueprint)
+    app.register_blueprint(audit_views.blueprint)
     app.register_blueprint(api_blueprint)
     csrf.exempt(api_blueprint)
 

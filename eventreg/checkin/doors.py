@@ -14,11 +14,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from eventreg.accounts.models import Organiser
+from eventreg.audit.service import record
 from eventreg.checkin.models import Checkin, DoorAccess
 from eventreg.database import utcnow, write_transaction
 from eventreg.encryption import secret_box
 from eventreg.errors import DomainError, NotFound, ValidationFailed
 from eventreg.events.models import Event
+from eventreg.i18n import localized
 
 DOOR_TOKEN_PREFIX = "door_"
 MAX_DOOR_NAME_LENGTH = 100
@@ -43,9 +46,10 @@ def create_door_access(
     *,
     activity_ids: list[int] = (),
     records_exits: bool = False,
-    created_by_id: int | None = None,
+    by: Organiser | None = None,
 ) -> tuple[DoorAccess, str]:
     """Make a door access for `event`; return it and its token (the link's secret part).
+    `by` is the organiser who made it (None: the command line).
 
     Refuses with ValidationFailed an empty or over-long name or an activity of another event.
     """
@@ -72,10 +76,14 @@ def create_door_access(
             token_hash=_hash_token(token),
             token_encrypted=_token_box().encrypt(token.encode()),
             records_exits=records_exits,
-            created_by_id=created_by_id,
+            created_by_id=by.id if by is not None else None,
             activities=chosen,
         )
         session.add(door)
+        record(session, organisation_id=event.organisation_id, event_id=event.id, by=by,
+               actor="command line", action="door.created", target=name,
+               details={"activities": [localized(a.title) for a in chosen],
+                        "records_exits": records_exits})
     return door, token
 
 
@@ -120,11 +128,14 @@ def door_for_token(session: Session, token: str, *, now: datetime | None = None)
     return door
 
 
-def revoke_door_access(session: Session, door: DoorAccess, *, now: datetime | None = None) -> None:
+def revoke_door_access(session: Session, door: DoorAccess, *, by: Organiser | None = None,
+                       now: datetime | None = None) -> None:
     """Switch the door link off at once; a repeat changes nothing."""
     with write_transaction(session):
         if door.revoked_at is None:
             door.revoked_at = now or utcnow()
+            record(session, organisation_id=door.event.organisation_id, event_id=door.event_id,
+                   by=by, actor="command line", action="door.revoked", target=door.name)
 
 
 def list_door_accesses(session: Session, event: Event) -> list[DoorAccess]:

@@ -33,7 +33,7 @@ def index(slug: str):
         try:
             door, _token = doors.create_door_access(
                 db.session, event, form.name.data, activity_ids=form.activities.data,
-                records_exits=form.records_exits.data, created_by_id=current_user.id,
+                records_exits=form.records_exits.data, by=current_user,
             )
         except ValidationFailed as error:
             show_service_errors(form, error)
@@ -73,7 +73,7 @@ def revoke(slug: str, door_id: int):
     event = get_organiser_event(db.session, current_user, slug)
     door = doors.get_door_access(db.session, event, door_id)
     if ActionForm().validate_on_submit():
-        doors.revoke_door_access(db.session, door)
+        doors.revoke_door_access(db.session, door, by=current_user)
         flash(_("The door link %(name)s no longer works.", name=door.name), "success")
     return redirect(url_for(".index", slug=slug))
 

@@ -33,7 +33,7 @@ from eventreg.events.models import (
     Programme,
     Question,
 )
-from eventreg.i18n import LANGUAGE_CODES
+from eventreg.i18n import LANGUAGE_CODES, localized
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_CAPACITY = 100_000
@@ -183,6 +183,7 @@ def create_event(session: Session, organiser: Organiser, details: EventDetails) 
         session.add(event)
         session.flush()
         create_signing_key(session, event)
+        _audit(session, organiser, event, "event.created")
     return event
 
 
@@ -195,11 +196,15 @@ def update_event(
     with _slug_taken_is_a_field_error(), write_transaction(session):
         session.refresh(event, with_for_update=True)
         _refuse_capacity_below_places_taken(details.capacity, event)
-        before = (event.starts_at, event.ends_at, event.venue, event.address)
+        before = _audited_fields(event)
         _apply_event_details(event, details)
         if details.slug:
             event.slug = details.slug
-        moved = before != (event.starts_at, event.ends_at, event.venue, event.address)
+        after = _audited_fields(event)
+        moved = [before[k] for k in ("starts_at", "ends_at", "venue", "address")] != [
+            after[k] for k in ("starts_at", "ends_at", "venue", "address")]
+        _audit(session, organiser, event, "event.updated",
+               **{key: [before[key], after[key]] for key in after if before[key] != after[key]})
     if moved and event.status in (STATUS_PUBLISHED, STATUS_CLOSED):
         from eventreg.registrations.notifications import queue_event_notices
 
@@ -232,6 +237,7 @@ def change_event_status(
                 reason="privacy_notice_missing",
             )
         event.status = new_status
+        _audit(session, organiser, event, "event.status_changed", status=[old_status, new_status])
     if new_status == STATUS_CANCELLED and old_status != STATUS_DRAFT:
         from eventreg.registrations.notifications import queue_event_notices
 
@@ -270,6 +276,7 @@ def add_activity(
         activity = Activity(event_id=event.id)
         _apply_activity_details(activity, details)
         session.add(activity)
+        _audit(session, organiser, event, "activity.added", title=localized(activity.title))
     return activity
 
 
@@ -283,6 +290,8 @@ def update_activity(
         session.refresh(activity, with_for_update=True)
         _refuse_capacity_below_places_taken(details.capacity, activity)
         _apply_activity_details(activity, details)
+        _audit(session, organiser, activity.event, "activity.updated",
+               title=localized(activity.title), capacity=activity.capacity)
     _offer_freed_places(session, activity.event)
     return activity
 
@@ -317,6 +326,8 @@ def remove_activity(session: Session, organiser: Organiser, activity: Activity) 
         session.execute(
             attendee_activities.delete().where(attendee_activities.c.activity_id == activity.id)
         )
+        _audit(session, organiser, activity.event, "activity.removed",
+               title=localized(activity.title))
         session.delete(activity)
 
 
@@ -339,6 +350,7 @@ def add_question(
         question = Question(event_id=event.id)
         _apply_question_details(question, details)
         session.add(question)
+        _audit(session, organiser, event, "question.added", label=localized(question.label))
     return question
 
 
@@ -367,6 +379,8 @@ def update_question(
                    "but not change its kind or remove options."),
                 reason="question_in_use",
             )
+        _audit(session, organiser, question.event, "question.updated",
+               label=localized(question.label))
     return question
 
 
@@ -384,6 +398,8 @@ def remove_question(session: Session, organiser: Organiser, question: Question) 
                 _l("People have answered this question; it can no longer be removed."),
                 reason="question_in_use",
             )
+        _audit(session, organiser, question.event, "question.removed",
+               label=localized(question.label))
         session.delete(question)
 
 
@@ -420,6 +436,25 @@ def _refuse_capacity_below_places_taken(capacity: int | None, row: HasPlaces) ->
                 taken=row.places_taken,
             )},
         )
+
+
+def _audited_fields(event: Event) -> dict:
+    return {
+        "title": localized(event.title), "venue": event.venue, "address": event.address,
+        "starts_at": event.starts_at.isoformat(), "ends_at": event.ends_at.isoformat(),
+        "capacity": event.capacity, "timezone": event.timezone, "slug": event.slug,
+        "registration_opens_at": event.registration_opens_at.isoformat()
+        if event.registration_opens_at else None,
+        "registration_closes_at": event.registration_closes_at.isoformat()
+        if event.registration_closes_at else None,
+    }
+
+
+def _audit(session: Session, organiser: Organiser, event: Event, action: str, **details) -> None:
+    from eventreg.audit.service import record
+
+    record(session, organisation_id=event.organisation_id, event_id=event.id, by=organiser,
+           action=action, target=event.slug, details=details)
 
 
 def _offer_freed_places(session: Session, event: Event) -> None:

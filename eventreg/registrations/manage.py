@@ -46,7 +46,7 @@ def cancel(slug: str, registration_id: int):
     if ActionForm().validate_on_submit():
         attendee_id = request.form.get("attendee_id", type=int)
         cancelled = service.cancel_attendees(
-            db.session, registration, [attendee_id] if attendee_id else None
+            db.session, registration, [attendee_id] if attendee_id else None, by=current_user
         )
         if cancelled:
             flash(_("Cancelled %(count)d ticket(s); their places are free again.",

@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from eventreg.audit import models as _audit_models  # noqa: F401  (the audit log)
 from eventreg.checkin import models as _checkin_models  # noqa: F401  (door_accesses table)
 from eventreg.database import UTCDateTime, utcnow
 from eventreg.events.models import Activity, Event, Question

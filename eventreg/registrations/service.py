@@ -139,9 +139,11 @@ def cancel_attendees(
     registration: Registration,
     attendee_ids: list[int] | None = None,
     *,
+    by=None,
     now: datetime | None = None,
 ) -> int:
-    """Cancel some attendees of a registration (all when `attendee_ids` is None).
+    """Cancel some attendees of a registration (all when `attendee_ids` is None); `by` is
+    the organiser who did it, None for the party itself (recorded in the audit log).
 
     Frees their places in the event and their activities and invalidates their tickets.
     Already-cancelled attendees are left as they are, so a repeat changes nothing. Returns
@@ -174,6 +176,13 @@ def cancel_attendees(
         )) if targets else []
         if cancelled:
             _release_places(session, registration.event_id, cancelled)
+            from eventreg.audit.service import record
+
+            names = session.scalars(select(Attendee.name).where(Attendee.id.in_(cancelled)))
+            event = session.get(Event, registration.event_id)
+            record(session, organisation_id=event.organisation_id, event_id=event.id, by=by,
+                   action="registration.cancelled", target=", ".join(names),
+                   details={"registration": registration_id})
         if len(cancelled) == len(active_ids):
             session.execute(
                 update(Registration)

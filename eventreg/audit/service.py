@@ -1,0 +1,77 @@
+"""Recording and reading the audit log.
+
+Services record their actions with `record`, in the same transaction as the change, so a
+change and its entry are kept or lost together. The door's own actions (check-ins, exits,
+undos) are already logged one by one in `checkins`; the admins' page shows both.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from eventreg.accounts.models import Organiser
+from eventreg.audit.models import AuditEntry
+from eventreg.checkin.models import Checkin, DoorAccess
+from eventreg.errors import PermissionDenied
+from eventreg.events.models import Event
+from eventreg.registrations.models import Attendee
+
+PARTICIPANT = "participant"
+
+
+def record(session: Session, *, organisation_id: int, action: str, by: Organiser | None,
+           event_id: int | None = None, target: str = "", details: dict | None = None,
+           actor: str = PARTICIPANT, now: datetime | None = None) -> AuditEntry:
+    """Add an entry to the caller's transaction; without `by`, the actor is `actor`
+    (a participant through their link, or the command line)."""
+    entry = AuditEntry(
+        organisation_id=organisation_id, event_id=event_id,
+        organiser_id=by.id if by is not None else None,
+        actor=by.name if by is not None else actor,
+        action=action, target=target[:300], details=details or {},
+    )
+    if now is not None:
+        entry.at = now
+    session.add(entry)
+    return entry
+
+
+@dataclass(frozen=True)
+class LogLine:
+    at: datetime
+    actor: str
+    action: str
+    target: str
+    details: dict
+
+
+def audit_log(session: Session, admin: Organiser, *, limit: int = 300) -> list[LogLine]:
+    """The organisation's latest organiser and door actions, newest first (admins only)."""
+    if not admin.is_admin:
+        raise PermissionDenied(_l("Only the organisation's admins see the audit log."),
+                               reason="admins_only")
+    lines = [
+        LogLine(entry.at, entry.actor, entry.action, entry.target, entry.details)
+        for entry in session.scalars(
+            select(AuditEntry).where(AuditEntry.organisation_id == admin.organisation_id)
+            .order_by(AuditEntry.at.desc()).limit(limit))
+    ]
+    door_actions = session.execute(
+        select(Checkin.received_at, DoorAccess.name, Checkin.action, Checkin.status,
+               Attendee.name, Event.slug, Checkin.scanned_at)
+        .join(DoorAccess, DoorAccess.id == Checkin.door_access_id)
+        .join(Event, Event.id == Checkin.event_id)
+        .outerjoin(Attendee, Attendee.id == Checkin.attendee_id)
+        .where(Event.organisation_id == admin.organisation_id)
+        .order_by(Checkin.received_at.desc()).limit(limit)
+    )
+    lines += [
+        LogLine(received_at, f"door: {door}", f"checkin.{action}", f"{slug}: {name or '?'}",
+                {"status": status, "scanned_at": scanned_at.isoformat()})
+        for received_at, door, action, status, name, slug, scanned_at in door_actions
+    ]
+    lines.sort(key=lambda line: line.at, reverse=True)
+    return lines[:limit]

@@ -1,0 +1,47 @@
+"""The audit log: organiser and door actions, visible to the organisation's admins only."""
+
+import uuid
+
+from eventreg.checkin import service as checkin
+from eventreg.checkin.doors import create_door_access, revoke_door_access
+from eventreg.events import service as events
+from eventreg.registrations.service import cancel_attendees, cancel_by_participant
+
+
+def test_admin_sees_who_changed_cancelled_and_checked_in_what(
+    client, auth, db_session, organiser, make_event, make_registration
+):
+    event = make_event(slug="world-refugee-day")
+    family = make_registration(event, ["Olena Kovalenko", "Mykola Kovalenko", "Ivan Petrov"])
+    door, _ = create_door_access(db_session, event, "Main gate", by=organiser)
+    checkin.check_in(db_session, door, checkin.CheckinRequest(
+        client_id=uuid.uuid4().hex, attendee_id=family.attendees[0].id))
+    checkin.check_in(db_session, door, checkin.CheckinRequest(
+        client_id=uuid.uuid4().hex, attendee_id=family.attendees[0].id, action="undo"))
+    cancel_attendees(db_session, family, [family.attendees[1].id], by=organiser)
+    cancel_by_participant(db_session, family, [family.attendees[2].id])
+    revoke_door_access(db_session, door, by=organiser)
+    events.change_event_status(db_session, organiser, event, "closed")
+
+    auth.login(organiser)
+    page = client.get("/manage/audit").get_data(as_text=True)
+    for expected in ("event.created", "event.status_changed", "published → closed",
+                     "door.created", "door.revoked", "registration.cancelled",
+                     "Mykola Kovalenko", "participant", "Ivan Petrov",
+                     "checkin.check_in", "checkin.undo", "door: Main gate", organiser.name):
+        assert expected in page, expected
+
+
+def test_organisers_who_are_not_admins_cannot_see_the_audit_log(client, auth, make_organiser):
+    auth.login(make_organiser(role="organiser"))
+    assert client.get("/manage/audit").status_code == 403
+
+
+def test_audit_log_shows_only_the_own_organisations_actions(client, auth, organiser,
+                                                           make_organiser, make_event):
+    make_event(by=organiser, slug="ours")
+    other = make_organiser("Other office")
+    make_event(by=other, slug="theirs")
+    auth.login(other)
+    page = client.get("/manage/audit").get_data(as_text=True)
+    assert "theirs" in page and "ours" not in page
