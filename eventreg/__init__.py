@@ -41,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
     from eventreg.exports import views as export_views
     from eventreg.registrations import manage as registration_manage
     from eventreg.registrations import views as registration_views
+    from eventreg.reports import views as report_views
     from eventreg.tickets import views as ticket_views
     from eventreg.waitlist import views as waitlist_views
 
@@ -56,6 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(export_views.blueprint)
     app.register_blueprint(waitlist_views.blueprint)
     app.register_blueprint(audit_views.blueprint)
+    app.register_blueprint(report_views.blueprint)
     app.register_blueprint(api_blueprint)
     csrf.exempt(api_blueprint)
 

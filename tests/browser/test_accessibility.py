@@ -36,7 +36,8 @@ def test_pages_have_no_serious_accessibility_violations(app, db_session, live_se
                  "/manage/events/new", "/manage/programmes", "/manage/team",
                  "/manage/api-tokens", f"/manage/events/{REFUGEE_DAY_SLUG}/doors",
                  f"/manage/events/{REFUGEE_DAY_SLUG}/doors/{door.id}",
-                 f"/manage/events/{REFUGEE_DAY_SLUG}/dashboard", "/manage/audit"]:
+                 f"/manage/events/{REFUGEE_DAY_SLUG}/dashboard", "/manage/audit",
+                 f"/manage/programmes/{event.programme_id}/report"]:
         page.goto(live_server + path)
         found[path] = serious_accessibility_violations(page)
         if page.evaluate("() => document.documentElement.scrollWidth") > 360:
