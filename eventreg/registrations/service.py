@@ -220,6 +220,68 @@ def cancel_by_participant(
     return cancel_attendees(session, registration, attendee_ids, now=now)
 
 
+def change_activities(
+    session: Session,
+    registration: Registration,
+    attendee_id: int,
+    activity_ids: list[int],
+    *,
+    now: datetime | None = None,
+) -> None:
+    """Replace one attendee's activity choices, from the private ticket link.
+
+    New choices take places and dropped ones free them, with the same conditional UPDATE as
+    registering, all or nothing: Conflict `activity_full` (nothing changed) when a new
+    choice has no place left, `too_late_to_cancel` once the event has started; NotFound for
+    an attendee not (or no longer) in the party; ValidationFailed for an activity of
+    another event. Freed places go to the waiting list.
+    """
+    from eventreg.registrations.models import attendee_activities
+
+    now = now or utcnow()
+    event = registration.event
+    if now >= event.starts_at:
+        raise Conflict(_l("The event has started: choices can no longer be changed here."),
+                       reason="too_late_to_cancel")
+    attendee = next((a for a in registration.active_attendees if a.id == attendee_id), None)
+    if attendee is None:
+        raise NotFound(_l("No such attendee in this registration."),
+                       reason="attendee_not_found")
+    activities = {activity.id: activity for activity in event.activities}
+    wanted = {_as_int(value) for value in activity_ids}
+    if not wanted <= activities.keys():
+        raise ValidationFailed(_l("Choose from the activities listed."),
+                               fields={"activities": _l("Choose from the activities listed.")})
+    with write_transaction(session):
+        choice = attendee_activities.c
+        chosen = set(session.scalars(
+            select(choice.activity_id).where(choice.attendee_id == attendee_id)))
+        for activity_id in sorted(wanted - chosen):
+            if not _take(session, Activity, activity_id, 1):
+                raise Conflict(
+                    _l("Sorry, %(activity)s is full.",
+                       activity=localized(activities[activity_id].title)),
+                    reason="activity_full")
+            session.execute(attendee_activities.insert().values(
+                attendee_id=attendee_id, activity_id=activity_id))
+        dropped = sorted(chosen - wanted)
+        for activity_id in dropped:
+            session.execute(
+                update(Activity).where(Activity.id == activity_id)
+                .values(places_taken=Activity.places_taken - 1)
+                .execution_options(synchronize_session=False))
+        if dropped:
+            session.execute(attendee_activities.delete().where(
+                choice.attendee_id == attendee_id, choice.activity_id.in_(dropped)))
+        session.execute(update(Attendee).where(Attendee.id == attendee_id)
+                        .values(changed_at=now).execution_options(synchronize_session=False))
+    session.expire_all()
+    if chosen - wanted:
+        from eventreg.waitlist.service import promote_waitlist
+
+        promote_waitlist(session, registration.event, now=now)
+
+
 def get_registration_by_secret(session: Session, ticket_secret: str) -> Registration:
     registration = session.scalar(
         select(Registration)

@@ -8,6 +8,7 @@ from eventreg.extensions import db
 from eventreg.forms import ActionForm
 from eventreg.i18n import current_language
 from eventreg.messages.web import deliver_after_response
+from eventreg.registrations import service as registration_service
 from eventreg.registrations.notifications import queue_cancellation_notice
 from eventreg.registrations.service import cancel_by_participant, get_registration_by_secret
 from eventreg.tickets.calendar import event_calendar
@@ -50,6 +51,23 @@ def cancel(secret: str):
             deliver_after_response([notice.id])
         flash(_("Cancelled %(count)d ticket(s); their places are free again.", count=cancelled),
               "success")
+    return redirect(url_for(".page", secret=secret))
+
+
+@blueprint.post("/<secret>/activities/<int:attendee_id>")
+def change_activities(secret: str, attendee_id: int):
+    """Change one person's activity choices where places are left."""
+    registration = get_registration_by_secret(db.session, secret)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        registration_service.change_activities(
+            db.session, registration, attendee_id,
+            request.form.getlist("activities", type=int))
+    except (ValidationFailed, Conflict) as error:
+        flash(str(error.message), "error")
+    else:
+        flash(_("Choices saved."), "success")
     return redirect(url_for(".page", secret=secret))
 
 

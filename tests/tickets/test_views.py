@@ -105,3 +105,27 @@ def test_cancelling_nothing_says_what_to_do(client, make_event, make_registratio
     client.post(f"/t/{party.ticket_secret}/cancel", data={})
     assert "Tick the tickets to cancel." in client.get(f"/t/{party.ticket_secret}").get_data(
         as_text=True)
+
+
+def test_participant_changes_activities_where_places_are_left(client, db_session, make_event,
+                                                               make_registration):
+    from sqlalchemy import select
+
+    from eventreg.events.models import Activity
+    from eventreg.registrations.service import AttendeeRequest
+
+    event = make_event(activities=[{"title": {"en": "Doll-making"}, "capacity": 1},
+                                   {"title": {"en": "Face painting"}, "capacity": 1}])
+    dolls, faces = event.activities
+    child = make_registration(event, [AttendeeRequest(name="Mykola", age_group="child",
+                                                      activity_ids=[dolls.id])])
+    make_registration(event, [AttendeeRequest(name="Daryna", age_group="child",
+                                              activity_ids=[faces.id])])
+    url = f"/t/{child.ticket_secret}/activities/{child.attendees[0].id}"
+    client.post(url, data={"activities": [str(faces.id)]})  # full: refused, nothing changes
+    assert "Face painting is full" in client.get(f"/t/{child.ticket_secret}").get_data(
+        as_text=True)
+    client.post(url, data={})  # drop doll-making: its place is free again
+    db_session.rollback()
+    taken = dict(db_session.execute(select(Activity.id, Activity.places_taken)).all())
+    assert taken == {dolls.id: 0, faces.id: 1}
