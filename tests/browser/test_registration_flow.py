@@ -57,7 +57,7 @@ def test_family_registers_in_ukrainian_and_ticket_qr_codes_verify(
 
     page.wait_for_url(f"{live_server}/t/**")
     assert page.get_by_role("heading", name=uk("Your tickets")).is_visible()
-    assert page.get_by_text("Миколка Коваленко").is_visible()
+    assert page.locator(".attendee-name", has_text="Миколка Коваленко").is_visible()
     assert serious_accessibility_violations(page) == []
     screenshot = tmp_path / "tickets.png"
     page.screenshot(path=str(screenshot), full_page=True)
