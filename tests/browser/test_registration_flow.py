@@ -87,7 +87,8 @@ def test_a_family_of_six_prints_on_one_a4_sheet_with_readable_codes(
     page.goto(f"{live_server}/t/{registration.ticket_secret}")
     pdf = tmp_path / "tickets.pdf"
     page.pdf(path=str(pdf), format="A4")
-    subprocess.run(["pdftoppm", "-png", "-r", "150", str(pdf), str(tmp_path / "sheet")],
+    # 300 dpi: each QR module is about 10 pixels, as a printer would draw it.
+    subprocess.run(["pdftoppm", "-png", "-r", "300", str(pdf), str(tmp_path / "sheet")],
                    check=True)
     sheets = sorted(tmp_path.glob("sheet*.png"))
     assert len(sheets) == 1
