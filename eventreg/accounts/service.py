@@ -80,8 +80,12 @@ def add_team_member(
     if not admin.is_admin:
         raise PermissionDenied(_l("Only your organisation's admins can add people."),
                                reason="admin_only")
-    return create_organiser(session, admin.organisation, email=email, name=name,
-                            password=password, role=role)
+    member = create_organiser(session, admin.organisation, email=email, name=name,
+                              password=password, role=role)
+    with write_transaction(session):
+        _audit(session, admin, "team.member_added", f"{member.name} <{member.email}>",
+               role=member.role)
+    return member
 
 
 def list_team(session: Session, organiser: Organiser) -> list[Organiser]:
@@ -117,6 +121,7 @@ def create_api_token(session: Session, organiser: Organiser, name: str) -> tuple
             token_hint=token[:10],
         )
         session.add(row)
+        _audit(session, organiser, "api_token.created", name, starts_with=token[:10])
     return row, token
 
 
@@ -138,6 +143,7 @@ def revoke_api_token(session: Session, organiser: Organiser, token_id: int) -> A
     with write_transaction(session):
         if row.revoked_at is None:
             row.revoked_at = utcnow()
+            _audit(session, organiser, "api_token.revoked", row.name)
     return row
 
 
@@ -160,6 +166,14 @@ def find_organiser(session: Session, email: str) -> Organiser:
     if organiser is None:
         raise NotFound(_l("No organiser with this email."), reason="organiser_not_found")
     return organiser
+
+
+def _audit(session: Session, organiser: Organiser, action: str, target: str, **details) -> None:
+    """Record an account action in the caller's transaction."""
+    from eventreg.audit.service import record
+
+    record(session, organisation_id=organiser.organisation_id, by=organiser,
+           action=action, target=target, details=details)
 
 
 def _hash_token(token: str) -> str:

@@ -261,6 +261,11 @@ def create_programme(
             funder=(funder or "").strip()[:300] or None,
         )
         session.add(programme)
+        from eventreg.audit.service import record
+
+        record(session, organisation_id=organiser.organisation_id, by=organiser,
+               action="programme.created", target=programme.name,
+               details={"funder": programme.funder})
     return programme
 
 

@@ -89,8 +89,8 @@ def promote_waitlist(
     return promoted
 
 
-def promote_by_hand(session: Session, entry: WaitlistEntry, *, now: datetime | None = None
-                    ) -> Registration:
+def promote_by_hand(session: Session, entry: WaitlistEntry, *, by=None,
+                    now: datetime | None = None) -> Registration:
     """An organiser registers this party out of turn; Conflict when there is no room."""
     if not entry.is_waiting:
         raise Conflict(_l("This party is no longer waiting."), reason="not_waiting")
@@ -98,21 +98,34 @@ def promote_by_hand(session: Session, entry: WaitlistEntry, *, now: datetime | N
     if registration is None:
         raise Conflict(_l("There are not enough places for this party yet."),
                        reason="event_full")
+    _audit(session, entry, by, "waitlist.promoted")
     return registration
 
 
-def remove_from_waitlist(session: Session, entry: WaitlistEntry, *,
-                         now: datetime | None = None) -> None:
-    """Take a party off the line (the party itself, or an organiser); a repeat does nothing."""
+def _audit(session: Session, entry: WaitlistEntry, by, action: str) -> None:
+    from eventreg.audit.service import record
+
+    event = session.get(Event, entry.event_id)
     with write_transaction(session):
-        session.execute(
+        record(session, organisation_id=event.organisation_id, event_id=event.id, by=by,
+               action=action, target=", ".join(names_of(entry)))
+
+
+def remove_from_waitlist(session: Session, entry: WaitlistEntry, *, by=None,
+                         now: datetime | None = None) -> None:
+    """Take a party off the line (the party itself, or an organiser `by`); a repeat does
+    nothing."""
+    with write_transaction(session):
+        removed = session.execute(
             update(WaitlistEntry)
             .where(WaitlistEntry.id == entry.id, WaitlistEntry.promoted_at.is_(None),
                    WaitlistEntry.removed_at.is_(None))
             .values(removed_at=now or utcnow())
             .execution_options(synchronize_session=False)
-        )
+        ).rowcount
     session.expire_all()
+    if removed and by is not None:
+        _audit(session, entry, by, "waitlist.removed")
 
 
 def get_entry_by_secret(session: Session, secret: str) -> WaitlistEntry:

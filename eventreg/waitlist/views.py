@@ -46,7 +46,7 @@ def promote(slug: str, entry_id: int):
     entry = service.get_event_entry(db.session, event, entry_id)
     if ActionForm().validate_on_submit():
         try:
-            service.promote_by_hand(db.session, entry)
+            service.promote_by_hand(db.session, entry, by=current_user)
         except Conflict as error:
             flash(str(error.message), "error")
         else:
@@ -61,6 +61,6 @@ def remove(slug: str, entry_id: int):
     event = get_organiser_event(db.session, current_user, slug)
     entry = service.get_event_entry(db.session, event, entry_id)
     if ActionForm().validate_on_submit():
-        service.remove_from_waitlist(db.session, entry)
+        service.remove_from_waitlist(db.session, entry, by=current_user)
         flash(_("Taken off the waiting list."), "success")
     return redirect(url_for("manage_registrations.index", slug=slug))

@@ -45,3 +45,28 @@ def test_audit_log_shows_only_the_own_organisations_actions(client, auth, organi
     auth.login(other)
     page = client.get("/manage/audit").get_data(as_text=True)
     assert "theirs" in page and "ours" not in page
+
+
+def test_team_tokens_programmes_and_the_waiting_list_are_in_the_log(
+    client, auth, db_session, organiser, make_event, make_registration
+):
+    from eventreg.accounts.service import add_team_member, create_api_token, revoke_api_token
+    from eventreg.registrations.service import AttendeeRequest, RegistrationRequest
+    from eventreg.waitlist.service import join_waitlist, remove_from_waitlist
+
+    add_team_member(db_session, organiser, email="colleague@example.org", name="Colleague",
+                    password="a long enough password", role="organiser")
+    row, _ = create_api_token(db_session, organiser, "reporting script")
+    revoke_api_token(db_session, organiser, row.id)
+    events.create_programme(db_session, organiser, "Awareness project", "EEA Grants")
+    event = make_event(capacity=1)
+    make_registration(event, ["Olena"])
+    entry = join_waitlist(db_session, event, RegistrationRequest(
+        attendees=[AttendeeRequest(name="Waiting Person", age_group="adult")], consent=True))
+    remove_from_waitlist(db_session, entry, by=organiser)
+    auth.login(organiser)
+    page = client.get("/manage/audit").get_data(as_text=True)
+    for expected in ("team.member_added", "colleague@example.org", "api_token.created",
+                     "api_token.revoked", "reporting script", "programme.created",
+                     "Awareness project", "waitlist.removed", "Waiting Person"):
+        assert expected in page, expected
