@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from eventreg.database import utcnow, write_transaction
 from eventreg.events.models import STATUS_CLOSED, STATUS_PUBLISHED, Event
@@ -17,46 +17,45 @@ from eventreg.messages.service import queue_message
 from eventreg.registrations.models import Registration
 from eventreg.registrations.service import RegistrationOutcome
 
+#: The subject of each kind of message; the body is templates/mail/<kind>.txt and .html.
+SUBJECTS = {
+    "confirmation": _l("Your tickets: %(title)s"),
+    "cancellation": _l("Tickets cancelled: %(title)s"),
+    "promotion": _l("You have places: %(title)s"),
+    "reminder": _l("Tomorrow: %(title)s"),
+    "event_changed": _l("Changed: %(title)s"),
+    "event_cancelled": _l("Cancelled: %(title)s"),
+}
+
 
 def queue_confirmation(session: Session, outcome: RegistrationOutcome) -> OutboxMessage | None:
     """Queue the ticket link of a new registration for its email, if it has one.
 
     A repeated submission queues nothing again. Returns the queued message.
     """
-    registration = outcome.registration
-    if not outcome.is_new or not registration.email:
+    if not outcome.is_new:
         return None
-    ticket_url = ticket_link(registration)
-    with force_locale(registration.language):
-        event = registration.event
-        context = {"registration": registration, "event": event, "ticket_url": ticket_url}
-        subject = _("Your tickets: %(title)s", title=localized(event.title))
-        text = render_template("mail/confirmation.txt", **context)
-        html = render_template("mail/confirmation.html", **context)
-    with write_transaction(session):
-        message = queue_message(session, kind="confirmation", to=registration.email,
-                                subject=subject, text=text, html=html,
-                                registration_id=registration.id)
-    return message
+    return queue_party_message(session, outcome.registration, "confirmation")
 
 
 def queue_cancellation_notice(session: Session, registration: Registration,
                               cancelled_names: list[str]) -> OutboxMessage | None:
     """Queue a note saying which tickets were cancelled, if the party left an email."""
-    if not registration.email or not cancelled_names:
+    if not cancelled_names:
         return None
-    ticket_url = ticket_link(registration)
-    with force_locale(registration.language):
-        event = registration.event
-        context = {"registration": registration, "event": event, "ticket_url": ticket_url,
-                   "cancelled_names": cancelled_names}
-        subject = _("Tickets cancelled: %(title)s", title=localized(event.title))
-        text = render_template("mail/cancellation.txt", **context)
-        html = render_template("mail/cancellation.html", **context)
+    return queue_party_message(session, registration, "cancellation",
+                               cancelled_names=cancelled_names)
+
+
+def queue_party_message(session: Session, registration: Registration, kind: str,
+                        **context) -> OutboxMessage | None:
+    """Queue one message of `kind` to the party's email, if it gave one."""
+    if not registration.email:
+        return None
+    subject, text, html = _compose(registration, kind, context)
     with write_transaction(session):
-        message = queue_message(session, kind="cancellation", to=registration.email,
-                                subject=subject, text=text, html=html,
-                                registration_id=registration.id)
+        message = queue_message(session, kind=kind, to=registration.email, subject=subject,
+                                text=text, html=html, registration_id=registration.id)
     return message
 
 
@@ -77,27 +76,29 @@ def queue_event_notices(session: Session, event: Event, kind: str,
             select(Registration).where(Registration.event_id == event.id,
                                        Registration.cancelled_at.is_(None),
                                        Registration.email.is_not(None))
+            .options(selectinload(Registration.attendees))
         ))
-    messages = []
-    for registration in registrations:
-        if not registration.email or not registration.active_attendees:
-            continue
-        context = {"registration": registration, "event": event,
-                   "ticket_url": ticket_link(registration)}
-        with force_locale(registration.language):
-            subject = {
-                "reminder": _("Tomorrow: %(title)s", title=localized(event.title)),
-                "event_changed": _("Changed: %(title)s", title=localized(event.title)),
-                "event_cancelled": _("Cancelled: %(title)s", title=localized(event.title)),
-            }[kind]
-            text = render_template(f"mail/{kind}.txt", **context)
-            html = render_template(f"mail/{kind}.html", **context)
-        messages.append((registration, subject, text, html))
+    messages = [
+        (registration, *_compose(registration, kind, {}))
+        for registration in registrations
+        if registration.email and registration.active_attendees
+    ]
     with write_transaction(session):
         for registration, subject, text, html in messages:
             queue_message(session, kind=kind, to=registration.email, subject=subject,
                           text=text, html=html, registration_id=registration.id)
     return len(messages)
+
+
+def _compose(registration: Registration, kind: str, context: dict) -> tuple[str, str, str]:
+    """Subject, text and HTML of a message, in the language the party registered in."""
+    event = registration.event
+    context = {"registration": registration, "event": event,
+               "ticket_url": ticket_link(registration), **context}
+    with force_locale(registration.language):
+        subject = str(SUBJECTS[kind]) % {"title": localized(event.title)}
+        return (subject, render_template(f"mail/{kind}.txt", **context),
+                render_template(f"mail/{kind}.html", **context))
 
 
 def queue_reminders(session: Session, *, now: datetime | None = None) -> int:
@@ -118,6 +119,7 @@ def queue_reminders(session: Session, *, now: datetime | None = None) -> int:
             select(Registration).where(
                 Registration.event_id == event.id, Registration.cancelled_at.is_(None),
                 Registration.email.is_not(None), Registration.id.not_in(reminded))
+            .options(selectinload(Registration.attendees))
         ))
         queued += queue_event_notices(session, event, "reminder", registrations)
     return queued

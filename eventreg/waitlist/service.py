@@ -13,9 +13,6 @@ import secrets
 from dataclasses import asdict
 from datetime import datetime
 
-from flask import render_template, url_for
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -23,9 +20,8 @@ from sqlalchemy.orm import Session
 from eventreg.database import utcnow, write_transaction
 from eventreg.errors import Conflict, NotFound, ValidationFailed
 from eventreg.events.models import STATUS_PUBLISHED, Event
-from eventreg.i18n import localized
-from eventreg.messages.service import queue_message
 from eventreg.registrations.models import Registration
+from eventreg.registrations.notifications import queue_party_message
 from eventreg.registrations.service import (
     AttendeeRequest,
     RegistrationRequest,
@@ -197,7 +193,7 @@ def _promote(session: Session, entry: WaitlistEntry, now: datetime,
     session.expire_all()
     registration = session.get(Registration, registration_id)
     if claimed:
-        _queue_promotion_notice(session, registration)
+        queue_party_message(session, registration, "promotion")
     return registration
 
 
@@ -206,18 +202,3 @@ def _request_of(entry: WaitlistEntry) -> RegistrationRequest:
     attendees = [AttendeeRequest(**person) for person in stored.pop("attendees", [])]
     return RegistrationRequest(attendees=attendees, client_id=f"waitlist-{entry.id}",
                                **stored)
-
-
-def _queue_promotion_notice(session: Session, registration: Registration) -> None:
-    if not registration.email:
-        return
-    ticket_url = url_for("tickets.page", secret=registration.ticket_secret, _external=True)
-    with force_locale(registration.language):
-        event = registration.event
-        context = {"registration": registration, "event": event, "ticket_url": ticket_url}
-        subject = _("You have places: %(title)s", title=localized(event.title))
-        text = render_template("mail/promotion.txt", **context)
-        html = render_template("mail/promotion.html", **context)
-    with write_transaction(session):
-        queue_message(session, kind="promotion", to=registration.email, subject=subject,
-                      text=text, html=html, registration_id=registration.id)
