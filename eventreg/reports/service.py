@@ -74,20 +74,22 @@ def programme_report(
                Event.starts_at >= start, Event.starts_at <= end)
         .order_by(Event.starts_at)
     ))
+    registrations_by_event = defaultdict(list)
+    for registration in session.scalars(
+        select(Registration)
+        .where(Registration.event_id.in_([event.id for event in events]))
+        .options(selectinload(Registration.attendees))
+    ):
+        registrations_by_event[registration.event_id].append(registration)
     report = ProgrammeReport(programme, period_start, period_end)
     ages, months, places = Counter(), Counter(), Counter()
-    people: dict[str, set[str]] = {}
-    names_by_event: dict[str, set[int]] = defaultdict(set)
+    #: Per name: each person of that name, as the contact details seen with them.
+    people: dict[str, list[set[str]]] = defaultdict(list)
+    events_by_name: dict[str, set[int]] = defaultdict(set)
     for event in events:
         figures = EventFigures(localized(event.title), event.starts_at, event.venue)
-        registrations = session.scalars(
-            select(Registration).where(Registration.event_id == event.id)
-            .options(selectinload(Registration.attendees))
-        )
-        for registration in registrations:
-            for attendee in registration.attendees:
-                if attendee.cancelled_at is not None:
-                    continue
+        for registration in registrations_by_event[event.id]:
+            for attendee in registration.active_attendees:
                 figures.registered += 1
                 if attendee.checked_in_at is None:
                     continue
@@ -96,34 +98,32 @@ def programme_report(
                 ages[attendee.age_group or _age_group_of(attendee, event)] += 1
                 months[event.starts_at.astimezone(zone).strftime("%Y-%m")] += 1
                 places[event.venue or "—"] += 1
-                _add_person(people, names_by_event, attendee, registration, event.id)
+                name = _name_key(attendee.name)
+                events_by_name[name].add(event.id)
+                _count_person(people[name], registration)
         report.events.append(figures)
     report.registered = sum(e.registered for e in report.events)
     report.attended = sum(e.attended for e in report.events)
-    report.individuals = len(people)
+    report.individuals = sum(len(same_name) for same_name in people.values())
     report.by_age_group = dict(ages)
     report.by_month = dict(sorted(months.items()))
     report.by_place = dict(places.most_common())
     report.possible_duplicates = sorted(
-        name for name, event_ids in names_by_event.items()
-        if len(event_ids) > 1 and sum(1 for key in people if key.startswith(name + "|")) > 1
+        name for name, same_name in people.items()
+        if len(same_name) > 1 and len(events_by_name[name]) > 1
     )
     return report
 
 
-def _add_person(people: dict, names_by_event: dict, attendee: Attendee,
-                registration: Registration, event_id: int) -> None:
-    """Count one attendance towards the people reached (see the module's docstring)."""
-    name = _name_key(attendee.name)
-    names_by_event[name].add(event_id)
+def _count_person(same_name: list[set[str]], registration: Registration) -> None:
+    """Count one attendance among the people of one name (see the module's docstring)."""
     contacts = {c for c in (registration.email and registration.email.casefold(),
                             registration.phone) if c}
-    for key, seen_contacts in people.items():
-        if key.startswith(name + "|") and contacts & seen_contacts:
+    for seen_contacts in same_name:
+        if contacts & seen_contacts:
             seen_contacts |= contacts
             return
-    key = f"{name}|{attendee.id}"
-    people[key] = set(contacts)
+    same_name.append(contacts)
 
 
 def _name_key(name: str) -> str:
