@@ -116,6 +116,26 @@ ACTIVITY_PARAMETER = {
     "name": "activity_id", "in": "path", "required": True,
     "schema": {"type": "integer", "minimum": 1, "maximum": 2147483647}, "example": 1,
 }
+def attendees_schema(*, with_answers: bool) -> dict:
+    """The party as sent to register (with answers) or at the door (names and choices)."""
+    person = {
+        "name": {"type": "string", "maxLength": 200},
+        "age_group": {"enum": ["child", "adult", None]},
+        "birth_year": {"type": ["integer", "null"], "minimum": 1800, "maximum": 2200},
+        "activities": {
+            "type": "array", "maxItems": 50,
+            "items": {"type": "integer", "minimum": 1, "maximum": 2147483647},
+        },
+    }
+    if with_answers:
+        person["answers"] = ANSWERS
+    return {
+        "type": "array", "minItems": 1, "maxItems": 20,
+        "items": {"type": "object", "additionalProperties": False, "required": ["name"],
+                  "properties": person},
+    }
+
+
 ORGANISER = [{"organiserToken": []}]
 DOOR = [{"doorToken": []}]
 DOOR_UNAUTHORIZED = _error_response("No live door token (door_unknown, door_revoked, door_expired).")
@@ -501,24 +521,7 @@ def openapi_document() -> dict:
                         "phone": {"type": ["string", "null"], "maxLength": 40},
                         "consent": {"type": "boolean",
                                     "description": "The person agreed to the privacy notice."},
-                        "attendees": {
-                            "type": "array", "minItems": 1, "maxItems": 20,
-                            "items": {
-                                "type": "object", "additionalProperties": False,
-                                "required": ["name"],
-                                "properties": {
-                                    "name": {"type": "string", "maxLength": 200},
-                                    "age_group": {"enum": ["child", "adult", None]},
-                                    "birth_year": {"type": ["integer", "null"],
-                                                   "minimum": 1800, "maximum": 2200},
-                                    "activities": {
-                                        "type": "array", "maxItems": 50,
-                                        "items": {"type": "integer", "minimum": 1,
-                                                  "maximum": 2147483647},
-                                    },
-                                },
-                            },
-                        },
+                        "attendees": attendees_schema(with_answers=False),
                     },
                 },
                 "WalkInCreated": {
@@ -625,25 +628,7 @@ def openapi_document() -> dict:
                         "consent": {"type": "boolean",
                                     "description": "Agreement to the event's privacy notice."},
                         "answers": ANSWERS,
-                        "attendees": {
-                            "type": "array", "minItems": 1, "maxItems": 20,
-                            "items": {
-                                "type": "object", "additionalProperties": False,
-                                "required": ["name"],
-                                "properties": {
-                                    "name": {"type": "string", "maxLength": 200},
-                                    "age_group": {"enum": ["child", "adult", None]},
-                                    "birth_year": {"type": ["integer", "null"],
-                                                   "minimum": 1800, "maximum": 2200},
-                                    "activities": {
-                                        "type": "array", "maxItems": 50,
-                                        "items": {"type": "integer", "minimum": 1,
-                                                  "maximum": 2147483647},
-                                    },
-                                    "answers": ANSWERS,
-                                },
-                            },
-                        },
+                        "attendees": attendees_schema(with_answers=True),
                     },
                 },
                 "Activity": {

@@ -390,17 +390,10 @@ def _require_door_activity(door: DoorAccess, request: registrations.Registration
         f"attendees.{index}.activities": _l(
             "Choose %(activities)s: this door checks people in to it.", activities=names)
         for index, person in enumerate(request.attendees)
-        if not door_activity_ids & {_as_int(value) for value in person.activity_ids or []}
+        if not door_activity_ids & {registrations.as_int(value) for value in person.activity_ids or []}
     }
     if missing:
         raise ValidationFailed(_l("Please correct the marked fields."), fields=missing)
-
-
-def _as_int(value: object) -> int | None:
-    try:
-        return int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
 
 
 # --- what a door sees ------------------------------------------------------------------------

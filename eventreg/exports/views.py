@@ -29,20 +29,24 @@ def _require_login():
     """Every download here is for signed-in organisers only."""
 
 
+def attendees_download(event, file_format: str) -> Response:
+    """The event's attendees as a CSV or XLSX download (organisers' page and API alike)."""
+    table = attendee_table(db.session, event)
+    if file_format == "csv":
+        return download(attendees_csv(table), CSV_TYPE, f"{event.slug}-attendees.csv")
+    return download(attendees_xlsx(table), XLSX_TYPE, f"{event.slug}-attendees.xlsx")
+
+
 @blueprint.get("/attendees.csv")
 def attendees_as_csv(slug: str):
     """Download the event's attendees, answers and check-in times as CSV."""
-    event = get_organiser_event(db.session, current_user, slug)
-    return download(attendees_csv(attendee_table(db.session, event)), CSV_TYPE,
-                    f"{event.slug}-attendees.csv")
+    return attendees_download(get_organiser_event(db.session, current_user, slug), "csv")
 
 
 @blueprint.get("/attendees.xlsx")
 def attendees_as_xlsx(slug: str):
     """Download the event's attendees, answers and check-in times as an XLSX workbook."""
-    event = get_organiser_event(db.session, current_user, slug)
-    return download(attendees_xlsx(attendee_table(db.session, event)), XLSX_TYPE,
-                    f"{event.slug}-attendees.xlsx")
+    return attendees_download(get_organiser_event(db.session, current_user, slug), "xlsx")
 
 
 @blueprint.get("/door-list")

@@ -248,7 +248,7 @@ def change_activities(
         raise NotFound(_l("No such attendee in this registration."),
                        reason="attendee_not_found")
     activities = {activity.id: activity for activity in event.activities}
-    wanted = {_as_int(value) for value in activity_ids}
+    wanted = {as_int(value) for value in activity_ids}
     if not wanted <= activities.keys():
         raise ValidationFailed(_l("Choose from the activities listed."),
                                fields={"activities": _l("Choose from the activities listed.")})
@@ -463,7 +463,7 @@ def _validate_attendee(
             )
 
     chosen: list[Activity] = []
-    for activity_id in dict.fromkeys(_as_int(value) for value in person.activity_ids or []):
+    for activity_id in dict.fromkeys(as_int(value) for value in person.activity_ids or []):
         activity = activities_by_id.get(activity_id)
         if activity is None:
             errors[f"{prefix}.activities"] = _l("Choose from the activities listed.")
@@ -478,7 +478,7 @@ def _validate_attendee(
 def _validate_answers(
     questions: list[Question], given: dict, prefix: str, errors: dict
 ) -> dict[int, object]:
-    given = {_as_int(key): value for key, value in (given or {}).items()}
+    given = {as_int(key): value for key, value in (given or {}).items()}
     known_ids = {question.id for question in questions}
     for unknown in set(given) - known_ids:
         errors[f"{prefix}.{unknown}"] = _l("This event does not ask that question.")
@@ -537,7 +537,8 @@ def _normalise_phone(text: str, region: str) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def _as_int(value: object) -> int | None:
+def as_int(value: object) -> int | None:
+    """The value as an int, or None if it is not one (for ids sent by forms)."""
     try:
         return int(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
