@@ -1,6 +1,7 @@
 """The waiting list: parties who asked for places once an event or activity was full."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -8,6 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from eventreg.database import UTCDateTime, utcnow
 from eventreg.events.models import Event
 from eventreg.extensions import db
+
+if TYPE_CHECKING:
+    from eventreg.registrations.models import Registration
 
 
 class WaitlistEntry(db.Model):
@@ -33,6 +37,7 @@ class WaitlistEntry(db.Model):
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship()
+    registration: Mapped["Registration | None"] = relationship()
 
     @property
     def is_waiting(self) -> bool:

@@ -17,11 +17,8 @@ blueprint = Blueprint("waitlist", __name__)
 def page(secret: str):
     """Show a waiting party its place in line; once promoted, its tickets."""
     entry = service.get_entry_by_secret(db.session, secret)
-    if entry.registration_id is not None:
-        from eventreg.registrations.models import Registration
-
-        registration = db.session.get(Registration, entry.registration_id)
-        return redirect(url_for("tickets.page", secret=registration.ticket_secret))
+    if entry.registration is not None:
+        return redirect(url_for("tickets.page", secret=entry.registration.ticket_secret))
     return render_template(
         "waitlist/page.html", entry=entry, event=entry.event, names=service.names_of(entry),
         place=service.place_in_line(db.session, entry) if entry.is_waiting else None,
