@@ -49,6 +49,10 @@ def attendees_as_xlsx(slug: str):
     return attendees_download(get_organiser_event(db.session, current_user, slug), "xlsx")
 
 
+#: Rows that fit one A4 page in the sheet's print style (static/css/app.css).
+SIGN_IN_SHEET_ROWS = 24
+
+
 @blueprint.get("/door-list")
 def door_list(slug: str):
     """Print the attendees by party, in large type, to tick off at a door with no phones."""
@@ -61,6 +65,8 @@ def door_list(slug: str):
 
 @blueprint.get("/sign-in-sheet")
 def sign_in_sheet(slug: str):
-    """Print an empty sign-in sheet, for events people come to without registering."""
+    """Print an empty sign-in sheet (one A4 page), for events people come to without
+    registering."""
     event = get_organiser_event(db.session, current_user, slug)
-    return render_template("exports/sign_in_sheet.html", event=event, rows=range(1, 26))
+    return render_template("exports/sign_in_sheet.html", event=event,
+                           rows=range(1, SIGN_IN_SHEET_ROWS + 1))

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from eventreg.accounts.service import create_api_token
 from eventreg.checkin import service as checkin
 from eventreg.checkin.doors import create_door_access
+from eventreg.exports.views import SIGN_IN_SHEET_ROWS
 from eventreg.registrations.service import AttendeeRequest, cancel_attendees
 from tests.conftest import AuthActions
 
@@ -140,4 +141,4 @@ def test_sign_in_sheet_has_empty_rows_to_fill_in(client, organiser, make_event, 
     event = make_event()
     auth.login(organiser)
     page = client.get(f"/manage/events/{event.slug}/sign-in-sheet").get_data(as_text=True)
-    assert page.count('<td class="number">') == 25
+    assert page.count('<td class="number">') == SIGN_IN_SHEET_ROWS
