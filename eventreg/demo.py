@@ -21,15 +21,18 @@ CLOSING_EVENT_SLUG = "roma-migration-awareness-closing"
 ZONE = "Europe/Sofia"
 
 PRIVACY_NOTICE = {
-    "en": "We ask only what we need to run this event: names, age group, activity choices and, "
+    "en": "We ask only what we need to run this event: names, age group (and sex, where an "
+          "event asks it for its reports), activity choices and, "
           "if you give them, an email or phone number to reach you about it. Only the "
           "organisers see them. We count attendance for reports without names, and delete "
           "your registration 6 months after the event.",
-    "bg": "Питаме само за това, което ни е нужно за събитието: имена, възрастова група, избрани "
+    "bg": "Питаме само за това, което ни е нужно за събитието: имена, възрастова група (и пол, "
+          "където събитието го пита за отчетите си), избрани "
           "дейности и, ако ги дадете, имейл или телефон, за да се свържем с вас. Виждат ги само "
           "организаторите. Отчитаме посещаемостта без имена и изтриваме регистрацията ви 6 "
           "месеца след събитието.",
-    "uk": "Ми просимо лише те, що потрібно для цієї події: імена, вікову групу, обрані заняття "
+    "uk": "Ми просимо лише те, що потрібно для цієї події: імена, вікову групу (і стать, де "
+          "подія питає її для звітів), обрані заняття "
           "і, якщо ви їх вкажете, email або телефон, щоб зв'язатися з вами. Їх бачать лише "
           "організатори. Ми рахуємо відвідуваність для звітів без імен і видаляємо вашу "
           "реєстрацію через 6 місяців після події.",
@@ -50,7 +53,8 @@ def load_demo_data(session: Session) -> bool:
         password=DEMO_PASSWORD, role="admin",
     )
     _refugee_day(session, organiser)
-    _closing_event(session, organiser)
+    closing_event = _closing_event(session, organiser)
+    _past_info_sessions(session, organiser, closing_event.programme_id)
     return True
 
 
@@ -91,6 +95,7 @@ def _refugee_day(session: Session, organiser) -> Event:
         ends_at=_at("2027-06-20T18:00"),
         capacity=600,
         age_mode="age_group",
+        asks_sex=True,
         programme_id=programme.id,
     ))
     activities = [
@@ -196,3 +201,60 @@ def _closing_event(session: Session, organiser) -> Event:
     ))
     events.publish_event(session, organiser, event)
     return event
+
+
+#: Info sessions already held in the awareness project, with the people checked in at each
+#: (name, age group, sex, phone): the programme report has figures to show. Maria Asenova
+#: came twice with the same phone (one person); Ivan Kostov twice without one (offered to
+#: the organiser as possibly the same person).
+PAST_INFO_SESSIONS = [
+    ("info-session-fakulteta", "Fakulteta, Sofia", "2026-03-12T17:00", [
+        ("Мария Асенова", "adult", "female", "+359881000101"),
+        ("Стефан Асенов", "child", "male", "+359881000101"),
+        ("Ivan Kostov", "adult", "male", ""),
+        ("Ралица Димитрова", "adult", "female", ""),
+        ("Росица Янкова", "adult", "prefer_not_to_say", ""),
+    ]),
+    ("info-session-stolipinovo", "Stolipinovo, Plovdiv", "2026-05-21T17:00", [
+        ("Мария Асенова", "adult", "female", "+359 88 100 0101"),
+        ("Ivan Kostov", "adult", "male", ""),
+        ("Даниела Петрова", "adult", "female", "+359881000202"),
+        ("Кирил Петров", "child", "male", "+359881000202"),
+    ]),
+    ("info-session-nadezhda", "Nadezhda, Sliven", "2026-09-17T17:00", [
+        ("Асен Тодоров", "adult", "male", ""),
+        ("Тодорка Тодорова", "adult", "female", ""),
+        ("Айше Мехмед", "adult", "female", ""),
+    ]),
+]
+
+
+def _past_info_sessions(session: Session, organiser, programme_id: int) -> None:
+    """Hold the PAST_INFO_SESSIONS: each registered at its door and checked in."""
+    from eventreg.checkin.doors import create_door_access, revoke_door_access
+    from eventreg.checkin.service import CheckinRequest, check_in
+    from eventreg.registrations.service import AttendeeRequest, RegistrationRequest, register
+
+    for slug, venue, starts, people in PAST_INFO_SESSIONS:
+        event = events.create_event(session, organiser, events.EventDetails(
+            slug=slug,
+            title={"en": "Info session on asylum and migration",
+                   "bg": "Информационна среща за убежището и миграцията"},
+            privacy_notice=PRIVACY_NOTICE, venue=venue, timezone=ZONE,
+            starts_at=_at(starts), ends_at=_at(starts.replace("T17", "T19")),
+            asks_sex=True, programme_id=programme_id,
+        ))
+        events.publish_event(session, organiser, event)
+        door, _ = create_door_access(session, event, "Entrance")
+        by_phone: dict[str, list[AttendeeRequest]] = {}
+        for name, age_group, sex, phone in people:
+            person = AttendeeRequest(name=name, age_group=age_group, sex=sex)
+            by_phone.setdefault(phone or name, []).append(person)
+        for key, party in by_phone.items():
+            outcome = register(session, event, RegistrationRequest(
+                attendees=party, consent=True, language="bg",
+                phone=key if key.startswith("+") else ""), walk_in=True)
+            for attendee in outcome.registration.attendees:
+                check_in(session, door, CheckinRequest(client_id=f"demo-{attendee.id}",
+                                                       attendee_id=attendee.id))
+        revoke_door_access(session, door)

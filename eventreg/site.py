@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from eventreg.errors import DomainError, ValidationFailed
-from eventreg.events.service import STATUS_NAMES
+from eventreg.events.service import AGE_GROUP_NAMES, SEX_NAMES, STATUS_NAMES
 from eventreg.extensions import db, login_manager
 from eventreg.i18n import (
     LANGUAGE_COOKIE,
@@ -115,6 +115,8 @@ def _template_helpers():
         "current_language": current_language,
         "language_names": LANGUAGE_NAMES,
         "status_names": STATUS_NAMES,
+        "sex_names": SEX_NAMES,
+        "age_group_names": AGE_GROUP_NAMES,
     }
 
 

@@ -163,7 +163,9 @@ def make_registration(db_session):
     def make(event, people=("Olena Kovalenko",), **values):
         attendees = [
             person if isinstance(person, registrations.AttendeeRequest)
-            else registrations.AttendeeRequest(name=person, age_group="adult")
+            else registrations.AttendeeRequest(
+                name=person, age_group="adult",
+                sex="prefer_not_to_say" if event.asks_sex else None)
             for person in people
         ]
         values.setdefault("consent", True)

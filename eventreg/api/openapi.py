@@ -5,6 +5,7 @@ The request schemas here are also what `eventreg.api.json_body` checks bodies ag
 
 from functools import cache
 
+from eventreg.events.models import SEXES
 from eventreg.i18n import LANGUAGE_CODES
 
 LANGUAGE_TEXTS = {
@@ -47,6 +48,8 @@ EVENT_FIELDS = {
     "registration_closes_at": NULLABLE_TIME,
     "capacity": CAPACITY,
     "age_mode": {"enum": ["age_group", "birth_year"]},
+    "asks_sex": {"type": "boolean",
+                 "description": "Whether each attendee is asked their sex (see Attendee.sex)."},
     "programme_id": {"type": ["integer", "null"], "minimum": 1, "maximum": 2147483647},
     "slug": {"type": "string", "maxLength": 80, "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
 }
@@ -122,6 +125,8 @@ def attendees_schema(*, with_answers: bool) -> dict:
         "name": {"type": "string", "maxLength": 200},
         "age_group": {"enum": ["child", "adult", None]},
         "birth_year": {"type": ["integer", "null"], "minimum": 1800, "maximum": 2200},
+        "sex": {"enum": [*SEXES, None],
+                "description": "Required where the event's `asks_sex` is true."},
         "activities": {
             "type": "array", "maxItems": 50,
             "items": {"type": "integer", "minimum": 1, "maximum": 2147483647},
@@ -287,8 +292,10 @@ def openapi_document() -> dict:
                         "contact": {"name": "Olena Kovalenko", "phone": "+359 88 123 4567"},
                         "consent": True,
                         "attendees": [
-                            {"name": "Olena Kovalenko", "age_group": "adult"},
-                            {"name": "Mykola Kovalenko", "age_group": "child"},
+                            {"name": "Olena Kovalenko", "age_group": "adult",
+                             "sex": "female"},
+                            {"name": "Mykola Kovalenko", "age_group": "child",
+                             "sex": "prefer_not_to_say"},
                         ],
                     }),
                     "responses": {
@@ -375,7 +382,8 @@ def openapi_document() -> dict:
                     "security": DOOR,
                     "requestBody": _json_body("WalkInCreate", {
                         "consent": True, "language": "bg",
-                        "attendees": [{"name": "Ivana Petrova", "age_group": "adult"}],
+                        "attendees": [{"name": "Ivana Petrova", "age_group": "adult",
+                                       "sex": "female"}],
                     }),
                     "responses": {
                         "201": _ok("WalkInCreated", "Registered and checked in"),
@@ -663,6 +671,7 @@ def openapi_document() -> dict:
                         "id": {"type": "integer"}, "name": {"type": "string"},
                         "age_group": {"type": ["string", "null"]},
                         "birth_year": {"type": ["integer", "null"]},
+                        "sex": {"enum": [*SEXES, None]},
                         "ticket_code": {"type": "string"},
                         "status": {"enum": ["valid", "cancelled"]},
                         "activities": {"type": "array", "items": {"type": "integer"}},

@@ -17,7 +17,8 @@ from eventreg.checkin.doors import DoorAccessRefused, door_expires_at, door_for_
 from eventreg.checkin.models import ACTION_UNDO
 from eventreg.extensions import db
 from eventreg.i18n import LANGUAGE_CODES
-from eventreg.registrations.service import AttendeeRequest, RegistrationRequest
+from eventreg.registrations.api import attendee_requests
+from eventreg.registrations.service import RegistrationRequest
 from eventreg.tickets.service import event_public_key
 
 
@@ -93,6 +94,7 @@ def get_door():
             "id": event.id, "slug": event.slug, "title": event.title, "status": event.status,
             "timezone": event.timezone, "starts_at": _time(event.starts_at),
             "ends_at": _time(event.ends_at), "age_mode": event.age_mode,
+            "asks_sex": event.asks_sex,
             "capacity": event.capacity, "places_left": event.places_left,
             "public_key": base64.urlsafe_b64encode(
                 event_public_key(db.session, event.id)).decode().rstrip("="),
@@ -180,15 +182,7 @@ def create_walk_in():
     """Register people at the door and check them in at once (capacity permitting)."""
     body = json_body("WalkInCreate")
     registration_request = RegistrationRequest(
-        attendees=[
-            AttendeeRequest(
-                name=person.get("name", ""),
-                age_group=person.get("age_group"),
-                birth_year=person.get("birth_year"),
-                activity_ids=person.get("activities", []),
-            )
-            for person in body["attendees"]
-        ],
+        attendees=attendee_requests(body["attendees"]),
         consent=body.get("consent", False),
         phone=body.get("phone") or "",
         language=body.get("language")

@@ -50,6 +50,7 @@ def event_json(event: Event) -> dict:
         "capacity": event.capacity,
         "places_left": event.places_left,
         "age_mode": event.age_mode,
+        "asks_sex": event.asks_sex,
         "programme": (
             {"id": event.programme.id, "name": event.programme.name,
              "funder": event.programme.funder} if event.programme else None
@@ -144,7 +145,8 @@ def update_activity(slug: str, activity_id: int):
 #: Fields an API body may set, with the value a new row gets when a field is left out.
 EVENT_DEFAULTS = {
     "title": {}, "description": {}, "privacy_notice": {}, "venue": "", "address": "",
-    "capacity": None, "age_mode": "age_group", "programme_id": None, "starts_at": None,
+    "capacity": None, "age_mode": "age_group", "asks_sex": False,
+    "programme_id": None, "starts_at": None,
     "ends_at": None, "registration_opens_at": None, "registration_closes_at": None,
 }
 ACTIVITY_DEFAULTS = {

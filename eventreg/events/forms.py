@@ -81,6 +81,9 @@ class EventForm(FlaskForm):
         _l("Ask each person's age as"),
         choices=[("age_group", _l("child or adult")), ("birth_year", _l("year of birth"))],
     )
+    asks_sex = BooleanField(
+        _l("Ask each person's sex, for reports by sex (“prefer not to say” is offered)")
+    )
     programme_id = SelectField(_l("Programme or project"), coerce=str)
     slug = StringField(_l("Web address"))
 
@@ -95,7 +98,7 @@ class EventForm(FlaskForm):
     def fill_from(self, event: Event) -> None:
         for stem in ("title", "description", "privacy_notice"):
             _fill_per_language(self, stem, getattr(event, stem))
-        for name in ("venue", "address", "timezone", "capacity", "age_mode", "slug"):
+        for name in ("venue", "address", "timezone", "capacity", "age_mode", "asks_sex", "slug"):
             self[name].data = getattr(event, name)
         for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
             value = _local(getattr(event, name), event.timezone)
@@ -117,6 +120,7 @@ class EventForm(FlaskForm):
             registration_closes_at=_utc(self.registration_closes_at, zone),
             capacity=self.capacity.data,
             age_mode=self.age_mode.data,
+            asks_sex=self.asks_sex.data,
             programme_id=int(self.programme_id.data) if self.programme_id.data else None,
             slug=(self.slug.data or "").strip().lower() or None,
         )

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventreg.database import UTCDateTime, utcnow
@@ -17,6 +17,8 @@ STATUSES = (STATUS_DRAFT, STATUS_PUBLISHED, STATUS_CLOSED, STATUS_CANCELLED)
 AGE_GROUPS = ("child", "adult")
 #: How an event asks each attendee's age: a group (child/adult) or a year of birth.
 AGE_MODES = ("age_group", "birth_year")
+#: Answers to the sex question an event may ask each attendee (for sex-disaggregated reports).
+SEXES = ("female", "male", "other", "prefer_not_to_say")
 
 QUESTION_KINDS = ("text", "single_choice", "multiple_choice", "yes_no")
 #: A question is answered once for the whole party or once for each attendee.
@@ -82,6 +84,8 @@ class Event(HasPlaces, db.Model):
     #: Attendees holding a valid ticket; changed only by the capacity rule in the service.
     places_taken: Mapped[int] = mapped_column(default=0)
     age_mode: Mapped[str] = mapped_column(String(20), default="age_group")
+    #: Whether the form asks each attendee's sex (one of SEXES, "prefer not to say" included).
+    asks_sex: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

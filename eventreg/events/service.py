@@ -46,6 +46,15 @@ STATUS_NAMES = {
     STATUS_CLOSED: _l("closed"),
     STATUS_CANCELLED: _l("cancelled"),
 }
+#: Age groups as people read them; "unknown" is a report's group for no age given.
+AGE_GROUP_NAMES = {"child": _l("Child"), "adult": _l("Adult"), "unknown": _l("Age not given")}
+#: The answers to the sex question as people read them, in the order they are offered.
+SEX_NAMES = {
+    "female": _l("Female"),
+    "male": _l("Male"),
+    "other": _l("Other"),
+    "prefer_not_to_say": _l("Prefer not to say"),
+}
 
 #: Which status an event may move to from each status.
 STATUS_TRANSITIONS = {
@@ -72,6 +81,7 @@ class EventDetails:
     registration_closes_at: datetime | None = None
     capacity: int | None = None
     age_mode: str = "age_group"
+    asks_sex: bool = False
     programme_id: int | None = None
     slug: str | None = None
 
@@ -155,6 +165,14 @@ def list_programmes(session: Session, organiser: Organiser) -> list[Programme]:
             .order_by(Programme.name)
         )
     )
+
+
+def get_programme(session: Session, organiser: Organiser, programme_id: int) -> Programme:
+    """One of the organiser's organisation's programmes, else NotFound."""
+    programme = session.get(Programme, programme_id)
+    if programme is None or programme.organisation_id != organiser.organisation_id:
+        raise NotFound(_l("No such programme."), reason="programme_not_found")
+    return programme
 
 
 def registration_is_open(event: Event, now: datetime | None = None) -> bool:
@@ -534,6 +552,7 @@ def _apply_event_details(event: Event, details: EventDetails) -> None:
     event.registration_closes_at = details.registration_closes_at
     event.capacity = details.capacity
     event.age_mode = details.age_mode
+    event.asks_sex = bool(details.asks_sex)
     event.programme_id = details.programme_id
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from eventreg.checkin.models import DoorAccess
 from eventreg.events.models import Event, Question
+from eventreg.events.service import SEX_NAMES
 from eventreg.i18n import localized
 from eventreg.registrations.service import list_registrations
 
@@ -62,6 +63,7 @@ def attendee_table(session: Session, event: Event) -> AttendeeTable:
     header = [
         _("Registration"), _("Registered at"), _("Contact name"), _("Email"), _("Phone"),
         _("Language"), _("Walk-in"), _("Name"), _("Age group"), _("Year of birth"),
+        *([_("Sex")] if event.asks_sex else []),
         _("Ticket code"), _("Status"), _("Activities"),
         *[localized(question.label) for question in questions],
         _("Checked in at"), _("Checked in at door"), _("Went out at"),
@@ -85,6 +87,7 @@ def attendee_table(session: Session, event: Event) -> AttendeeTable:
                 attendee.name,
                 {"child": _("child"), "adult": _("adult")}.get(attendee.age_group or "", ""),
                 attendee.birth_year or "",
+                *([str(SEX_NAMES.get(attendee.sex or "", ""))] if event.asks_sex else []),
                 attendee.ticket_code,
                 _("cancelled") if attendee.is_cancelled else _("valid"),
                 "; ".join(localized(activity.title) for activity in attendee.activities),

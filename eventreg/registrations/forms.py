@@ -30,6 +30,7 @@ def parse_registration_form(form: MultiDict, event: Event, language: str) -> Reg
                 name=form.get(f"{prefix}.name", ""),
                 age_group=form.get(f"{prefix}.age_group") or None,
                 birth_year=form.get(f"{prefix}.birth_year") or None,
+                sex=form.get(f"{prefix}.sex") or None,
                 activity_ids=form.getlist(f"{prefix}.activities"),
                 answers=_answers(form, attendee_questions, f"{prefix}.answers"),
             )

@@ -11,6 +11,7 @@ from eventreg.database import UTCDateTime, utcnow
 from eventreg.events.models import Activity, Event, Question
 from eventreg.extensions import db
 from eventreg.messages import models as _message_models  # noqa: F401  (the outbox)
+from eventreg.reports import models as _report_models  # noqa: F401  (same-person decisions)
 from eventreg.waitlist import models as _waitlist_models  # noqa: F401  (the waiting list)
 
 #: Which activities each attendee chose, and whether they came in at the activity's door.
@@ -91,6 +92,8 @@ class Attendee(db.Model):
     age_group: Mapped[str | None] = mapped_column(String(10))
     #: Year of birth when the event asks it instead.
     birth_year: Mapped[int | None]
+    #: One of SEXES (eventreg/events/models.py) when the event asks it, else None.
+    sex: Mapped[str | None] = mapped_column(String(20))
     #: Short code printed under the QR, for look-up by hand at the door.
     ticket_code: Mapped[str] = mapped_column(String(16), unique=True)
     #: Order within the party.

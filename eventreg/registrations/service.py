@@ -26,6 +26,7 @@ from eventreg.database import utcnow, write_transaction
 from eventreg.errors import Conflict, NotFound, ValidationFailed
 from eventreg.events.models import (
     AGE_GROUPS,
+    SEXES,
     STATUS_CLOSED,
     STATUS_PUBLISHED,
     Activity,
@@ -52,6 +53,8 @@ class AttendeeRequest:
     name: str = ""
     age_group: str | None = None
     birth_year: int | str | None = None
+    #: One of SEXES, asked only where the event asks it.
+    sex: str | None = None
     activity_ids: list[int] = field(default_factory=list)
     #: Answers to per-attendee questions, keyed by question id.
     answers: dict[int, object] = field(default_factory=dict)
@@ -110,7 +113,7 @@ def register(
     outside_window = walk_in or from_waitlist
     if not outside_window and not registration_is_open(event, now):
         raise Conflict(_l("Registration for this event is not open."), reason="registration_closed")
-    cleaned = _validate(event, request, default_phone_region)
+    cleaned = _validate(event, request, default_phone_region, sex_required=not from_waitlist)
     client_id = request.client_id or uuid.uuid4().hex
     try:
         with write_transaction(session):
@@ -363,6 +366,7 @@ class _CleanAttendee:
     name: str
     age_group: str | None
     birth_year: int | None
+    sex: str | None
     activities: list[Activity]
     answers: dict[int, object]
 
@@ -377,7 +381,10 @@ class _CleanRegistration:
     consent_text: str
 
 
-def _validate(event: Event, request: RegistrationRequest, phone_region: str) -> _CleanRegistration:
+def _validate(event: Event, request: RegistrationRequest, phone_region: str, *,
+              sex_required: bool = True) -> _CleanRegistration:
+    """Check a submission against the event's form. `sex_required=False` lets a party
+    that joined the waiting list before the event asked for sex be registered without it."""
     errors: dict[str, object] = {}
     contact_name = (request.contact_name or "").strip()
     if len(contact_name) > MAX_NAME_LENGTH:
@@ -413,7 +420,8 @@ def _validate(event: Event, request: RegistrationRequest, phone_region: str) -> 
         questions = {question.id: question for question in event.questions}
         for index, person in enumerate(request.attendees):
             attendees.append(
-                _validate_attendee(event, person, index, activities_by_id, questions, errors)
+                _validate_attendee(event, person, index, activities_by_id, questions, errors,
+                                   sex_required=sex_required)
             )
 
     party_questions = [q for q in event.questions if q.asked_per == "party"]
@@ -438,6 +446,8 @@ def _validate_attendee(
     activities_by_id: dict[int, Activity],
     questions: dict[int, Question],
     errors: dict,
+    *,
+    sex_required: bool,
 ) -> _CleanAttendee:
     prefix = f"attendees.{index}"
     name = (person.name or "").strip()
@@ -462,6 +472,13 @@ def _validate_attendee(
                 "Enter the year of birth, e.g. %(year)d.", year=this_year - 30
             )
 
+    sex = None
+    if event.asks_sex:
+        sex = person.sex or None
+        if sex not in SEXES and (sex is not None or sex_required):
+            errors[f"{prefix}.sex"] = _l("Choose an answer; “prefer not to say” is one.")
+            sex = None
+
     chosen: list[Activity] = []
     for activity_id in dict.fromkeys(as_int(value) for value in person.activity_ids or []):
         activity = activities_by_id.get(activity_id)
@@ -472,7 +489,7 @@ def _validate_attendee(
 
     attendee_questions = [q for q in questions.values() if q.asked_per == "attendee"]
     answers = _validate_answers(attendee_questions, person.answers, f"{prefix}.answers", errors)
-    return _CleanAttendee(name, age_group, birth_year, chosen, answers)
+    return _CleanAttendee(name, age_group, birth_year, sex, chosen, answers)
 
 
 def _validate_answers(
@@ -653,6 +670,7 @@ def _create_rows(
             name=person.name,
             age_group=person.age_group,
             birth_year=person.birth_year,
+            sex=person.sex,
             ticket_code=_new_ticket_code(),
             position=position,
             changed_at=now,

@@ -1,32 +1,34 @@
 """Programme reports for donors: events held, people registered, people reached.
 
 "Attendance" counts the tickets checked in at the door (walk-ins included). "Individuals
-reached" counts people once however many of the programme's events they came to: two
-attendances are the same person when their names match (ignoring case, accents and spaces)
-and their registrations share an email or a phone number. Attendances without any contact
-detail cannot be matched and count as separate people; pairs with the same name but no
-shared contact are listed as possible duplicates for the organiser to check.
+reached" counts people once however many of the programme's events they came to; who is
+the same person is decided in eventreg/reports/people.py.
 """
 
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from eventreg.accounts.models import Organiser
-from eventreg.errors import NotFound
-from eventreg.events.models import STATUS_CANCELLED, Event, Programme
+from eventreg.database import utcnow
+from eventreg.events.models import SEXES, STATUS_CANCELLED, Event, Programme
+from eventreg.events.service import get_programme
 from eventreg.i18n import localized
 from eventreg.registrations.models import Attendee, Registration
+from eventreg.reports.people import Attendance, Decision, Person, find_people
+
+#: The sex of an attendee at an event that asked it, when it was not recorded (a party
+#: promoted from a waiting list joined before the question was added).
+NOT_RECORDED = "not_recorded"
 
 
 @dataclass
 class EventFigures:
+    id: int
     title: str
     starts_at: datetime
     venue: str
@@ -48,12 +50,24 @@ class ProgrammeReport:
     by_age_group: dict[str, int] = field(default_factory=dict)
     by_month: dict[str, int] = field(default_factory=dict)
     by_place: dict[str, int] = field(default_factory=dict)
-    #: Names seen at several events without a shared contact detail: maybe one person.
-    possible_duplicates: list[str] = field(default_factory=list)
+    #: Attendances by sex (one of SEXES, or "not_recorded"), only at the events that asked
+    #: it; `events_asking_sex` says how many events those are.
+    by_sex: dict[str, int] = field(default_factory=dict)
+    events_asking_sex: int = 0
+    #: Per name seen at several events without a shared contact: people who may be one.
+    possible_duplicates: list[list[Person]] = field(default_factory=list)
+    #: The organisers' same-person decisions on these attendances, newest first.
+    decisions: list[Decision] = field(default_factory=list)
+    #: When the figures were counted (a printed report says so).
+    generated_at: datetime = field(default_factory=utcnow)
 
     @property
     def events_held(self) -> int:
         return len(self.events)
+
+    @property
+    def events_by_id(self) -> dict[int, EventFigures]:
+        return {figures.id: figures for figures in self.events}
 
 
 def programme_report(
@@ -62,9 +76,7 @@ def programme_report(
 ) -> ProgrammeReport:
     """Figures of the programme's events that started in the period (both days included),
     cancelled events left out."""
-    programme = session.get(Programme, programme_id)
-    if programme is None or programme.organisation_id != organiser.organisation_id:
-        raise NotFound(_l("No such programme."), reason="programme_not_found")
+    programme = get_programme(session, organiser, programme_id)
     zone = ZoneInfo(timezone)
     start = datetime.combine(period_start, time.min, zone)
     end = datetime.combine(period_end, time.max, zone)
@@ -82,12 +94,10 @@ def programme_report(
     ):
         registrations_by_event[registration.event_id].append(registration)
     report = ProgrammeReport(programme, period_start, period_end)
-    ages, months, places = Counter(), Counter(), Counter()
-    #: Per name: each person of that name, as the contact details seen with them.
-    people: dict[str, list[set[str]]] = defaultdict(list)
-    events_by_name: dict[str, set[int]] = defaultdict(set)
+    ages, months, places, sexes = Counter(), Counter(), Counter(), Counter()
+    attendances: list[Attendance] = []
     for event in events:
-        figures = EventFigures(localized(event.title), event.starts_at, event.venue)
+        figures = EventFigures(event.id, localized(event.title), event.starts_at, event.venue)
         for registration in registrations_by_event[event.id]:
             for attendee in registration.active_attendees:
                 figures.registered += 1
@@ -98,38 +108,23 @@ def programme_report(
                 ages[attendee.age_group or _age_group_of(attendee, event)] += 1
                 months[event.starts_at.astimezone(zone).strftime("%Y-%m")] += 1
                 places[event.venue or "—"] += 1
-                name = _name_key(attendee.name)
-                events_by_name[name].add(event.id)
-                _count_person(people[name], registration)
+                if event.asks_sex:
+                    sexes[attendee.sex or NOT_RECORDED] += 1
+                attendances.append(Attendance(attendee.id, attendee.name, event.id,
+                                              registration.email, registration.phone))
         report.events.append(figures)
     report.registered = sum(e.registered for e in report.events)
     report.attended = sum(e.attended for e in report.events)
-    report.individuals = sum(len(same_name) for same_name in people.values())
+    people = find_people(session, attendances)
+    report.individuals = len(people.people)
+    report.possible_duplicates = people.possible_duplicates
+    report.decisions = people.decisions
     report.by_age_group = dict(ages)
     report.by_month = dict(sorted(months.items()))
     report.by_place = dict(places.most_common())
-    report.possible_duplicates = sorted(
-        name for name, same_name in people.items()
-        if len(same_name) > 1 and len(events_by_name[name]) > 1
-    )
+    report.by_sex = {sex: sexes[sex] for sex in (*SEXES, NOT_RECORDED) if sexes[sex]}
+    report.events_asking_sex = sum(event.asks_sex for event in events)
     return report
-
-
-def _count_person(same_name: list[set[str]], registration: Registration) -> None:
-    """Count one attendance among the people of one name (see the module's docstring)."""
-    contacts = {c for c in (registration.email and registration.email.casefold(),
-                            registration.phone) if c}
-    for seen_contacts in same_name:
-        if contacts & seen_contacts:
-            seen_contacts |= contacts
-            return
-    same_name.append(contacts)
-
-
-def _name_key(name: str) -> str:
-    stripped = "".join(ch for ch in unicodedata.normalize("NFD", name)
-                       if not unicodedata.combining(ch))
-    return " ".join(stripped.casefold().split())
 
 
 def _age_group_of(attendee: Attendee, event: Event) -> str:

@@ -1,18 +1,24 @@
 """Programme report pages for organisers: on screen, printable, and as a workbook."""
 
 import io
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from eventreg.errors import ValidationFailed
+from eventreg.events.service import AGE_GROUP_NAMES, SEX_NAMES, get_programme
 from eventreg.exports.service import neutralise
 from eventreg.exports.views import XLSX_TYPE, download
 from eventreg.extensions import db
-from eventreg.reports.service import ProgrammeReport, programme_report
+from eventreg.forms import ActionForm
+from eventreg.registrations.service import as_int
+from eventreg.reports.people import decide_same_person, undo_decision
+from eventreg.reports.service import NOT_RECORDED, ProgrammeReport, programme_report
 
 blueprint = Blueprint("reports", __name__, url_prefix="/manage/programmes/<int:programme_id>")
 
@@ -39,10 +45,50 @@ def _report(programme_id: int) -> ProgrammeReport:
                             timezone=current_app.config["DEFAULT_TIMEZONE"])
 
 
+def _local(moment: datetime) -> datetime:
+    """A naive wall-clock time in the organisation's zone, as a spreadsheet cell takes it."""
+    zone = ZoneInfo(current_app.config["DEFAULT_TIMEZONE"])
+    return moment.astimezone(zone).replace(tzinfo=None, microsecond=0)
+
+
 @blueprint.get("/report")
 def report(programme_id: int):
     """Show a programme's figures for a period, ready to print for a donor report."""
     return render_template("reports/programme.html", report=_report(programme_id))
+
+
+@blueprint.post("/report/same-person")
+def same_person(programme_id: int):
+    """Say whether the people ticked under a possible duplicate are one person or several."""
+    get_programme(db.session, current_user, programme_id)
+    if ActionForm().validate_on_submit():
+        ids = [as_int(value) for value in request.form.getlist("person")]
+        same = request.form.get("decision") == "same"
+        try:
+            decide_same_person(db.session, current_user, [i for i in ids if i], same_person=same)
+        except ValidationFailed as error:
+            flash(str(error.message), "error")
+        else:
+            flash(_("Counted as one person.") if same else _("Counted as different people."),
+                  "success")
+    return redirect(_back_to_report(programme_id))
+
+
+@blueprint.post("/report/decisions/<int:decision_id>/undo")
+def undo(programme_id: int, decision_id: int):
+    """Take back a same-person decision."""
+    get_programme(db.session, current_user, programme_id)
+    if ActionForm().validate_on_submit():
+        undo_decision(db.session, current_user, decision_id)
+        flash(_("Decision taken back."), "success")
+    return redirect(_back_to_report(programme_id))
+
+
+def _back_to_report(programme_id: int) -> str:
+    start, end = _period()
+    return url_for(".report", programme_id=programme_id, **{"from": start.isoformat(),
+                                                              "to": end.isoformat()},
+                   _anchor="possible-duplicates")
 
 
 @blueprint.get("/report.xlsx")
@@ -57,6 +103,7 @@ def report_xlsx(programme_id: int):
         (_("Funder"), figures.programme.funder or ""),
         (_("From"), figures.period_start.isoformat()),
         (_("Until"), figures.period_end.isoformat()),
+        (_("Figures as of"), _local(figures.generated_at)),
         (_("Events held"), figures.events_held),
         (_("Registered"), figures.registered),
         (_("Attendance"), figures.attended),
@@ -71,12 +118,17 @@ def report_xlsx(programme_id: int):
         sheet.append([neutralise(event.title), event.starts_at.date().isoformat(),
                       neutralise(event.venue), event.registered, event.attended,
                       event.walk_ins])
-    for title, values in ((_("By age group"), figures.by_age_group),
-                          (_("By month"), figures.by_month), (_("By place"), figures.by_place)):
+    breakdowns = [(_("By month"), figures.by_month, {}),
+                  (_("By age group"), figures.by_age_group, AGE_GROUP_NAMES)]
+    if figures.events_asking_sex:
+        breakdowns.append((_("By sex"), figures.by_sex,
+                           {**SEX_NAMES, NOT_RECORDED: _("Not recorded")}))
+    breakdowns.append((_("By place"), figures.by_place, {}))
+    for title, values, labels in breakdowns:
         sheet = workbook.create_sheet(title[:31])
         sheet.append([title, _("Attendance")])
         for key, count in values.items():
-            sheet.append([neutralise(key), count])
+            sheet.append([neutralise(str(labels.get(key, key))), count])
     for worksheet in workbook.worksheets:
         for cell in worksheet[1]:
             cell.font = Font(bold=True)

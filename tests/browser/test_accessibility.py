@@ -3,7 +3,13 @@
 import pytest
 
 from eventreg.checkin.doors import create_door_access
-from eventreg.demo import DEMO_EMAIL, DEMO_PASSWORD, REFUGEE_DAY_SLUG, load_demo_data
+from eventreg.demo import (
+    CLOSING_EVENT_SLUG,
+    DEMO_EMAIL,
+    DEMO_PASSWORD,
+    REFUGEE_DAY_SLUG,
+    load_demo_data,
+)
 
 from .test_registration_flow import serious_accessibility_violations
 
@@ -16,11 +22,13 @@ def test_pages_have_no_serious_accessibility_violations(app, db_session, live_se
     from eventreg.events.service import get_published_event
 
     event = get_published_event(db_session, REFUGEE_DAY_SLUG)
+    awareness = get_published_event(db_session, CLOSING_EVENT_SLUG)
     make_registration(event, ["Olena", "Mykola"])
     door, door_token = create_door_access(db_session, event, "Main gate")
     page = browser.new_page(viewport={"width": 360, "height": 740})
     found = {}
-    for path in ["/", f"/e/{REFUGEE_DAY_SLUG}", "/login", f"/door/{door_token}"]:
+    for path in ["/", f"/e/{REFUGEE_DAY_SLUG}", f"/e/{REFUGEE_DAY_SLUG}/register", "/login",
+                 f"/door/{door_token}"]:
         page.goto(live_server + path)
         found[path] = serious_accessibility_violations(page)
 
@@ -37,7 +45,11 @@ def test_pages_have_no_serious_accessibility_violations(app, db_session, live_se
                  "/manage/api-tokens", f"/manage/events/{REFUGEE_DAY_SLUG}/doors",
                  f"/manage/events/{REFUGEE_DAY_SLUG}/doors/{door.id}",
                  f"/manage/events/{REFUGEE_DAY_SLUG}/dashboard", "/manage/audit",
-                 f"/manage/programmes/{event.programme_id}/report"]:
+                 f"/manage/programmes/{event.programme_id}/report",
+                 # The demo's past info sessions: figures by sex and a possible duplicate.
+                 f"/manage/programmes/{awareness.programme_id}/report?from=2026-01-01&to=2026-12-31",
+                 f"/manage/events/{REFUGEE_DAY_SLUG}/door-list",
+                 f"/manage/events/{REFUGEE_DAY_SLUG}/sign-in-sheet"]:
         page.goto(live_server + path)
         found[path] = serious_accessibility_violations(page)
         if page.evaluate("() => document.documentElement.scrollWidth") > 360:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from eventreg.checkin.doors import create_door_access
 from eventreg.checkin.models import Checkin
 from eventreg.registrations.models import Attendee
+from eventreg.registrations.service import AttendeeRequest
 from eventreg.tickets.service import ticket_tokens
 from eventreg.tickets.signing import generate_key_pair, load_private_key, sign_ticket
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
@@ -204,8 +205,10 @@ def bg(text: str, **values) -> str:
 def test_volunteer_checks_in_part_of_a_family_by_name_undoes_one_and_registers_walk_ins(
     app, db_session, live_server, browser, make_event, make_registration, tmp_path
 ):
-    event = make_event(capacity=4)
-    family = make_registration(event, ["Олена Коваленко", "Микола Коваленко", "Дарина Коваленко"])
+    event = make_event(capacity=4, asks_sex=True)
+    family = make_registration(event, [
+        AttendeeRequest(name=name, age_group="adult", sex="female")
+        for name in ("Олена Коваленко", "Микола Коваленко", "Дарина Коваленко")])
     olena, mykola, daryna = family.attendees
     _, token = create_door_access(db_session, event, "Главен вход")
     page = browser.new_context(locale="bg-BG", **PHONE).new_page()
@@ -234,6 +237,7 @@ def test_volunteer_checks_in_part_of_a_family_by_name_undoes_one_and_registers_w
     page.get_by_text(bg("Register someone at the door")).click()
     walk_in = page.locator("#walk-in-form")
     walk_in.get_by_label(bg("Full name")).fill("Ивана Петрова")
+    walk_in.get_by_label(bg("Female")).check()
     walk_in.get_by_label(bg("I read the privacy notice to them and they agree")).check()
     walk_in.get_by_role("button", name=bg("Register and check in")).click()
     page.wait_for_function("() => document.getElementById('result').dataset.scans === '4'")
@@ -241,6 +245,7 @@ def test_volunteer_checks_in_part_of_a_family_by_name_undoes_one_and_registers_w
 
     # The event is now full: the next walk-in is refused, and says why.
     walk_in.get_by_label(bg("Full name")).fill("Петър Иванов")
+    walk_in.get_by_label(bg("Male")).check()
     walk_in.get_by_label(bg("I read the privacy notice to them and they agree")).check()
     walk_in.get_by_role("button", name=bg("Register and check in")).click()
     error = page.locator("#walk-in-error")
@@ -251,5 +256,5 @@ def test_volunteer_checks_in_part_of_a_family_by_name_undoes_one_and_registers_w
     page.screenshot(path=str(tmp_path / "walk-in.png"), full_page=True)
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 360  # fits the phone
     db_session.rollback()
-    names = set(db_session.scalars(select(Attendee.name)))
-    assert "Ивана Петрова" in names and "Петър Иванов" not in names
+    sexes = dict(db_session.execute(select(Attendee.name, Attendee.sex)).all())
+    assert sexes.get("Ивана Петрова") == "female" and "Петър Иванов" not in sexes

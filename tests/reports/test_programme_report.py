@@ -4,31 +4,43 @@ import uuid
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+from sqlalchemy import select
+
+from eventreg.audit.models import AuditEntry
 from eventreg.checkin import service as checkin
 from eventreg.checkin.doors import create_door_access
+from eventreg.checkin.models import DoorAccess
+from eventreg.errors import NotFound, ValidationFailed
 from eventreg.events import service as events
 from eventreg.registrations.service import AttendeeRequest, RegistrationRequest
+from eventreg.reports.models import PersonMatch
+from eventreg.reports.people import decide_same_person, undo_decision
 from eventreg.reports.service import programme_report
 
 SOFIA = ZoneInfo("Europe/Sofia")
 
 
-def held_event(db_session, organiser, programme, day, venue, slug):
+def held_event(db_session, organiser, programme, day, venue, slug, *, asks_sex=False):
     starts = datetime.combine(day, datetime.min.time(), SOFIA).replace(hour=17)
     event = events.create_event(db_session, organiser, events.EventDetails(
         title={"en": f"Info session {slug}"}, starts_at=starts, ends_at=starts + timedelta(hours=2),
         privacy_notice={"en": "Names are deleted after the project."}, venue=venue,
-        programme_id=programme.id, slug=slug, registration_closes_at=starts + timedelta(hours=2)))
+        programme_id=programme.id, slug=slug, registration_closes_at=starts + timedelta(hours=2),
+        asks_sex=asks_sex))
     events.publish_event(db_session, organiser, event)
     return event
 
 
 def attend(db_session, event, door, *people, email="", phone="", checked_in=True):
-    """Register a party and check (some of) it in; `people` are (name, age_group) pairs."""
+    """Register a party and check (some of) it in; `people` are (name, age_group) pairs or
+    (name, age_group, sex) triples."""
     from eventreg.registrations.service import register
 
     outcome = register(db_session, event, RegistrationRequest(
-        attendees=[AttendeeRequest(name=name, age_group=age) for name, age in people],
+        attendees=[AttendeeRequest(name=name, age_group=age, sex=sex)
+                   for name, age, sex in (person + (None,) * (3 - len(person))
+                                          for person in people)],
         consent=True, email=email, phone=phone), walk_in=True)
     if checked_in:
         for attendee in outcome.registration.attendees:
@@ -80,10 +92,110 @@ def test_same_name_without_shared_contact_is_listed_as_a_possible_duplicate(db_s
     second = held_event(db_session, organiser, programme, date(2026, 6, 1), "Fakulteta", "f")
     attend(db_session, first, create_door_access(db_session, first, "D")[0], ("Ana Dimitrova", "adult"))
     attend(db_session, second, create_door_access(db_session, second, "D")[0], ("Ana  Dimitrova", "adult"))
-    report = programme_report(db_session, organiser, programme.id, date(2026, 1, 1),
-                              date(2026, 12, 31))
+    attend(db_session, second, db_session.scalars(select(DoorAccess)).all()[-1],
+           ("Boris Dimitrov", "adult"))
+    report = year_report(db_session, organiser, programme)
+    assert report.individuals == 3
+    [group] = report.possible_duplicates
+    assert [person.name for person in group] == ["Ana Dimitrova", "Ana  Dimitrova"]
+    assert [person.event_ids for person in group] == [{first.id}, {second.id}]
+
+
+def year_report(db_session, organiser, programme):
+    return programme_report(db_session, organiser, programme.id, date(2026, 1, 1),
+                            date(2026, 12, 31))
+
+
+def two_anas(db_session, organiser, slugs=("h", "i")):
+    """A programme where an Ana Dimitrova came to each of two events, with other phones."""
+    programme = events.create_programme(db_session, organiser, f"Awareness {slugs}")
+    first = held_event(db_session, organiser, programme, date(2026, 5, 1), "Fakulteta", slugs[0])
+    second = held_event(db_session, organiser, programme, date(2026, 6, 1), "Hristo Botev",
+                        slugs[1])
+    ana = [attend(db_session, event, create_door_access(db_session, event, "D")[0],
+                  ("Ana Dimitrova", "adult"), phone=phone).attendees[0]
+           for event, phone in ((first, "+359881000001"), (second, "+359881000002"))]
+    return programme, ana
+
+
+def test_organiser_says_same_person_and_they_count_once_until_taken_back(db_session,
+                                                                          organiser):
+    programme, ana = two_anas(db_session, organiser)
+    assert year_report(db_session, organiser, programme).individuals == 2
+    decide_same_person(db_session, organiser, [ana[1].id, ana[0].id], same_person=True)
+    report = year_report(db_session, organiser, programme)
+    assert report.individuals == 1
+    assert report.possible_duplicates == []
+    [decision] = report.decisions
+    assert decision.same_person and decision.decided_by == organiser.name
+    undo_decision(db_session, organiser, decision.id)
+    report = year_report(db_session, organiser, programme)
+    assert (report.individuals, len(report.possible_duplicates)) == (2, 1)
+
+
+def test_organiser_says_different_people_and_the_name_is_not_offered_again(db_session,
+                                                                            organiser):
+    programme, ana = two_anas(db_session, organiser)
+    decide_same_person(db_session, organiser, [ana[0].id, ana[1].id], same_person=False)
+    report = year_report(db_session, organiser, programme)
+    assert (report.individuals, report.possible_duplicates) == (2, [])
+    # A later decision on the same pair replaces the earlier one.
+    decide_same_person(db_session, organiser, [ana[0].id, ana[1].id], same_person=True)
+    report = year_report(db_session, organiser, programme)
+    assert report.individuals == 1
+    assert [d.same_person for d in report.decisions] == [True]
+
+
+def test_a_third_ana_is_offered_again_after_two_were_merged(db_session, organiser):
+    programme, ana = two_anas(db_session, organiser)
+    decide_same_person(db_session, organiser, [ana[0].id, ana[1].id], same_person=True)
+    third = held_event(db_session, organiser, programme, date(2026, 7, 1), "Sofia", "j")
+    attend(db_session, third, create_door_access(db_session, third, "D")[0],
+           ("ANA DIMITROVA", "adult"))
+    report = year_report(db_session, organiser, programme)
     assert report.individuals == 2
-    assert report.possible_duplicates == ["ana dimitrova"]
+    [group] = report.possible_duplicates
+    assert [person.event_ids for person in group] == [{ana[0].event_id, ana[1].event_id},
+                                                      {third.id}]
+
+
+def test_two_people_of_one_name_at_the_same_event_are_never_offered(db_session, organiser):
+    programme = events.create_programme(db_session, organiser, "Awareness")
+    event = held_event(db_session, organiser, programme, date(2026, 5, 1), "Fakulteta", "k")
+    door = create_door_access(db_session, event, "D")[0]
+    attend(db_session, event, door, ("Ana Dimitrova", "adult"), phone="+359881000001")
+    attend(db_session, event, door, ("Ana Dimitrova", "child"))
+    report = year_report(db_session, organiser, programme)
+    assert (report.individuals, report.possible_duplicates) == (2, [])
+
+
+def test_decisions_need_two_people_of_the_organisers_own_events(db_session, organiser,
+                                                               make_organiser):
+    _, ana = two_anas(db_session, organiser)
+    with pytest.raises(ValidationFailed):
+        decide_same_person(db_session, organiser, [ana[0].id, ana[0].id], same_person=True)
+    with pytest.raises(NotFound):
+        decide_same_person(db_session, make_organiser("Other office"),
+                           [ana[0].id, ana[1].id], same_person=True)
+    assert db_session.scalars(select(PersonMatch)).all() == []
+
+
+def test_by_sex_counts_only_the_events_that_asked(db_session, organiser):
+    programme = events.create_programme(db_session, organiser, "World Refugee Day")
+    asking = held_event(db_session, organiser, programme, date(2026, 6, 20), "Park", "l",
+                        asks_sex=True)
+    silent = held_event(db_session, organiser, programme, date(2026, 6, 21), "Park", "m")
+    attend(db_session, asking, create_door_access(db_session, asking, "D")[0],
+           ("Olena", "adult", "female"), ("Mykola", "child", "male"),
+           ("Sasha", "child", "prefer_not_to_say"), ("Daryna", "child", "female"))
+    attend(db_session, asking, create_door_access(db_session, asking, "D2")[0],
+           ("Never came", "adult", "male"), checked_in=False)
+    attend(db_session, silent, create_door_access(db_session, silent, "D")[0],
+           ("Ivan", "adult"), ("Petar", "adult"))
+    report = year_report(db_session, organiser, programme)
+    assert report.attended == 6
+    assert report.events_asking_sex == 1
+    assert report.by_sex == {"female": 2, "male": 1, "prefer_not_to_say": 1}
 
 
 def test_report_page_and_workbook_show_the_figures_to_the_organisation_only(
@@ -109,3 +221,68 @@ def test_report_page_and_workbook_show_the_figures_to_the_organisation_only(
     auth.logout()
     auth.login(make_organiser("Other office"))
     assert client.get(f"/manage/programmes/{programme.id}/report").status_code == 404
+
+
+def test_organiser_merges_and_takes_back_on_the_report_page(client, auth, db_session,
+                                                           organiser, make_organiser):
+    programme, ana = two_anas(db_session, organiser)
+    auth.login(organiser)
+    report_url = f"/manage/programmes/{programme.id}/report?from=2026-01-01&to=2026-12-31"
+    page = client.get(report_url).get_data(as_text=True)
+    assert "Possibly the same person" in page
+    assert "+359881000001" in page and "+359881000002" in page
+    response = client.post(
+        f"/manage/programmes/{programme.id}/report/same-person?from=2026-01-01&to=2026-12-31",
+        data={"person": [str(ana[0].id), str(ana[1].id)], "decision": "same"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(
+        "report?from=2026-01-01&to=2026-12-31#possible-duplicates")
+    page = client.get(report_url).get_data(as_text=True)
+    assert "Counted as one person." in page
+    assert "Possibly the same person" not in page
+    assert "Individuals reached</dt><dd>1<" in page
+    [match] = db_session.scalars(select(PersonMatch)).all()
+    one_ticked = client.post(f"/manage/programmes/{programme.id}/report/same-person",
+                             data={"person": [str(ana[0].id)], "decision": "different"})
+    assert "Tick at least two people." in client.get(
+        one_ticked.headers["Location"]).get_data(as_text=True)
+    auth.logout()
+    auth.login(make_organiser("Other office"))
+    assert client.post(f"/manage/programmes/{programme.id}/report/decisions/{match.id}/undo"
+                       ).status_code == 404
+    auth.logout()
+    auth.login(organiser)
+    client.post(f"/manage/programmes/{programme.id}/report/decisions/{match.id}/undo")
+    assert "Possibly the same person" in client.get(report_url).get_data(as_text=True)
+    db_session.rollback()
+    actions = db_session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert actions[-2:] == ["people.same_person", "people.decision_undone"]
+
+
+def test_by_sex_is_on_the_page_and_in_the_workbook_only_where_asked(client, auth, db_session,
+                                                                   organiser):
+    import io
+
+    from openpyxl import load_workbook
+
+    programme = events.create_programme(db_session, organiser, "World Refugee Day")
+    asking = held_event(db_session, organiser, programme, date(2026, 6, 20), "Park", "n",
+                        asks_sex=True)
+    attend(db_session, asking, create_door_access(db_session, asking, "D")[0],
+           ("Olena", "adult", "female"), ("Sasha", "child", "prefer_not_to_say"))
+    silent_programme = events.create_programme(db_session, organiser, "Info sessions")
+    silent = held_event(db_session, organiser, silent_programme, date(2026, 6, 21), "Park", "o")
+    attend(db_session, silent, create_door_access(db_session, silent, "D")[0], ("Ivan", "adult"))
+    auth.login(organiser)
+    period = "from=2026-01-01&to=2026-12-31"
+    page = client.get(f"/manage/programmes/{programme.id}/report?{period}").get_data(
+        as_text=True)
+    assert "By sex" in page and "Prefer not to say" in page and "Asked at 1 of 1" in page
+    assert "By sex" not in client.get(
+        f"/manage/programmes/{silent_programme.id}/report?{period}").get_data(as_text=True)
+    workbook = load_workbook(io.BytesIO(client.get(
+        f"/manage/programmes/{programme.id}/report.xlsx?{period}").data))
+    assert dict(workbook["By sex"].iter_rows(min_row=2, values_only=True)) == {
+        "Female": 1, "Prefer not to say": 1}
+    assert dict(workbook["By age group"].iter_rows(min_row=2, values_only=True)) == {
+        "Adult": 1, "Child": 1}

@@ -528,8 +528,8 @@ function addWalkInPerson() {
   const number = people.children.length + 1;
   const person = $("walk-in-person").content.firstElementChild.cloneNode(true);
   person.querySelector("legend").textContent = say("person", { number });
-  for (const input of person.querySelectorAll("input[name=age_group]")) {
-    input.name = `age_group-${number}`;
+  for (const input of person.querySelectorAll("input[name=age_group], input[name=sex]")) {
+    input.name = `${input.name}-${number}`;
   }
   people.append(person);
   person.querySelector("input[name=name]").focus();
@@ -548,6 +548,8 @@ async function registerWalkIn(event) {
     const entry = { name: person.querySelector("input[name=name]").value.trim() };
     const age = person.querySelector("input[name^=age_group]:checked");
     if (age) entry.age_group = age.value;
+    const sex = person.querySelector("input[name^=sex]:checked");
+    if (sex) entry.sex = sex.value;
     const year = person.querySelector("input[name=birth_year]");
     if (year) entry.birth_year = year.value ? Number(year.value) : null;
     entry.activities = [...person.querySelectorAll("input[name=activities]:checked")]
