@@ -30,6 +30,10 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     site.init_app(app)
 
+    from eventreg.messages import web as message_delivery
+
+    message_delivery.init_app(app)
+
     from eventreg import health
     from eventreg.accounts import views as account_views
     from eventreg.api import blueprint as api_blueprint

@@ -18,7 +18,6 @@ from eventreg.events.forms import (
 )
 from eventreg.extensions import db
 from eventreg.forms import ActionForm, show_service_errors
-from eventreg.messages.web import deliver_after_response
 from eventreg.registrations.service import count_registrations, counts_by_event
 
 blueprint = Blueprint("manage_events", __name__, url_prefix="/manage")
@@ -86,7 +85,6 @@ def edit_event(slug: str):
         except ValidationFailed as error:
             show_service_errors(form, error, EVENT_FIELD_ALIASES)
         else:
-            deliver_after_response()  # notices of a changed time or place
             flash(_("Changes saved."), "success")
             return redirect(url_for(".overview", slug=event.slug))
     return _form_page("events/manage_event_form.html", form=form, event=event)
@@ -102,7 +100,6 @@ def change_status(slug: str, new_status: str):
         except Conflict as error:
             flash(str(error.message), "error")
         else:
-            deliver_after_response()  # notices of a cancelled event
             flash(_("The event is now %(status)s.",
                     status=service.STATUS_NAMES.get(new_status, new_status)), "success")
     return redirect(url_for(".overview", slug=slug))

@@ -34,6 +34,7 @@ from eventreg.events.models import (
     Question,
 )
 from eventreg.i18n import LANGUAGE_CODES, localized
+from eventreg.registrations.notifications import add_event_notices
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_CAPACITY = 100_000
@@ -223,10 +224,8 @@ def update_event(
             after[k] for k in ("starts_at", "ends_at", "venue", "address")]
         _audit(session, organiser, event, "event.updated",
                **{key: [before[key], after[key]] for key in after if before[key] != after[key]})
-    if moved and event.status in (STATUS_PUBLISHED, STATUS_CLOSED):
-        from eventreg.registrations.notifications import queue_event_notices
-
-        queue_event_notices(session, event, "event_changed")  # when or where changed
+        if moved and event.status in (STATUS_PUBLISHED, STATUS_CLOSED):
+            add_event_notices(session, event, "event_changed")  # when or where changed
     _offer_freed_places(session, event)
     return event
 
@@ -256,10 +255,8 @@ def change_event_status(
             )
         event.status = new_status
         _audit(session, organiser, event, "event.status_changed", status=[old_status, new_status])
-    if new_status == STATUS_CANCELLED and old_status != STATUS_DRAFT:
-        from eventreg.registrations.notifications import queue_event_notices
-
-        queue_event_notices(session, event, "event_cancelled")
+        if new_status == STATUS_CANCELLED and old_status != STATUS_DRAFT:
+            add_event_notices(session, event, "event_cancelled")
     return event
 
 

@@ -6,10 +6,8 @@ from eventreg.api import blueprint, json_body, organiser_required
 from eventreg.events.service import get_organiser_event, get_published_event
 from eventreg.extensions import db
 from eventreg.i18n import LANGUAGE_CODES
-from eventreg.messages.web import deliver_after_response
 from eventreg.registrations import service
 from eventreg.registrations.models import Registration
-from eventreg.registrations.notifications import queue_confirmation
 from eventreg.tickets.service import ticket_tokens
 
 
@@ -99,9 +97,6 @@ def create_registration(slug: str):
         db.session, event, registration_request,
         default_phone_region=current_app.config["DEFAULT_PHONE_REGION"],
     )
-    confirmation = queue_confirmation(db.session, outcome)
-    if confirmation is not None:
-        deliver_after_response([confirmation.id])
     return jsonify(registration_json(outcome.registration, with_tickets=True)), 201
 
 

@@ -15,7 +15,6 @@ from eventreg.i18n import localized
 from eventreg.messages.models import OutboxMessage
 from eventreg.messages.service import queue_message
 from eventreg.registrations.models import Registration
-from eventreg.registrations.service import RegistrationOutcome
 
 #: The subject of each kind of message; the body is templates/mail/<kind>.txt and .html.
 SUBJECTS = {
@@ -28,35 +27,15 @@ SUBJECTS = {
 }
 
 
-def queue_confirmation(session: Session, outcome: RegistrationOutcome) -> OutboxMessage | None:
-    """Queue the ticket link of a new registration for its email, if it has one.
-
-    A repeated submission queues nothing again. Returns the queued message.
-    """
-    if not outcome.is_new:
-        return None
-    return queue_party_message(session, outcome.registration, "confirmation")
-
-
-def queue_cancellation_notice(session: Session, registration: Registration,
-                              cancelled_names: list[str]) -> OutboxMessage | None:
-    """Queue a note saying which tickets were cancelled, if the party left an email."""
-    if not cancelled_names:
-        return None
-    return queue_party_message(session, registration, "cancellation",
-                               cancelled_names=cancelled_names)
-
-
-def queue_party_message(session: Session, registration: Registration, kind: str,
-                        **context) -> OutboxMessage | None:
-    """Queue one message of `kind` to the party's email, if it gave one."""
+def add_party_message(session: Session, registration: Registration, kind: str,
+                      **context) -> OutboxMessage | None:
+    """Add one message of `kind` to the party's email, if it gave one, to the caller's
+    transaction: the message is queued if and only if the change it tells of is kept."""
     if not registration.email:
         return None
     subject, text, html = _compose(registration, kind, context)
-    with write_transaction(session):
-        message = queue_message(session, kind=kind, to=registration.email, subject=subject,
-                                text=text, html=html, registration_id=registration.id)
-    return message
+    return queue_message(session, kind=kind, to=registration.email, subject=subject,
+                         text=text, html=html, registration_id=registration.id)
 
 
 def ticket_link(registration: Registration) -> str:
@@ -67,10 +46,11 @@ def ticket_link(registration: Registration) -> str:
         return url_for("tickets.page", secret=registration.ticket_secret, _external=True)
 
 
-def queue_event_notices(session: Session, event: Event, kind: str,
-                        registrations: list[Registration] | None = None) -> int:
-    """Queue one `kind` message (reminder, event_changed, event_cancelled) to every valid
-    registration of the event that gave an email, in its own language; returns how many."""
+def add_event_notices(session: Session, event: Event, kind: str,
+                      registrations: list[Registration] | None = None) -> int:
+    """Add one `kind` message (reminder, event_changed, event_cancelled) for every valid
+    registration of the event that gave an email, in its own language, to the caller's
+    transaction; returns how many."""
     if registrations is None:
         registrations = list(session.scalars(
             select(Registration).where(Registration.event_id == event.id,
@@ -78,16 +58,9 @@ def queue_event_notices(session: Session, event: Event, kind: str,
                                        Registration.email.is_not(None))
             .options(selectinload(Registration.attendees))
         ))
-    messages = [
-        (registration, *_compose(registration, kind, {}))
-        for registration in registrations
-        if registration.email and registration.active_attendees
-    ]
-    with write_transaction(session):
-        for registration, subject, text, html in messages:
-            queue_message(session, kind=kind, to=registration.email, subject=subject,
-                          text=text, html=html, registration_id=registration.id)
-    return len(messages)
+    added = [add_party_message(session, registration, kind)
+             for registration in registrations if registration.active_attendees]
+    return sum(message is not None for message in added)
 
 
 def _compose(registration: Registration, kind: str, context: dict) -> tuple[str, str, str]:
@@ -115,11 +88,12 @@ def queue_reminders(session: Session, *, now: datetime | None = None) -> int:
         if event.starts_at.astimezone(zone).date() != (now.astimezone(zone) + timedelta(days=1)).date():
             continue
         reminded = select(OutboxMessage.registration_id).where(OutboxMessage.kind == "reminder")
-        registrations = list(session.scalars(
-            select(Registration).where(
-                Registration.event_id == event.id, Registration.cancelled_at.is_(None),
-                Registration.email.is_not(None), Registration.id.not_in(reminded))
-            .options(selectinload(Registration.attendees))
-        ))
-        queued += queue_event_notices(session, event, "reminder", registrations)
+        with write_transaction(session):
+            registrations = list(session.scalars(
+                select(Registration).where(
+                    Registration.event_id == event.id, Registration.cancelled_at.is_(None),
+                    Registration.email.is_not(None), Registration.id.not_in(reminded))
+                .options(selectinload(Registration.attendees))
+            ))
+            queued += add_event_notices(session, event, "reminder", registrations)
     return queued

@@ -36,6 +36,7 @@ from eventreg.events.models import (
 from eventreg.events.service import registration_is_open
 from eventreg.i18n import localized
 from eventreg.registrations.models import Answer, Attendee, Registration
+from eventreg.registrations.notifications import add_party_message
 
 MAX_PARTY_SIZE = 20
 MAX_NAME_LENGTH = 200
@@ -102,7 +103,9 @@ def register(
     registration unchanged. Refuses with ValidationFailed (`fields` says what to fix) or
     Conflict with reason `registration_closed`, `event_full`, `activity_full` or
     `client_id_reused` (the id came with other content: the first registration is not
-    shown, since its ticket link is private); a refusal changes nothing.
+    shown, since its ticket link is private); a refusal changes nothing. A new registration
+    with an email queues its ticket link (a confirmation, or a promotion notice for a party
+    from the waiting list) in the same transaction.
     """
     now = now or utcnow()
     fingerprint = _submission_fingerprint(request)
@@ -123,6 +126,9 @@ def register(
             registration = _create_rows(session, event, request, cleaned, client_id, now)
             registration.submission_fingerprint = fingerprint
             registration.walk_in = walk_in
+            # Queued with the registration, so neither is kept without the other.
+            add_party_message(session, registration,
+                              "promotion" if from_waitlist else "confirmation")
     except IntegrityError:
         earlier = find_by_client_id(session, event.id, client_id)
         if earlier is None:
@@ -149,7 +155,8 @@ def cancel_attendees(
     the organiser who did it, None for the party itself (recorded in the audit log).
 
     Frees their places in the event and their activities and invalidates their tickets.
-    Already-cancelled attendees are left as they are, so a repeat changes nothing. Returns
+    Already-cancelled attendees are left as they are, so a repeat changes nothing. The party
+    is told which tickets were cancelled, if it gave an email. Returns
     how many attendees this call cancelled. The registration counts as cancelled once none
     of its attendees is left.
     """
@@ -181,7 +188,9 @@ def cancel_attendees(
             _release_places(session, registration.event_id, cancelled)
             from eventreg.audit.service import record
 
-            names = session.scalars(select(Attendee.name).where(Attendee.id.in_(cancelled)))
+            names = list(session.scalars(
+                select(Attendee.name).where(Attendee.id.in_(cancelled))
+                .order_by(Attendee.position)))
             event = session.get(Event, registration.event_id)
             record(session, organisation_id=event.organisation_id, event_id=event.id, by=by,
                    action="registration.cancelled", target=", ".join(names),
@@ -193,6 +202,10 @@ def cancel_attendees(
                 .values(cancelled_at=now)
                 .execution_options(synchronize_session=False)
             )
+        if cancelled:
+            session.expire_all()  # the notice says which tickets are left
+            add_party_message(session, session.get(Registration, registration_id),
+                              "cancellation", cancelled_names=names)
     session.expire_all()
     if cancelled:
         from eventreg.waitlist.service import promote_waitlist  # freed places go to the line

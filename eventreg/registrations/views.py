@@ -10,10 +10,8 @@ from eventreg.errors import Conflict, ValidationFailed
 from eventreg.events.service import get_published_event, registration_is_open
 from eventreg.extensions import db
 from eventreg.i18n import current_language
-from eventreg.messages.web import deliver_after_response
 from eventreg.registrations import service
 from eventreg.registrations.forms import parse_registration_form, party_size_from
-from eventreg.registrations.notifications import queue_confirmation
 from eventreg.waitlist.service import join_waitlist
 
 blueprint = Blueprint("registrations", __name__)
@@ -48,9 +46,7 @@ def register(slug: str):
     except Conflict as error:
         return _render_form(event, values, error=error), 409
     registration = outcome.registration
-    confirmation = queue_confirmation(db.session, outcome)
-    if confirmation is not None:
-        deliver_after_response([confirmation.id])
+    if registration.email:
         flash(_("You are registered. We also sent the link to this page to %(email)s.",
                 email=registration.email), "success")
     else:

@@ -7,9 +7,7 @@ from eventreg.errors import Conflict, ValidationFailed
 from eventreg.extensions import db
 from eventreg.forms import ActionForm
 from eventreg.i18n import current_language
-from eventreg.messages.web import deliver_after_response
 from eventreg.registrations import service as registration_service
-from eventreg.registrations.notifications import queue_cancellation_notice
 from eventreg.registrations.service import cancel_by_participant, get_registration_by_secret
 from eventreg.tickets.calendar import event_calendar
 from eventreg.tickets.qr import qr_png, qr_svg
@@ -38,17 +36,12 @@ def cancel(secret: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     chosen = request.form.getlist("attendee_ids", type=int)
-    names = {a.id: a.name for a in registration.active_attendees}
     try:
         cancelled = cancel_by_participant(db.session, registration, chosen)
     except (ValidationFailed, Conflict) as error:
         flash(str(error.message), "error")
         return redirect(url_for(".page", secret=secret))
     if cancelled:
-        notice = queue_cancellation_notice(
-            db.session, registration, [names[i] for i in chosen if i in names])
-        if notice is not None:
-            deliver_after_response([notice.id])
         flash(_("Cancelled %(count)d ticket(s); their places are free again.", count=cancelled),
               "success")
     return redirect(url_for(".page", secret=secret))

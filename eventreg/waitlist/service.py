@@ -21,7 +21,6 @@ from eventreg.database import utcnow, write_transaction
 from eventreg.errors import Conflict, NotFound, ValidationFailed
 from eventreg.events.models import STATUS_PUBLISHED, Event
 from eventreg.registrations.models import Registration
-from eventreg.registrations.notifications import queue_party_message
 from eventreg.registrations.service import (
     AttendeeRequest,
     RegistrationRequest,
@@ -183,18 +182,17 @@ def _promote(session: Session, entry: WaitlistEntry, now: datetime,
         return None
     registration = outcome.registration
     registration_id = registration.id
+    # The registration (and its promotion notice) is kept even if this step is never
+    # reached: the next promotion finds it again by its client id and marks the entry then.
     with write_transaction(session):
-        claimed = session.execute(
+        session.execute(
             update(WaitlistEntry)
             .where(WaitlistEntry.id == entry_id, WaitlistEntry.promoted_at.is_(None))
             .values(promoted_at=now, registration_id=registration_id)
             .execution_options(synchronize_session=False)
-        ).rowcount == 1
+        )
     session.expire_all()
-    registration = session.get(Registration, registration_id)
-    if claimed:
-        queue_party_message(session, registration, "promotion")
-    return registration
+    return session.get(Registration, registration_id)
 
 
 def _request_of(entry: WaitlistEntry) -> RegistrationRequest:

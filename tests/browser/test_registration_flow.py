@@ -43,6 +43,7 @@ def test_family_registers_in_ukrainian_and_ticket_qr_codes_verify(
     mother = page.get_by_role("group", name=uk("Person %(number)d", number=1))
     mother.get_by_label(uk("Full name")).fill("Олена Коваленко")
     mother.get_by_label(uk("Adult")).check()
+    mother.get_by_label(uk("Female")).check()
     page.get_by_role("button", name=uk("Add another person")).click()
 
     son = page.get_by_role("group", name=uk("Person %(number)d", number=2))
@@ -50,6 +51,7 @@ def test_family_registers_in_ukrainian_and_ticket_qr_codes_verify(
         uk("Full name")).input_value() == "Олена Коваленко"
     son.get_by_label(uk("Full name")).fill("Миколка Коваленко")
     son.get_by_label(uk("Child (under 18)")).check()
+    son.get_by_label(uk("Prefer not to say")).check()
     son.get_by_label("Терапевтичне виготовлення ляльок для дітей (ранок)").check()
     page.get_by_label(uk("Phone")).fill("+380 67 123 4567")
     page.get_by_label(uk("I agree to the privacy notice above")).check()
@@ -67,8 +69,9 @@ def test_family_registers_in_ukrainian_and_ticket_qr_codes_verify(
                              text=True, check=True).stdout.split()
     assert len(decoded) == 2
     db_session.rollback()
-    names = {check_ticket(db_session, token).attendee.name for token in decoded}
-    assert names == {"Олена Коваленко", "Миколка Коваленко"}
+    people = {(attendee.name, attendee.sex) for attendee in (
+        check_ticket(db_session, token).attendee for token in decoded)}
+    assert people == {("Олена Коваленко", "female"), ("Миколка Коваленко", "prefer_not_to_say")}
 
 
 @pytest.mark.skipif(not (shutil.which("zbarimg") and shutil.which("pdftoppm")),

@@ -1,8 +1,10 @@
 """Reminders the day before, and notices when an event moves or is cancelled."""
 
 from datetime import datetime, timedelta
+from email import message_from_bytes, policy
 from zoneinfo import ZoneInfo
 
+import pytest
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
@@ -71,5 +73,55 @@ def test_send_reminders_command_queues_and_sends(app, db_session, runner, make_e
     db_session.commit()
     result = runner.invoke(args=["send-reminders"])
     assert result.exit_code == 0, result.output
-    assert "queued 1 reminders; sent 1" in result.output
-    assert len(list(outbox.glob("*.eml"))) == 1
+    # The registration's confirmation was still waiting for a worker: sent with the reminder.
+    assert "queued 1 reminders; sent 2" in result.output
+    subjects = sorted(message_from_bytes(path.read_bytes(), policy=policy.default)["Subject"]
+                      for path in outbox.glob("*.eml"))
+    assert subjects == ["Tomorrow: World Refugee Day", "Your tickets: World Refugee Day"]
+    assert "queued 0 reminders" in runner.invoke(args=["send-reminders"]).output
+
+
+def test_confirmation_is_queued_with_the_registration_or_not_at_all(db_session, make_event,
+                                                                   make_registration,
+                                                                   monkeypatch):
+    from eventreg.registrations import notifications
+    from eventreg.registrations.models import Registration
+
+    event = make_event(capacity=10)
+    registration = make_registration(event, ["Olena"], email="olena@example.org")
+    [confirmation] = queued(db_session, "confirmation")
+    assert confirmation.registration_id == registration.id
+
+    def outbox_fails(*args, **kwargs):
+        raise RuntimeError("the outbox table is not there")
+
+    monkeypatch.setattr(notifications, "queue_message", outbox_fails)
+    with pytest.raises(RuntimeError):
+        make_registration(event, ["Ivan"], email="ivan@example.org")
+    db_session.rollback()
+    assert [r.id for r in db_session.scalars(select(Registration))] == [registration.id]
+    db_session.refresh(event)
+    assert event.places_taken == 1
+
+
+def test_organiser_cancelling_a_ticket_tells_the_party_right_after_the_answer(
+    client, auth, db_session, organiser, make_event, make_registration, outbox
+):
+    event = make_event()
+    family = make_registration(event, ["Olena", "Mykola"], email="olena@example.org")
+    auth.login(organiser)
+    response = client.post(f"/manage/events/{event.slug}/registrations/{family.id}/cancel",
+                           data={"attendee_id": family.attendees[1].id})
+    assert response.status_code == 302
+    assert list(outbox.glob("*.eml")) == []  # not before the answer has gone out
+    response.close()
+    [sent] = outbox.glob("*.eml")
+    notice = message_from_bytes(sent.read_bytes(), policy=policy.default)
+    assert notice["Subject"] == "Tickets cancelled: World Refugee Day"
+    text = notice.get_body(("plain",)).get_content()
+    assert "- Mykola" in text and "The other tickets stay valid" in text
+    [row] = queued(db_session, "cancellation")
+    assert row.status == "sent"
+    # Only what this request queued went out; the confirmation waits for the worker.
+    [confirmation] = queued(db_session, "confirmation")
+    assert confirmation.status == "pending"
