@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from eventreg.accounts.models import Organiser
 from eventreg.database import utcnow
-from eventreg.events.models import SEXES, STATUS_CANCELLED, Event, Programme
+from eventreg.events.models import SEXES, STATUS_CLOSED, STATUS_PUBLISHED, Event, Programme
 from eventreg.events.service import get_programme
 from eventreg.i18n import localized
 from eventreg.registrations.models import Attendee, Registration
@@ -73,17 +73,20 @@ class ProgrammeReport:
 def programme_report(
     session: Session, organiser: Organiser, programme_id: int,
     period_start: date, period_end: date, *, timezone: str = "Europe/Sofia",
+    now: datetime | None = None,
 ) -> ProgrammeReport:
-    """Figures of the programme's events that started in the period (both days included),
-    cancelled events left out."""
+    """Figures of the programme's events held in the period (both days included): published
+    or closed events that have started by `now`. Drafts, cancelled events and events still
+    to come are left out."""
     programme = get_programme(session, organiser, programme_id)
     zone = ZoneInfo(timezone)
     start = datetime.combine(period_start, time.min, zone)
     end = datetime.combine(period_end, time.max, zone)
     events = list(session.scalars(
         select(Event)
-        .where(Event.programme_id == programme.id, Event.status != STATUS_CANCELLED,
-               Event.starts_at >= start, Event.starts_at <= end)
+        .where(Event.programme_id == programme.id,
+               Event.status.in_((STATUS_PUBLISHED, STATUS_CLOSED)),
+               Event.starts_at >= start, Event.starts_at <= min(end, now or utcnow()))
         .order_by(Event.starts_at)
     ))
     registrations_by_event = defaultdict(list)

@@ -21,14 +21,16 @@ from eventreg.reports.service import programme_report
 SOFIA = ZoneInfo("Europe/Sofia")
 
 
-def held_event(db_session, organiser, programme, day, venue, slug, *, asks_sex=False):
+def held_event(db_session, organiser, programme, day, venue, slug, *, asks_sex=False,
+               publish=True):
     starts = datetime.combine(day, datetime.min.time(), SOFIA).replace(hour=17)
     event = events.create_event(db_session, organiser, events.EventDetails(
         title={"en": f"Info session {slug}"}, starts_at=starts, ends_at=starts + timedelta(hours=2),
         privacy_notice={"en": "Names are deleted after the project."}, venue=venue,
         programme_id=programme.id, slug=slug, registration_closes_at=starts + timedelta(hours=2),
         asks_sex=asks_sex))
-    events.publish_event(db_session, organiser, event)
+    if publish:
+        events.publish_event(db_session, organiser, event)
     return event
 
 
@@ -72,9 +74,15 @@ def test_report_counts_events_attendance_and_people_reached_once(db_session, org
     # Outside the period or the programme: not counted.
     attend(db_session, outside, doors[outside.id], ("Someone Else", "adult"))
     attend(db_session, elsewhere, doors[elsewhere.id], ("Another Person", "adult"))
+    # Not held: a draft, and an event still to come when the report is made.
+    held_event(db_session, organiser, programme, date(2026, 5, 5), "Sofia", "draft",
+               publish=False)
+    upcoming = held_event(db_session, organiser, programme, date(2026, 10, 15), "Sofia", "next")
+    attend(db_session, upcoming, create_door_access(db_session, upcoming, "D")[0],
+           ("Registered Early", "adult"), checked_in=False)
 
     report = programme_report(db_session, organiser, programme.id, date(2026, 1, 1),
-                              date(2026, 12, 31))
+                              date(2026, 12, 31), now=datetime(2026, 10, 1, tzinfo=SOFIA))
     assert report.events_held == 2
     assert report.registered == 7          # 3 + 2 at Fakulteta, 2 at Stolipinovo
     assert report.attended == 5            # 3 + 2
@@ -286,3 +294,64 @@ def test_by_sex_is_on_the_page_and_in_the_workbook_only_where_asked(client, auth
         "Female": 1, "Prefer not to say": 1}
     assert dict(workbook["By age group"].iter_rows(min_row=2, values_only=True)) == {
         "Adult": 1, "Child": 1}
+
+
+def test_generated_programme_matches_figures_counted_one_by_one(db_session, organiser):
+    """A seeded programme of 8 info sessions drawn from a pool of 40 people; the expected
+    figures are counted here person by person, without the report's code."""
+    import random
+
+    rng = random.Random(2026)
+    pool = [{"name": f"Person {n:02d}", "age": rng.choice(["adult", "child"]),
+             "sex": rng.choice(["female", "male", "prefer_not_to_say"]),
+             # Two in three left a phone; the others can only be counted per attendance.
+             "phone": f"+3598810{n:05d}" if n % 3 else ""} for n in range(40)]
+    programme = events.create_programme(db_session, organiser, "Generated awareness")
+    sessions = []
+    for number in range(8):
+        event = held_event(db_session, organiser, programme, date(2026, 2 + number, 10),
+                           rng.choice(["Fakulteta", "Stolipinovo", "Nadezhda"]),
+                           f"generated-{number}", asks_sex=number % 2 == 0)
+        door = create_door_access(db_session, event, "D")[0]
+        came, stayed_away = [], []
+        for person in rng.sample(pool, 9):
+            (came if rng.random() < 0.8 else stayed_away).append(person)
+        for group, checked_in in ((came, True), (stayed_away, False)):
+            for person in group:
+                attend(db_session, event, door, (person["name"], person["age"], person["sex"]),
+                       phone=person["phone"], checked_in=checked_in)
+        sessions.append((event, came, stayed_away))
+
+    attendances = [(event, person) for event, came, _ in sessions for person in came]
+    with_phone = {p["name"] for _, p in attendances if p["phone"]}
+    without_phone = [p["name"] for _, p in attendances if not p["phone"]]
+    events_of = {}
+    for event, person in attendances:
+        events_of.setdefault(person["name"], set()).add(event.id)
+    expected_duplicates = sorted(name for name in set(without_phone)
+                                 if len(events_of[name]) > 1)
+    expected_sexes = {}
+    for event, person in attendances:
+        if event.asks_sex:
+            expected_sexes[person["sex"]] = expected_sexes.get(person["sex"], 0) + 1
+    assert expected_duplicates and expected_sexes, "the seed gives something to check"
+
+    report = year_report(db_session, organiser, programme)
+    assert report.events_held == 8
+    assert report.registered == 8 * 9
+    assert report.attended == len(attendances)
+    assert report.individuals == len(with_phone) + len(without_phone)
+    assert sorted(group[0].name for group in report.possible_duplicates) == expected_duplicates
+    assert report.by_sex == expected_sexes
+    assert report.by_age_group == {
+        age: sum(p["age"] == age for _, p in attendances) for age in ("adult", "child")
+        if any(p["age"] == age for _, p in attendances)}
+    assert sum(report.by_place.values()) == report.attended
+    assert [figures.attended for figures in report.events] == [len(c) for _, c, _ in sessions]
+
+    # The organiser confirms each possible duplicate as one person: each then counts once.
+    for group in report.possible_duplicates:
+        decide_same_person(db_session, organiser, [person.key for person in group],
+                           same_person=True)
+    assert year_report(db_session, organiser, programme).individuals == (
+        len(with_phone) + len(set(without_phone)))
