@@ -4,7 +4,7 @@ The language is, in order: one chosen on the page (remembered in a cookie), the 
 of the browser's Accept-Language, then English.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
@@ -57,6 +57,13 @@ def format_local_date(value: datetime | None, timezone: str, style: str = "full"
         return ""
     local = value.astimezone(ZoneInfo(timezone))
     return babel_dates.format_date(local.date(), format=style, locale=current_language())
+
+
+def format_month(year_month: str) -> str:
+    """"2026-03" as the month is named in the page's language, e.g. "March 2026"."""
+    year, month = (int(part) for part in year_month.split("-"))
+    return babel_dates.format_date(date(year, month, 1), format="LLLL y",
+                                   locale=current_language())
 
 
 def format_local_time(value: datetime | None, timezone: str) -> str:

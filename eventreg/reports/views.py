@@ -16,6 +16,7 @@ from eventreg.exports.service import neutralise
 from eventreg.exports.views import XLSX_TYPE, download
 from eventreg.extensions import db
 from eventreg.forms import ActionForm
+from eventreg.i18n import format_month
 from eventreg.registrations.service import as_int
 from eventreg.reports.people import decide_same_person, undo_decision
 from eventreg.reports.service import NOT_RECORDED, ProgrammeReport, programme_report
@@ -54,7 +55,9 @@ def _local(moment: datetime) -> datetime:
 @blueprint.get("/report")
 def report(programme_id: int):
     """Show a programme's figures for a period, ready to print for a donor report."""
-    return render_template("reports/programme.html", report=_report(programme_id))
+    figures = _report(programme_id)
+    return render_template("reports/programme.html", report=figures,
+                           month_names={key: format_month(key) for key in figures.by_month})
 
 
 @blueprint.post("/report/same-person")
