@@ -5,7 +5,7 @@ spaces) and their registrations share an email or a phone number, or when an org
 said so. Attendances of one name at different events without a shared contact may be
 one person or several: they are offered to the organiser as possible duplicates until
 the organiser says "same person" or "different people". Two attendances at the same
-event are never offered: both people came through the door.
+event are never one person, whatever matches: both people came through the door.
 """
 
 import unicodedata
@@ -15,7 +15,8 @@ from datetime import datetime
 from itertools import combinations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from eventreg.accounts.models import Organiser
@@ -23,7 +24,7 @@ from eventreg.audit.service import record
 from eventreg.database import utcnow, write_transaction
 from eventreg.errors import NotFound, ValidationFailed
 from eventreg.events.models import Event
-from eventreg.registrations.models import Attendee
+from eventreg.registrations.models import Attendee, Registration
 from eventreg.reports.models import PersonMatch
 
 
@@ -44,11 +45,15 @@ class Attendance:
 
 @dataclass
 class Person:
-    """Attendances found to be one person; `key` is the attendee id that stands for them."""
+    """Attendances found to be one person; `key` (their first attendance's id) names them."""
 
     key: int
     name: str
     attendances: list[Attendance] = field(default_factory=list)
+
+    @property
+    def attendee_ids(self) -> list[int]:
+        return [a.attendee_id for a in self.attendances]
 
     @property
     def event_ids(self) -> set[int]:
@@ -81,10 +86,24 @@ class People:
     decisions: list[Decision]
 
 
-def find_people(session: Session, attendances: list[Attendance]) -> People:
-    """Group attendances into people (see the module's docstring)."""
-    by_id = {a.attendee_id: a for a in attendances}
-    parent = {attendee_id: attendee_id for attendee_id in by_id}
+def find_people(session: Session, organisation_id: int,
+                attendances: list[Attendance]) -> People:
+    """Group attendances into people (see the module's docstring).
+
+    Every same-person decision of the organisation counts, also one made on a report of
+    another period: attendances outside these still join the people they link.
+    """
+    in_scope = {a.attendee_id: a for a in attendances}
+    matches = list(session.scalars(
+        select(PersonMatch).where(PersonMatch.organisation_id == organisation_id)
+        .order_by(PersonMatch.decided_at.desc(), PersonMatch.id.desc())
+    ))
+    nodes = {**_attendances_by_id(session, {
+        attendee_id for match in matches
+        for attendee_id in (match.attendee_id, match.other_attendee_id)
+    } - in_scope.keys()), **in_scope}
+    parent = {attendee_id: attendee_id for attendee_id in nodes}
+    events_of = {attendee_id: {a.event_id} for attendee_id, a in nodes.items()}
 
     def root(attendee_id: int) -> int:
         while parent[attendee_id] != attendee_id:
@@ -93,9 +112,11 @@ def find_people(session: Session, attendances: list[Attendance]) -> People:
         return attendee_id
 
     def join(a: int, b: int) -> None:
+        """One person, unless they were both at one event (then they are two)."""
         a, b = root(a), root(b)
-        if a != b:
+        if a != b and not events_of[a] & events_of[b]:
             parent[max(a, b)] = min(a, b)
+            events_of[min(a, b)] |= events_of.pop(max(a, b))
 
     first_with_contact: dict[tuple[str, str], int] = {}
     for attendance in attendances:
@@ -103,72 +124,87 @@ def find_people(session: Session, attendances: list[Attendance]) -> People:
             seen = first_with_contact.setdefault((name_key(attendance.name), contact),
                                                  attendance.attendee_id)
             join(seen, attendance.attendee_id)
-
-    matches = _matches_between(session, list(by_id))
     for match in matches:
         if match.same_person:
             join(match.attendee_id, match.other_attendee_id)
     kept_apart = {frozenset((root(m.attendee_id), root(m.other_attendee_id)))
                   for m in matches if not m.same_person}
 
-    people_by_key: dict[int, Person] = {}
+    people_by_root: dict[int, Person] = {}
     for attendance in sorted(attendances, key=lambda a: a.attendee_id):
-        key = root(attendance.attendee_id)
-        person = people_by_key.setdefault(key, Person(key, attendance.name))
+        person = people_by_root.setdefault(root(attendance.attendee_id),
+                                           Person(attendance.attendee_id, attendance.name))
         person.attendances.append(attendance)
-    people = list(people_by_key.values())
+    people = list(people_by_root.values())
 
-    same_name: dict[str, list[Person]] = defaultdict(list)
-    for person in people:
-        same_name[name_key(person.name)].append(person)
+    same_name: dict[str, list[tuple[int, Person]]] = defaultdict(list)
+    for person_root, person in people_by_root.items():
+        same_name[name_key(person.name)].append((person_root, person))
     possible_duplicates = []
     for group in same_name.values():
         undecided = {
             person.key
-            for a, b in combinations(group, 2)
-            if not a.event_ids & b.event_ids and frozenset((a.key, b.key)) not in kept_apart
+            for (root_a, a), (root_b, b) in combinations(group, 2)
+            if not events_of[root_a] & events_of[root_b]
+            and frozenset((root_a, root_b)) not in kept_apart
             for person in (a, b)
         }
         if undecided:
-            possible_duplicates.append([p for p in group if p.key in undecided])
+            possible_duplicates.append([p for _, p in group if p.key in undecided])
     possible_duplicates.sort(key=lambda group: name_key(group[0].name))
-    return People(people, possible_duplicates, _decisions(session, matches, by_id))
+    touching = [m for m in matches
+                if m.attendee_id in in_scope or m.other_attendee_id in in_scope]
+    return People(people, possible_duplicates, _decisions(session, touching, nodes))
 
 
-def decide_same_person(session: Session, organiser: Organiser, attendee_ids: list[int], *,
+def decide_same_person(session: Session, organiser: Organiser, people: list[list[int]], *,
                        same_person: bool, now: datetime | None = None) -> None:
-    """Record that the attendances are one person, or that they are all different people.
+    """Record that some people are one person, or that they are all different people.
 
-    Each id stands for a person (any of their attendances). A later decision on the same
-    pair replaces the earlier one. Recorded in the audit log.
+    Each person is given as the ids of their attendances. People who came to the same
+    event cannot be one person: refused with ValidationFailed. A later decision on the
+    same pair replaces the earlier one. Recorded in the audit log.
     """
-    ids = sorted(set(attendee_ids))
-    if len(ids) < 2:
+    people = [sorted(set(ids)) for ids in people if ids]
+    everyone = [attendee_id for ids in people for attendee_id in ids]
+    if len(people) < 2 or len(set(everyone)) != len(everyone):
         raise ValidationFailed(_l("Tick at least two people."),
                                fields={"person": _l("Tick at least two people.")})
-    names = dict(session.execute(
-        select(Attendee.id, Attendee.name).join(Event, Event.id == Attendee.event_id)
-        .where(Attendee.id.in_(ids), Event.organisation_id == organiser.organisation_id)
-    ).all())
-    if len(names) != len(ids):
+    rows = {row.id: row for row in session.execute(
+        select(Attendee.id, Attendee.name, Attendee.event_id)
+        .join(Event, Event.id == Attendee.event_id)
+        .where(Attendee.id.in_(everyone), Event.organisation_id == organiser.organisation_id)
+    )}
+    if len(rows) != len(everyone):
         raise NotFound(_l("Some of these people are not in your events."),
                        reason="attendee_not_found")
-    # Linking each to the first is enough to join them; "different" needs every pair.
-    pairs = ([(ids[0], other) for other in ids[1:]] if same_person
-             else list(combinations(ids, 2)))
+    events = [{rows[i].event_id for i in ids} for ids in people]
+    if same_person and any(a & b for a, b in combinations(events, 2)):
+        message = _l("Two of the people ticked came to the same event: they are different "
+                     "people.")
+        raise ValidationFailed(message, fields={"person": message})
+    # One attendance stands for each person. Linking each to the first is enough to join
+    # them; "different" needs every pair.
+    standing_for = sorted(ids[0] for ids in people)
+    pairs = ([(standing_for[0], other) for other in standing_for[1:]] if same_person
+             else list(combinations(standing_for, 2)))
     now = now or utcnow()
-    with write_transaction(session):
-        for first, second in pairs:
-            session.execute(delete(PersonMatch).where(PersonMatch.attendee_id == first,
-                                                      PersonMatch.other_attendee_id == second))
-            session.add(PersonMatch(
-                organisation_id=organiser.organisation_id, attendee_id=first,
-                other_attendee_id=second, same_person=same_person, decided_by_id=organiser.id,
-                decided_at=now,
-            ))
-        record(session, organisation_id=organiser.organisation_id, by=organiser, now=now,
-               action="people.same_person" if same_person else "people.different_people",
-               target=", ".join(names[i] for i in ids), details={"attendees": ids})
+    try:
+        with write_transaction(session):
+            for first, second in pairs:
+                session.execute(delete(PersonMatch).where(
+                    PersonMatch.attendee_id == first, PersonMatch.other_attendee_id == second))
+                session.add(PersonMatch(
+                    organisation_id=organiser.organisation_id, attendee_id=first,
+                    other_attendee_id=second, same_person=same_person,
+                    decided_by_id=organiser.id, decided_at=now,
+                ))
+            record(session, organisation_id=organiser.organisation_id, by=organiser, now=now,
+                   action="people.same_person" if same_person else "people.different_people",
+                   target=", ".join(rows[i].name for i in standing_for),
+                   details={"attendees": standing_for})
+    except IntegrityError:
+        pass  # the same pair decided at the same instant (a double click): that one stands
 
 
 def undo_decision(session: Session, organiser: Organiser, decision_id: int) -> None:
@@ -193,18 +229,16 @@ def name_key(name: str) -> str:
     return " ".join(stripped.casefold().split())
 
 
-def _matches_between(session: Session, attendee_ids: list[int]) -> list[PersonMatch]:
+def _attendances_by_id(session: Session, attendee_ids: set[int]) -> dict[int, Attendance]:
     if not attendee_ids:
-        return []
-    ids = set(attendee_ids)
-    return [
-        match for match in session.scalars(
-            select(PersonMatch).where(or_(PersonMatch.attendee_id.in_(attendee_ids),
-                                          PersonMatch.other_attendee_id.in_(attendee_ids)))
-            .order_by(PersonMatch.decided_at.desc(), PersonMatch.id.desc())
-        )
-        if match.attendee_id in ids and match.other_attendee_id in ids
-    ]
+        return {}
+    rows = session.execute(
+        select(Attendee.id, Attendee.name, Attendee.event_id, Registration.email,
+               Registration.phone)
+        .join(Registration, Registration.id == Attendee.registration_id)
+        .where(Attendee.id.in_(attendee_ids))
+    )
+    return {row[0]: Attendance(*row) for row in rows}
 
 
 def _decisions(session: Session, matches: list[PersonMatch],

@@ -79,6 +79,7 @@ def programme_report(
     or closed events that have started by `now`. Drafts, cancelled events and events still
     to come are left out."""
     programme = get_programme(session, organiser, programme_id)
+    now = now or utcnow()
     zone = ZoneInfo(timezone)
     start = datetime.combine(period_start, time.min, zone)
     end = datetime.combine(period_end, time.max, zone)
@@ -86,7 +87,7 @@ def programme_report(
         select(Event)
         .where(Event.programme_id == programme.id,
                Event.status.in_((STATUS_PUBLISHED, STATUS_CLOSED)),
-               Event.starts_at >= start, Event.starts_at <= min(end, now or utcnow()))
+               Event.starts_at >= start, Event.starts_at <= min(end, now))
         .order_by(Event.starts_at)
     ))
     registrations_by_event = defaultdict(list)
@@ -96,7 +97,7 @@ def programme_report(
         .options(selectinload(Registration.attendees))
     ):
         registrations_by_event[registration.event_id].append(registration)
-    report = ProgrammeReport(programme, period_start, period_end)
+    report = ProgrammeReport(programme, period_start, period_end, generated_at=now)
     ages, months, places, sexes = Counter(), Counter(), Counter(), Counter()
     attendances: list[Attendance] = []
     for event in events:
@@ -118,7 +119,7 @@ def programme_report(
         report.events.append(figures)
     report.registered = sum(e.registered for e in report.events)
     report.attended = sum(e.attended for e in report.events)
-    people = find_people(session, attendances)
+    people = find_people(session, programme.organisation_id, attendances)
     report.individuals = len(people.people)
     report.possible_duplicates = people.possible_duplicates
     report.decisions = people.decisions

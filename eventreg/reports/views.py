@@ -4,13 +4,22 @@ import io
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from eventreg.errors import ValidationFailed
+from eventreg.errors import NotFound, ValidationFailed
 from eventreg.events.service import AGE_GROUP_NAMES, SEX_NAMES, get_programme
 from eventreg.exports.service import neutralise
 from eventreg.exports.views import XLSX_TYPE, download
@@ -64,16 +73,21 @@ def report(programme_id: int):
 def same_person(programme_id: int):
     """Say whether the people ticked under a possible duplicate are one person or several."""
     get_programme(db.session, current_user, programme_id)
+    decision = request.form.get("decision")
+    if decision not in ("same", "different"):
+        abort(400)
     if ActionForm().validate_on_submit():
-        ids = [as_int(value) for value in request.form.getlist("person")]
-        same = request.form.get("decision") == "same"
+        # Each ticked person comes as the ids of their attendances, "12,45".
+        people = [[i for i in map(as_int, value.split(",")) if i]
+                  for value in request.form.getlist("person")]
         try:
-            decide_same_person(db.session, current_user, [i for i in ids if i], same_person=same)
-        except ValidationFailed as error:
+            decide_same_person(db.session, current_user, people,
+                               same_person=decision == "same")
+        except (ValidationFailed, NotFound) as error:
             flash(str(error.message), "error")
         else:
-            flash(_("Counted as one person.") if same else _("Counted as different people."),
-                  "success")
+            flash(_("Counted as one person.") if decision == "same"
+                  else _("Counted as different people."), "success")
     return redirect(_back_to_report(programme_id))
 
 
@@ -82,8 +96,12 @@ def undo(programme_id: int, decision_id: int):
     """Take back a same-person decision."""
     get_programme(db.session, current_user, programme_id)
     if ActionForm().validate_on_submit():
-        undo_decision(db.session, current_user, decision_id)
-        flash(_("Decision taken back."), "success")
+        try:
+            undo_decision(db.session, current_user, decision_id)
+        except NotFound as error:
+            flash(str(error.message), "info")  # a second click: it is already taken back
+        else:
+            flash(_("Decision taken back."), "success")
     return redirect(_back_to_report(programme_id))
 
 

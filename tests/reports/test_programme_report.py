@@ -130,7 +130,7 @@ def test_organiser_says_same_person_and_they_count_once_until_taken_back(db_sess
                                                                           organiser):
     programme, ana = two_anas(db_session, organiser)
     assert year_report(db_session, organiser, programme).individuals == 2
-    decide_same_person(db_session, organiser, [ana[1].id, ana[0].id], same_person=True)
+    decide_same_person(db_session, organiser, [[ana[1].id], [ana[0].id]], same_person=True)
     report = year_report(db_session, organiser, programme)
     assert report.individuals == 1
     assert report.possible_duplicates == []
@@ -144,11 +144,11 @@ def test_organiser_says_same_person_and_they_count_once_until_taken_back(db_sess
 def test_organiser_says_different_people_and_the_name_is_not_offered_again(db_session,
                                                                             organiser):
     programme, ana = two_anas(db_session, organiser)
-    decide_same_person(db_session, organiser, [ana[0].id, ana[1].id], same_person=False)
+    decide_same_person(db_session, organiser, [[ana[0].id], [ana[1].id]], same_person=False)
     report = year_report(db_session, organiser, programme)
     assert (report.individuals, report.possible_duplicates) == (2, [])
     # A later decision on the same pair replaces the earlier one.
-    decide_same_person(db_session, organiser, [ana[0].id, ana[1].id], same_person=True)
+    decide_same_person(db_session, organiser, [[ana[0].id], [ana[1].id]], same_person=True)
     report = year_report(db_session, organiser, programme)
     assert report.individuals == 1
     assert [d.same_person for d in report.decisions] == [True]
@@ -156,7 +156,7 @@ def test_organiser_says_different_people_and_the_name_is_not_offered_again(db_se
 
 def test_a_third_ana_is_offered_again_after_two_were_merged(db_session, organiser):
     programme, ana = two_anas(db_session, organiser)
-    decide_same_person(db_session, organiser, [ana[0].id, ana[1].id], same_person=True)
+    decide_same_person(db_session, organiser, [[ana[0].id], [ana[1].id]], same_person=True)
     third = held_event(db_session, organiser, programme, date(2026, 7, 1), "Sofia", "j")
     attend(db_session, third, create_door_access(db_session, third, "D")[0],
            ("ANA DIMITROVA", "adult"))
@@ -181,10 +181,10 @@ def test_decisions_need_two_people_of_the_organisers_own_events(db_session, orga
                                                                make_organiser):
     _, ana = two_anas(db_session, organiser)
     with pytest.raises(ValidationFailed):
-        decide_same_person(db_session, organiser, [ana[0].id, ana[0].id], same_person=True)
+        decide_same_person(db_session, organiser, [[ana[0].id], [ana[0].id]], same_person=True)
     with pytest.raises(NotFound):
         decide_same_person(db_session, make_organiser("Other office"),
-                           [ana[0].id, ana[1].id], same_person=True)
+                           [[ana[0].id], [ana[1].id]], same_person=True)
     assert db_session.scalars(select(PersonMatch)).all() == []
 
 
@@ -351,7 +351,72 @@ def test_generated_programme_matches_figures_counted_one_by_one(db_session, orga
 
     # The organiser confirms each possible duplicate as one person: each then counts once.
     for group in report.possible_duplicates:
-        decide_same_person(db_session, organiser, [person.key for person in group],
+        decide_same_person(db_session, organiser, [person.attendee_ids for person in group],
                            same_person=True)
     assert year_report(db_session, organiser, programme).individuals == (
         len(with_phone) + len(set(without_phone)))
+
+
+def test_namesakes_who_came_to_one_event_are_never_made_one_person(client, auth, db_session,
+                                                                    organiser):
+    """Two Anas at the first event and one at the second: the third may be either, but the
+    first two cannot be one person, by their phone (a family's) nor by a click."""
+    programme = events.create_programme(db_session, organiser, "Awareness")
+    first = held_event(db_session, organiser, programme, date(2026, 5, 1), "Fakulteta", "p")
+    second = held_event(db_session, organiser, programme, date(2026, 6, 1), "Sofia", "q")
+    mother, daughter = attend(db_session, first, create_door_access(db_session, first, "D")[0],
+                              ("Ana Dimitrova", "adult"), ("Ana Dimitrova", "child"),
+                              phone="+359881000001").attendees
+    later = attend(db_session, second, create_door_access(db_session, second, "D")[0],
+                   ("Ana Dimitrova", "adult")).attendees[0]
+    report = year_report(db_session, organiser, programme)
+    assert report.individuals == 3
+    [group] = report.possible_duplicates
+    assert sorted(p.attendee_ids for p in group) == [[mother.id], [daughter.id], [later.id]]
+    with pytest.raises(ValidationFailed) as refused:
+        decide_same_person(db_session, organiser, [[mother.id], [daughter.id], [later.id]],
+                           same_person=True)
+    assert "came to the same event" in str(refused.value.message)
+    auth.login(organiser)
+    page = client.get(f"/manage/programmes/{programme.id}/report?from=2026-01-01"
+                      "&to=2026-12-31").get_data(as_text=True)
+    assert 'name="person"' in page and " checked>" not in page  # three: none ticked for you
+    decide_same_person(db_session, organiser, [[mother.id], [later.id]], same_person=True)
+    report = year_report(db_session, organiser, programme)
+    assert report.individuals == 2
+    assert report.possible_duplicates == []  # the daughter shares an event with the other
+
+
+
+def test_a_decision_holds_in_a_report_of_a_shorter_period(db_session, organiser):
+    programme = events.create_programme(db_session, organiser, "Awareness")
+    anas = []
+    for month, slug in ((1, "r"), (3, "s"), (5, "t")):
+        event = held_event(db_session, organiser, programme, date(2026, month, 10), "Sofia", slug)
+        anas.append(attend(db_session, event, create_door_access(db_session, event, "D")[0],
+                           ("Ana Dimitrova", "adult")).attendees[0])
+    decide_same_person(db_session, organiser, [[ana.id] for ana in anas], same_person=True)
+    assert year_report(db_session, organiser, programme).individuals == 1
+    spring = programme_report(db_session, organiser, programme.id, date(2026, 2, 1),
+                              date(2026, 12, 31))
+    assert (spring.attended, spring.individuals, spring.possible_duplicates) == (2, 1, [])
+    assert len(spring.decisions) == 2  # both links touch this period: either can be taken back
+
+
+def test_a_strange_decision_or_a_second_take_back_is_answered_clearly(client, auth,
+                                                                     db_session, organiser):
+    programme, ana = two_anas(db_session, organiser, slugs=("u", "v"))
+    auth.login(organiser)
+    base = f"/manage/programmes/{programme.id}/report"
+    people = {"person": [str(ana[0].id), str(ana[1].id)]}
+    assert client.post(f"{base}/same-person", data={**people, "decision": "maybe"}
+                       ).status_code == 400
+    assert client.post(f"{base}/same-person", data=people).status_code == 400
+    assert db_session.scalars(select(PersonMatch)).all() == []
+    client.post(f"{base}/same-person", data={**people, "decision": "same"})
+    [match_id] = db_session.scalars(select(PersonMatch.id)).all()
+    client.post(f"{base}/decisions/{match_id}/undo")
+    again = client.post(f"{base}/decisions/{match_id}/undo")
+    assert again.status_code == 302
+    assert "This decision was already taken back." in client.get(
+        again.headers["Location"]).get_data(as_text=True)
