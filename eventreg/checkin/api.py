@@ -17,8 +17,7 @@ from eventreg.checkin.doors import DoorAccessRefused, door_expires_at, door_for_
 from eventreg.checkin.models import ACTION_UNDO
 from eventreg.extensions import db
 from eventreg.i18n import LANGUAGE_CODES
-from eventreg.registrations.api import attendee_requests
-from eventreg.registrations.service import RegistrationRequest
+from eventreg.registrations.service import AttendeeRequest, RegistrationRequest
 from eventreg.tickets.service import event_public_key
 
 
@@ -182,7 +181,7 @@ def create_walk_in():
     """Register people at the door and check them in at once (capacity permitting)."""
     body = json_body("WalkInCreate")
     registration_request = RegistrationRequest(
-        attendees=attendee_requests(body["attendees"]),
+        attendees=[AttendeeRequest.from_json(p) for p in body["attendees"]],
         consent=body.get("consent", False),
         phone=body.get("phone") or "",
         language=body.get("language")

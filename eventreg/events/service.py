@@ -12,7 +12,7 @@ from datetime import datetime
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -34,6 +34,7 @@ from eventreg.events.models import (
     Question,
 )
 from eventreg.i18n import LANGUAGE_CODES, localized
+from eventreg.registrations.models import Attendee
 from eventreg.registrations.notifications import add_event_notices
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -220,6 +221,8 @@ def update_event(
         if details.slug:
             event.slug = details.slug
         after = _audited_fields(event)
+        if before["asks_sex"] and not after["asks_sex"]:
+            _forget_sex_answers(session, event)
         moved = [before[k] for k in ("starts_at", "ends_at", "venue", "address")] != [
             after[k] for k in ("starts_at", "ends_at", "venue", "address")]
         _audit(session, organiser, event, "event.updated",
@@ -458,11 +461,18 @@ def _refuse_capacity_below_places_taken(capacity: int | None, row: HasPlaces) ->
         )
 
 
+def _forget_sex_answers(session: Session, event: Event) -> None:
+    """An event that stops asking keeps no answers: they were given for its reports only."""
+    session.execute(update(Attendee).where(Attendee.event_id == event.id)
+                    .values(sex=None).execution_options(synchronize_session=False))
+
+
 def _audited_fields(event: Event) -> dict:
     return {
         "title": localized(event.title), "venue": event.venue, "address": event.address,
         "starts_at": event.starts_at.isoformat(), "ends_at": event.ends_at.isoformat(),
         "capacity": event.capacity, "timezone": event.timezone, "slug": event.slug,
+        "asks_sex": event.asks_sex,
         "registration_opens_at": event.registration_opens_at.isoformat()
         if event.registration_opens_at else None,
         "registration_closes_at": event.registration_closes_at.isoformat()

@@ -61,21 +61,6 @@ def registration_json(registration: Registration, *, with_tickets: bool) -> dict
     return body
 
 
-def attendee_requests(people: list[dict]) -> list[service.AttendeeRequest]:
-    """The party of a registration or walk-in body (already checked against its schema)."""
-    return [
-        service.AttendeeRequest(
-            name=person.get("name", ""),
-            age_group=person.get("age_group"),
-            birth_year=person.get("birth_year"),
-            sex=person.get("sex"),
-            activity_ids=person.get("activities", []),
-            answers=person.get("answers", {}),
-        )
-        for person in people
-    ]
-
-
 @blueprint.post("/events/<slug>/registrations")
 def create_registration(slug: str):
     """Register a party: the same rules as the form; 201 with the tickets."""
@@ -83,7 +68,7 @@ def create_registration(slug: str):
     body = json_body("RegistrationCreate")
     contact = body.get("contact") or {}
     registration_request = service.RegistrationRequest(
-        attendees=attendee_requests(body["attendees"]),
+        attendees=[service.AttendeeRequest.from_json(p) for p in body["attendees"]],
         consent=body.get("consent", False),
         contact_name=contact.get("name") or "",
         email=contact.get("email") or "",

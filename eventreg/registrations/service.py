@@ -60,6 +60,18 @@ class AttendeeRequest:
     #: Answers to per-attendee questions, keyed by question id.
     answers: dict[int, object] = field(default_factory=dict)
 
+    @classmethod
+    def from_json(cls, person: dict) -> "AttendeeRequest":
+        """A person of an API body (registration or walk-in), checked against its schema."""
+        return cls(
+            name=person.get("name", ""),
+            age_group=person.get("age_group"),
+            birth_year=person.get("birth_year"),
+            sex=person.get("sex"),
+            activity_ids=person.get("activities", []),
+            answers=person.get("answers", {}),
+        )
+
 
 @dataclass
 class RegistrationRequest:

@@ -130,6 +130,9 @@ def test_api_event_and_registration_carry_the_answer(client, db_session, organis
     changed = client.patch(f"/api/v1/events/{event.slug}", headers=headers,
                            json={"asks_sex": False})
     assert changed.status_code == 200 and changed.json["asks_sex"] is False
+    # Asked no more, kept no more: the answers were given for the event's reports only.
+    db_session.rollback()
+    assert db_session.scalars(select(Attendee.sex)).all() == [None]
 
 
 def test_walk_in_at_the_door_gives_the_answer(client, db_session, make_event):
