@@ -179,7 +179,8 @@ class BenchData:
 def app_environment(database_url: str, instance: Path) -> dict[str, str]:
     """The environment of a production deployment, on the bench database."""
     env = bench_environment(database_url, instance)
-    env.update(EVENTREG_ENV="production", SECRET_KEY=secrets.token_urlsafe(48))
+    env.update(EVENTREG_ENV="production", SECRET_KEY=secrets.token_urlsafe(48),
+               PUBLIC_BASE_URL="http://127.0.0.1")
     env.pop("TICKET_KEY_SECRET", None)
     return env
 

@@ -41,8 +41,10 @@ def load_settings(overrides: dict | None = None) -> dict:
         # Mail: "outbox" writes .eml files to instance/outbox/; "smtp" sends through SMTP_*.
         #: How often the live dashboard fetches its figures again, in milliseconds.
         "DASHBOARD_REFRESH_MS": int(os.environ.get("DASHBOARD_REFRESH_MS", "5000")),
-        #: Where people reach the app, for links in messages sent by commands (reminders).
-        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        #: Where people reach the app, for the links in every message (never taken from a
+        #: request's Host header, which a sender could forge). Required in production.
+        "PUBLIC_BASE_URL": os.environ.get(
+            "PUBLIC_BASE_URL", "" if env == "production" else "http://127.0.0.1:5000"),
         "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "outbox"),
         "MAIL_OUTBOX_PATH": os.environ.get("MAIL_OUTBOX_PATH", str(folder / "outbox")),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "eventreg <no-reply@localhost>"),
@@ -85,4 +87,9 @@ def _refuse_unsafe(settings: dict) -> None:
             "SECRET_KEY must be set to a random value of at least 32 characters in production "
             "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'), "
             "or set EVENTREG_ENV=development for a local trial."
+        )
+    if not settings["PUBLIC_BASE_URL"].startswith(("https://", "http://")):
+        raise ConfigurationError(
+            "PUBLIC_BASE_URL must be set in production to where people reach the app, e.g. "
+            "https://events.example.org: the links in messages are made from it."
         )

@@ -14,6 +14,10 @@ def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch):
     with pytest.raises(ConfigurationError):
         load_settings()
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
+    with pytest.raises(ConfigurationError, match="PUBLIC_BASE_URL"):
+        load_settings()  # the links in messages would lead nowhere
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://events.example.org")
     settings = load_settings()
     assert settings["SESSION_COOKIE_SECURE"] and settings["SESSION_COOKIE_HTTPONLY"]
 

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eventreg.database import UTCDateTime, utcnow
@@ -25,8 +25,13 @@ class OutboxMessage(db.Model):
         ForeignKey("registrations.id", ondelete="SET NULL"), index=True
     )
     to_address: Mapped[str] = mapped_column(String(254))
-    subject: Mapped[str] = mapped_column(String(300))
-    text_body: Mapped[str] = mapped_column(Text)
+    #: What the message needs besides its registration to be written, e.g. the names of
+    #: the tickets cancelled.
+    context: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: Written at the first delivery attempt (or given when queued) and kept, so retries
+    #: send the same words and organisers see what was sent.
+    subject: Mapped[str | None] = mapped_column(String(300))
+    text_body: Mapped[str | None] = mapped_column(Text)
     html_body: Mapped[str | None] = mapped_column(Text)
     #: pending (waiting or to be retried), sent, or failed (gave up; see last_error).
     status: Mapped[str] = mapped_column(String(10), default=STATUS_PENDING, index=True)

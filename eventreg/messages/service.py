@@ -1,16 +1,20 @@
 """Queueing messages and delivering them with retries.
 
-A message is queued in the same breath as what it tells about (a registration, a
-promotion), and delivered later: right after the web answer has gone out, and by `flask
-deliver-messages` (run it from cron or as a worker) for retries. Sending never slows or
-breaks a registration. A message that keeps failing is retried with growing pauses and,
-after MAX_ATTEMPTS, marked failed with the server's last words for organisers to see.
+A message is queued in the same transaction as what it tells about (a registration, a
+promotion): a small row naming its kind, its registration and its address, so queueing
+costs an INSERT and never holds a write lock while mail is written. It is written and sent
+later, with no transaction open while the mail server is talked to: right after the web
+answer has gone out, and by `flask deliver-messages` (run it from cron or as a worker) for
+retries. Sending never slows or breaks a registration. A message that keeps failing is
+retried with growing pauses and, after MAX_ATTEMPTS, marked failed with the server's last
+words for organisers to see.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from eventreg.database import utcnow, write_transaction
@@ -26,16 +30,34 @@ from eventreg.messages.models import (
 RETRY_PAUSES = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30),
                 timedelta(hours=2))
 MAX_ATTEMPTS = len(RETRY_PAUSES) + 1
+#: How long a claimed message is left to the worker sending it before another may try it
+#: (if that worker died mid-send, the message goes out again: at least once).
+CLAIM_LEASE = timedelta(minutes=10)
+
+#: How each kind of message is written: (session, message) -> (subject, text, html).
+Writer = Callable[[Session, OutboxMessage], tuple[str, str, str | None]]
+_writers: dict[str, Writer] = {}
+
+
+class CannotBeWritten(Exception):
+    """The message can never be written (e.g. its registration was deleted): not retried."""
+
+
+def register_writer(kind: str, writer: Writer) -> None:
+    """Say how messages of `kind` queued without their words are written at delivery."""
+    _writers[kind] = writer
 
 
 def queue_message(
-    session: Session, *, kind: str, to: str, subject: str, text: str, html: str | None = None,
-    registration_id: int | None = None, now: datetime | None = None,
+    session: Session, *, kind: str, to: str, registration_id: int | None = None,
+    context: dict | None = None, subject: str | None = None, text: str | None = None,
+    html: str | None = None, now: datetime | None = None,
 ) -> OutboxMessage:
-    """Add a message to the outbox (inside the caller's transaction, if any)."""
+    """Add a message to the outbox (inside the caller's transaction, if any): with its words
+    given, or with `context` for the writer of its kind to write them at delivery."""
     message = OutboxMessage(
-        kind=kind, to_address=to, subject=subject, text_body=text, html_body=html,
-        registration_id=registration_id, next_attempt_at=now or utcnow(),
+        kind=kind, to_address=to, registration_id=registration_id, context=context or {},
+        subject=subject, text_body=text, html_body=html, next_attempt_at=now or utcnow(),
     )
     session.add(message)
     return message
@@ -54,8 +76,9 @@ def deliver_due(
 ) -> DeliveryReport:
     """Try every pending message that is due (or just `only_ids`); return what happened.
 
-    Each message is claimed under a row lock (`SKIP LOCKED` on PostgreSQL, so two workers
-    never send the same message) and its outcome committed before the next.
+    Each message is first claimed in a short transaction (its next attempt moved a lease
+    ahead, under `SKIP LOCKED` on PostgreSQL, so two workers never send it at once), then
+    written and sent with no transaction open, then its outcome committed.
     """
     now = now or utcnow()
     report = DeliveryReport()
@@ -68,36 +91,63 @@ def deliver_due(
     if only_ids is not None:
         query = query.where(OutboxMessage.id.in_(only_ids))
     for message_id in list(session.scalars(query)):
-        with write_transaction(session):
-            message = session.scalar(
-                select(OutboxMessage)
-                .where(OutboxMessage.id == message_id, OutboxMessage.status == STATUS_PENDING)
-                .with_for_update(skip_locked=True)
-            )
-            if message is None:
-                continue  # another worker has it, or sent it meanwhile
-            _attempt(message, now, report)
+        if _claim(session, message_id, now):
+            _attempt(session, message_id, now, report)
+    session.commit()
     return report
 
 
-def _attempt(message: OutboxMessage, now: datetime, report: DeliveryReport) -> None:
-    message.attempts += 1
+def _claim(session: Session, message_id: int, now: datetime) -> bool:
+    with write_transaction(session):
+        message_id = session.scalar(
+            select(OutboxMessage.id)
+            .where(OutboxMessage.id == message_id, OutboxMessage.status == STATUS_PENDING,
+                   OutboxMessage.next_attempt_at <= now)
+            .with_for_update(skip_locked=True)
+        )
+        if message_id is None:
+            return False  # another worker has it, or sent it meanwhile
+        session.execute(
+            update(OutboxMessage).where(OutboxMessage.id == message_id)
+            .values(next_attempt_at=now + CLAIM_LEASE,
+                    attempts=OutboxMessage.attempts + 1)
+            .execution_options(synchronize_session=False)
+        )
+    return True
+
+
+def _attempt(session: Session, message_id: int, now: datetime,
+             report: DeliveryReport) -> None:
+    message = session.get(OutboxMessage, message_id, populate_existing=True)
+    outcome: dict = {}
     try:
-        send_message(build_message(message.to_address, message.subject, message.text_body,
-                                   message.html_body))
-    except Exception as error:  # any failure of any backend: keep the message, say why
-        message.last_error = f"{type(error).__name__}: {error}"[:2000]
-        if message.attempts >= MAX_ATTEMPTS:
-            message.status = STATUS_FAILED
-            report.failed.append(message.id)
+        if message.text_body is None:
+            writer = _writers.get(message.kind)
+            if writer is None:
+                raise CannotBeWritten(f"no writer for messages of kind {message.kind!r}")
+            subject, text, html = writer(session, message)
+            outcome.update(subject=subject, text_body=text, html_body=html)
         else:
-            message.next_attempt_at = now + RETRY_PAUSES[message.attempts - 1]
-            report.retried.append(message.id)
-        return
-    message.status = STATUS_SENT
-    message.sent_at = now
-    message.last_error = ""
-    report.sent.append(message.id)
+            subject, text, html = message.subject, message.text_body, message.html_body
+        to_address = message.to_address
+        session.commit()  # no transaction stays open while the mail server is talked to
+        send_message(build_message(to_address, subject, text, html))
+    except Exception as error:  # any failure of any backend: keep the message, say why
+        session.rollback()
+        message = session.get(OutboxMessage, message_id)
+        outcome["last_error"] = f"{type(error).__name__}: {error}"[:2000]
+        if isinstance(error, CannotBeWritten) or message.attempts >= MAX_ATTEMPTS:
+            outcome["status"] = STATUS_FAILED
+            report.failed.append(message_id)
+        else:
+            outcome["next_attempt_at"] = now + RETRY_PAUSES[message.attempts - 1]
+            report.retried.append(message_id)
+    else:
+        outcome.update(status=STATUS_SENT, sent_at=now, last_error="")
+        report.sent.append(message_id)
+    with write_transaction(session):
+        session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id)
+                        .values(**outcome).execution_options(synchronize_session=False))
 
 
 def messages_by_registration(session: Session, registration_ids: list[int]

@@ -1,22 +1,41 @@
 """Delivering the messages a request queued once its answer has gone out, so nobody waits
-for mail. Whatever fails waits for the next retry by `flask deliver-messages`."""
+for mail. Whatever fails waits for the next retry by `flask deliver-messages`.
+
+Messages are noted when their row is flushed and handed to the request only when the
+transaction commits; a rollback forgets them, so a request tries exactly what it queued.
+"""
 
 import logging
 
 from flask import Flask, current_app, g, has_request_context
 from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from eventreg.extensions import db
 from eventreg.messages.models import OutboxMessage
 from eventreg.messages.service import deliver_due
 
 log = logging.getLogger(__name__)
+_FLUSHED = "outbox_messages_flushed"
 
 
-@event.listens_for(OutboxMessage, "after_insert")
-def _remember_queued_in_request(mapper, connection, message: OutboxMessage) -> None:
-    if has_request_context():
-        g.setdefault("queued_message_ids", []).append(message.id)
+@event.listens_for(Session, "after_flush")
+def _note_flushed_messages(session: Session, flush_context) -> None:
+    flushed = [obj.id for obj in session.new if isinstance(obj, OutboxMessage)]
+    if flushed:
+        session.info.setdefault(_FLUSHED, []).extend(flushed)
+
+
+@event.listens_for(Session, "after_commit")
+def _hand_committed_messages_to_the_request(session: Session) -> None:
+    committed = session.info.pop(_FLUSHED, None)
+    if committed and has_request_context():
+        g.setdefault("queued_message_ids", []).extend(committed)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back_messages(session: Session) -> None:
+    session.info.pop(_FLUSHED, None)
 
 
 def init_app(app: Flask) -> None:
@@ -32,7 +51,6 @@ def _deliver_after_response(response):
     def deliver():
         with app.app_context():
             try:
-                # Only the due ones among them: a row rolled back with its change is not there.
                 deliver_due(db.session, only_ids=message_ids)
             except Exception:
                 log.exception("delivering messages %s failed; they will be retried", message_ids)

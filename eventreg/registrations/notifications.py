@@ -1,9 +1,10 @@
 """Messages to people who registered, in the language they registered in."""
 
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from flask import current_app, has_request_context, render_template, url_for
+from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -13,7 +14,7 @@ from eventreg.database import utcnow, write_transaction
 from eventreg.events.models import STATUS_CLOSED, STATUS_PUBLISHED, Event
 from eventreg.i18n import localized
 from eventreg.messages.models import OutboxMessage
-from eventreg.messages.service import queue_message
+from eventreg.messages.service import CannotBeWritten, queue_message, register_writer
 from eventreg.registrations.models import Registration
 
 #: The subject of each kind of message; the body is templates/mail/<kind>.txt and .html.
@@ -30,20 +31,34 @@ SUBJECTS = {
 def add_party_message(session: Session, registration: Registration, kind: str,
                       **context) -> OutboxMessage | None:
     """Add one message of `kind` to the party's email, if it gave one, to the caller's
-    transaction: the message is queued if and only if the change it tells of is kept."""
+    transaction: the message is queued if and only if the change it tells of is kept. It is
+    written when it is delivered (see `write_party_message`)."""
     if not registration.email:
         return None
-    subject, text, html = _compose(registration, kind, context)
-    return queue_message(session, kind=kind, to=registration.email, subject=subject,
-                         text=text, html=html, registration_id=registration.id)
+    return queue_message(session, kind=kind, to=registration.email,
+                         registration_id=registration.id, context=context)
+
+
+def write_party_message(session: Session, message: OutboxMessage) -> tuple[str, str, str]:
+    """Subject, text and HTML of a queued message, in the language the party registered
+    in, from the registration and the event as they are now."""
+    registration = (session.get(Registration, message.registration_id)
+                    if message.registration_id else None)
+    if registration is None:
+        raise CannotBeWritten("the registration was deleted before the message went out")
+    return _compose(registration, message.kind, message.context)
+
+
+for _kind in SUBJECTS:
+    register_writer(_kind, write_party_message)
 
 
 def ticket_link(registration: Registration) -> str:
-    """The private ticket link, also from commands run outside a web request."""
-    if has_request_context():
-        return url_for("tickets.page", secret=registration.ticket_secret, _external=True)
+    """The private ticket link for a message, on PUBLIC_BASE_URL."""
+    base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
     with current_app.test_request_context(base_url=current_app.config["PUBLIC_BASE_URL"]):
-        return url_for("tickets.page", secret=registration.ticket_secret, _external=True)
+        path = url_for("tickets.page", secret=registration.ticket_secret)
+    return f"{base.scheme}://{base.netloc}{path}"
 
 
 def add_event_notices(session: Session, event: Event, kind: str,

@@ -215,7 +215,6 @@ def cancel_attendees(
                 .execution_options(synchronize_session=False)
             )
         if cancelled:
-            session.expire_all()  # the notice says which tickets are left
             add_party_message(session, session.get(Registration, registration_id),
                               "cancellation", cancelled_names=names)
     session.expire_all()

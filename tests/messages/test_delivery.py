@@ -161,3 +161,90 @@ def test_organiser_sees_an_undelivered_confirmation_and_why(app, client, db_sess
     page = client.get(f"/manage/events/{event.slug}/registrations").get_data(as_text=True)
     assert "not delivered" in page
     assert "ConnectionRefusedError" in page
+
+
+def test_a_confirmation_is_written_when_it_goes_out_in_the_partys_language(
+    app, db_session, make_event, make_registration, smtp_settings
+):
+    from flask_babel import force_locale, gettext
+
+    event = make_event()
+    registration = make_registration(event, ["Олена"], email="olena@example.org",
+                                     language="uk")
+    [message] = db_session.scalars(select(OutboxMessage)).all()
+    assert (message.kind, message.text_body) == ("confirmation", None)  # words come later
+    assert deliver_due(db_session).sent == [message.id]
+    [received] = smtp_settings.received
+    with force_locale("uk"):
+        assert received["Subject"] == gettext("Your tickets: %(title)s",
+                                              title="Всесвітній день біженців")
+    link = f"{app.config['PUBLIC_BASE_URL']}/t/{registration.ticket_secret}"
+    assert link in received.get_body(("plain",)).get_content()
+    assert link in stored(db_session, message.id).text_body  # kept: what was sent
+
+
+def test_no_transaction_is_open_while_the_mail_server_is_talked_to(db_session, monkeypatch):
+    from eventreg.messages import service
+
+    open_transactions = []
+    monkeypatch.setattr(service, "send_message",
+                        lambda message: open_transactions.append(db_session().in_transaction()))
+    queue(db_session)
+    queue(db_session, to="ivan@example.org")
+    report = deliver_due(db_session)
+    assert len(report.sent) == 2, stored(db_session, report.retried[0]).last_error
+    assert open_transactions == [False, False]
+
+
+def test_a_message_whose_registration_was_deleted_fails_at_once_and_says_why(
+    db_session, make_event, make_registration
+):
+    from sqlalchemy import delete
+
+    from eventreg.registrations.models import Registration
+
+    registration = make_registration(make_event(), email="olena@example.org")
+    db_session.execute(delete(Registration).where(Registration.id == registration.id))
+    db_session.commit()
+    [message] = db_session.scalars(select(OutboxMessage)).all()
+    assert deliver_due(db_session).failed == [message.id]
+    message = stored(db_session, message.id)
+    assert (message.status, message.attempts) == ("failed", 1)
+    assert "deleted" in message.last_error
+
+
+def test_a_worker_killed_while_sending_leaves_the_message_to_the_next_after_a_lease(
+    db_session, monkeypatch, outbox
+):
+    from eventreg.messages import service
+
+    message_id = queue(db_session)
+
+    def killed(message):
+        raise KeyboardInterrupt  # the worker is stopped in the middle of sending
+
+    monkeypatch.setattr(service, "send_message", killed)
+    now = utcnow()
+    with pytest.raises(KeyboardInterrupt):
+        deliver_due(db_session, now=now)
+    db_session.rollback()
+    monkeypatch.undo()
+    assert deliver_due(db_session, now=now + timedelta(minutes=1)).sent == []  # still claimed
+    later = now + service.CLAIM_LEASE + timedelta(seconds=1)
+    assert deliver_due(db_session, now=later).sent == [message_id]
+    assert stored(db_session, message_id).attempts == 2
+    assert len(list(outbox.glob("*.eml"))) == 1
+
+
+def test_a_request_tries_only_the_messages_it_committed(app, db_session):
+    from flask import g
+
+    with app.test_request_context():
+        queue_message(db_session, kind="confirmation", to="olena@example.org", subject="S",
+                      text="T")
+        db_session.flush()
+        db_session.rollback()
+        kept = queue_message(db_session, kind="confirmation", to="ivan@example.org",
+                             subject="S", text="T")
+        db_session.commit()
+        assert g.queued_message_ids == [kept.id]
