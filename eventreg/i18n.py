@@ -52,11 +52,13 @@ def format_local(value: datetime | None, timezone: str, style: str = "medium") -
     )
 
 
-def format_local_date(value: datetime | None, timezone: str, style: str = "full") -> str:
+def format_local_date(value: date | datetime | None, timezone: str, style: str = "full") -> str:
+    """A moment's date where the event is, or a calendar date as it is."""
     if value is None:
         return ""
-    local = value.astimezone(ZoneInfo(timezone))
-    return babel_dates.format_date(local.date(), format=style, locale=current_language())
+    if isinstance(value, datetime):
+        value = value.astimezone(ZoneInfo(timezone)).date()
+    return babel_dates.format_date(value, format=style, locale=current_language())
 
 
 def format_month(year_month: str) -> str:

@@ -50,6 +50,11 @@ EVENT_FIELDS = {
     "age_mode": {"enum": ["age_group", "birth_year"]},
     "asks_sex": {"type": "boolean",
                  "description": "Whether each attendee is asked their sex (see Attendee.sex)."},
+    "delete_sex_answers": {
+        "type": "boolean", "writeOnly": True,
+        "description": "Set true with `asks_sex: false` to delete the answers already given; "
+                       "without it that change is refused (`sex_answers_would_be_deleted`).",
+    },
     "programme_id": {"type": ["integer", "null"], "minimum": 1, "maximum": 2147483647},
     "slug": {"type": "string", "maxLength": 80, "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
 }
@@ -74,6 +79,8 @@ ERROR_REASONS = {
     "activity_not_found": "No such activity in this event.",
     "invalid_status_change": "The event's status cannot change that way.",
     "privacy_notice_missing": "An event needs a privacy notice before it is published.",
+    "sex_answers_would_be_deleted": "Turning `asks_sex` off would delete answers given; "
+                                    "send `delete_sex_answers: true` to go on.",
     "unauthorized": "The organiser API token is missing, wrong or revoked.",
     "door_unknown": "The door token is missing or wrong.",
     "door_revoked": "An organiser switched this door link off.",

@@ -176,7 +176,7 @@ def _event_details(body: dict, base: Event | None) -> service.EventDetails:
     )
     return service.EventDetails(
         **_merged(body, base, EVENT_DEFAULTS, timezone), timezone=timezone,
-        slug=body.get("slug"),
+        slug=body.get("slug"), delete_sex_answers=body.get("delete_sex_answers", False),
     )
 
 

@@ -84,6 +84,7 @@ class EventForm(FlaskForm):
     asks_sex = BooleanField(
         _l("Ask each person's sex, for reports by sex (“prefer not to say” is offered)")
     )
+    delete_sex_answers = BooleanField(_l("Delete their answers"))
     programme_id = SelectField(_l("Programme or project"), coerce=str)
     slug = StringField(_l("Web address"))
 
@@ -121,6 +122,7 @@ class EventForm(FlaskForm):
             capacity=self.capacity.data,
             age_mode=self.age_mode.data,
             asks_sex=self.asks_sex.data,
+            delete_sex_answers=self.delete_sex_answers.data,
             programme_id=int(self.programme_id.data) if self.programme_id.data else None,
             slug=(self.slug.data or "").strip().lower() or None,
         )

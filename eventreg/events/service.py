@@ -84,6 +84,8 @@ class EventDetails:
     capacity: int | None = None
     age_mode: str = "age_group"
     asks_sex: bool = False
+    #: Turning `asks_sex` off deletes the answers given; the organiser must say so.
+    delete_sex_answers: bool = False
     programme_id: int | None = None
     slug: str | None = None
 
@@ -222,7 +224,7 @@ def update_event(
             event.slug = details.slug
         after = _audited_fields(event)
         if before["asks_sex"] and not after["asks_sex"]:
-            _forget_sex_answers(session, event)
+            _forget_sex_answers(session, event, confirmed=details.delete_sex_answers)
         moved = [before[k] for k in ("starts_at", "ends_at", "venue", "address")] != [
             after[k] for k in ("starts_at", "ends_at", "venue", "address")]
         _audit(session, organiser, event, "event.updated",
@@ -461,8 +463,20 @@ def _refuse_capacity_below_places_taken(capacity: int | None, row: HasPlaces) ->
         )
 
 
-def _forget_sex_answers(session: Session, event: Event) -> None:
-    """An event that stops asking keeps no answers: they were given for its reports only."""
+def _forget_sex_answers(session: Session, event: Event, *, confirmed: bool) -> None:
+    """An event that stops asking keeps no answers: they were given for its reports only.
+
+    Refused with ValidationFailed (nothing changed) unless `confirmed` when there are
+    answers to delete, so an organiser never loses them by one click.
+    """
+    answered = session.scalar(select(func.count(Attendee.id)).where(
+        Attendee.event_id == event.id, Attendee.sex.is_not(None)))
+    if answered and not confirmed:
+        message = _l("Turning this off deletes the answers %(count)d people gave, and the "
+                     "reports by sex lose them. Tick “Delete their answers” to go on.",
+                     count=answered)
+        raise ValidationFailed(message, fields={"asks_sex": message},
+                               reason="sex_answers_would_be_deleted")
     session.execute(update(Attendee).where(Attendee.event_id == event.id)
                     .values(sex=None).execution_options(synchronize_session=False))
 

@@ -31,7 +31,10 @@ def register(slug: str):
     if action in ("add_person", "remove_person"):
         size = party_size_from(values) + (1 if action == "add_person" else -1)
         values["party_size"] = str(max(1, min(size, service.MAX_PARTY_SIZE)))
-        return _render_form(event, values)
+        added = action == "add_person" and party_size_from(values) == size
+        # On a phone the new person is far down the page: the cursor takes them there.
+        return _render_form(event, values,
+                            focus=f"attendees.{size - 1}.name" if added else None)
 
     registration_request = parse_registration_form(values, event, current_language())
     if action == "join_waitlist":
@@ -67,7 +70,8 @@ def _join_waitlist(event, values: MultiDict, registration_request):
     return redirect(url_for("waitlist.page", secret=entry.secret))
 
 
-def _render_form(event, values: MultiDict, error=None):
+def _render_form(event, values: MultiDict, error=None, focus: str | None = None):
+    """The form with what was typed; `focus` names the field the cursor goes to."""
     return render_template(
         "registrations/form.html",
         event=event,
@@ -77,4 +81,5 @@ def _render_form(event, values: MultiDict, error=None):
         error=error,
         field_errors={key: str(message) for key, message in (error.fields if error else {}).items()},
         registration_open=registration_is_open(event),
+        focus=focus,
     )

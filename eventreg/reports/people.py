@@ -70,6 +70,8 @@ class Decision:
 
     id: int
     names: tuple[str, str]
+    #: The events of the two attendances, in the order of `names`.
+    event_ids: tuple[int, int]
     same_person: bool
     decided_by: str
     decided_at: datetime
@@ -248,7 +250,9 @@ def _decisions(session: Session, matches: list[PersonMatch],
         .where(Organiser.id.in_({m.decided_by_id for m in matches if m.decided_by_id}))
     ).all()) if matches else {}
     return [
-        Decision(match.id, (by_id[match.attendee_id].name, by_id[match.other_attendee_id].name),
+        Decision(match.id,
+                 (by_id[match.attendee_id].name, by_id[match.other_attendee_id].name),
+                 (by_id[match.attendee_id].event_id, by_id[match.other_attendee_id].event_id),
                  match.same_person, organisers.get(match.decided_by_id, ""), match.decided_at)
         for match in matches
     ]

@@ -107,9 +107,9 @@ def undo(programme_id: int, decision_id: int):
 
 def _back_to_report(programme_id: int) -> str:
     start, end = _period()
+    # To the top, where the message and the figures it changed are.
     return url_for(".report", programme_id=programme_id, **{"from": start.isoformat(),
-                                                              "to": end.isoformat()},
-                   _anchor="possible-duplicates")
+                                                              "to": end.isoformat()})
 
 
 @blueprint.get("/report.xlsx")

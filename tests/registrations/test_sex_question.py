@@ -81,6 +81,9 @@ def test_the_form_offers_the_answers_and_keeps_them_on_a_mistake(client, make_ev
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "“prefer not to say” is one." in page
+    # The mistake is named at the top, with a link down to it (a long form on a phone).
+    assert '<a href="#f-attendees-1-sex">Person 2: Sex</a>' in page
+    assert 'id="f-attendees-1-sex"' in page
     assert 'name="attendees.0.sex" value="female" checked' in page
     response = client.post(f"/e/{event.slug}/register",
                            data={**data, "attendees.1.sex": "male"})
@@ -127,8 +130,12 @@ def test_api_event_and_registration_carry_the_answer(client, db_session, organis
     spelled_wrong = client.post(f"/api/v1/events/{event.slug}/registrations", json={
         **body, "attendees": [{"name": "Ivan", "age_group": "adult", "sex": "M"}]})
     assert spelled_wrong.status_code == 422
-    changed = client.patch(f"/api/v1/events/{event.slug}", headers=headers,
+    refused = client.patch(f"/api/v1/events/{event.slug}", headers=headers,
                            json={"asks_sex": False})
+    assert refused.status_code == 422
+    assert refused.json["error"] == "sex_answers_would_be_deleted"
+    changed = client.patch(f"/api/v1/events/{event.slug}", headers=headers,
+                           json={"asks_sex": False, "delete_sex_answers": True})
     assert changed.status_code == 200 and changed.json["asks_sex"] is False
     # Asked no more, kept no more: the answers were given for the event's reports only.
     db_session.rollback()
@@ -165,3 +172,30 @@ def test_export_has_a_sex_column_only_where_the_event_asks(client, auth, organis
 
     assert rows(asking)[0]["Sex"] == "Prefer not to say"
     assert "Sex" not in rows(silent)[0]
+
+
+def test_turning_the_question_off_on_the_form_asks_first_then_deletes_the_answers(
+    client, auth, organiser, make_event, db_session
+):
+    from eventreg.events.models import Event
+
+    event = make_event(asks_sex=True, slug="asks")
+    register(db_session, event, family(("Olena", "female"), ("Sasha", "prefer_not_to_say")))
+    auth.login(organiser)
+    form = {"title_en": "World Refugee Day", "timezone": "Europe/Sofia",
+            "starts_at": "2027-06-20T11:00", "ends_at": "2027-06-20T18:00",
+            "age_mode": "age_group", "programme_id": "", "slug": "asks"}
+    first = client.post(f"/manage/events/{event.slug}/edit", data=form)
+    page = first.get_data(as_text=True)
+    assert first.status_code == 422
+    assert "deletes the answers 2 people gave" in page
+    assert 'name="delete_sex_answers"' in page
+    db_session.rollback()
+    assert db_session.get(Event, event.id).asks_sex  # nothing changed yet
+    assert sorted(db_session.scalars(select(Attendee.sex))) == ["female", "prefer_not_to_say"]
+    second = client.post(f"/manage/events/{event.slug}/edit",
+                         data={**form, "delete_sex_answers": "y"})
+    assert second.status_code == 302
+    db_session.rollback()
+    assert not db_session.get(Event, event.id).asks_sex
+    assert db_session.scalars(select(Attendee.sex)).all() == [None, None]

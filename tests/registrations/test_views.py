@@ -1,5 +1,6 @@
 """The public registration form, as a person uses it."""
 
+import re
 from email import message_from_bytes, policy
 
 
@@ -24,6 +25,9 @@ def test_add_person_keeps_what_was_typed(client, make_event):
     page = response.get_data(as_text=True)
     assert 'name="attendees.1.name"' in page
     assert 'value="Olena"' in page
+    # The cursor goes to the new person (far down the page on a phone), not the first.
+    assert re.search(r'name="attendees\.1\.name"[^>]*autofocus', page)
+    assert not re.search(r'name="attendees\.0\.name"[^>]*autofocus', page)
 
 
 def test_mistakes_are_shown_next_to_their_fields_and_nothing_is_lost(client, make_event):
