@@ -1,18 +1,22 @@
 """Organiser pages for an event's doors (make a volunteer's link, show it again, revoke
-it) and the event day's live dashboard."""
+it), the event day's live dashboard, and typing in a paper sign-in sheet."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from eventreg.checkin import doors
 from eventreg.checkin.dashboard import event_dashboard
 from eventreg.checkin.forms import DoorAccessForm
 from eventreg.checkin.service import count_checkins
-from eventreg.errors import ValidationFailed
+from eventreg.checkin.sign_in_sheets import enter_sign_in_sheet
+from eventreg.errors import Conflict, ValidationFailed
 from eventreg.events.service import get_organiser_event
 from eventreg.extensions import db
 from eventreg.forms import ActionForm, show_service_errors
+from eventreg.i18n import current_language
+from eventreg.registrations.service import AttendeeRequest
 from eventreg.tickets.qr import qr_svg
 
 blueprint = Blueprint("manage_checkin", __name__, url_prefix="/manage/events/<slug>")
@@ -92,3 +96,51 @@ def dashboard_live(slug: str):
     event = get_organiser_event(db.session, current_user, slug)
     return render_template("checkin/dashboard_figures.html", event=event,
                            figures=event_dashboard(db.session, event))
+
+
+#: Rows the page for typing in a sign-in sheet starts with, adds at a time, and allows.
+SHEET_ROWS_STEP = 10
+MAX_SHEET_ROWS = 100
+
+
+@blueprint.route("/sign-in-sheet/enter", methods=["GET", "POST"])
+def enter_sheet(slug: str):
+    """Type in the people of a filled-in paper sign-in sheet, who then count as attendance."""
+    event = get_organiser_event(db.session, current_user, slug)
+    values = request.form
+    rows = min(max(values.get("row_count", type=int) or SHEET_ROWS_STEP, 1), MAX_SHEET_ROWS)
+    error = None
+    if request.method == "POST" and ActionForm().validate_on_submit():
+        if values.get("action") == "more_rows":
+            rows = min(rows + SHEET_ROWS_STEP, MAX_SHEET_ROWS)
+        else:
+            try:
+                entered = enter_sign_in_sheet(db.session, current_user, event,
+                                              _sheet_people(values, rows),
+                                              language=current_language())
+            except (ValidationFailed, Conflict) as refusal:
+                error = refusal
+            else:
+                flash(ngettext("%(num)d person from the sign-in sheet now counts as attendance.",
+                               "%(num)d people from the sign-in sheet now count as attendance.",
+                               entered), "success")
+                return redirect(url_for(".dashboard", slug=slug))
+    return render_template(
+        "checkin/enter_sign_in_sheet.html", event=event, values=values, rows=rows,
+        error=error, field_errors={k: str(v) for k, v in (error.fields if error else {}).items()},
+        max_rows=MAX_SHEET_ROWS,
+    ), 422 if error else 200
+
+
+def _sheet_people(values, rows: int) -> list[AttendeeRequest]:
+    """The rows as typed, in order; the service skips rows left empty."""
+    people = []
+    for index in range(rows):
+        prefix = f"rows.{index}"
+        people.append(AttendeeRequest(
+            name=values.get(f"{prefix}.name", ""),
+            age_group="child" if values.get(f"{prefix}.child") else "adult",
+            birth_year=values.get(f"{prefix}.birth_year") or None,
+            sex=values.get(f"{prefix}.sex") or None,
+        ))
+    return people

@@ -50,7 +50,7 @@ def attendees_as_xlsx(slug: str):
 
 
 #: Rows that fit one A4 page in the sheet's print style (static/css/app.css).
-SIGN_IN_SHEET_ROWS = 24
+SIGN_IN_SHEET_ROWS = 22
 
 
 @blueprint.get("/door-list")

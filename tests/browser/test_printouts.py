@@ -72,12 +72,16 @@ def test_door_list_prints_every_party_on_a4_in_large_type_without_splitting_a_fa
 
 def test_sign_in_sheet_prints_one_a4_page_of_numbered_rows(browser, live_server, organiser,
                                                            make_event):
-    event = make_event(asks_sex=True)
+    from eventreg.demo import PRIVACY_NOTICE  # a real notice's length, printed on the sheet
+
+    event = make_event(asks_sex=True, privacy_notice=PRIVACY_NOTICE)
     page = signed_in_page(browser, live_server, organiser)
     pdf, [text] = printed(page, f"{live_server}/manage/events/{event.slug}/sign-in-sheet")
+    assert "By signing you agree to the privacy notice" in text
+    assert "delete your registration 6 months after the event" in " ".join(text.split())
     assert_a4(pdf)
     for heading in ("Full name", "Sex", "Signature", "World Refugee Day"):
         assert heading in text
     assert page.locator("table.sign-in tbody tr").count() == SIGN_IN_SHEET_ROWS
     assert f"\n{SIGN_IN_SHEET_ROWS}" in text, "the last row is on the page too"
-    assert "Sign out" not in text
+    assert "Sign out" not in text and "Type in" not in text  # the page's controls stay off

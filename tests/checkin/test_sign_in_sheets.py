@@ -1,0 +1,121 @@
+"""A paper sign-in sheet typed in after the event counts as attendance."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from eventreg.audit.models import AuditEntry
+from eventreg.checkin.models import DoorAccess
+from eventreg.checkin.sign_in_sheets import SIGN_IN_SHEET_DOOR, enter_sign_in_sheet
+from eventreg.errors import Conflict, ValidationFailed
+from eventreg.events import service as events
+from eventreg.registrations.models import Attendee, Registration
+from eventreg.registrations.service import AttendeeRequest
+from eventreg.reports.service import programme_report
+from tests.checkin.conftest import bearer
+
+
+def row(name, sex=None, age_group="adult"):
+    return AttendeeRequest(name=name, age_group=age_group, sex=sex)
+
+
+def count(db_session, model) -> int:
+    db_session.rollback()
+    return db_session.scalar(select(func.count()).select_from(model))
+
+
+def test_the_sheets_people_count_as_walk_ins_checked_in_at_the_sign_in_sheet_door(
+    client, db_session, organiser, make_event
+):
+    programme = events.create_programme(db_session, organiser, "Info sessions")
+    event = make_event(asks_sex=True, programme_id=programme.id)
+    entered = enter_sign_in_sheet(db_session, organiser, event, [
+        row("Айше Мехмед", "female"), row(""), row("Асен Тодоров", "male", "child"),
+    ])
+    assert entered == 2
+    db_session.rollback()
+    people = db_session.scalars(select(Attendee).order_by(Attendee.id)).all()
+    assert [(p.name, p.sex, p.age_group) for p in people] == [
+        ("Айше Мехмед", "female", "adult"), ("Асен Тодоров", "male", "child")]
+    assert all(p.checked_in_at is not None and p.registration.walk_in for p in people)
+    [door] = db_session.scalars(select(DoorAccess)).all()
+    assert door.name == SIGN_IN_SHEET_DOOR and door.revoked_at is not None
+    assert {p.checked_in_door_id for p in people} == {door.id}
+    # The door is a name in the figures, never a link anyone could open.
+    from eventreg.checkin.doors import door_token
+
+    assert client.get("/api/v1/door", headers=bearer(door_token(door))).status_code == 401
+    # A second sheet goes through the same door.
+    enter_sign_in_sheet(db_session, organiser, event, [row("Тодорка Тодорова", "female")])
+    assert count(db_session, DoorAccess) == 1
+    event.starts_at = event.starts_at.replace(year=date.today().year - 1)
+    event.ends_at = event.ends_at.replace(year=date.today().year - 1)
+    db_session.commit()
+    year = event.starts_at.year
+    report = programme_report(db_session, organiser, programme.id, date(year, 1, 1),
+                              date(year, 12, 31))
+    assert (report.attended, report.by_sex) == (3, {"female": 2, "male": 1})
+    actions = db_session.scalars(select(AuditEntry.action)).all()
+    assert actions.count("sign_in_sheet.entered") == 2
+
+
+def test_a_row_the_event_would_refuse_is_named_by_its_line_and_nothing_is_saved(
+    db_session, organiser, make_event
+):
+    event = make_event(asks_sex=True)
+    with pytest.raises(ValidationFailed) as refused:
+        enter_sign_in_sheet(db_session, organiser, event, [
+            row("Айше Мехмед", "female"), row(""), row("Асен Тодоров"),
+            row("x" * 300, "male")])
+    assert set(refused.value.fields) == {"rows.2.sex", "rows.3.name"}
+    assert count(db_session, Registration) == 0
+
+
+def test_an_empty_sheet_or_one_with_more_people_than_places_saves_nothing(
+    db_session, organiser, make_event, make_registration
+):
+    event = make_event(capacity=3)
+    make_registration(event, ["Olena", "Mykola"])
+    with pytest.raises(ValidationFailed):
+        enter_sign_in_sheet(db_session, organiser, event, [row(""), row("  ")])
+    with pytest.raises(Conflict) as refused:
+        enter_sign_in_sheet(db_session, organiser, event, [row("Ivan"), row("Petar")])
+    assert refused.value.reason == "event_full"
+    assert "1 places left for 2 people" in str(refused.value.message)
+    assert count(db_session, Registration) == 1
+
+
+def test_organiser_types_in_a_sheet_keeps_what_was_typed_on_a_mistake_then_saves(
+    client, auth, db_session, organiser, make_event
+):
+    event = make_event(asks_sex=True)
+    auth.login(organiser)
+    url = f"/manage/events/{event.slug}/sign-in-sheet/enter"
+    page = client.get(url).get_data(as_text=True)
+    assert page.count('<li class="sheet-row') == 10
+    more = client.post(url, data={"row_count": "10", "action": "more_rows",
+                                  "rows.0.name": "Айше Мехмед"}).get_data(as_text=True)
+    assert more.count('<li class="sheet-row') == 20 and 'value="Айше Мехмед"' in more
+    typed = {"row_count": "20", "action": "save", "rows.0.name": "Айше Мехмед",
+             "rows.0.sex": "female", "rows.4.name": "Асен Тодоров", "rows.4.child": "yes"}
+    mistake = client.post(url, data=typed)
+    page = mistake.get_data(as_text=True)
+    assert mistake.status_code == 422
+    assert 'id="f-rows-4-sex-error"' in page and 'value="Асен Тодоров"' in page
+    assert '<option value="female" selected>' in page
+    saved = client.post(url, data={**typed, "rows.4.sex": "prefer_not_to_say"})
+    assert saved.status_code == 302 and saved.headers["Location"].endswith("/dashboard")
+    dashboard = client.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "2 people from the sign-in sheet now count as attendance." in dashboard
+    assert SIGN_IN_SHEET_DOOR in dashboard
+    db_session.rollback()
+    ages = dict(db_session.execute(select(Attendee.name, Attendee.age_group)).all())
+    assert ages == {"Айше Мехмед": "adult", "Асен Тодоров": "child"}
+
+
+def test_only_the_events_organisation_types_in_its_sheets(client, auth, make_event,
+                                                          make_organiser):
+    event = make_event()
+    auth.login(make_organiser("Other office"))
+    assert client.get(f"/manage/events/{event.slug}/sign-in-sheet/enter").status_code == 404
