@@ -34,7 +34,7 @@ lint: install
 
 # Refresh the message catalogues after changing user-facing text.
 extract-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o eventreg/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_ngettext:1,2 -o eventreg/translations/messages.pot .
 	$(BIN)/pybabel update -i eventreg/translations/messages.pot -d eventreg/translations
 
 clean:

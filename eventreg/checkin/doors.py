@@ -47,9 +47,13 @@ def create_door_access(
     activity_ids: list[int] = (),
     records_exits: bool = False,
     by: Organiser | None = None,
+    for_sign_in_sheets: bool = False,
+    created_at: datetime | None = None,
 ) -> tuple[DoorAccess, str]:
     """Make a door access for `event`; return it and its token (the link's secret part).
-    `by` is the organiser who made it (None: the command line).
+    `by` is the organiser who made it (None: the command line). A door `for_sign_in_sheets`
+    is switched off from the start (see eventreg/checkin/sign_in_sheets.py); `created_at`
+    (no later than now) lets scans be timed from then.
 
     Refuses with ValidationFailed an empty or over-long name or an activity of another event.
     """
@@ -77,8 +81,12 @@ def create_door_access(
             token_encrypted=_token_box().encrypt(token.encode()),
             records_exits=records_exits,
             created_by_id=by.id if by is not None else None,
+            for_sign_in_sheets=for_sign_in_sheets,
+            revoked_at=utcnow() if for_sign_in_sheets else None,
             activities=chosen,
         )
+        if created_at is not None:
+            door.created_at = min(created_at, utcnow())
         session.add(door)
         record(session, organisation_id=event.organisation_id, event_id=event.id, by=by,
                actor="command line", action="door.created", target=name,

@@ -1,6 +1,8 @@
 """Organiser pages for an event's doors (make a volunteer's link, show it again, revoke
 it), the event day's live dashboard, and typing in a paper sign-in sheet."""
 
+import secrets
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -117,6 +119,7 @@ def enter_sheet(slug: str):
             try:
                 entered = enter_sign_in_sheet(db.session, current_user, event,
                                               _sheet_people(values, rows),
+                                              sheet_id=values.get("sheet_id", ""),
                                               language=current_language())
             except (ValidationFailed, Conflict) as refusal:
                 error = refusal
@@ -125,8 +128,12 @@ def enter_sheet(slug: str):
                                "%(num)d people from the sign-in sheet now count as attendance.",
                                entered), "success")
                 return redirect(url_for(".dashboard", slug=slug))
+    elif request.method == "POST":
+        flash(_("The form could not be checked; nothing was saved. Please send it again."),
+              "error")
     return render_template(
         "checkin/enter_sign_in_sheet.html", event=event, values=values, rows=rows,
+        sheet_id=values.get("sheet_id") or secrets.token_urlsafe(12),
         error=error, field_errors={k: str(v) for k, v in (error.fields if error else {}).items()},
         max_rows=MAX_SHEET_ROWS,
     ), 422 if error else 200

@@ -7,7 +7,7 @@ changes those with one conditional UPDATE, so the database decides races.
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, LargeBinary, String, Table, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, LargeBinary, String, Table, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventreg.database import UTCDateTime, utcnow
@@ -44,6 +44,9 @@ class DoorAccess(db.Model):
     token_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
     #: Whether this door also records people going out (for "inside now" counts).
     records_exits: Mapped[bool] = mapped_column(default=False)
+    #: The event's door for paper sign-in sheets typed in afterwards: never a usable link
+    #: (switched off when made), a name in the figures (eventreg/checkin/sign_in_sheets.py).
+    for_sign_in_sheets: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("organisers.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -352,9 +352,13 @@ def register_walk_in(
     request: registrations.RegistrationRequest,
     *,
     default_phone_region: str = "BG",
+    scanned_at: datetime | None = None,
     now: datetime | None = None,
 ) -> WalkIn:
-    """Register a party at the door and check every attendee in at once.
+    """Register a party at the door and check every attendee in at once (at `scanned_at`,
+    within the door's lifetime, when they came earlier than now).
+
+    Sending it again with the same `client_id` registers and checks in once.
 
     The same capacity rule as online registration applies (Conflict `event_full`,
     `activity_full`); the event may be closed to online registration but not cancelled.
@@ -377,6 +381,7 @@ def register_walk_in(
             client_id=f"walk-in-{registration.id}-{attendee.id}",
             attendee_id=attendee.id,
             activity_id=chosen[0] if chosen else None,
+            scanned_at=scanned_at,
         ), now=now))
     return WalkIn(registration=registration, results=results)
 

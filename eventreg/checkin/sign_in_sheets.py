@@ -1,13 +1,17 @@
 """Attendance from a paper sign-in sheet, typed in by an organiser after the event.
 
 Each line of the sheet is a person who came: registered as a walk-in of one and checked in
-through the event's "Sign-in sheet" door, so the dashboard, the exports and the programme
-report count them like anyone admitted at the door. That door is switched off when it is
-made: it has no link anyone could use. People consent by signing under the privacy notice
-printed on the sheet.
+at the event's start through the event's sign-in-sheet door, so the dashboard, the exports
+and the programme report count them like anyone admitted at the door. That door is
+switched off when it is made: it has no link anyone could use. People consent by signing
+under the privacy notice printed on the sheet; the event's questions are not on the sheet.
+
+The page that sends a sheet gives it an id, and each line's registration is made with an
+id of its own from it: sending the same sheet again (a double click, the Back button, or
+after a refusal part-way) records every line once.
 """
 
-import uuid
+import re
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -16,71 +20,108 @@ from sqlalchemy.orm import Session
 
 from eventreg.accounts.models import Organiser
 from eventreg.audit.service import record
-from eventreg.checkin.doors import create_door_access, revoke_door_access
+from eventreg.checkin.doors import create_door_access
 from eventreg.checkin.models import DoorAccess
 from eventreg.checkin.service import register_walk_in
 from eventreg.database import write_transaction
 from eventreg.errors import Conflict, ValidationFailed
 from eventreg.events.models import Event
 from eventreg.registrations.service import (
+    WALK_IN_STATUSES,
     AttendeeRequest,
     RegistrationRequest,
+    find_by_client_id,
     validate_registration,
 )
 
 #: The name of the door that paper sign-in sheets are entered through.
 SIGN_IN_SHEET_DOOR = "Sign-in sheet"
+#: What a sheet's id may look like (the page makes one at random).
+SHEET_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 
 def enter_sign_in_sheet(session: Session, organiser: Organiser, event: Event,
-                        people: list[AttendeeRequest], *, language: str = "en",
-                        now: datetime | None = None) -> int:
+                        people: list[AttendeeRequest], *, sheet_id: str,
+                        language: str = "en", now: datetime | None = None) -> int:
     """Record the people of a filled-in sign-in sheet of the organiser's `event` as
-    attendance; returns how many.
+    attendance; returns how many lines it holds.
 
-    `people` are the sheet's rows in order; rows without a name are skipped. Every row is
-    checked first, as the event's form would check it (ValidationFailed with fields
-    `rows.N.<field>`), and the event must have room for all of them (Conflict
-    `event_full`): otherwise nothing is stored.
+    `people` are the sheet's lines in order; lines without a name are skipped. The event
+    must be published or closed (Conflict `registration_closed`). Every line is checked
+    first, as a walk-in would be (ValidationFailed with fields `rows.N.<field>`), and the
+    event must have room for all of them (Conflict `event_full`): otherwise nothing is
+    stored. A line refused part-way (the last places taken meanwhile) stops the entry with
+    Conflict saying which lines were kept.
     """
-    rows = [(index, person) for index, person in enumerate(people)
-            if (person.name or "").strip()]
-    if not rows:
+    if not SHEET_ID.match(sheet_id or ""):
+        raise ValidationFailed(_l("This page is out of date: open it again."),
+                               fields={"sheet_id": _l("This page is out of date: open it again.")})
+    if event.status not in WALK_IN_STATUSES:
+        raise Conflict(_l("Publish the event first (you can close its registration): people "
+                          "are recorded only for a published or closed event."),
+                       reason="registration_closed")
+    lines = [(index, person) for index, person in enumerate(people)
+             if (person.name or "").strip()]
+    if not lines:
         raise ValidationFailed(_l("Type in at least one name from the sheet."),
                                fields={"rows": _l("Type in at least one name from the sheet.")})
     errors = {}
-    for index, person in rows:
+    for index, person in lines:
         try:
-            validate_registration(event, _one_person(person, language))
+            validate_registration(event, _line(person, sheet_id, index, language), walk_in=True)
         except ValidationFailed as refusal:
             errors.update({field.replace("attendees.0", f"rows.{index}", 1): message
                            for field, message in refusal.fields.items()})
     if errors:
-        raise ValidationFailed(_l("Please correct the marked rows; nothing was saved."),
+        raise ValidationFailed(_l("Please correct the marked lines; nothing was saved."),
                                fields=errors)
-    if event.places_left is not None and event.places_left < len(rows):
-        raise Conflict(_l("The event has %(left)d places left for %(count)d people. Raise its "
-                          "capacity first.", left=event.places_left, count=len(rows)),
-                       reason="event_full")
+    new_lines = [(index, person) for index, person in lines
+                 if not _already_entered(session, event, sheet_id, index)]
+    if event.places_left is not None and event.places_left < len(new_lines):
+        raise Conflict(_l("Places left: %(left)d; people on the sheet: %(count)d. Raise the "
+                          "event's capacity first.", left=event.places_left,
+                          count=len(new_lines)), reason="event_full")
     door = _sign_in_sheet_door(session, organiser, event)
-    for _index, person in rows:
-        register_walk_in(session, door, _one_person(person, language), now=now)
-    with write_transaction(session):
-        record(session, organisation_id=event.organisation_id, event_id=event.id, by=organiser,
-               action="sign_in_sheet.entered", target=str(len(rows)),
-               details={"people": len(rows)})
-    return len(rows)
+    kept = []
+    for index, person in lines:
+        try:
+            register_walk_in(session, door, _line(person, sheet_id, index, language),
+                             scanned_at=event.starts_at, now=now)
+        except Conflict as refusal:
+            reason = (_l("it was recorded before as first typed; correct it on the "
+                         "registrations page.") if refusal.reason == "client_id_reused"
+                      else refusal.message)
+            raise Conflict(_l("Lines %(kept)s are recorded; line %(line)d was refused: "
+                              "%(reason)s", kept=", ".join(str(i + 1) for i in kept) or "-",
+                              line=index + 1, reason=reason),
+                           reason=refusal.reason) from refusal
+        kept.append(index)
+    if new_lines:
+        with write_transaction(session):
+            record(session, organisation_id=event.organisation_id, event_id=event.id,
+                   by=organiser, action="sign_in_sheet.entered", target=str(len(new_lines)),
+                   details={"people": len(new_lines), "sheet": sheet_id})
+    return len(lines)
 
 
-def _one_person(person: AttendeeRequest, language: str) -> RegistrationRequest:
+def _line(person: AttendeeRequest, sheet_id: str, index: int,
+          language: str) -> RegistrationRequest:
     return RegistrationRequest(attendees=[person], consent=True, language=language,
-                               client_id=f"sheet-{uuid.uuid4().hex}")
+                               client_id=_client_id(sheet_id, index))
+
+
+def _client_id(sheet_id: str, index: int) -> str:
+    return f"sheet-{sheet_id}-{index}"
+
+
+def _already_entered(session: Session, event: Event, sheet_id: str, index: int) -> bool:
+    return find_by_client_id(session, event.id, _client_id(sheet_id, index)) is not None
 
 
 def _sign_in_sheet_door(session: Session, organiser: Organiser, event: Event) -> DoorAccess:
     door = session.scalar(select(DoorAccess).where(DoorAccess.event_id == event.id,
-                                                   DoorAccess.name == SIGN_IN_SHEET_DOOR))
+                                                   DoorAccess.for_sign_in_sheets))
     if door is None:
-        door, _token = create_door_access(session, event, SIGN_IN_SHEET_DOOR, by=organiser)
-        revoke_door_access(session, door, by=organiser)  # a name in the figures, never a link
+        door, _token = create_door_access(session, event, SIGN_IN_SHEET_DOOR, by=organiser,
+                                          for_sign_in_sheets=True, created_at=event.starts_at)
     return door

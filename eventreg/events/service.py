@@ -12,6 +12,7 @@ from datetime import datetime
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
@@ -472,9 +473,11 @@ def _forget_sex_answers(session: Session, event: Event, *, confirmed: bool) -> N
     answered = session.scalar(select(func.count(Attendee.id)).where(
         Attendee.event_id == event.id, Attendee.sex.is_not(None)))
     if answered and not confirmed:
-        message = _l("Turning this off deletes the answers %(count)d people gave, and the "
-                     "reports by sex lose them. Tick “Delete their answers” to go on.",
-                     count=answered)
+        message = lazy_ngettext(
+            "Turning this off deletes the answer %(num)d person gave, and the reports by "
+            "sex lose it. Tick “Delete their answers” to go on.",
+            "Turning this off deletes the answers %(num)d people gave, and the reports by "
+            "sex lose them. Tick “Delete their answers” to go on.", answered)
         raise ValidationFailed(message, fields={"asks_sex": message},
                                reason="sex_answers_would_be_deleted")
     session.execute(update(Attendee).where(Attendee.event_id == event.id)

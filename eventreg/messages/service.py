@@ -74,13 +74,20 @@ def deliver_due(
     session: Session, *, now: datetime | None = None, limit: int = 100,
     only_ids: list[int] | None = None,
 ) -> DeliveryReport:
-    """Try every pending message that is due (or just `only_ids`); return what happened.
+    """Try every pending message that is due at `now` (or just `only_ids`); return what
+    happened.
 
     Each message is first claimed in a short transaction (its next attempt moved a lease
     ahead, under `SKIP LOCKED` on PostgreSQL, so two workers never send it at once), then
-    written and sent with no transaction open, then its outcome committed.
+    written and sent with no transaction open, then its outcome committed, but only if the
+    claim still holds. Leases, retry pauses and sending times count from the moment of each
+    message, `now` plus the time the run has taken so far.
     """
-    now = now or utcnow()
+    started, now = utcnow(), now or utcnow()
+
+    def clock() -> datetime:
+        return now + (utcnow() - started)
+
     report = DeliveryReport()
     query = (
         select(OutboxMessage.id)
@@ -91,33 +98,35 @@ def deliver_due(
     if only_ids is not None:
         query = query.where(OutboxMessage.id.in_(only_ids))
     for message_id in list(session.scalars(query)):
-        if _claim(session, message_id, now):
-            _attempt(session, message_id, now, report)
+        claimed_until = _claim(session, message_id, clock())
+        if claimed_until is not None:
+            _attempt(session, message_id, claimed_until, clock, report)
     session.commit()
     return report
 
 
-def _claim(session: Session, message_id: int, now: datetime) -> bool:
+def _claim(session: Session, message_id: int, at: datetime) -> datetime | None:
+    """Take the message for one attempt; returns when the lease ends (None: not taken)."""
     with write_transaction(session):
         message_id = session.scalar(
             select(OutboxMessage.id)
             .where(OutboxMessage.id == message_id, OutboxMessage.status == STATUS_PENDING,
-                   OutboxMessage.next_attempt_at <= now)
+                   OutboxMessage.next_attempt_at <= at)
             .with_for_update(skip_locked=True)
         )
         if message_id is None:
-            return False  # another worker has it, or sent it meanwhile
+            return None  # another worker has it, or sent it meanwhile
+        claimed_until = at + CLAIM_LEASE
         session.execute(
             update(OutboxMessage).where(OutboxMessage.id == message_id)
-            .values(next_attempt_at=now + CLAIM_LEASE,
-                    attempts=OutboxMessage.attempts + 1)
+            .values(next_attempt_at=claimed_until, attempts=OutboxMessage.attempts + 1)
             .execution_options(synchronize_session=False)
         )
-    return True
+    return claimed_until
 
 
-def _attempt(session: Session, message_id: int, now: datetime,
-             report: DeliveryReport) -> None:
+def _attempt(session: Session, message_id: int, claimed_until: datetime,
+             clock: Callable[[], datetime], report: DeliveryReport) -> None:
     message = session.get(OutboxMessage, message_id, populate_existing=True)
     outcome: dict = {}
     try:
@@ -134,19 +143,22 @@ def _attempt(session: Session, message_id: int, now: datetime,
         send_message(build_message(to_address, subject, text, html))
     except Exception as error:  # any failure of any backend: keep the message, say why
         session.rollback()
-        message = session.get(OutboxMessage, message_id)
+        attempts = session.get(OutboxMessage, message_id).attempts
         outcome["last_error"] = f"{type(error).__name__}: {error}"[:2000]
-        if isinstance(error, CannotBeWritten) or message.attempts >= MAX_ATTEMPTS:
+        if isinstance(error, CannotBeWritten) or attempts >= MAX_ATTEMPTS:
             outcome["status"] = STATUS_FAILED
             report.failed.append(message_id)
         else:
-            outcome["next_attempt_at"] = now + RETRY_PAUSES[message.attempts - 1]
+            outcome["next_attempt_at"] = clock() + RETRY_PAUSES[attempts - 1]
             report.retried.append(message_id)
     else:
-        outcome.update(status=STATUS_SENT, sent_at=now, last_error="")
+        outcome.update(status=STATUS_SENT, sent_at=clock(), last_error="")
         report.sent.append(message_id)
     with write_transaction(session):
-        session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id)
+        # Only while the claim holds: after its lease another worker may have the message.
+        session.execute(update(OutboxMessage)
+                        .where(OutboxMessage.id == message_id,
+                               OutboxMessage.next_attempt_at == claimed_until)
                         .values(**outcome).execution_options(synchronize_session=False))
 
 

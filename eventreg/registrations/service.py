@@ -128,7 +128,8 @@ def register(
     outside_window = walk_in or from_waitlist
     if not outside_window and not registration_is_open(event, now):
         raise Conflict(_l("Registration for this event is not open."), reason="registration_closed")
-    cleaned = _validate(event, request, default_phone_region, sex_required=not from_waitlist)
+    cleaned = _validate(event, request, default_phone_region, sex_required=not from_waitlist,
+                        answers_required=not walk_in)
     client_id = request.client_id or uuid.uuid4().hex
     try:
         with write_transaction(session):
@@ -150,9 +151,9 @@ def register(
 
 
 def validate_registration(event: Event, request: RegistrationRequest,
-                          default_phone_region: str = "BG") -> None:
+                          default_phone_region: str = "BG", *, walk_in: bool = False) -> None:
     """Check a registration as `register` would, without taking places; ValidationFailed."""
-    _validate(event, request, default_phone_region)
+    _validate(event, request, default_phone_region, answers_required=not walk_in)
 
 
 def cancel_attendees(
@@ -406,9 +407,11 @@ class _CleanRegistration:
 
 
 def _validate(event: Event, request: RegistrationRequest, phone_region: str, *,
-              sex_required: bool = True) -> _CleanRegistration:
+              sex_required: bool = True, answers_required: bool = True) -> _CleanRegistration:
     """Check a submission against the event's form. `sex_required=False` lets a party
-    that joined the waiting list before the event asked for sex be registered without it."""
+    that joined the waiting list before the event asked for sex be registered without it;
+    `answers_required=False` lets people registered at the door or from a paper sheet,
+    where the event's questions are not asked, be registered without answers."""
     errors: dict[str, object] = {}
     contact_name = (request.contact_name or "").strip()
     if len(contact_name) > MAX_NAME_LENGTH:
@@ -445,11 +448,13 @@ def _validate(event: Event, request: RegistrationRequest, phone_region: str, *,
         for index, person in enumerate(request.attendees):
             attendees.append(
                 _validate_attendee(event, person, index, activities_by_id, questions, errors,
-                                   sex_required=sex_required)
+                                   sex_required=sex_required,
+                                   answers_required=answers_required)
             )
 
     party_questions = [q for q in event.questions if q.asked_per == "party"]
-    answers = _validate_answers(party_questions, request.answers, "answers", errors)
+    answers = _validate_answers(party_questions, request.answers, "answers", errors,
+                                required=answers_required)
 
     if errors:
         raise ValidationFailed(_l("Please correct the marked fields."), fields=errors)
@@ -472,6 +477,7 @@ def _validate_attendee(
     errors: dict,
     *,
     sex_required: bool,
+    answers_required: bool,
 ) -> _CleanAttendee:
     prefix = f"attendees.{index}"
     name = (person.name or "").strip()
@@ -512,13 +518,15 @@ def _validate_attendee(
         chosen.append(activity)
 
     attendee_questions = [q for q in questions.values() if q.asked_per == "attendee"]
-    answers = _validate_answers(attendee_questions, person.answers, f"{prefix}.answers", errors)
+    answers = _validate_answers(attendee_questions, person.answers, f"{prefix}.answers", errors,
+                                required=answers_required)
     return _CleanAttendee(name, age_group, birth_year, sex, chosen, answers)
 
 
 def _validate_answers(
-    questions: list[Question], given: dict, prefix: str, errors: dict
+    questions: list[Question], given: dict, prefix: str, errors: dict, *, required: bool
 ) -> dict[int, object]:
+    """Answers given must fit their question; required ones must be given if `required`."""
     given = {as_int(key): value for key, value in (given or {}).items()}
     known_ids = {question.id for question in questions}
     for unknown in set(given) - known_ids:
@@ -530,7 +538,7 @@ def _validate_answers(
         if problem:
             errors[path] = problem
         elif value is None:
-            if question.required:
+            if question.required and required:
                 errors[path] = _l("Please answer this question.")
         else:
             answers[question.id] = value

@@ -407,3 +407,16 @@ def test_walk_in_at_a_workshop_door_is_checked_in_to_the_workshop(
     assert response.status_code == 201
     [result] = response.json["results"]
     assert (result["status"], result["activity"]) == ("checked_in", dolls.id)
+
+
+def test_walk_in_is_not_asked_the_events_questions(client, db_session, make_event, make_door):
+    """The door's form has no questions: a required one does not keep people out."""
+    event = make_event(questions=[{"label": {"en": "Where did you hear of it?"},
+                                   "kind": "text", "required": True}])
+    _, token = make_door(event)
+    response = client.post("/api/v1/door/walk-ins", headers=bearer(token), json={
+        "consent": True, "attendees": [{"name": "Ivana Petrova", "age_group": "adult"}]})
+    assert response.status_code == 201
+    online = client.post(f"/api/v1/events/{event.slug}/registrations", json={
+        "consent": True, "attendees": [{"name": "Petar Petrov", "age_group": "adult"}]})
+    assert online.status_code == 422  # online, the question is still required

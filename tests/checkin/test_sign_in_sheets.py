@@ -1,6 +1,7 @@
 """A paper sign-in sheet typed in after the event counts as attendance."""
 
-from datetime import date
+import re
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -14,6 +15,12 @@ from eventreg.registrations.models import Attendee, Registration
 from eventreg.registrations.service import AttendeeRequest
 from eventreg.reports.service import programme_report
 from tests.checkin.conftest import bearer
+
+_sheets = iter(range(1, 1000))
+
+
+def next_sheet() -> str:
+    return f"sheet{next(_sheets):05d}"
 
 
 def row(name, sex=None, age_group="adult"):
@@ -29,29 +36,31 @@ def test_the_sheets_people_count_as_walk_ins_checked_in_at_the_sign_in_sheet_doo
     client, db_session, organiser, make_event
 ):
     programme = events.create_programme(db_session, organiser, "Info sessions")
-    event = make_event(asks_sex=True, programme_id=programme.id)
-    entered = enter_sign_in_sheet(db_session, organiser, event, [
+    event = make_event(asks_sex=True, programme_id=programme.id, starts_in=-timedelta(days=2),
+                       questions=[{"label": {"en": "Where did you hear of it?"},
+                                   "kind": "text", "required": True}])
+    entered = enter_sign_in_sheet(db_session, organiser, event, sheet_id=next_sheet(), people=[
         row("Айше Мехмед", "female"), row(""), row("Асен Тодоров", "male", "child"),
     ])
-    assert entered == 2
+    assert entered == 2  # the empty line is skipped; the question is not on paper
     db_session.rollback()
     people = db_session.scalars(select(Attendee).order_by(Attendee.id)).all()
     assert [(p.name, p.sex, p.age_group) for p in people] == [
         ("Айше Мехмед", "female", "adult"), ("Асен Тодоров", "male", "child")]
-    assert all(p.checked_in_at is not None and p.registration.walk_in for p in people)
+    assert all(p.registration.walk_in for p in people)
+    # They arrived when the event began, not when someone typed the sheet in.
+    assert {p.checked_in_at for p in people} == {event.starts_at}
     [door] = db_session.scalars(select(DoorAccess)).all()
-    assert door.name == SIGN_IN_SHEET_DOOR and door.revoked_at is not None
+    assert door.name == SIGN_IN_SHEET_DOOR and door.for_sign_in_sheets
     assert {p.checked_in_door_id for p in people} == {door.id}
     # The door is a name in the figures, never a link anyone could open.
     from eventreg.checkin.doors import door_token
 
     assert client.get("/api/v1/door", headers=bearer(door_token(door))).status_code == 401
     # A second sheet goes through the same door.
-    enter_sign_in_sheet(db_session, organiser, event, [row("Тодорка Тодорова", "female")])
+    enter_sign_in_sheet(db_session, organiser, event, sheet_id=next_sheet(),
+                        people=[row("Тодорка Тодорова", "female")])
     assert count(db_session, DoorAccess) == 1
-    event.starts_at = event.starts_at.replace(year=date.today().year - 1)
-    event.ends_at = event.ends_at.replace(year=date.today().year - 1)
-    db_session.commit()
     year = event.starts_at.year
     report = programme_report(db_session, organiser, programme.id, date(year, 1, 1),
                               date(year, 12, 31))
@@ -60,12 +69,64 @@ def test_the_sheets_people_count_as_walk_ins_checked_in_at_the_sign_in_sheet_doo
     assert actions.count("sign_in_sheet.entered") == 2
 
 
+def test_the_same_sheet_sent_twice_or_again_after_a_refusal_records_each_line_once(
+    db_session, organiser, make_event, make_registration
+):
+    event = make_event(capacity=3)
+    sheet = next_sheet()
+    lines = [row("Ivan"), row("Petar")]
+    assert enter_sign_in_sheet(db_session, organiser, event, sheet_id=sheet, people=lines) == 2
+    assert enter_sign_in_sheet(db_session, organiser, event, sheet_id=sheet, people=lines) == 2
+    assert count(db_session, Registration) == 2
+    # A third line when one place is left: the first two are not counted again.
+    lines.append(row("Stoyan"))
+    enter_sign_in_sheet(db_session, organiser, event, sheet_id=sheet, people=lines)
+    assert count(db_session, Registration) == 3
+
+
+def test_a_line_refused_part_way_says_which_lines_are_kept(db_session, organiser, make_event,
+                                                          monkeypatch):
+    from eventreg.checkin import sign_in_sheets
+
+    event = make_event()
+    real = sign_in_sheets.register_walk_in
+    calls = []
+
+    def full_at_the_third(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:  # someone took the last place online meanwhile
+            raise Conflict("Sorry, there are not enough places left: 0 left.",
+                           reason="event_full")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sign_in_sheets, "register_walk_in", full_at_the_third)
+    with pytest.raises(Conflict) as refused:
+        enter_sign_in_sheet(db_session, organiser, event, sheet_id=next_sheet(),
+                            people=[row("Ivan"), row(""), row("Petar"), row("Stoyan")])
+    assert str(refused.value.message) == (
+        "Lines 1, 3 are recorded; line 4 was refused: "
+        "Sorry, there are not enough places left: 0 left.")
+    assert count(db_session, Registration) == 2
+
+
+def test_an_organisers_own_door_called_sign_in_sheet_is_left_alone(db_session, organiser,
+                                                                   make_event, make_door):
+    event = make_event()
+    own, _token = make_door(event, SIGN_IN_SHEET_DOOR)
+    enter_sign_in_sheet(db_session, organiser, event, sheet_id=next_sheet(),
+                        people=[row("Ivan")])
+    db_session.rollback()
+    doors = db_session.scalars(select(DoorAccess).order_by(DoorAccess.id)).all()
+    assert [(d.id == own.id, d.for_sign_in_sheets, d.revoked_at is None) for d in doors] == [
+        (True, False, True), (False, True, False)]
+
+
 def test_a_row_the_event_would_refuse_is_named_by_its_line_and_nothing_is_saved(
     db_session, organiser, make_event
 ):
     event = make_event(asks_sex=True)
     with pytest.raises(ValidationFailed) as refused:
-        enter_sign_in_sheet(db_session, organiser, event, [
+        enter_sign_in_sheet(db_session, organiser, event, sheet_id=next_sheet(), people=[
             row("Айше Мехмед", "female"), row(""), row("Асен Тодоров"),
             row("x" * 300, "male")])
     assert set(refused.value.fields) == {"rows.2.sex", "rows.3.name"}
@@ -78,11 +139,16 @@ def test_an_empty_sheet_or_one_with_more_people_than_places_saves_nothing(
     event = make_event(capacity=3)
     make_registration(event, ["Olena", "Mykola"])
     with pytest.raises(ValidationFailed):
-        enter_sign_in_sheet(db_session, organiser, event, [row(""), row("  ")])
+        enter_sign_in_sheet(db_session, organiser, event, sheet_id=next_sheet(), people=[row(""), row("  ")])
     with pytest.raises(Conflict) as refused:
-        enter_sign_in_sheet(db_session, organiser, event, [row("Ivan"), row("Petar")])
+        enter_sign_in_sheet(db_session, organiser, event, sheet_id=next_sheet(), people=[row("Ivan"), row("Petar")])
     assert refused.value.reason == "event_full"
-    assert "1 places left for 2 people" in str(refused.value.message)
+    assert "Places left: 1; people on the sheet: 2." in str(refused.value.message)
+    with pytest.raises(Conflict) as draft_refused:
+        enter_sign_in_sheet(db_session, organiser, make_event(status="draft", slug="draft"),
+                            sheet_id=next_sheet(), people=[row("Ivan")])
+    assert draft_refused.value.reason == "registration_closed"
+    assert count(db_session, DoorAccess) == 0  # no stray door either
     assert count(db_session, Registration) == 1
 
 
@@ -94,24 +160,31 @@ def test_organiser_types_in_a_sheet_keeps_what_was_typed_on_a_mistake_then_saves
     url = f"/manage/events/{event.slug}/sign-in-sheet/enter"
     page = client.get(url).get_data(as_text=True)
     assert page.count('<li class="sheet-row') == 10
-    more = client.post(url, data={"row_count": "10", "action": "more_rows",
+    [sheet_id] = re.findall(r'name="sheet_id" value="([^"]+)"', page)
+    more = client.post(url, data={"row_count": "10", "action": "more_rows", "sheet_id": sheet_id,
                                   "rows.0.name": "Айше Мехмед"}).get_data(as_text=True)
     assert more.count('<li class="sheet-row') == 20 and 'value="Айше Мехмед"' in more
-    typed = {"row_count": "20", "action": "save", "rows.0.name": "Айше Мехмед",
-             "rows.0.sex": "female", "rows.4.name": "Асен Тодоров", "rows.4.child": "yes"}
+    assert f'name="sheet_id" value="{sheet_id}"' in more  # the same sheet
+    typed = {"row_count": "20", "action": "save", "sheet_id": sheet_id,
+             "rows.0.name": "Айше Мехмед", "rows.0.sex": "female",
+             "rows.4.name": "Асен Тодоров", "rows.4.child": "yes"}
     mistake = client.post(url, data=typed)
     page = mistake.get_data(as_text=True)
     assert mistake.status_code == 422
     assert 'id="f-rows-4-sex-error"' in page and 'value="Асен Тодоров"' in page
+    assert '<a href="#f-rows-4-sex">line 5</a>' in page  # named in the list at the top
     assert '<option value="female" selected>' in page
     saved = client.post(url, data={**typed, "rows.4.sex": "prefer_not_to_say"})
     assert saved.status_code == 302 and saved.headers["Location"].endswith("/dashboard")
+    again = client.post(url, data={**typed, "rows.4.sex": "prefer_not_to_say"})  # Back, send
+    assert again.status_code == 302
     dashboard = client.get(saved.headers["Location"]).get_data(as_text=True)
     assert "2 people from the sign-in sheet now count as attendance." in dashboard
     assert SIGN_IN_SHEET_DOOR in dashboard
     db_session.rollback()
-    ages = dict(db_session.execute(select(Attendee.name, Attendee.age_group)).all())
-    assert ages == {"Айше Мехмед": "adult", "Асен Тодоров": "child"}
+    ages = db_session.execute(select(Attendee.name, Attendee.age_group)
+                              .order_by(Attendee.id)).all()
+    assert ages == [("Айше Мехмед", "adult"), ("Асен Тодоров", "child")]  # each once
 
 
 def test_only_the_events_organisation_types_in_its_sheets(client, auth, make_event,

@@ -248,3 +248,29 @@ def test_a_request_tries_only_the_messages_it_committed(app, db_session):
                              subject="S", text="T")
         db_session.commit()
         assert g.queued_message_ids == [kept.id]
+
+
+def test_a_slow_batch_keeps_each_message_leased_from_its_own_claim(db_session, monkeypatch):
+    """The mail server takes 6 minutes a message, so the batch outlasts a 10-minute lease: a
+    second worker started meanwhile must not send the message the first is still sending."""
+    from eventreg.messages import service
+
+    clock = [utcnow()]
+    monkeypatch.setattr(service, "utcnow", lambda: clock[0])
+    first, second = queue(db_session), queue(db_session, to="ivan@example.org")
+    sent, second_worker = [], []
+
+    def slow_server(message):
+        clock[0] += service.CLAIM_LEASE * 0.6
+        sent.append(str(message["To"]))
+        if len(sent) == 2:  # while the first worker sends the second message
+            second_worker.append(deliver_due(db_session))
+
+    monkeypatch.setattr(service, "send_message", slow_server)
+    report = deliver_due(db_session)
+    assert report.sent == [first, second]
+    assert sent == ["olena@example.org", "ivan@example.org"]  # each once
+    assert second_worker[0].sent == []
+    message = stored(db_session, second)
+    assert (message.status, message.attempts) == ("sent", 1)
+    assert message.sent_at == clock[0]  # when it went, not when the run began
