@@ -21,10 +21,15 @@ install: $(VENV)/.installed
 translations: install
 	$(BIN)/pybabel compile -d eventreg/translations
 
+# The server, and a mail worker beside it (stopped with it) that sends what pages queued.
 run: install translations
 	EVENTREG_ENV=$${EVENTREG_ENV:-development} $(BIN)/flask db upgrade
 	EVENTREG_ENV=$${EVENTREG_ENV:-development} $(BIN)/flask load-demo --base-url http://127.0.0.1:$(PORT)
-	EVENTREG_ENV=$${EVENTREG_ENV:-development} $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	export EVENTREG_ENV=$${EVENTREG_ENV:-development} \
+	  PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)}; \
+	$(BIN)/flask deliver-messages --loop --every 5 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: install translations
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -44,12 +44,16 @@ def localized(texts: dict[str, str] | None, language: str | None = None) -> str:
 
 
 def format_local(value: datetime | None, timezone: str, style: str = "medium") -> str:
-    """Format a UTC datetime in `timezone`, in the page's language (`style`: short/medium/long)."""
+    """Format a UTC datetime in `timezone`, in the page's language: the date spelled out
+    (`style` "long": with the weekday) and the time without seconds, e.g. "Jun 20, 2027,
+    10:00 AM" - never an all-digit date, which reads differently in the US and in Europe."""
     if value is None:
         return ""
-    return babel_dates.format_datetime(
-        value, format=style, tzinfo=ZoneInfo(timezone), locale=current_language()
-    )
+    local = value.astimezone(ZoneInfo(timezone))
+    language = current_language()
+    date_text = babel_dates.format_date(local.date(), format="full" if style == "long"
+                                        else "medium", locale=language)
+    return f"{date_text}, {babel_dates.format_time(local, format='short', locale=language)}"
 
 
 def format_local_date(value: date | datetime | None, timezone: str, style: str = "full") -> str:

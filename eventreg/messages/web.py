@@ -57,5 +57,8 @@ def _deliver_after_response(response):
             finally:
                 db.session.remove()
 
+    # Called once the answer is sent: right away under gunicorn; Werkzeug's development
+    # server calls it only when the browser closes the connection (`make run` therefore
+    # also runs `flask deliver-messages --loop`).
     response.call_on_close(deliver)
     return response

@@ -70,3 +70,34 @@ def test_organiser_sees_the_line_and_can_register_or_remove_a_party(
     auth.login(make_organiser("Other office"))
     assert client.post(
         f"/manage/events/{event.slug}/waitlist/{entry.id}/remove").status_code == 404
+
+
+def test_a_fresh_visitor_finds_the_waiting_list_of_a_full_event(client, make_event,
+                                                               make_registration):
+    event = make_event(capacity=1)
+    make_registration(event, ["Olena"])
+    page = client.get(f"/e/{event.slug}").get_data(as_text=True)
+    assert "This event is full. You can join its waiting list" in page
+    form = client.get(f"/e/{event.slug}/register").get_data(as_text=True)
+    assert 'name="action" value="join_waitlist" class="primary">Join the waiting list' in form
+    assert 'value="register" class="primary"' not in form
+
+
+def test_a_full_workshop_can_be_ticked_to_join_its_waiting_list_or_left_out(
+    client, make_event, make_registration
+):
+    from eventreg.registrations.service import AttendeeRequest
+
+    event = make_event(activities=[{"title": {"en": "Doll-making"}, "capacity": 1}])
+    dolls = event.activities[0]
+    make_registration(event, [AttendeeRequest(name="Mykola", age_group="child",
+                                              activity_ids=[dolls.id])])
+    form = client.get(f"/e/{event.slug}/register").get_data(as_text=True)
+    assert f'name="attendees.0.activities" value="{dolls.id}" >' in form  # not disabled
+    assert "tick it to join its waiting list" in form
+    refused = client.post(f"/e/{event.slug}/register", data=_form(
+        event, **{"attendees.0.activities": str(dolls.id)}))
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 409
+    assert "Or untick the full activity to register without it." in page
+    assert 'form="registration-form" name="action" value="join_waitlist"' in page

@@ -1,0 +1,74 @@
+"""A party promoted from the waiting list during a page's request is told right after it."""
+
+from email import message_from_bytes, policy
+
+from eventreg.registrations.service import AttendeeRequest, RegistrationRequest
+from eventreg.waitlist import service as waitlist
+
+DOLLS = {"title": {"en": "Doll-making"}, "capacity": 1}
+
+
+def test_raising_a_workshops_capacity_mails_the_promoted_party_after_the_answer(
+    client, auth, db_session, organiser, make_event, make_registration, outbox
+):
+    event = make_event(activities=[DOLLS])
+    dolls = event.activities[0]
+    make_registration(event, [AttendeeRequest(name="Mykola", age_group="child",
+                                              activity_ids=[dolls.id])])
+    waitlist.join_waitlist(db_session, event, RegistrationRequest(
+        attendees=[AttendeeRequest(name="Daryna", age_group="child", activity_ids=[dolls.id])],
+        consent=True, email="olena@example.org"))
+    auth.login(organiser)
+    response = client.post(f"/manage/events/{event.slug}/activities/{dolls.id}/edit", data={
+        "title_en": "Doll-making", "capacity": "2", "position": "0"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    response.close()
+    subjects = [message_from_bytes(path.read_bytes(), policy=policy.default)["Subject"]
+                for path in outbox.glob("*.eml")]
+    assert subjects == ["You have places: World Refugee Day"]
+
+
+def test_a_participant_cancelling_mails_both_the_notice_and_the_promotion_after_the_answer(
+    client, db_session, make_event, make_registration, outbox
+):
+    event = make_event(capacity=1)
+    first = make_registration(event, ["Olena"], email="olena@example.org")
+    waitlist.join_waitlist(db_session, event, RegistrationRequest(
+        attendees=[AttendeeRequest(name="Ivan", age_group="adult")],
+        consent=True, email="ivan@example.org"))
+    page = client.get(f"/t/{first.ticket_secret}").get_data(as_text=True)
+    import re
+
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post(f"/t/{first.ticket_secret}/cancel", data={
+        "csrf_token": token, "attendee_ids": [str(first.attendees[0].id)]})
+    assert response.status_code == 302
+    response.close()
+    sent = sorted((str(m["To"]), m["Subject"]) for m in (
+        message_from_bytes(path.read_bytes(), policy=policy.default)
+        for path in outbox.glob("*.eml")))
+    assert sent == [("ivan@example.org", "You have places: World Refugee Day"),
+                    ("olena@example.org", "Tickets cancelled: World Refugee Day")]
+
+
+def test_a_party_that_joined_through_the_form_is_mailed_when_promoted(
+    client, auth, db_session, organiser, make_event, make_registration, outbox
+):
+    event = make_event(activities=[DOLLS])
+    dolls = event.activities[0]
+    make_registration(event, [AttendeeRequest(name="Mykola", age_group="child",
+                                              activity_ids=[dolls.id])])
+    joined = client.post(f"/e/{event.slug}/register", data={
+        "client_id": "join-1", "party_size": "1", "attendees.0.name": "Daryna",
+        "attendees.0.age_group": "child", "attendees.0.activities": str(dolls.id),
+        "email": "olena@example.org", "consent": "yes", "action": "join_waitlist"})
+    assert joined.status_code == 302 and "/w/" in joined.headers["Location"]
+    joined.close()
+    auth.login(organiser)
+    response = client.post(f"/manage/events/{event.slug}/activities/{dolls.id}/edit", data={
+        "title_en": "Doll-making", "capacity": "2", "position": "0"})
+    assert response.status_code == 302
+    response.close()
+    subjects = [message_from_bytes(path.read_bytes(), policy=policy.default)["Subject"]
+                for path in outbox.glob("*.eml")]
+    assert subjects == ["You have places: World Refugee Day"]
