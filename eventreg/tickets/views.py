@@ -36,13 +36,14 @@ def cancel(secret: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     chosen = request.form.getlist("attendee_ids", type=int)
+    names = [a.name for a in registration.active_attendees if a.id in chosen]
     try:
         cancelled = cancel_by_participant(db.session, registration, chosen)
     except (ValidationFailed, Conflict) as error:
         flash(str(error.message), "error")
         return redirect(url_for(".page", secret=secret))
     if cancelled:
-        flash(_("Cancelled %(count)d ticket(s); their places are free again.", count=cancelled),
+        flash(_("Cancelled: %(names)s. Their places are free again.", names=", ".join(names)),
               "success")
     return redirect(url_for(".page", secret=secret))
 

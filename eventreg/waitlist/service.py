@@ -20,14 +20,17 @@ from sqlalchemy.orm import Session
 from eventreg.database import utcnow, write_transaction
 from eventreg.errors import Conflict, NotFound, ValidationFailed
 from eventreg.events.models import STATUS_PUBLISHED, Event
+from eventreg.i18n import localized
 from eventreg.registrations.models import Registration
 from eventreg.registrations.service import (
     AttendeeRequest,
     RegistrationRequest,
+    as_int,
     register,
     validate_registration,
 )
 from eventreg.waitlist.models import WaitlistEntry
+from eventreg.waitlist.notifications import add_joined_message
 
 #: Refusals of `register` that mean "no room for this party now".
 NO_ROOM = ("event_full", "activity_full")
@@ -40,8 +43,8 @@ def join_waitlist(
     """Put a party on the event's waiting list, checked like a registration.
 
     Refuses with Conflict `registration_closed` unless the event is published, and
-    ValidationFailed for the same mistakes `register` refuses. If places are free by now,
-    the party is promoted at once.
+    ValidationFailed for the same mistakes `register` refuses. A party that gave an email
+    is sent its private link. If places are free by now, the party is promoted at once.
     """
     now = now or utcnow()
     if event.status != STATUS_PUBLISHED:
@@ -56,6 +59,8 @@ def join_waitlist(
             joined_at=now,
         )
         session.add(entry)
+        session.flush()
+        add_joined_message(session, entry)
     promote_waitlist(session, event, now=now, default_phone_region=default_phone_region)
     return entry
 
@@ -162,6 +167,16 @@ def place_in_line(session: Session, entry: WaitlistEntry) -> int:
 
 def names_of(entry: WaitlistEntry) -> list[str]:
     return [person.get("name", "") for person in entry.request.get("attendees", [])]
+
+
+def people_of(entry: WaitlistEntry) -> list[tuple[str, list[str]]]:
+    """Each waiting person's name and the activities they wait for (titles, localized)."""
+    titles = {activity.id: localized(activity.title) for activity in entry.event.activities}
+    return [
+        (person.get("name", ""),
+         [titles[i] for i in map(as_int, person.get("activity_ids") or []) if i in titles])
+        for person in entry.request.get("attendees", [])
+    ]
 
 
 def _promote(session: Session, entry: WaitlistEntry, now: datetime,

@@ -20,7 +20,7 @@ def page(secret: str):
     if entry.registration is not None:
         return redirect(url_for("tickets.page", secret=entry.registration.ticket_secret))
     return render_template(
-        "waitlist/page.html", entry=entry, event=entry.event, names=service.names_of(entry),
+        "waitlist/page.html", entry=entry, event=entry.event, people=service.people_of(entry),
         place=service.place_in_line(db.session, entry) if entry.is_waiting else None,
     ), 200, {"Cache-Control": "private, no-store"}
 

@@ -236,6 +236,12 @@ def test_volunteer_checks_in_part_of_a_family_by_name_undoes_one_and_registers_w
 
     page.get_by_text(bg("Register someone at the door")).click()
     walk_in = page.locator("#walk-in-form")
+    # A person added by mistake can be taken away again, or the form could not be sent.
+    walk_in.get_by_role("button", name=bg("Add another person")).click()
+    assert walk_in.locator("fieldset.person").count() == 2
+    walk_in.get_by_role("button", name=bg("Remove the last person")).click()
+    assert walk_in.locator("fieldset.person").count() == 1
+    assert not walk_in.get_by_role("button", name=bg("Remove the last person")).is_visible()
     walk_in.get_by_label(bg("Full name")).fill("Ивана Петрова")
     walk_in.get_by_label(bg("Female")).check()
     walk_in.get_by_label(bg("I read the privacy notice to them and they agree")).check()

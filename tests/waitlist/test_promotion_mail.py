@@ -69,6 +69,28 @@ def test_a_party_that_joined_through_the_form_is_mailed_when_promoted(
         "title_en": "Doll-making", "capacity": "2", "position": "0"})
     assert response.status_code == 302
     response.close()
-    subjects = [message_from_bytes(path.read_bytes(), policy=policy.default)["Subject"]
-                for path in outbox.glob("*.eml")]
-    assert subjects == ["You have places: World Refugee Day"]
+    subjects = sorted(message_from_bytes(path.read_bytes(), policy=policy.default)["Subject"]
+                      for path in outbox.glob("*.eml"))
+    assert subjects == ["On the waiting list: World Refugee Day",
+                        "You have places: World Refugee Day"]
+
+
+def test_joining_the_waiting_list_mails_the_private_link_and_the_place_in_line(
+    app, client, db_session, make_event, make_registration, outbox
+):
+    from tests.registrations.test_views import _form
+
+    event = make_event(capacity=1)
+    make_registration(event, ["Olena"])
+    joined = client.post(f"/e/{event.slug}/register", data=_form(
+        event, action="join_waitlist", email="ivan@example.org",
+        **{"attendees.0.name": "Ivan Petrov"}))
+    secret = joined.headers["Location"].rsplit("/", 1)[-1]
+    joined.close()
+    [mail] = [message_from_bytes(path.read_bytes(), policy=policy.default)
+              for path in outbox.glob("*.eml")]
+    assert str(mail["To"]) == "ivan@example.org"
+    text = mail.get_body(("plain",)).get_content()
+    assert f"{app.config['PUBLIC_BASE_URL']}/w/{secret}" in text
+    assert "You are on the waiting list for World Refugee Day: Ivan Petrov." in text
+    assert "You are number 1 in line." in text

@@ -46,8 +46,9 @@ def test_freed_place_goes_to_the_first_in_line_who_is_told_by_email(
     registration = db_session.get(Registration, promoted.registration_id)
     assert [a.name for a in registration.attendees] == ["Ivan"]
     assert places_taken(db_session, event) == 1
-    [message] = db_session.scalars(select(OutboxMessage)).all()
-    assert (message.kind, message.to_address) == ("promotion", "ivan@example.org")
+    [message] = db_session.scalars(select(OutboxMessage)
+                                   .where(OutboxMessage.kind == "promotion")).all()
+    assert message.to_address == "ivan@example.org"
     assert len(waitlist.list_waiting(db_session, event)) == 1  # Petar still waits
 
 

@@ -532,7 +532,15 @@ function addWalkInPerson() {
     input.name = `${input.name}-${number}`;
   }
   people.append(person);
+  $("walk-in-remove").hidden = people.children.length < 2;
   person.querySelector("input[name=name]").focus();
+}
+
+function removeWalkInPerson() {
+  const people = $("walk-in-people");
+  if (people.children.length > 1) people.lastElementChild.remove();
+  $("walk-in-remove").hidden = people.children.length < 2;
+  people.lastElementChild.querySelector("input[name=name]").focus();
 }
 
 function walkInError(text) {
@@ -609,6 +617,7 @@ function bindControls() {
   $("lookup-query").addEventListener("input", renderLookup);
   $("lookup-form").addEventListener("submit", (event) => event.preventDefault());
   $("walk-in-add").addEventListener("click", addWalkInPerson);
+  $("walk-in-remove").addEventListener("click", removeWalkInPerson);
   $("walk-in-form").addEventListener("submit", registerWalkIn);
   $("clear-data").addEventListener("click", async () => {
     if (state.queueLength) return window.alert(say("clear_waiting"));
