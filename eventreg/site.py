@@ -10,7 +10,12 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from eventreg.errors import DomainError, ValidationFailed
-from eventreg.events.service import AGE_GROUP_NAMES, SEX_NAMES, STATUS_NAMES
+from eventreg.events.service import (
+    AGE_GROUP_NAMES,
+    QUESTION_KIND_NAMES,
+    SEX_NAMES,
+    STATUS_NAMES,
+)
 from eventreg.extensions import db, login_manager
 from eventreg.i18n import (
     LANGUAGE_COOKIE,
@@ -117,6 +122,7 @@ def _template_helpers():
         "status_names": STATUS_NAMES,
         "sex_names": SEX_NAMES,
         "age_group_names": AGE_GROUP_NAMES,
+        "question_kind_names": QUESTION_KIND_NAMES,
     }
 
 

@@ -18,7 +18,12 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 from eventreg.database import NonexistentLocalTime, local_to_utc
 from eventreg.errors import ValidationFailed
 from eventreg.events.models import Activity, Event, Question
-from eventreg.events.service import ActivityDetails, EventDetails, QuestionDetails
+from eventreg.events.service import (
+    QUESTION_KIND_NAMES,
+    ActivityDetails,
+    EventDetails,
+    QuestionDetails,
+)
 from eventreg.i18n import LANGUAGE_CODES
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -173,10 +178,10 @@ class QuestionForm(FlaskForm):
     kind = SelectField(
         _l("Answer"),
         choices=[
-            ("yes_no", _l("Yes or no")),
-            ("single_choice", _l("One of several options")),
-            ("multiple_choice", _l("Any of several options")),
-            ("text", _l("Free text")),
+            ("yes_no", QUESTION_KIND_NAMES["yes_no"]),
+            ("single_choice", QUESTION_KIND_NAMES["single_choice"]),
+            ("multiple_choice", QUESTION_KIND_NAMES["multiple_choice"]),
+            ("text", QUESTION_KIND_NAMES["text"]),
         ],
     )
     asked_per = SelectField(

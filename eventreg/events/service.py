@@ -49,6 +49,13 @@ STATUS_NAMES = {
     STATUS_CLOSED: _l("closed"),
     STATUS_CANCELLED: _l("cancelled"),
 }
+#: The kinds of question as organisers read them.
+QUESTION_KIND_NAMES = {
+    "yes_no": _l("Yes or no"),
+    "single_choice": _l("One of several options"),
+    "multiple_choice": _l("Any of several options"),
+    "text": _l("Free text"),
+}
 #: Age groups as people read them; "unknown" is a report's group for no age given.
 AGE_GROUP_NAMES = {"child": _l("Child"), "adult": _l("Adult"), "unknown": _l("Age not given")}
 #: The answers to the sex question as people read them, in the order they are offered.

@@ -130,3 +130,11 @@ def test_repeated_wrong_passwords_are_slowed_down(client, auth, organiser):
     assert statuses[10] == 429
     assert "Please wait a minute" in client.post(
         "/login", data={"email": organiser.email, "password": "guess"}).get_data(as_text=True)
+
+
+def test_overview_names_question_kinds_in_words(client, auth, organiser, make_event):
+    event = make_event(questions=[{"label": {"en": "Coming by bus?"}, "kind": "yes_no"}])
+    auth.login(organiser)
+    page = client.get(f"/manage/events/{event.slug}").get_data(as_text=True)
+    assert "Coming by bus? <span class=\"meta\">(Yes or no, per registration)" in page
+    assert "yes_no" not in page
