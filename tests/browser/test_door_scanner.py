@@ -217,6 +217,9 @@ def test_volunteer_checks_in_part_of_a_family_by_name_undoes_one_and_registers_w
     assert page.locator("#camera-problem").is_visible()  # no camera here: look-up still works
 
     page.get_by_text(bg("Find by name or ticket code")).click()
+    # A volunteer with a Latin keyboard finds them too.
+    page.get_by_label(bg("Name or ticket code")).fill("kovalenko daryna")
+    assert page.locator("#lookup-results").get_by_text("Дарина Коваленко").is_visible()
     page.get_by_label(bg("Name or ticket code")).fill("коваленко")
     page.get_by_label("Дарина Коваленко").uncheck()
     page.get_by_role("button", name=bg("Check in the ticked people")).click()

@@ -447,14 +447,35 @@ function normalise(text) {
   return text.normalize("NFD").replace(/\p{M}/gu, "").toLocaleLowerCase();
 }
 
+// Bulgarian and Ukrainian letters in Latin (after normalise has taken accents off й, ї).
+const LATIN = {
+  а: "a", б: "b", в: "v", г: "g", ґ: "g", д: "d", е: "e", є: "ie", ж: "zh", з: "z", и: "i",
+  і: "i", к: "k", л: "l", м: "m", н: "n", о: "o", п: "p", р: "r", с: "s", т: "t", у: "u",
+  ф: "f", х: "h", ц: "ts", ч: "ch", ш: "sh", щ: "sht", ъ: "a", ы: "i", ь: "", э: "e",
+  ю: "iu", я: "ia", "'": "", "’": "",
+};
+
+// A name as a volunteer might type it in either alphabet, reduced so that the spellings
+// meet: "Гончаренко" and "Honcharenko", "Мария" and "Maria", "Дарина" and "Daryna".
+function spelling(text) {
+  const latin = [...normalise(text)].map((letter) => LATIN[letter] ?? letter).join("");
+  return latin
+    .replace(/shch/g, "sht")
+    .replace(/c(?!h)/g, "ts")
+    .replace(/kh/g, "h") // х
+    .replace(/(?<![zcs])h/g, "g") // Ukrainian г is written h, х is h or kh: one letter
+    .replace(/[yj]/g, "i")
+    .replace(/(.)\1+/g, "$1");
+}
+
 function findParties(query) {
-  const words = normalise(query).split(/\s+/).filter(Boolean);
+  const words = spelling(query).split(/\s+/).filter(Boolean);
   const code = query.toUpperCase().replace(/[^A-Z0-9]/g, "");
   if (!words.length) return [];
   const parties = new Map();
   for (const attendee of state.attendees.values()) {
     if (attendee.placeholder) continue;
-    const name = normalise(attendee.name);
+    const name = spelling(attendee.name);
     const byName = words.every((word) => name.includes(word));
     const byCode = code.length >= 4 && attendee.ticket_code.replace("-", "").startsWith(code);
     if (byName || byCode) parties.set(attendee.party, true);
