@@ -60,9 +60,11 @@ def attendee_table(session: Session, event: Event) -> AttendeeTable:
         select(DoorAccess.id, DoorAccess.name).where(DoorAccess.event_id == event.id)
     ).all())
     questions = list(event.questions)
+    by_birth_year = event.age_mode == "birth_year"  # the event asks one or the other
     header = [
         _("Registration"), _("Registered at"), _("Contact name"), _("Email"), _("Phone"),
-        _("Language"), _("Walk-in"), _("Name"), _("Age group"), _("Year of birth"),
+        _("Language"), _("Walk-in"), _("Name"),
+        _("Year of birth") if by_birth_year else _("Age group"),
         *([_("Sex")] if event.asks_sex else []),
         _("Ticket code"), _("Status"), _("Activities"),
         *[localized(question.label) for question in questions],
@@ -85,8 +87,8 @@ def attendee_table(session: Session, event: Event) -> AttendeeTable:
                 registration.language,
                 _("yes") if registration.walk_in else _("no"),
                 attendee.name,
+                (attendee.birth_year or "") if by_birth_year else
                 {"child": _("child"), "adult": _("adult")}.get(attendee.age_group or "", ""),
-                attendee.birth_year or "",
                 *([str(SEX_NAMES.get(attendee.sex or "", ""))] if event.asks_sex else []),
                 attendee.ticket_code,
                 _("cancelled") if attendee.is_cancelled else _("valid"),

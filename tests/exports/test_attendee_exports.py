@@ -142,3 +142,13 @@ def test_sign_in_sheet_has_empty_rows_to_fill_in(client, organiser, make_event, 
     auth.login(organiser)
     page = client.get(f"/manage/events/{event.slug}/sign-in-sheet").get_data(as_text=True)
     assert page.count('<td class="number">') == SIGN_IN_SHEET_ROWS
+
+
+def test_the_age_column_is_the_one_the_event_asks(client, organiser, make_event,
+                                                 make_registration, auth):
+    event = make_event(age_mode="birth_year")
+    make_registration(event, [AttendeeRequest(name="Mykola", birth_year=2015)])
+    auth.login(organiser)
+    header, row = read_csv(client.get(f"/manage/events/{event.slug}/attendees.csv").data)
+    person = dict(zip(header, row, strict=True))
+    assert person["Year of birth"] == "2015" and "Age group" not in person
