@@ -10,3 +10,44 @@ def test_models_and_migrations_agree(app):
     with db.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
     assert differences == []
+
+
+def test_search_keys_of_earlier_registrations_are_respelled(app_settings, tmp_path):
+    """Registrations made before names were found across alphabets are found too."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+
+    from eventreg import create_app
+    from eventreg.registrations.search import spelling
+
+    app = create_app({**app_settings,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite3'}"})
+    with app.app_context():
+        upgrade(revision="ef2509c7cd1f")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO organisations (id, name, created_at) VALUES (1, 'O', '2026-01-01')"))
+            connection.execute(text(
+                "INSERT INTO events (id, organisation_id, slug, title, description, "
+                "privacy_notice, venue, address, timezone, starts_at, ends_at, status, "
+                "places_taken, age_mode, asks_sex, created_at, updated_at) VALUES (1, 1, 'e', "
+                "'{}', '{}', '{}', '', '', 'Europe/Sofia', '2026-06-20', '2026-06-20', "
+                "'published', 1, 'age_group', 0, '2026-01-01', '2026-01-01')"))
+            connection.execute(text(
+                "INSERT INTO registrations (id, event_id, client_id, ticket_secret, "
+                "contact_name, language, consent_given_at, consent_text, created_at, "
+                "search_text, submission_fingerprint, walk_in) VALUES (1, 1, 'c', 's', '', "
+                "'uk', '2026-01-01', '', '2026-01-01', 'олена коваленко abcde-fghjk', '', 0)"))
+            connection.execute(text(
+                "INSERT INTO attendees (id, registration_id, event_id, name, ticket_code, "
+                "position, changed_at) VALUES (1, 1, 1, 'Олена Коваленко', 'ABCDE-FGHJK', 0, "
+                "'2026-01-01')"))
+        upgrade()
+        with db.engine.connect() as connection:
+            key = connection.execute(text("SELECT search_text FROM registrations")).scalar()
+        assert key == spelling("Олена Коваленко ABCDE-FGHJK") and "kovalenko" in key
+        downgrade(revision="ef2509c7cd1f")
+        with db.engine.connect() as connection:
+            key = connection.execute(text("SELECT search_text FROM registrations")).scalar()
+        assert key == "олена коваленко abcde-fghjk"
+        db.engine.dispose()

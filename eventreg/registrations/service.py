@@ -37,6 +37,7 @@ from eventreg.events.service import registration_is_open
 from eventreg.i18n import localized
 from eventreg.registrations.models import Answer, Attendee, Registration
 from eventreg.registrations.notifications import add_party_message
+from eventreg.registrations.search import search_words, spelling
 
 MAX_PARTY_SIZE = 20
 MAX_NAME_LENGTH = 200
@@ -331,7 +332,8 @@ def get_event_registration(session: Session, event: Event, registration_id: int)
 def list_registrations(
     session: Session, event: Event, search: str | None = None
 ) -> list[Registration]:
-    """An event's registrations, newest first; `search` matches names, contact and ticket codes."""
+    """An event's registrations, newest first; `search` matches names (in either alphabet,
+    eventreg/registrations/search.py), contact details and ticket codes, every word."""
     query = (
         select(Registration)
         .where(Registration.event_id == event.id)
@@ -341,10 +343,8 @@ def list_registrations(
         )
         .order_by(Registration.created_at.desc(), Registration.id.desc())
     )
-    if search and search.strip():
-        query = query.where(
-            Registration.search_text.contains(_search_key(search), autoescape=True)
-        )
+    for word in search_words(search or ""):
+        query = query.where(Registration.search_text.contains(word, autoescape=True))
     return list(session.scalars(query))
 
 
@@ -714,7 +714,7 @@ def _create_rows(
                                question_id=question_id, value=value))
     for question_id, value in cleaned.answers.items():
         session.add(Answer(registration=registration, question_id=question_id, value=value))
-    registration.search_text = _search_key(
+    registration.search_text = spelling(
         " ".join(
             [cleaned.contact_name, cleaned.email or "", cleaned.phone or ""]
             + [f"{a.name} {a.ticket_code}" for a in registration.attendees]
@@ -727,10 +727,6 @@ def _create_rows(
 def _new_ticket_code() -> str:
     code = "".join(secrets.choice(TICKET_CODE_ALPHABET) for _ in range(10))
     return f"{code[:5]}-{code[5:]}"
-
-
-def _search_key(text: str) -> str:
-    return " ".join(text.casefold().split())
 
 
 def _submission_fingerprint(request: RegistrationRequest) -> str:

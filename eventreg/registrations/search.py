@@ -1,0 +1,42 @@
+"""How registrations are found by a name typed in either alphabet.
+
+Names and queries are reduced to one Latin spelling, so that "kovalenko" finds
+"Коваленко", "Honcharenko" finds "Гончаренко" and "Daryna" finds "Дарина". The door's
+scanner does the same on the phone (`spelling` in static/js/door/scanner.js): change both
+together.
+"""
+
+import re
+import unicodedata
+
+#: Bulgarian and Ukrainian letters in Latin (after accents are taken off й and ї).
+LATIN = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "є": "ie",
+    "ж": "zh", "з": "z", "и": "i", "і": "i", "к": "k", "л": "l", "м": "m", "н": "n",
+    "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h",
+    "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sht", "ъ": "a", "ы": "i", "ь": "", "э": "e",
+    "ю": "iu", "я": "ia", "'": "", "’": "",
+}
+_FOLDS = [
+    (re.compile("shch"), "sht"),
+    (re.compile("c(?!h)"), "ts"),
+    (re.compile("kh"), "h"),  # х
+    (re.compile("(?<![zcs])h"), "g"),  # Ukrainian г is written h, х is h or kh: one letter
+    (re.compile("[yj]"), "i"),
+    (re.compile(r"(.)\1+"), r"\1"),
+]
+
+
+def spelling(text: str) -> str:
+    """The text as compared: no accents or case, in one Latin spelling, spaces single."""
+    plain = "".join(ch for ch in unicodedata.normalize("NFD", text)
+                    if not unicodedata.combining(ch)).lower()
+    latin = "".join(LATIN.get(ch, ch) for ch in plain)
+    for pattern, replacement in _FOLDS:
+        latin = pattern.sub(replacement, latin)
+    return " ".join(latin.split())
+
+
+def search_words(query: str) -> list[str]:
+    """The words a search must all find."""
+    return spelling(query).split()
