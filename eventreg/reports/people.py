@@ -1,14 +1,13 @@
 """Who is the same person across an organisation's events.
 
-Two attendances are one person when their names match (ignoring case, accents and extra
-spaces) and their registrations share an email or a phone number, or when an organiser
+Two attendances are one person when their names match (ignoring case, accents, extra
+spaces and the alphabet they were typed in) and their registrations share an email or a phone number, or when an organiser
 said so. Attendances of one name at different events without a shared contact may be
 one person or several: they are offered to the organiser as possible duplicates until
 the organiser says "same person" or "different people". Two attendances at the same
 event are never one person, whatever matches: both people came through the door.
 """
 
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,6 +24,7 @@ from eventreg.database import utcnow, write_transaction
 from eventreg.errors import NotFound, ValidationFailed
 from eventreg.events.models import Event
 from eventreg.registrations.models import Attendee, Registration
+from eventreg.registrations.search import spelling
 from eventreg.reports.models import PersonMatch
 
 
@@ -225,10 +225,9 @@ def undo_decision(session: Session, organiser: Organiser, decision_id: int) -> N
 
 
 def name_key(name: str) -> str:
-    """The name as compared: no accents, case or extra spaces."""
-    stripped = "".join(ch for ch in unicodedata.normalize("NFD", name)
-                       if not unicodedata.combining(ch))
-    return " ".join(stripped.casefold().split())
+    """The name as compared: no accents, case or extra spaces, and in one Latin spelling,
+    so "Мария Иванова" and "Maria Ivanova" are the same name."""
+    return spelling(name)
 
 
 def _attendances_by_id(session: Session, attendee_ids: set[int]) -> dict[int, Attendance]:

@@ -423,3 +423,20 @@ def test_a_strange_decision_or_a_second_take_back_is_answered_clearly(client, au
     assert again.status_code == 302
     assert "This decision was already taken back." in client.get(
         again.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_name_typed_in_the_other_alphabet_with_the_same_phone_is_one_person(db_session,
+                                                                             organiser):
+    programme = events.create_programme(db_session, organiser, "Awareness")
+    first = held_event(db_session, organiser, programme, date(2026, 5, 1), "Fakulteta", "w")
+    second = held_event(db_session, organiser, programme, date(2026, 6, 1), "Sofia", "x")
+    first_door = create_door_access(db_session, first, "D")[0]
+    second_door = create_door_access(db_session, second, "D")[0]
+    attend(db_session, first, first_door, ("Мария Иванова", "adult"), phone="+359881000009")
+    attend(db_session, second, second_door, ("Maria Ivanova", "adult"), phone="+359881000009")
+    attend(db_session, second, second_door, ("Иван Костов", "adult"))
+    attend(db_session, first, first_door, ("Ivan Kostov", "adult"))
+    report = year_report(db_session, organiser, programme)
+    assert report.individuals == 3  # Maria once; the two Ivans (no contact) offered
+    [group] = report.possible_duplicates
+    assert sorted(person.name for person in group) == ["Ivan Kostov", "Иван Костов"]
