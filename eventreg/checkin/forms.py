@@ -1,4 +1,4 @@
-"""The organiser's form for making a door access."""
+"""Organiser forms for doors: making a door access, and reading a typed-in sign-in sheet."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -7,6 +7,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from eventreg.events.models import Event
 from eventreg.i18n import localized
+from eventreg.registrations.service import AttendeeRequest
 
 
 class CheckboxesField(SelectMultipleField):
@@ -26,3 +27,18 @@ class DoorAccessForm(FlaskForm):
         self.activities.choices = [
             (activity.id, localized(activity.title)) for activity in event.activities
         ]
+
+
+def parse_sign_in_sheet(values, rows: int) -> list[AttendeeRequest]:
+    """A typed-in sign-in sheet's `rows` lines as posted, in order; no rule is checked
+    here (eventreg/checkin/sign_in_sheets.py skips lines left empty)."""
+    people = []
+    for index in range(rows):
+        prefix = f"rows.{index}"
+        people.append(AttendeeRequest(
+            name=values.get(f"{prefix}.name", ""),
+            age_group="child" if values.get(f"{prefix}.child") else "adult",
+            birth_year=values.get(f"{prefix}.birth_year") or None,
+            sex=values.get(f"{prefix}.sex") or None,
+        ))
+    return people

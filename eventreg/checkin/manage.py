@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from eventreg.checkin import doors
 from eventreg.checkin.dashboard import event_dashboard
-from eventreg.checkin.forms import DoorAccessForm
+from eventreg.checkin.forms import DoorAccessForm, parse_sign_in_sheet
 from eventreg.checkin.service import count_checkins
 from eventreg.checkin.sign_in_sheets import enter_sign_in_sheet
 from eventreg.errors import Conflict, ValidationFailed
@@ -18,7 +18,6 @@ from eventreg.events.service import get_organiser_event
 from eventreg.extensions import db
 from eventreg.forms import ActionForm, show_service_errors
 from eventreg.i18n import current_language
-from eventreg.registrations.service import AttendeeRequest
 from eventreg.tickets.qr import qr_svg
 
 blueprint = Blueprint("manage_checkin", __name__, url_prefix="/manage/events/<slug>")
@@ -118,7 +117,7 @@ def enter_sheet(slug: str):
         else:
             try:
                 entered = enter_sign_in_sheet(db.session, current_user, event,
-                                              _sheet_people(values, rows),
+                                              parse_sign_in_sheet(values, rows),
                                               sheet_id=values.get("sheet_id", ""),
                                               language=current_language())
             except (ValidationFailed, Conflict) as refusal:
@@ -137,17 +136,3 @@ def enter_sheet(slug: str):
         error=error, field_errors={k: str(v) for k, v in (error.fields if error else {}).items()},
         max_rows=MAX_SHEET_ROWS,
     ), 422 if error else 200
-
-
-def _sheet_people(values, rows: int) -> list[AttendeeRequest]:
-    """The rows as typed, in order; the service skips rows left empty."""
-    people = []
-    for index in range(rows):
-        prefix = f"rows.{index}"
-        people.append(AttendeeRequest(
-            name=values.get(f"{prefix}.name", ""),
-            age_group="child" if values.get(f"{prefix}.child") else "adult",
-            birth_year=values.get(f"{prefix}.birth_year") or None,
-            sex=values.get(f"{prefix}.sex") or None,
-        ))
-    return people

@@ -26,11 +26,11 @@ from eventreg.checkin.service import register_walk_in
 from eventreg.database import write_transaction
 from eventreg.errors import Conflict, ValidationFailed
 from eventreg.events.models import Event
+from eventreg.registrations.models import Registration
 from eventreg.registrations.service import (
     WALK_IN_STATUSES,
     AttendeeRequest,
     RegistrationRequest,
-    find_by_client_id,
     validate_registration,
 )
 
@@ -75,8 +75,11 @@ def enter_sign_in_sheet(session: Session, organiser: Organiser, event: Event,
     if errors:
         raise ValidationFailed(_l("Please correct the marked lines; nothing was saved."),
                                fields=errors)
+    entered = set(session.scalars(select(Registration.client_id).where(
+        Registration.event_id == event.id,
+        Registration.client_id.in_([_client_id(sheet_id, index) for index, _ in lines]))))
     new_lines = [(index, person) for index, person in lines
-                 if not _already_entered(session, event, sheet_id, index)]
+                 if _client_id(sheet_id, index) not in entered]
     if event.places_left is not None and event.places_left < len(new_lines):
         raise Conflict(_l("Places left: %(left)d; people on the sheet: %(count)d. Raise the "
                           "event's capacity first.", left=event.places_left,
@@ -112,10 +115,6 @@ def _line(person: AttendeeRequest, sheet_id: str, index: int,
 
 def _client_id(sheet_id: str, index: int) -> str:
     return f"sheet-{sheet_id}-{index}"
-
-
-def _already_entered(session: Session, event: Event, sheet_id: str, index: int) -> bool:
-    return find_by_client_id(session, event.id, _client_id(sheet_id, index)) is not None
 
 
 def _sign_in_sheet_door(session: Session, organiser: Organiser, event: Event) -> DoorAccess:

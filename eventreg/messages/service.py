@@ -13,7 +13,9 @@ words for organisers to see.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
+from flask import current_app, url_for
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -41,6 +43,15 @@ _writers: dict[str, Writer] = {}
 
 class CannotBeWritten(Exception):
     """The message can never be written (e.g. its registration was deleted): not retried."""
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An absolute link for a message, on PUBLIC_BASE_URL (never a request's Host header,
+    which a sender could forge), also from commands run outside any request."""
+    base = current_app.config["PUBLIC_BASE_URL"]
+    parts = urlsplit(base)
+    with current_app.test_request_context(base_url=base):
+        return f"{parts.scheme}://{parts.netloc}{url_for(endpoint, **values)}"
 
 
 def register_writer(kind: str, writer: Writer) -> None:

@@ -1,10 +1,9 @@
 """Messages to people who registered, in the language they registered in."""
 
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from flask import current_app, render_template, url_for
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -14,7 +13,12 @@ from eventreg.database import utcnow, write_transaction
 from eventreg.events.models import STATUS_CLOSED, STATUS_PUBLISHED, Event
 from eventreg.i18n import localized
 from eventreg.messages.models import OutboxMessage
-from eventreg.messages.service import CannotBeWritten, queue_message, register_writer
+from eventreg.messages.service import (
+    CannotBeWritten,
+    public_url,
+    queue_message,
+    register_writer,
+)
 from eventreg.registrations.models import Registration
 
 #: The subject of each kind of message; the body is templates/mail/<kind>.txt and .html.
@@ -54,11 +58,8 @@ for _kind in SUBJECTS:
 
 
 def ticket_link(registration: Registration) -> str:
-    """The private ticket link for a message, on PUBLIC_BASE_URL."""
-    base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_BASE_URL"]):
-        path = url_for("tickets.page", secret=registration.ticket_secret)
-    return f"{base.scheme}://{base.netloc}{path}"
+    """The private ticket link for a message."""
+    return public_url("tickets.page", secret=registration.ticket_secret)
 
 
 def add_event_notices(session: Session, event: Event, kind: str,

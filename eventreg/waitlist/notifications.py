@@ -5,16 +5,19 @@ when it goes out, in the language the party used. Being promoted later is told b
 registration's own "promotion" message (eventreg/registrations/notifications.py).
 """
 
-from urllib.parse import urlsplit
-
-from flask import current_app, render_template, url_for
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from eventreg.i18n import localized
 from eventreg.messages.models import OutboxMessage
-from eventreg.messages.service import CannotBeWritten, queue_message, register_writer
+from eventreg.messages.service import (
+    CannotBeWritten,
+    public_url,
+    queue_message,
+    register_writer,
+)
 from eventreg.waitlist.models import WaitlistEntry
 
 KIND = "waitlist_joined"
@@ -36,10 +39,8 @@ def write_joined_message(session: Session, message: OutboxMessage) -> tuple[str,
     if entry is None:
         raise CannotBeWritten("the waiting-list entry was deleted before the message went out")
     event = entry.event
-    base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_BASE_URL"]):
-        link = f"{base.scheme}://{base.netloc}{url_for('waitlist.page', secret=entry.secret)}"
-    context = {"entry": entry, "event": event, "names": names_of(entry), "link": link,
+    context = {"entry": entry, "event": event, "names": names_of(entry),
+               "link": public_url("waitlist.page", secret=entry.secret),
                "place": place_in_line(session, entry) if entry.is_waiting else None}
     with force_locale(entry.request.get("language") or "en"):
         subject = str(SUBJECT) % {"title": localized(event.title)}
