@@ -26,6 +26,7 @@ from eventreg.i18n import (
     format_local_time,
     localized,
 )
+from eventreg.text import control_character_paths, has_control_characters
 
 blueprint = Blueprint("site", __name__)
 ONE_YEAR = 365 * 24 * 3600
@@ -95,9 +96,8 @@ def _handle_domain_error(error: DomainError):
             error=error.reason, message=str(error.message),
             fields={key: str(value) for key, value in error.fields.items()},
         ), error.status_code
-    return render_template("errors.html", code=error.status_code, message=error.message), (
-        error.status_code
-    )
+    return render_template("errors.html", code=error.status_code, message=error.message,
+                           fields=error.fields), error.status_code
 
 
 def _handle_csrf_error(error: CSRFError):
@@ -134,32 +134,46 @@ def _load_organiser(organiser_id: str):
     return organiser if organiser and organiser.is_active else None
 
 
-def _refuse_nul_characters() -> None:
-    """Refuse text holding a NUL character anywhere in a form or JSON body.
+#: Said of every text refused for its control characters (eventreg/text.py), form or API.
+CONTROL_CHARACTERS_MESSAGE = _l(
+    "Remove the invisible control characters from the marked fields: they cannot be stored.")
+CONTROL_CHARACTERS_FIELD_MESSAGE = _l("Contains an invisible control character.")
 
-    PostgreSQL cannot store it, so it would otherwise fail deep inside a write.
+
+def control_character_error(paths: list[str]) -> ValidationFailed:
+    """The refusal of text holding control characters, naming each field."""
+    return ValidationFailed(CONTROL_CHARACTERS_MESSAGE,
+                            fields={path or "body": CONTROL_CHARACTERS_FIELD_MESSAGE
+                                    for path in paths})
+
+
+def answers_control_characters_on_its_form(view):
+    """Mark a view that shows text refused for its control characters on its own form,
+    with what was typed, instead of the site-wide error page."""
+    view.answers_control_characters_on_its_form = True
+    return view
+
+
+def form_control_character_paths(form) -> list[str]:
+    """The names of a form's fields whose text holds control characters."""
+    return [key for key, value in form.items(multi=True) if has_control_characters(value)]
+
+
+def _refuse_control_characters() -> None:
+    """Refuse text holding control characters anywhere in a form, query or JSON body.
+
+    PostgreSQL cannot store NUL and spreadsheets refuse the rest (eventreg/text.py), so
+    they are stopped here, before any view, with the fields named.
     """
-    found = [key for key, value in request.form.items(multi=True) if "\x00" in value]
+    found = [key for key, value in request.args.items(multi=True)
+             if has_control_characters(value)]
     if request.is_json:
-        found += _nul_paths(request.get_json(silent=True), "")
-    found += [key for key, value in request.args.items(multi=True) if "\x00" in value]
+        found += control_character_paths(request.get_json(silent=True))
+    view = current_app.view_functions.get(request.endpoint)
+    if not getattr(view, "answers_control_characters_on_its_form", False) or found:
+        found += form_control_character_paths(request.form)
     if found:
-        raise ValidationFailed(
-            _l("Remove the invisible NUL character from the marked fields: it cannot be stored."),
-            fields={path or "body": _l("Contains a NUL character.") for path in found},
-        )
-
-
-def _nul_paths(value, path: str) -> list[str]:
-    if isinstance(value, str):
-        return [path] if "\x00" in value else []
-    if isinstance(value, dict):
-        return [found for key, item in value.items()
-                for found in _nul_paths(key, path) + _nul_paths(item, f"{path}.{key}".strip("."))]
-    if isinstance(value, list):
-        return [found for index, item in enumerate(value)
-                for found in _nul_paths(item, f"{path}.{index}".strip("."))]
-    return []
+        raise control_character_error(found)
 
 
 def init_app(app: Flask) -> None:
@@ -168,7 +182,7 @@ def init_app(app: Flask) -> None:
         # Behind a proxy: take the client's address and scheme from its X-Forwarded-* headers.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.register_blueprint(blueprint)
-    app.before_request(_refuse_nul_characters)
+    app.before_request(_refuse_control_characters)
     app.after_request(_security_headers)
     app.register_error_handler(CSRFError, _handle_csrf_error)
     app.register_error_handler(HTTPException, _handle_http_error)

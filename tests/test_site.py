@@ -97,12 +97,31 @@ def test_behind_a_proxy_each_client_address_has_its_own_sign_in_limit(app_settin
     assert sign_in_from("203.0.113.9") == 401
 
 
-def test_text_with_a_nul_character_is_refused_clearly(client, make_event):
+@pytest.mark.parametrize("char", ["\x00", "\x1b", "\x01", "\x0b", "\x0c", "\x1f", "\x7f"])
+def test_text_with_a_control_character_is_refused_by_the_api(client, db_session, make_event,
+                                                            char):
     event = make_event()
     response = client.post(f"/api/v1/events/{event.slug}/registrations", json={
-        "consent": True, "attendees": [{"name": "Olena\x00", "age_group": "adult"}]})
+        "consent": True, "attendees": [{"name": f"Eve{char}", "age_group": "adult"}]})
     assert response.status_code == 422
     assert list(response.get_json()["fields"]) == ["attendees.0.name"]
-    form = client.post(f"/e/{event.slug}/register", data={"attendees.0.name": "Olena\x00"})
-    assert form.status_code == 422
-    assert "NUL" in form.get_data(as_text=True)
+    assert "control characters" in response.get_json()["message"]
+    db_session.refresh(event)
+    assert event.places_taken == 0
+
+
+def test_control_characters_in_an_organiser_form_are_refused_with_the_field_named(
+        client, auth, organiser):
+    auth.login(organiser)
+    page = client.post("/manage/api-tokens", data={"name": "script\x1b"})
+    assert page.status_code == 422
+    assert "control characters" in page.get_data(as_text=True)
+    assert "name" in page.get_data(as_text=True)
+
+
+def test_control_characters_in_the_query_string_are_refused(client, auth, organiser,
+                                                            make_event):
+    event = make_event()
+    auth.login(organiser)
+    response = client.get(f"/manage/events/{event.slug}/registrations?q=Eve%1B")
+    assert response.status_code == 422

@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from eventreg.accounts.models import ROLES, ApiToken, Organisation, Organiser
 from eventreg.database import utcnow, write_transaction
 from eventreg.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from eventreg.text import clean_text, is_blank
 
 MIN_PASSWORD_LENGTH = 10
 API_TOKEN_PREFIX = "erg_"
@@ -48,7 +49,8 @@ def create_organiser(
         email = validate_email((email or "").strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError:
         errors["email"] = _l("Enter a valid email address.")
-    if not (name or "").strip():
+    name = clean_text(name)
+    if is_blank(name):
         errors["name"] = _l("Enter a name.")
     if len(password or "") < MIN_PASSWORD_LENGTH:
         errors["password"] = _l(
@@ -65,7 +67,7 @@ def create_organiser(
         organiser = Organiser(
             organisation_id=organisation.id,
             email=email,
-            name=name.strip(),
+            name=name,
             password_hash=generate_password_hash(password, method=PASSWORD_METHOD),
             role=role,
         )

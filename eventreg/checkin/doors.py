@@ -22,6 +22,7 @@ from eventreg.encryption import secret_box
 from eventreg.errors import DomainError, NotFound, ValidationFailed
 from eventreg.events.models import Event
 from eventreg.i18n import localized
+from eventreg.text import clean_text, is_blank
 
 DOOR_TOKEN_PREFIX = "door_"
 MAX_DOOR_NAME_LENGTH = 100
@@ -57,9 +58,9 @@ def create_door_access(
 
     Refuses with ValidationFailed an empty or over-long name or an activity of another event.
     """
-    name = (name or "").strip()
+    name = clean_text(name)
     errors = {}
-    if not name:
+    if is_blank(name):
         errors["name"] = _l("Name the door, e.g. Main gate.")
     elif len(name) > MAX_DOOR_NAME_LENGTH:
         errors["name"] = _l("Keep the name under 100 characters.")

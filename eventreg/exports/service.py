@@ -4,7 +4,8 @@ choices and check-in times, as CSV or XLSX that is safe to open in a spreadsheet
 Spreadsheets run a cell that starts with `=`, `+`, `-` or `@` as a formula, and a name or
 answer typed by anyone on the public form could be one ("=HYPERLINK(...)"). Every such
 text is neutralised with a leading apostrophe, as OWASP advises; plain numbers (a phone
-number in E.164, "+359...") are left as they are. XLSX cells are also written as text.
+number in E.164, "+359...") are left as they are. XLSX cells are also written as text, and
+control characters, which XLSX cannot hold, are left out.
 """
 
 import csv
@@ -26,17 +27,24 @@ from eventreg.events.models import Event, Question
 from eventreg.events.service import SEX_NAMES
 from eventreg.i18n import localized
 from eventreg.registrations.service import list_registrations
+from eventreg.text import strip_control_characters
 
 #: What makes a spreadsheet read a cell as a formula (tab and return start one in some).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"^[+-]?\d[\d ]*$")
 
 
-def neutralise(value):
-    """Return `value` so that no spreadsheet runs it as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.match(
-        value
-    ):
+def spreadsheet_safe(value):
+    """Return `value` so that no spreadsheet runs it as a formula or refuses it.
+
+    Control characters are refused in what people type (eventreg/text.py), but rows
+    stored before that rule, or written by other means, may hold them: they are left out
+    here, so that one such name can never break an event's downloads.
+    """
+    if not isinstance(value, str):
+        return value
+    value = strip_control_characters(value)
+    if value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.match(value):
         return "'" + value
     return value
 
@@ -108,9 +116,9 @@ def attendees_csv(table: AttendeeTable) -> bytes:
     """The table as UTF-8 CSV with a byte order mark, so spreadsheets read Cyrillic right."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([neutralise(cell) for cell in table.header])
+    writer.writerow([spreadsheet_safe(cell) for cell in table.header])
     for row in table.rows:
-        writer.writerow([neutralise(_csv_cell(cell)) for cell in row])
+        writer.writerow([spreadsheet_safe(_csv_cell(cell)) for cell in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -119,9 +127,9 @@ def attendees_xlsx(table: AttendeeTable) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _sheet_title(table.title)
-    sheet.append([neutralise(cell) for cell in table.header])
+    sheet.append([spreadsheet_safe(cell) for cell in table.header])
     for row in table.rows:
-        sheet.append([neutralise(cell) for cell in row])
+        sheet.append([spreadsheet_safe(cell) for cell in row])
     for cells in sheet.iter_rows():
         for cell in cells:
             if isinstance(cell.value, str):

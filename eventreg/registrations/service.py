@@ -38,6 +38,7 @@ from eventreg.i18n import localized
 from eventreg.registrations.models import Answer, Attendee, Registration
 from eventreg.registrations.notifications import add_party_message
 from eventreg.registrations.search import search_words, spelling
+from eventreg.text import clean_text, is_blank
 
 MAX_PARTY_SIZE = 20
 MAX_NAME_LENGTH = 200
@@ -413,9 +414,11 @@ def _validate(event: Event, request: RegistrationRequest, phone_region: str, *,
     `answers_required=False` lets people registered at the door or from a paper sheet,
     where the event's questions are not asked, be registered without answers."""
     errors: dict[str, object] = {}
-    contact_name = (request.contact_name or "").strip()
+    contact_name = clean_text(request.contact_name)
     if len(contact_name) > MAX_NAME_LENGTH:
         errors["contact_name"] = _l("Keep the name under 200 characters.")
+    elif contact_name and is_blank(contact_name):
+        errors["contact_name"] = _l("Write a name with letters, or leave this empty.")
 
     email = None
     if request.email and request.email.strip():
@@ -480,8 +483,8 @@ def _validate_attendee(
     answers_required: bool,
 ) -> _CleanAttendee:
     prefix = f"attendees.{index}"
-    name = (person.name or "").strip()
-    if not name:
+    name = clean_text(person.name)
+    if is_blank(name):
         errors[f"{prefix}.name"] = _l("Enter this person's name.")
     elif len(name) > MAX_NAME_LENGTH:
         errors[f"{prefix}.name"] = _l("Keep the name under 200 characters.")
@@ -552,7 +555,7 @@ def _clean_answer(question: Question, value: object) -> tuple[object, object]:
     if question.kind == "text":
         if not isinstance(value, str):
             return None, _l("Answer with text.")
-        text = value.strip()
+        text = clean_text(value)
         if len(text) > MAX_TEXT_ANSWER_LENGTH:
             return None, _l("Keep the answer under 1000 characters.")
         return (text or None), None

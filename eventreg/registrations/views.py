@@ -12,12 +12,19 @@ from eventreg.extensions import db
 from eventreg.i18n import current_language
 from eventreg.registrations import service
 from eventreg.registrations.forms import parse_registration_form, party_size_from
+from eventreg.site import (
+    answers_control_characters_on_its_form,
+    control_character_error,
+    form_control_character_paths,
+)
+from eventreg.text import strip_control_characters
 from eventreg.waitlist.service import join_waitlist
 
 blueprint = Blueprint("registrations", __name__)
 
 
 @blueprint.route("/e/<slug>/register", methods=["GET", "POST"])
+@answers_control_characters_on_its_form
 def register(slug: str):
     """Register a party for this event, then show its tickets."""
     event = get_published_event(db.session, slug)
@@ -26,7 +33,12 @@ def register(slug: str):
         values["client_id"] = uuid.uuid4().hex
         return _render_form(event, values)
 
-    values = request.form.copy()
+    refused = form_control_character_paths(request.form)
+    values = MultiDict((key, strip_control_characters(value))
+                       for key, value in request.form.items(multi=True))
+    if refused:
+        # Shown back without those characters, so the person can check and send again.
+        return _render_form(event, values, error=control_character_error(refused)), 422
     action = values.get("action", "register")
     if action in ("add_person", "remove_person"):
         size = party_size_from(values) + (1 if action == "add_person" else -1)

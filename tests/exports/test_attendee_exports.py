@@ -152,3 +152,35 @@ def test_the_age_column_is_the_one_the_event_asks(client, organiser, make_event,
     header, row = read_csv(client.get(f"/manage/events/{event.slug}/attendees.csv").data)
     person = dict(zip(header, row, strict=True))
     assert person["Year of birth"] == "2015" and "Age group" not in person
+
+
+def test_a_name_stored_with_control_characters_never_breaks_the_downloads(
+        client, db_session, organiser, make_event, make_registration, auth):
+    """Rows stored before control characters were refused (or written by other means)."""
+    from sqlalchemy import update
+
+    from eventreg.registrations.models import Attendee, Registration
+
+    event = make_event()
+    other = make_event(slug="other-event")
+    make_registration(other, ["Someone Else"])
+    family = make_registration(event, ["Eve Adams", "Mark Adams"], contact_name="Ann")
+    db_session.execute(update(Attendee).where(Attendee.id == family.attendees[0].id)
+                       .values(name="Eve\x1b\x00\x0b Adams"))
+    db_session.execute(update(Registration).where(Registration.id == family.id)
+                       .values(contact_name="=Ann\x07"))
+    db_session.commit()
+    cancel_attendees(db_session, family, [family.attendees[0].id])
+    _, token = create_api_token(db_session, organiser, "exports")
+    auth.login(organiser)
+    for response in (client.get(f"/manage/events/{event.slug}/attendees.xlsx"),
+                     client.get(f"/api/v1/events/{event.slug}/attendees.xlsx",
+                                headers={"Authorization": f"Bearer {token}"})):
+        assert response.status_code == 200
+        rows = list(read_xlsx(response.data).values)
+        names = [row[rows[0].index("Name")] for row in rows[1:]]
+        contacts = {row[rows[0].index("Contact name")] for row in rows[1:]}
+        assert names == ["Eve Adams", "Mark Adams"]
+        assert contacts == {"'=Ann"}
+    header, *rows = read_csv(client.get(f"/manage/events/{event.slug}/attendees.csv").data)
+    assert [row[header.index("Name")] for row in rows] == ["Eve Adams", "Mark Adams"]

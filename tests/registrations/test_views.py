@@ -3,6 +3,8 @@
 import re
 from email import message_from_bytes, policy
 
+from sqlalchemy import select
+
 
 def _form(event, **extra):
     values = {"client_id": "form-submit-1", "party_size": "1", "attendees.0.name": "Olena",
@@ -90,3 +92,43 @@ def test_register_link_with_a_client_id_in_the_address_is_ignored(client, make_e
     page = client.get(f"/e/{event.slug}/register?client_id=someone-elses-id")
     assert 'value="someone-elses-id"' not in page.get_data(as_text=True)
 
+
+
+def test_a_name_with_a_control_character_is_shown_back_to_fix_and_nothing_is_lost(
+        client, db_session, make_event):
+    event = make_event(capacity=10)
+    response = client.post(f"/e/{event.slug}/register", data={
+        "party_size": "2", "attendees.0.name": "Eve\x1b Adams", "attendees.0.age_group": "adult",
+        "attendees.1.name": "Mark Adams", "attendees.1.age_group": "adult",
+        "email": "eve@example.org", "consent": "yes", "client_id": "c" * 32})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "control characters" in page
+    assert 'href="#f-attendees-0-name"' in page
+    assert 'value="Eve Adams"' in page and 'value="Mark Adams"' in page
+    assert 'value="eve@example.org"' in page
+    db_session.refresh(event)
+    assert event.places_taken == 0
+
+
+def test_a_name_of_invisible_characters_only_is_refused(client, db_session, make_event):
+    event = make_event(capacity=10)
+    response = client.post(f"/e/{event.slug}/register", data={
+        "attendees.0.name": "\u200b\u202e", "attendees.0.age_group": "adult",
+        "consent": "yes"})
+    assert response.status_code == 422
+    assert "Enter this person" in response.get_data(as_text=True)
+    db_session.refresh(event)
+    assert event.places_taken == 0
+
+
+def test_bidirectional_overrides_are_not_stored_as_typed(client, db_session, make_event):
+    from eventreg.registrations.models import Attendee
+
+    event = make_event(capacity=10)
+    response = client.post(f"/api/v1/events/{event.slug}/registrations", json={
+        "consent": True, "contact": {"name": "\u202eevE"},
+        "attendees": [{"name": "\u202enosdA\u202c Eve", "age_group": "adult"}]})
+    assert response.status_code == 201
+    assert db_session.scalars(select(Attendee.name)).all() == ["nosdA Eve"]
+    assert response.get_json()["contact"]["name"] == "evE"
