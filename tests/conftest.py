@@ -11,6 +11,8 @@ import tempfile
 from datetime import timedelta
 
 import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine
 
 os.environ.setdefault("EVENTREG_INSTANCE_PATH", tempfile.mkdtemp(prefix="eventreg-test-"))
@@ -67,9 +69,24 @@ def app_settings(database_url, tmp_path):
     return _test_settings(database_url, tmp_path / "outbox")
 
 
+class FreshContextClient(FlaskClient):
+    """A test client whose every request has an app context of its own, as in production:
+    nothing a request keeps in `g` (the signed-in organiser, the page's language, messages
+    to send) leaks into the next one through the test's own context."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        if has_app_context():
+            # The test's own session then reads what the request wrote, like a second process.
+            db.session.rollback()
+        return response
+
+
 @pytest.fixture
 def app(app_settings):
     app = create_app(app_settings)
+    app.test_client_class = FreshContextClient
     with app.app_context():
         _empty_all_tables()
         yield app
