@@ -3,9 +3,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
-from eventreg.accounts.service import MIN_PASSWORD_LENGTH
+from eventreg.accounts.passwords import MIN_PASSWORD_LENGTH
 
 
 class LoginForm(FlaskForm):
@@ -34,3 +34,16 @@ class ApiTokenForm(FlaskForm):
         _l("What is this token for?"),
         validators=[DataRequired(_l("Give the token a name.")), Length(max=100)],
     )
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(_l("Enter your current password."))])
+    new_password = PasswordField(
+        _l("New password (at least %(count)d characters; a few unrelated words are good)",
+           count=MIN_PASSWORD_LENGTH),
+        validators=[DataRequired(_l("Enter a new password."))])
+    repeat_password = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(_l("Type the new password again.")),
+                    EqualTo("new_password", _l("The two new passwords are not the same."))])

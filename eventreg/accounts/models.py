@@ -46,9 +46,39 @@ class Organiser(UserMixin, db.Model):
 
     organisation: Mapped[Organisation] = relationship(back_populates="organisers")
 
+    #: The secret of the sign-in session this object was loaded for (not a column): what
+    #: Flask-Login keeps in the browser's session cookie, so that ending the session on the
+    #: server signs that browser out (eventreg/accounts/sessions.py).
+    sign_in_token = None
+
     @property
     def is_admin(self) -> bool:
         return self.role == ROLE_ADMIN
+
+    def get_id(self) -> str:
+        if self.sign_in_token is None:
+            raise AttributeError("an organiser is signed in only through a sign-in session")
+        return self.sign_in_token
+
+
+class SignInSession(db.Model):
+    """One browser signed in as an organiser; ended on the server, it no longer works."""
+
+    __tablename__ = "sign_in_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organiser_id: Mapped[int] = mapped_column(ForeignKey("organisers.id"), index=True)
+    #: SHA-256 of the session's secret; the secret itself is only in the browser's cookie.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The last request seen, to the minute (for the idle timeout).
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: When it ended; None while it works.
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Why it ended: one of SESSION_END_REASONS (eventreg/accounts/sessions.py).
+    end_reason: Mapped[str | None] = mapped_column(String(30))
+
+    organiser: Mapped[Organiser] = relationship()
 
 
 class ApiToken(db.Model):

@@ -2,19 +2,21 @@
 
 import hashlib
 import secrets
+from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from eventreg.accounts import sessions
 from eventreg.accounts.models import ROLES, ApiToken, Organisation, Organiser
+from eventreg.accounts.passwords import password_problem
 from eventreg.database import utcnow, write_transaction
 from eventreg.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from eventreg.text import clean_text, is_blank
 
-MIN_PASSWORD_LENGTH = 10
 API_TOKEN_PREFIX = "erg_"
 PASSWORD_METHOD = "scrypt"
 # Checked against when the email is unknown, so a failed sign-in takes as long either way.
@@ -52,10 +54,9 @@ def create_organiser(
     name = clean_text(name)
     if is_blank(name):
         errors["name"] = _l("Enter a name.")
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        errors["password"] = _l(
-            "Use a password of at least %(count)d characters.", count=MIN_PASSWORD_LENGTH
-        )
+    problem = password_problem(password, email=email if "email" not in errors else "")
+    if problem:
+        errors["password"] = problem
     if role not in ROLES:
         errors["role"] = _l("Choose admin or organiser.")
     if errors:
@@ -87,6 +88,88 @@ def add_team_member(
     with write_transaction(session):
         _audit(session, admin, "team.member_added", f"{member.name} <{member.email}>",
                role=member.role)
+    return member
+
+
+def change_password(session: Session, organiser: Organiser, *, current_password: str,
+                    new_password: str, now: datetime | None = None) -> str:
+    """Change the organiser's own password; the current one is required.
+
+    Ends every session of the organiser, this one too, and opens a new one for the browser
+    that asked: returns its secret. Refuses with ValidationFailed a wrong current password
+    (`current_password`) or a new one that may not be chosen (`new_password`).
+    """
+    if not check_password_hash(organiser.password_hash, current_password or ""):
+        raise ValidationFailed(_l("Fix the marked fields."), reason="wrong_password", fields={
+            "current_password": _l("This is not your current password.")})
+    problem = password_problem(new_password, email=organiser.email)
+    if problem:
+        raise ValidationFailed(_l("Fix the marked fields."), fields={"new_password": problem})
+    now = now or utcnow()
+    with write_transaction(session):
+        organiser.password_hash = generate_password_hash(new_password, method=PASSWORD_METHOD)
+        ended = sessions.end_all_sessions(session, organiser.id,
+                                          reason=sessions.PASSWORD_CHANGED, now=now)
+        _audit(session, organiser, "account.password_changed", organiser.name,
+               sessions_ended=ended)
+    return sessions.start_session(session, organiser, now=now)
+
+
+def sign_out_everywhere(session: Session, organiser: Organiser, *,
+                        now: datetime | None = None) -> int:
+    """End every session of the organiser, this one too; return how many were ended."""
+    with write_transaction(session):
+        ended = sessions.end_all_sessions(session, organiser.id,
+                                          reason=sessions.SIGNED_OUT_EVERYWHERE, now=now)
+        _audit(session, organiser, "account.signed_out_everywhere", organiser.name,
+               sessions_ended=ended)
+    return ended
+
+
+def switch_off_organiser(session: Session, admin: Organiser, member_id: int, *,
+                         now: datetime | None = None) -> Organiser:
+    """An admin stops a colleague's access at once: their sessions end and their API tokens
+    are revoked (a colleague switched on again makes new ones). Refuses anyone but the
+    organisation's admins (`admin_only`), oneself (`cannot_switch_off_yourself`: ask
+    another admin) and people of other organisations (not found). A repeat changes nothing.
+    """
+    member = _team_member(session, admin, member_id)
+    if member.id == admin.id:
+        raise Conflict(_l("You cannot switch yourself off: ask another admin."),
+                       reason="cannot_switch_off_yourself")
+    now = now or utcnow()
+    with write_transaction(session):
+        if member.is_active:
+            member.is_active = False
+            ended = sessions.end_all_sessions(session, member.id, reason=sessions.SWITCHED_OFF,
+                                              now=now)
+            revoked = session.execute(
+                update(ApiToken)
+                .where(ApiToken.organiser_id == member.id, ApiToken.revoked_at.is_(None))
+                .values(revoked_at=now).execution_options(synchronize_session=False)
+            ).rowcount
+            _audit(session, admin, "team.member_switched_off", member.name,
+                   sessions_ended=ended, api_tokens_revoked=revoked)
+    return member
+
+
+def switch_on_organiser(session: Session, admin: Organiser, member_id: int) -> Organiser:
+    """An admin lets a switched-off colleague sign in again; a repeat changes nothing."""
+    member = _team_member(session, admin, member_id)
+    with write_transaction(session):
+        if not member.is_active:
+            member.is_active = True
+            _audit(session, admin, "team.member_switched_on", member.name)
+    return member
+
+
+def _team_member(session: Session, admin: Organiser, member_id: int) -> Organiser:
+    if not admin.is_admin:
+        raise PermissionDenied(_l("Only your organisation's admins can do this."),
+                               reason="admin_only")
+    member = session.get(Organiser, member_id)
+    if member is None or member.organisation_id != admin.organisation_id:
+        raise NotFound(_l("No such person in your team."), reason="organiser_not_found")
     return member
 
 

@@ -1,33 +1,67 @@
 """Signing organisers in and out, and their API tokens page."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from eventreg.accounts import service
-from eventreg.accounts.forms import ApiTokenForm, LoginForm, TeamMemberForm
+from eventreg.accounts import service, sessions, throttle
+from eventreg.accounts.forms import ApiTokenForm, ChangePasswordForm, LoginForm, TeamMemberForm
 from eventreg.errors import Conflict, ValidationFailed
 from eventreg.extensions import db, limiter
 from eventreg.forms import ActionForm, show_service_errors
 from eventreg.site import safe_next_url
 
 blueprint = Blueprint("accounts", __name__)
-#: Guessing passwords is slowed to this many tries per client address.
-SIGN_IN_ATTEMPTS_PER_ADDRESS = "10 per minute"
+
+
+def _too_many_sign_ins(limit):
+    """The sign-in page again, saying why it waits, instead of the bare 429 page."""
+    form = LoginForm()
+    if "account:" in limit.key:
+        message = _("Too many failed sign-ins to this account from browsers it has not "
+                    "signed in from before. Try again later, or sign in from a browser you "
+                    "have used before.")
+    else:
+        message = _("Too many tries. Please wait a few minutes, then try again.")
+    form.form_errors.append(message)
+    return make_response(render_template("accounts/login.html", form=form), 429)
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
-@limiter.limit(SIGN_IN_ATTEMPTS_PER_ADDRESS, methods=["POST"])
+@limiter.limit(throttle.per_address_limit, key_func=throttle.address_key, methods=["POST"],
+               on_breach=_too_many_sign_ins)
+@limiter.limit(throttle.per_account_limit, key_func=throttle.account_key, methods=["POST"],
+               deduct_when=throttle.is_failed_sign_in, exempt_when=throttle.from_known_device,
+               on_breach=_too_many_sign_ins)
+@limiter.limit(throttle.per_device_limit, key_func=throttle.device_key, methods=["POST"],
+               deduct_when=throttle.is_failed_sign_in, exempt_when=throttle.from_unknown_device,
+               on_breach=_too_many_sign_ins)
 def login():
     """Sign an organiser in."""
     form = LoginForm()
     if form.validate_on_submit():
         organiser = service.authenticate(db.session, form.email.data, form.password.data)
         if organiser is not None:
+            # A new session: nothing of the signed-out one is carried over, and the form
+            # token (CSRF) is made anew.
+            session.clear()
+            sessions.start_session(db.session, organiser)
             login_user(organiser)
-            return redirect(
+            response = redirect(
                 safe_next_url(request.args.get("next"), default=url_for("manage_events.index"))
             )
+            throttle.remember_device(response, organiser.email)
+            return response
         form.password.errors.append(_("Wrong email or password."))
         return render_template("accounts/login.html", form=form), 401
     status = 422 if form.errors else 200
@@ -37,10 +71,55 @@ def login():
 @blueprint.post("/logout")
 @login_required
 def logout():
-    """Sign the organiser out."""
+    """Sign the organiser out: this browser's session ends on the server too."""
+    sessions.end_session(db.session, current_user.sign_in_token)
     logout_user()
+    session.clear()
     flash(_("You are signed out."), "info")
     return redirect(url_for("events.index"))
+
+
+@blueprint.route("/manage/account", methods=["GET", "POST"])
+@login_required
+def account():
+    """The organiser's own account: change the password, sign out everywhere."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            service.change_password(db.session, current_user,
+                                    current_password=form.current_password.data,
+                                    new_password=form.new_password.data)
+        except ValidationFailed as error:
+            show_service_errors(form, error)
+        else:
+            # The session was renewed: the browser keeps working, every other one is out.
+            login_user(current_user)
+            flash(_("Your password is changed. Every other browser signed in as you is "
+                    "signed out."), "success")
+            return redirect(url_for("accounts.account"))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template(
+        "accounts/account.html", form=form, sign_out_form=ActionForm(formdata=None),
+        live_sessions=sessions.count_live_sessions(db.session, current_user,
+                                                   _session_policy()),
+    ), status
+
+
+@blueprint.post("/manage/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    """End every session of the organiser, on every browser, this one too."""
+    if ActionForm().validate_on_submit():
+        service.sign_out_everywhere(db.session, current_user)
+        logout_user()
+        session.clear()
+        flash(_("You are signed out on every browser."), "info")
+        return redirect(url_for("accounts.login"))
+    return redirect(url_for("accounts.account"))
+
+
+def _session_policy() -> sessions.SessionPolicy:
+    return sessions.SessionPolicy.from_config(current_app.config)
 
 
 @blueprint.route("/manage/api-tokens", methods=["GET", "POST"])
@@ -88,5 +167,31 @@ def team():
             return redirect(url_for("accounts.team"))
     status = 422 if form.errors else 200
     return render_template(
-        "accounts/team.html", form=form, members=service.list_team(db.session, current_user)
+        "accounts/team.html", form=form, members=service.list_team(db.session, current_user),
+        switch_form=ActionForm(formdata=None),
     ), status
+
+
+@blueprint.post("/manage/team/<int:member_id>/switch-off")
+@login_required
+def switch_off(member_id: int):
+    """Stop a colleague's access at once: their sessions end and their API tokens stop."""
+    if ActionForm().validate_on_submit():
+        try:
+            member = service.switch_off_organiser(db.session, current_user, member_id)
+        except Conflict as error:
+            flash(str(error.message), "error")
+        else:
+            flash(_("%(name)s is switched off: signed out everywhere, their API tokens "
+                    "revoked.", name=member.name), "success")
+    return redirect(url_for("accounts.team"))
+
+
+@blueprint.post("/manage/team/<int:member_id>/switch-on")
+@login_required
+def switch_on(member_id: int):
+    """Let a switched-off colleague sign in again."""
+    if ActionForm().validate_on_submit():
+        member = service.switch_on_organiser(db.session, current_user, member_id)
+        flash(_("%(name)s can sign in again.", name=member.name), "success")
+    return redirect(url_for("accounts.team"))

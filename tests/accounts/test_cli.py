@@ -19,7 +19,7 @@ def test_create_organiser_explains_a_weak_password(runner):
     result = runner.invoke(args=["create-organiser", "ana@example.org", "--name", "Ana",
                                  "--organisation", "Office", "--password", "short"])
     assert result.exit_code != 0
-    assert "at least 10 characters" in result.output
+    assert "at least 12 characters" in result.output
 
 
 def test_token_for_unknown_email_is_refused(runner):

@@ -44,3 +44,15 @@ def test_adding_a_taken_email_is_explained(client, auth, make_organiser):
         "role": "organiser"})
     assert response.status_code == 422
     assert "already exists" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("password", ["password1234", "1234567890!!", "Qwertyuiop!!",
+                                      "iloveyou2026", "dora@example.org!"])
+def test_a_common_or_guessable_first_password_is_refused(client, auth, db_session,
+                                                          make_organiser, password):
+    auth.login(make_organiser(role="admin"))
+    response = client.post("/manage/team", data={
+        "name": "Dora", "email": "dora@example.org", "password": password, "role": "organiser"})
+    assert response.status_code == 422
+    assert "too easy to guess" in response.get_data(as_text=True)
+    assert authenticate(db_session, "dora@example.org", password) is None

@@ -124,14 +124,6 @@ def test_programme_needs_a_name_and_is_then_listed(client, auth, organiser):
     assert "Roma awareness" in client.get("/manage/programmes").get_data(as_text=True)
 
 
-def test_repeated_wrong_passwords_are_slowed_down(client, auth, organiser):
-    statuses = [auth.login(organiser, password="guess").status_code for _ in range(11)]
-    assert statuses[:10] == [401] * 10
-    assert statuses[10] == 429
-    assert "Please wait a minute" in client.post(
-        "/login", data={"email": organiser.email, "password": "guess"}).get_data(as_text=True)
-
-
 def test_overview_names_question_kinds_in_words(client, auth, organiser, make_event):
     event = make_event(questions=[{"label": {"en": "Coming by bus?"}, "kind": "yes_no"}])
     auth.login(organiser)
