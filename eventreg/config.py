@@ -65,6 +65,32 @@ def load_settings(overrides: dict | None = None) -> dict:
         # Rate limits count per client address: memory:// per process, or redis://... shared.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # If the shared storage stops answering, count in each process's memory (a warning
+        # in the log) and go back to it when it answers again: never an error page.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        #: Sign-in: every try per address; failed tries per account from browsers it has
+        #: not signed in from; failed tries per known browser (eventreg/accounts/throttle.py).
+        "SIGN_IN_LIMIT_PER_ADDRESS": os.environ.get("SIGN_IN_LIMIT_PER_ADDRESS",
+                                                    "10 per minute"),
+        "SIGN_IN_FAILURES_PER_ACCOUNT": os.environ.get("SIGN_IN_FAILURES_PER_ACCOUNT",
+                                                       "5 per minute;30 per hour"),
+        "SIGN_IN_FAILURES_PER_DEVICE": os.environ.get("SIGN_IN_FAILURES_PER_DEVICE",
+                                                      "20 per hour"),
+        #: Public registrations and waiting-list joins per address and event, and per email
+        #: address over all events (eventreg/registrations/limits.py).
+        "REGISTRATIONS_PER_ADDRESS_PER_EVENT": os.environ.get(
+            "REGISTRATIONS_PER_ADDRESS_PER_EVENT", "5 per minute;50 per hour"),
+        "REGISTRATIONS_PER_EMAIL": os.environ.get("REGISTRATIONS_PER_EMAIL",
+                                                  "3 per hour;10 per day"),
+        #: Organisers are shown this many registrations from one address within this many
+        #: minutes as a burst they can cancel at once (eventreg/registrations/bursts.py).
+        "BURST_MIN_REGISTRATIONS": int(os.environ.get("BURST_MIN_REGISTRATIONS", "5")),
+        "BURST_WINDOW_MINUTES": int(os.environ.get("BURST_WINDOW_MINUTES", "10")),
+        #: A sign-in lasts at most this long, and ends after this long without a request
+        #: (OWASP ASVS 4.0, 3.3.2: 12 hours, 30 minutes).
+        "SESSION_LIFETIME_HOURS": float(os.environ.get("SESSION_LIFETIME_HOURS", "12")),
+        "SESSION_IDLE_MINUTES": float(os.environ.get("SESSION_IDLE_MINUTES", "30")),
         # How many reverse proxies (nginx, Caddy) stand in front and set X-Forwarded-*.
         "PROXY_FIX_HOPS": int(os.environ.get("PROXY_FIX_HOPS", "0")),
         "WTF_CSRF_TIME_LIMIT": None,
@@ -72,6 +98,10 @@ def load_settings(overrides: dict | None = None) -> dict:
     if env in ("development", "testing") and not settings["SECRET_KEY"]:
         settings["SECRET_KEY"] = DEVELOPMENT_SECRET_KEY
     settings.update(overrides)
+    if settings["RATELIMIT_STORAGE_URI"].startswith(("redis://", "rediss://")):
+        # A Redis that stops answering costs a request half a second, not a hang.
+        settings.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_timeout": 0.5,
+                                                 "socket_connect_timeout": 0.5})
     if not settings["TICKET_KEY_SECRET"]:
         settings["TICKET_KEY_SECRET"] = settings["SECRET_KEY"]
     _refuse_unsafe(settings)

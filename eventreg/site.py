@@ -2,9 +2,22 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, current_app, jsonify, redirect, render_template, request
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -75,6 +88,8 @@ def _wants_json() -> bool:
 
 
 def _handle_http_error(error: HTTPException):
+    if error.response is not None:
+        return error.response  # a page made for this refusal (e.g. sign-in's limits)
     if _wants_json():
         return jsonify(error=_http_reason(error.code), message=error.description, fields={}), (
             error.code
@@ -127,11 +142,36 @@ def _template_helpers():
 
 
 @login_manager.user_loader
-def _load_organiser(organiser_id: str):
-    from eventreg.accounts.models import Organiser
+def _load_organiser(sign_in_token: str):
+    """The organiser whose sign-in session the browser's cookie names, while it works."""
+    from eventreg.accounts.sessions import SessionPolicy, check_session
 
-    organiser = db.session.get(Organiser, int(organiser_id))
-    return organiser if organiser and organiser.is_active else None
+    checked = check_session(db.session, sign_in_token,
+                            SessionPolicy.from_config(current_app.config))
+    g.sign_in_ended = checked.ended
+    return checked.organiser
+
+
+@login_manager.unauthorized_handler
+def _ask_to_sign_in():
+    """Send a signed-out visitor to the sign-in page, saying why when a session ended."""
+    if g.get("sign_in_ended") in ("idle", "expired"):
+        flash(_("You were signed out: a sign-in lasts %(hours)s hours, and ends after "
+                "%(minutes)s minutes without use. Please sign in again.",
+                hours=f"{current_app.config['SESSION_LIFETIME_HOURS']:g}",
+                minutes=f"{current_app.config['SESSION_IDLE_MINUTES']:g}"), "info")
+    else:
+        flash(login_manager.login_message, "info")
+    return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+
+
+def _load_signed_in_organiser() -> None:
+    """Check the sign-in session before the view runs, outside any of its transactions."""
+    # Flask-Login keeps the user in `g`, which outlives a request when the app context was
+    # pushed around it (as tests and commands do): each request checks its own cookie.
+    g.pop("_login_user", None)
+    if "_user_id" in session:
+        current_user._get_current_object()
 
 
 #: Said of every text refused for its control characters (eventreg/text.py), form or API.
@@ -183,6 +223,7 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.register_blueprint(blueprint)
     app.before_request(_refuse_control_characters)
+    app.before_request(_load_signed_in_organiser)
     app.after_request(_security_headers)
     app.register_error_handler(CSRFError, _handle_csrf_error)
     app.register_error_handler(HTTPException, _handle_http_error)

@@ -6,7 +6,7 @@ from eventreg.api import blueprint, json_body, organiser_required
 from eventreg.events.service import get_organiser_event, get_published_event
 from eventreg.extensions import db
 from eventreg.i18n import LANGUAGE_CODES
-from eventreg.registrations import service
+from eventreg.registrations import limits, service
 from eventreg.registrations.models import Registration
 from eventreg.tickets.service import ticket_tokens
 
@@ -62,6 +62,7 @@ def registration_json(registration: Registration, *, with_tickets: bool) -> dict
 
 
 @blueprint.post("/events/<slug>/registrations")
+@limits.limit_public_registrations(on_breach=limits.api_refusal)
 def create_registration(slug: str):
     """Register a party: the same rules as the form; 201 with the tickets."""
     event = get_published_event(db.session, slug)
@@ -77,6 +78,7 @@ def create_registration(slug: str):
         language=body.get("language")
         or request.accept_languages.best_match(LANGUAGE_CODES, default=LANGUAGE_CODES[0]),
         client_id=body.get("client_id"),
+        source_hash=limits.source_hash(event.id),
     )
     outcome = service.register(
         db.session, event, registration_request,

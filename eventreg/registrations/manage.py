@@ -1,14 +1,19 @@
 """Organiser pages for an event's registrations: search, counts and cancelling."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from datetime import timedelta
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from eventreg.errors import ValidationFailed
 from eventreg.events.service import get_organiser_event
 from eventreg.extensions import db
 from eventreg.forms import ActionForm
 from eventreg.messages.service import messages_by_registration
-from eventreg.registrations import service
+from eventreg.registrations import bursts, service
+from eventreg.registrations.bursts import find_bursts
+from eventreg.registrations.service import as_int
 from eventreg.waitlist.service import list_waiting, names_of
 
 blueprint = Blueprint("manage_registrations", __name__, url_prefix="/manage/events/<slug>")
@@ -35,7 +40,28 @@ def index(slug: str):
         names_of=names_of,
         counts=service.count_registrations(db.session, event),
         search=search,
+        bursts=find_bursts(
+            db.session, event,
+            min_registrations=current_app.config["BURST_MIN_REGISTRATIONS"],
+            window=timedelta(minutes=current_app.config["BURST_WINDOW_MINUTES"]),
+        ),
     )
+
+
+@blueprint.post("/registrations/bursts/cancel")
+def cancel_burst(slug: str):
+    """Cancel every registration of a burst from one address, telling none of them."""
+    event = get_organiser_event(db.session, current_user, slug)
+    if ActionForm().validate_on_submit():
+        ids = [as_int(value) for value in request.form.getlist("registration_id")]
+        try:
+            cancelled = bursts.cancel_burst(db.session, event, ids, by=current_user)
+        except ValidationFailed as error:
+            flash(str(error.message), "error")
+        else:
+            flash(_("Cancelled %(count)d tickets of the burst; their places are free again.",
+                    count=cancelled), "success")
+    return redirect(url_for(".index", slug=slug))
 
 
 @blueprint.post("/registrations/<int:registration_id>/cancel")

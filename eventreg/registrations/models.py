@@ -57,6 +57,11 @@ class Registration(db.Model):
     search_text: Mapped[str] = mapped_column(db.Text, default="")
     #: True when a volunteer registered the party at the door.
     walk_in: Mapped[bool] = mapped_column(default=False)
+    #: For a registration made online: a keyed hash of the address it came from and the
+    #: event (never the address), to show organisers many registrations from one place in a
+    #: short time (eventreg/registrations/bursts.py). None for the door, paper and the
+    #: waiting list.
+    source_hash: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -89,6 +89,8 @@ class RegistrationRequest:
     language: str = "en"
     #: Client-made id of this submission: sending it again returns the first registration.
     client_id: str | None = None
+    #: Where an online submission came from, hashed (see Registration.source_hash).
+    source_hash: str | None = None
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,7 @@ def cancel_attendees(
     attendee_ids: list[int] | None = None,
     *,
     by=None,
+    tell_party: bool = True,
     now: datetime | None = None,
 ) -> int:
     """Cancel some attendees of a registration (all when `attendee_ids` is None); `by` is
@@ -171,7 +174,8 @@ def cancel_attendees(
 
     Frees their places in the event and their activities and invalidates their tickets.
     Already-cancelled attendees are left as they are, so a repeat changes nothing. The party
-    is told which tickets were cancelled, if it gave an email. Returns
+    is told which tickets were cancelled, if it gave an email, unless `tell_party` is False
+    (registrations an organiser found to be abuse, eventreg/registrations/bursts.py). Returns
     how many attendees this call cancelled. The registration counts as cancelled once none
     of its attendees is left.
     """
@@ -217,7 +221,7 @@ def cancel_attendees(
                 .values(cancelled_at=now)
                 .execution_options(synchronize_session=False)
             )
-        if cancelled:
+        if cancelled and tell_party:
             add_party_message(session, session.get(Registration, registration_id),
                               "cancellation", cancelled_names=names)
     session.expire_all()
@@ -696,6 +700,7 @@ def _create_rows(
         language=request.language,
         consent_given_at=now,
         consent_text=cleaned.consent_text,
+        source_hash=request.source_hash,
         created_at=now,
     )
     session.add(registration)
@@ -736,6 +741,7 @@ def _submission_fingerprint(request: RegistrationRequest) -> str:
     """A digest of everything submitted but the id, to tell a retry from a reused id."""
     content = asdict(request)
     content.pop("client_id")
+    content.pop("source_hash")  # a retry from another network is the same submission
     return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
 
 

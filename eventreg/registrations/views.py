@@ -2,7 +2,16 @@
 
 import uuid
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
@@ -10,7 +19,7 @@ from eventreg.errors import Conflict, ValidationFailed
 from eventreg.events.service import get_published_event, registration_is_open
 from eventreg.extensions import db
 from eventreg.i18n import current_language
-from eventreg.registrations import service
+from eventreg.registrations import limits, service
 from eventreg.registrations.forms import parse_registration_form, party_size_from
 from eventreg.site import (
     answers_control_characters_on_its_form,
@@ -23,7 +32,19 @@ from eventreg.waitlist.service import join_waitlist
 blueprint = Blueprint("registrations", __name__)
 
 
+def _form_with_wait_message(limit):
+    """The form again, with what was typed, saying how long to wait (the limits reached)."""
+    event = get_published_event(db.session, request.view_args["slug"])
+    values = MultiDict((key, strip_control_characters(value))
+                       for key, value in request.form.items(multi=True))
+    error = Conflict(limits.wait_message(limit), reason="too_many_requests")
+    response = make_response(_render_form(event, values, error=error), 429)
+    response.headers["Retry-After"] = limits.api_refusal(limit).headers["Retry-After"]
+    return response
+
+
 @blueprint.route("/e/<slug>/register", methods=["GET", "POST"])
+@limits.limit_public_registrations(on_breach=_form_with_wait_message)
 @answers_control_characters_on_its_form
 def register(slug: str):
     """Register a party for this event, then show its tickets."""
@@ -49,6 +70,7 @@ def register(slug: str):
                             focus=f"attendees.{size - 1}.name" if added else None)
 
     registration_request = parse_registration_form(values, event, current_language())
+    registration_request.source_hash = limits.source_hash(event.id)
     if action == "join_waitlist":
         return _join_waitlist(event, values, registration_request)
     try:

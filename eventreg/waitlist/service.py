@@ -52,6 +52,7 @@ def join_waitlist(
     validate_registration(event, request, default_phone_region)
     stored = json.loads(json.dumps(asdict(request), default=str))
     stored.pop("client_id", None)
+    stored.pop("source_hash", None)
     with write_transaction(session):
         entry = WaitlistEntry(
             event_id=event.id, request=stored, secret=secrets.token_urlsafe(24),
