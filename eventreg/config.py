@@ -54,6 +54,9 @@ def load_settings(overrides: dict | None = None) -> dict:
         "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
         "SMTP_STARTTLS": os.environ.get("SMTP_STARTTLS", "0") == "1",
         "SMTP_TIMEOUT": float(os.environ.get("SMTP_TIMEOUT", "10")),
+        #: Whether web processes send what their requests queued, from a thread of their own
+        #: (never making a page wait); off ("0") leaves all sending to the mail worker.
+        "MAIL_SEND_FROM_WEB": os.environ.get("MAIL_SEND_FROM_WEB", "1") != "0",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env == "production",

@@ -22,6 +22,7 @@ from eventreg.accounts import service as accounts  # noqa: E402
 from eventreg.database import utcnow  # noqa: E402
 from eventreg.events import service as events  # noqa: E402
 from eventreg.extensions import db  # noqa: E402
+from eventreg.messages.web import sender  # noqa: E402
 from eventreg.registrations import service as registrations  # noqa: E402
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
@@ -77,6 +78,10 @@ class FreshContextClient(FlaskClient):
     def open(self, *args, **kwargs):
         with self.application.app_context():
             response = super().open(*args, **kwargs)
+        # What the request queued is sent by a thread after it; a test reads the outcome.
+        mail_sender = sender(self.application)
+        if mail_sender is not None:
+            mail_sender.wait_until_idle()
         if has_app_context():
             # The test's own session then reads what the request wrote, like a second process.
             db.session.rollback()

@@ -3,19 +3,13 @@ log, never an error page) and goes back to Redis when Redis answers again."""
 
 import logging
 import shutil
-import socket
 import subprocess
 import time
 
 import pytest
 
 from eventreg import create_app
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.servers import free_port, wait_for_port
 
 
 class PrivateRedis:
@@ -31,13 +25,7 @@ class PrivateRedis:
             [shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1",
              "--save", "", "--appendonly", "no", "--dir", str(self.folder)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.1).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
+        wait_for_port(self.port)
 
     def kill(self):
         self.process.kill()

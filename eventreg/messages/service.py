@@ -3,9 +3,9 @@
 A message is queued in the same transaction as what it tells about (a registration, a
 promotion): a small row naming its kind, its registration and its address, so queueing
 costs an INSERT and never holds a write lock while mail is written. It is written and sent
-later, with no transaction open while the mail server is talked to: right after the web
-answer has gone out, and by `flask deliver-messages` (run it from cron or as a worker) for
-retries. Sending never slows or breaks a registration. A message that keeps failing is
+later, with no transaction open while the mail server is talked to: by the web process's
+sending thread once the request is done (eventreg/messages/web.py), and by `flask
+deliver-messages` (the mail worker, or cron) for whatever is due, retries included. Sending never slows or breaks a registration. A message that keeps failing is
 retried with growing pauses and, after MAX_ATTEMPTS, marked failed with the server's last
 words for organisers to see.
 """

@@ -1,0 +1,89 @@
+"""Real servers for tests that need them: the app under gunicorn, and free ports.
+
+Whatever is started here is stopped by the context manager that started it, also when the
+test fails.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+#: The secret every app started here runs with (tests making rows for it use it too).
+SECRET_KEY = "s" * 48
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on port {port}")
+
+
+def http(method: str, url: str, body: bytes | None = None, *, timeout: float = 10,
+         headers: dict | None = None) -> tuple[int, bytes]:
+    """One request; answers (status, body) for any status, raises on a timeout."""
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def app_environment(tmp_path: Path, **settings) -> dict:
+    """Environment variables for the app in production mode, with its state in `tmp_path`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("EVENTREG_", "DATABASE"))}
+    env.update({
+        "EVENTREG_ENV": "production", "SECRET_KEY": SECRET_KEY,
+        "PUBLIC_BASE_URL": "https://events.example.org",
+        "EVENTREG_INSTANCE_PATH": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'eventreg.sqlite3'}",
+        "MAIL_OUTBOX_PATH": str(tmp_path / "outbox"),
+    })
+    env.update({key: str(value) for key, value in settings.items()})
+    return env
+
+
+def migrate(env: dict) -> None:
+    subprocess.run([str(BIN / "flask"), "--app", "eventreg", "db", "upgrade"], env=env,
+                   cwd=ROOT, check=True, capture_output=True)
+
+
+@contextmanager
+def gunicorn(env: dict, *, workers: int = 1, log_path: Path | None = None):
+    """The app under gunicorn (sync workers) on a free port; yields its base URL."""
+    port = free_port()
+    log = open(log_path or os.devnull, "wb")  # noqa: SIM115 (closed below)
+    process = subprocess.Popen(
+        [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
+         "--timeout", "120", "eventreg:create_app()"],
+        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for_port(port)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
