@@ -19,6 +19,8 @@ CHECKOUT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
 #: The ports this suite's servers may take (other suites on the machine use other ones).
 PORTS = range(18000, 19000)
+#: The Redis database this suite may use (and empty).
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
 #: Long enough for the app's production checks; the same for every process of a test.
 SECRET_KEY = "deployment-test-secret-key-0123456789abcdefghijk"
 STOP_TIMEOUT_S = 10

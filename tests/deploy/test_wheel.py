@@ -14,7 +14,15 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.deploy.processes import CHECKOUT, HOST, Processes, free_port, production_environment, run
+from tests.deploy.processes import (
+    CHECKOUT,
+    HOST,
+    REDIS_URL,
+    Processes,
+    free_port,
+    production_environment,
+    run,
+)
 
 pytestmark = pytest.mark.deployment
 #: The folders kept at the repository's root that the installed app needs.
@@ -65,10 +73,12 @@ def wheel(source, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def venv(wheel, tmp_path_factory) -> Path:
-    """A new virtual environment outside the checkout with the wheel and its dependencies."""
+    """A new virtual environment outside the checkout with the wheel and its dependencies,
+    as the README's deployment installs it (with the production extra)."""
     folder = tmp_path_factory.mktemp("installed") / "venv"
     run([sys.executable, "-m", "venv", folder])
-    run([folder / "bin" / "python", "-m", "pip", "install", "--quiet", wheel])
+    run([folder / "bin" / "python", "-m", "pip", "install", "--quiet",
+         f"eventreg[production] @ {wheel.as_uri()}"])
     return folder
 
 
@@ -109,8 +119,9 @@ def test_installed_wheel_migrates_a_new_database_and_serves_pages_assets_and_tra
     workdir.mkdir()
     instance = tmp_path / "instance"
     port = free_port()
-    environment = production_environment(EVENTREG_INSTANCE_PATH=str(instance),
-                                         PUBLIC_BASE_URL=f"http://{HOST}:{port}")
+    environment = production_environment(
+        EVENTREG_INSTANCE_PATH=str(instance), PUBLIC_BASE_URL=f"http://{HOST}:{port}",
+        RATELIMIT_STORAGE_URI=REDIS_URL)  # needs the production extra
     run([venv / "bin" / "flask", "--app", "eventreg", "db", "upgrade"], cwd=workdir,
         env=environment)
     assert (instance / "eventreg.sqlite3").is_file()
