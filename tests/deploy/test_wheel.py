@@ -12,14 +12,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
-import requests
 
-from tests.deploy.processes import (
+from tests.deploy.support import (
     CHECKOUT,
     HOST,
     REDIS_URL,
     Processes,
     free_port,
+    http_client,
     production_environment,
     run,
 )
@@ -132,16 +132,17 @@ def test_installed_wheel_migrates_a_new_database_and_serves_pages_assets_and_tra
             venv / "bin" / "gunicorn", "--workers", "1", "--bind", f"{HOST}:{port}",
             "eventreg:create_app()"], cwd=workdir, env=environment)
         base = f"http://{HOST}:{port}"
+        client = http_client()
         processes.wait_until_answers(server, f"{base}/healthz")
 
-        home = requests.get(f"{base}/", timeout=10)
+        home = client.get(f"{base}/", timeout=10)
         assert home.status_code == 200
         assert '<html lang="en">' in home.text and "Events you can register for" in home.text
         for asset in ("js/door/scanner.js", "vendor/jsqr/jsQR.js", "css/app.css"):
-            answer = requests.get(f"{base}/static/{asset}", timeout=10)
+            answer = client.get(f"{base}/static/{asset}", timeout=10)
             assert answer.status_code == 200, asset
             assert answer.content == (CHECKOUT / "static" / asset).read_bytes(), asset
-        bulgarian = requests.get(f"{base}/", headers={"Accept-Language": "bg"}, timeout=10)
+        bulgarian = client.get(f"{base}/", headers={"Accept-Language": "bg"}, timeout=10)
         assert '<html lang="bg">' in bulgarian.text
         assert "Към основното съдържание" in bulgarian.text  # "Skip to content", from the .mo
     finally:

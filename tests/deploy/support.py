@@ -1,7 +1,8 @@
-"""Starting and stopping the programs a deployment test runs: gunicorn, nginx, flask commands.
+"""What the deployment tests share: the programs they run (gunicorn, nginx, flask commands)
+and the PostgreSQL databases they make.
 
 Every long-running program is started in its own process group and stopped with it (its
-workers too) when the test's `Processes` is closed, also when the test fails.
+workers too) by `Processes.stop_all`, which the tests call also when they fail.
 """
 
 import os
@@ -11,9 +12,13 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
@@ -41,6 +46,16 @@ def production_environment(**settings: str) -> dict:
     environment.update(EVENTREG_ENV="production", SECRET_KEY=SECRET_KEY)
     environment.update(settings)
     return environment
+
+
+def http_client(certificate_authority: Path | None = None) -> requests.Session:
+    """A client of local servers that takes no proxy or CA bundle from the environment,
+    trusting `certificate_authority` for HTTPS."""
+    session = requests.Session()
+    session.trust_env = False
+    if certificate_authority:
+        session.verify = str(certificate_authority)
+    return session
 
 
 def free_port() -> int:
@@ -112,17 +127,20 @@ class Processes:
             self.stop(process)
 
     def wait_until_answers(self, process: subprocess.Popen, url: str, timeout_s: float = 30,
-                           **request_options) -> None:
+                           certificate_authority: Path | None = None) -> None:
         """Wait until `url` answers at all; fail with the program's log if it exits first."""
+        client = http_client(certificate_authority)
         deadline = time.monotonic() + timeout_s
         while True:
             if process.poll() is not None:
                 raise AssertionError(f"{process.args[0]} exited ({process.returncode}):\n"
                                      f"{log_tail(process.log_path)}")
             try:
-                requests.get(url, timeout=2, allow_redirects=False, **request_options)
+                client.get(url, timeout=5, allow_redirects=False)
                 return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout) as error:  # still starting
+                if isinstance(error, requests.exceptions.SSLError):
+                    raise
                 if time.monotonic() > deadline:
                     raise AssertionError(f"{url} did not answer in {timeout_s} s:\n"
                                          f"{log_tail(process.log_path)}") from None
@@ -131,3 +149,21 @@ class Processes:
 
 def log_tail(path: Path, characters: int = 4000) -> str:
     return path.read_text(errors="replace")[-characters:] if path.exists() else "(no log)"
+
+
+@contextmanager
+def postgres_database(name: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database `name` (deploy_...) on TEST_DATABASE_URL's server,
+    dropped afterwards; yields its URL."""
+    assert name.startswith("deploy_"), "this suite makes only databases named deploy_..."
+    server = make_url(os.environ["TEST_DATABASE_URL"])
+    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
