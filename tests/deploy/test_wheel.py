@@ -113,7 +113,7 @@ def test_installed_package_keeps_its_state_outside_site_packages(venv, tmp_path)
 
 
 def test_installed_wheel_migrates_a_new_database_and_serves_pages_assets_and_translations(
-    venv, tmp_path
+    source, venv, tmp_path
 ):
     workdir = tmp_path / "elsewhere"  # nothing of the checkout is found from here
     workdir.mkdir()
@@ -128,9 +128,10 @@ def test_installed_wheel_migrates_a_new_database_and_serves_pages_assets_and_tra
 
     processes = Processes(tmp_path)
     try:
+        # As the README says: the installed app, with the checkout's gunicorn settings.
         server = processes.start("gunicorn", [
-            venv / "bin" / "gunicorn", "--workers", "1", "--bind", f"{HOST}:{port}",
-            "eventreg:create_app()"], cwd=workdir, env=environment)
+            venv / "bin" / "gunicorn", "--config", source / "deploy" / "gunicorn.conf.py",
+            "--workers", "1", "--bind", f"{HOST}:{port}"], cwd=workdir, env=environment)
         base = f"http://{HOST}:{port}"
         client = http_client()
         processes.wait_until_answers(server, f"{base}/healthz")
