@@ -148,3 +148,11 @@ def test_installed_wheel_migrates_a_new_database_and_serves_pages_assets_and_tra
         assert "Към основното съдържание" in bulgarian.text  # "Skip to content", from the .mo
     finally:
         processes.stop_all()
+
+
+def test_a_checkout_finds_its_assets_beside_the_package_and_keeps_its_state_in_instance():
+    from eventreg import config
+
+    assert not config.INSTALLED_FROM_WHEEL
+    assert config.ASSETS_ROOT == CHECKOUT
+    assert config.DEFAULT_INSTANCE_PATH == CHECKOUT / "instance"
