@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from eventreg.config import PROJECT_ROOT, instance_path, load_settings
+from eventreg.config import ASSETS_ROOT, instance_path, load_settings
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -12,8 +12,8 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_path=str(instance_path()),
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
+        template_folder=str(ASSETS_ROOT / "templates"),
+        static_folder=str(ASSETS_ROOT / "static"),
     )
     app.config.from_mapping(load_settings(config))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -23,7 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
     from eventreg.i18n import select_locale
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(ASSETS_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

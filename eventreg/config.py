@@ -5,10 +5,20 @@ development and testing the app refuses to start without a real `SECRET_KEY`.
 """
 
 import os
+import sys
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_INSTANCE_PATH = PROJECT_ROOT / "instance"
+PACKAGE_DIR = Path(__file__).resolve().parent
+#: Installed from a wheel, the package carries templates/, static/ and migrations/ inside it
+#: (pyproject.toml maps them in); in a checkout they stay beside it, at the repository's root.
+INSTALLED_FROM_WHEEL = (PACKAGE_DIR / "templates").is_dir()
+ASSETS_ROOT = PACKAGE_DIR if INSTALLED_FROM_WHEEL else PACKAGE_DIR.parent
+#: A checkout keeps its state in instance/ at the repository's root. An installed package
+#: never writes inside site-packages: it follows Flask's convention for installed apps.
+DEFAULT_INSTANCE_PATH = (
+    Path(sys.prefix) / "var" / "eventreg-instance" if INSTALLED_FROM_WHEEL
+    else PACKAGE_DIR.parent / "instance"
+)
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key-do-not-deploy"
 
 
