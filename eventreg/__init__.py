@@ -18,7 +18,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(load_settings(config))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from eventreg import site
+    from eventreg import outages, site
     from eventreg.extensions import babel, csrf, db, limiter, login_manager, migrate
     from eventreg.i18n import select_locale
 
@@ -29,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     site.init_app(app)
+    outages.init_app(app)
 
     from eventreg.messages import web as message_delivery
 

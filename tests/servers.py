@@ -87,3 +87,54 @@ def gunicorn(env: dict, *, workers: int = 1, log_path: Path | None = None):
             process.kill()
             process.wait()
         log.close()
+
+
+class PrivatePostgres:
+    """A PostgreSQL cluster of the test's own, on a free port, that a test may stop and
+    start again (never the machine's shared server). Run as the `postgres` user when the
+    tests run as root, since PostgreSQL refuses to run as root."""
+
+    def __init__(self):
+        import glob
+        import pwd
+        import tempfile
+
+        found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
+        if not found:
+            raise RuntimeError("PostgreSQL's server programs are missing: apt-get install "
+                               "postgresql")
+        self.bin = Path(found[-1]).parent
+        self.port = free_port()
+        self.folder = Path(tempfile.mkdtemp(prefix="eventreg-pg-"))
+        self.as_user = []
+        if os.geteuid() == 0:
+            user = pwd.getpwnam("postgres")
+            os.chown(self.folder, user.pw_uid, user.pw_gid)
+            self.as_user = ["runuser", "-u", "postgres", "--"]
+        self._run("initdb", "-D", str(self.folder / "data"), "--auth=trust", "-U", "postgres",
+                  "--no-sync")
+
+    @property
+    def url(self) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def start(self) -> None:
+        self._run("pg_ctl", "-D", str(self.folder / "data"), "-w", "-l",
+                  str(self.folder / "server.log"), "-o",
+                  f"-p {self.port} -c listen_addresses=127.0.0.1 "
+                  f"-c unix_socket_directories={self.folder} -c fsync=off", "start")
+
+    def stop(self) -> None:
+        self._run("pg_ctl", "-D", str(self.folder / "data"), "-w", "-m", "fast", "stop")
+
+    def remove(self) -> None:
+        import shutil
+
+        subprocess.run([*self.as_user, str(self.bin / "pg_ctl"), "-D",
+                        str(self.folder / "data"), "-m", "immediate", "stop"],
+                       capture_output=True)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _run(self, program: str, *args: str) -> None:
+        subprocess.run([*self.as_user, str(self.bin / program), *args], check=True,
+                       capture_output=True, cwd=self.folder)
