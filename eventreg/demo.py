@@ -245,7 +245,7 @@ def _past_info_sessions(session: Session, organiser, programme_id: int) -> None:
             asks_sex=True, programme_id=programme_id,
         ))
         events.publish_event(session, organiser, event)
-        door, _ = create_door_access(session, event, "Entrance")
+        door, _ = create_door_access(session, event, "Entrance", created_at=event.starts_at)
         by_phone: dict[str, list[AttendeeRequest]] = {}
         for name, age_group, sex, phone in people:
             person = AttendeeRequest(name=name, age_group=age_group, sex=sex)

@@ -78,8 +78,15 @@ def _security_headers(response):
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
         "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
     )
-    if request.path.startswith("/t/") or request.path.startswith("/manage"):
+    if request.path.startswith(("/t/", "/w/", "/manage", "/api/")):
+        # Private links, organiser pages and API answers hold personal data: never kept by
+        # a browser's or a proxy's cache.
         response.headers.setdefault("Cache-Control", "private, no-store")
+    if current_app.config["EVENTREG_ENV"] == "production":
+        # Production is served over HTTPS only (the README's deployment; the proxy may send
+        # the same header, once).
+        response.headers.setdefault("Strict-Transport-Security",
+                                    "max-age=31536000; includeSubDomains")
     return response
 
 

@@ -126,3 +126,34 @@ def test_control_characters_in_the_query_string_are_refused(client, auth, organi
     auth.login(organiser)
     response = client.get(f"/manage/events/{event.slug}/registrations?q=Eve%1B")
     assert response.status_code == 422
+
+
+def test_production_answers_say_https_only(app_settings):
+    from eventreg import create_app
+
+    production = create_app({**app_settings, "EVENTREG_ENV": "production",
+                             "SECRET_KEY": "p" * 48,
+                             "PUBLIC_BASE_URL": "https://events.example.org"})
+    hsts = production.test_client().get("/healthz").headers["Strict-Transport-Security"]
+    assert hsts == "max-age=31536000; includeSubDomains"
+    development = create_app(app_settings).test_client().get("/healthz")
+    assert "Strict-Transport-Security" not in development.headers
+
+
+def test_api_answers_with_personal_data_are_never_cached(client, db_session, organiser,
+                                                         make_event, make_registration):
+    from eventreg.accounts.service import create_api_token
+    from eventreg.checkin.doors import create_door_access
+
+    event = make_event()
+    make_registration(event, ["Olena Kovalenko"])
+    _, token = create_api_token(db_session, organiser, "reports")
+    _, door_token = create_door_access(db_session, event, "Main gate")
+    for path, bearer in [(f"/api/v1/events/{event.slug}/registrations", token),
+                         ("/api/v1/door/attendees", door_token)]:
+        response = client.get(path, headers={"Authorization": f"Bearer {bearer}"})
+        assert response.status_code == 200
+        assert "no-store" in response.headers["Cache-Control"]
+    created = client.post(f"/api/v1/events/{event.slug}/registrations", json={
+        "consent": True, "attendees": [{"name": "Mykola", "age_group": "adult"}]})
+    assert created.status_code == 201 and "no-store" in created.headers["Cache-Control"]

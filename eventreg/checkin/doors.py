@@ -19,7 +19,7 @@ from eventreg.audit.service import record
 from eventreg.checkin.models import Checkin, DoorAccess
 from eventreg.database import utcnow, write_transaction
 from eventreg.encryption import secret_box
-from eventreg.errors import DomainError, NotFound, ValidationFailed
+from eventreg.errors import Conflict, DomainError, NotFound, ValidationFailed
 from eventreg.events.models import Event
 from eventreg.i18n import localized
 from eventreg.text import clean_text, is_blank
@@ -56,8 +56,13 @@ def create_door_access(
     is switched off from the start (see eventreg/checkin/sign_in_sheets.py); `created_at`
     (no later than now) lets scans be timed from then.
 
-    Refuses with ValidationFailed an empty or over-long name or an activity of another event.
+    Refuses with ValidationFailed an empty or over-long name or an activity of another event,
+    and with Conflict `event_over` a door for an event that had ended by `created_at` (a
+    sign-in sheets' door excepted: sheets are typed in afterwards).
     """
+    if not for_sign_in_sheets and event.ends_at <= min(created_at or utcnow(), utcnow()):
+        raise Conflict(_l("This event is over: no new door links can be made for it."),
+                       reason="event_over")
     name = clean_text(name)
     errors = {}
     if is_blank(name):

@@ -40,7 +40,7 @@ def index(slug: str):
                 db.session, event, form.name.data, activity_ids=form.activities.data,
                 records_exits=form.records_exits.data, by=current_user,
             )
-        except ValidationFailed as error:
+        except (ValidationFailed, Conflict) as error:
             show_service_errors(form, error)
         else:
             flash(_("Door link made. Open it on the volunteer's phone."), "success")

@@ -11,7 +11,7 @@ from eventreg.registrations.service import list_registrations
 
 blueprint = Blueprint("exports", __name__, url_prefix="/manage/events/<slug>")
 
-CSV_TYPE = "text/csv; charset=utf-8"
+CSV_TYPE = "text/csv"  # Flask adds "; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

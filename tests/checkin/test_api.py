@@ -239,7 +239,7 @@ def test_revoked_door_token_is_refused_at_once(client, db_session, make_event,
 
 def test_door_token_stops_working_a_day_after_its_event_ended(client, make_event, make_door):
     event = make_event(starts_in=timedelta(days=-3))
-    _, token = make_door(event)
+    _, token = make_door(event, created_at=event.starts_at)
     response = client.get("/api/v1/door", headers=bearer(token))
     assert response.status_code == 401
     assert response.json["error"] == "door_expired"

@@ -131,3 +131,24 @@ def test_activity_a_door_serves_cannot_be_removed(db_session, organiser, make_ev
         events.remove_activity(db_session, organiser, dolls)
     assert refused.value.reason == "activity_in_use"
     assert "door" in refused.value.message
+
+
+def test_no_door_link_is_made_for_an_event_that_is_over(db_session, client, auth, organiser,
+                                                        make_event, runner):
+    from datetime import timedelta
+
+    from eventreg.checkin.models import DoorAccess
+    from eventreg.errors import Conflict
+
+    event = make_event(starts_in=timedelta(days=-2))
+    with pytest.raises(Conflict) as refused:
+        doors.create_door_access(db_session, event, "Main gate")
+    assert refused.value.reason == "event_over"
+    result = runner.invoke(args=["create-door-access", event.slug, "Main gate"])
+    assert result.exit_code != 0 and "This event is over" in result.output
+    auth.login(organiser)
+    page = client.post(f"/manage/events/{event.slug}/doors", data={"name": "Main gate"})
+    assert "This event is over" in page.get_data(as_text=True)
+    assert db_session.scalars(select(DoorAccess)).all() == []
+    running = make_event(slug="running-now", starts_in=timedelta(hours=-1))
+    assert doors.create_door_access(db_session, running, "Main gate")[0].event_id == running.id

@@ -54,7 +54,7 @@ def test_csv_neutralises_formulas_and_keeps_phone_numbers(client, db_session, or
     auth.login(organiser)
     response = client.get(f"/manage/events/{event.slug}/attendees.csv")
     assert response.status_code == 200
-    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response.headers["Content-Disposition"]
     assert "no-store" in response.headers["Cache-Control"]
     header, *rows = read_csv(response.data)
