@@ -62,6 +62,39 @@ def app_environment(tmp_path: Path, **settings) -> dict:
     return env
 
 
+def publish_event_with_door(database_url: str, outbox: Path) -> tuple[str, str]:
+    """Write an organiser and a published event with a door into the database an app under
+    gunicorn uses (rows made from the test's own process); answer the event's slug and the
+    door's token."""
+    from datetime import timedelta
+
+    from eventreg import create_app
+    from eventreg.accounts import service as accounts
+    from eventreg.checkin.doors import create_door_access
+    from eventreg.database import utcnow
+    from eventreg.events import service as events
+    from eventreg.extensions import db
+    from tests.conftest import PASSWORD, PRIVACY
+
+    app = create_app({"EVENTREG_ENV": "testing", "SQLALCHEMY_DATABASE_URI": database_url,
+                      "SECRET_KEY": SECRET_KEY, "MAIL_OUTBOX_PATH": str(outbox)})
+    with app.app_context():
+        office = accounts.get_or_create_organisation(db.session, "Country office")
+        organiser = accounts.create_organiser(db.session, office, email="o@example.org",
+                                              name="O", password=PASSWORD, role="admin")
+        starts_at = utcnow() + timedelta(days=1)
+        event = events.create_event(db.session, organiser, events.EventDetails(
+            title={"en": "World Refugee Day"}, starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=8), privacy_notice=PRIVACY, venue="Park",
+            capacity=100))
+        events.publish_event(db.session, organiser, event)
+        _door, token = create_door_access(db.session, event, "Main gate")
+        slug = event.slug
+        db.session.remove()
+        db.engine.dispose()
+    return slug, token
+
+
 def migrate(env: dict) -> None:
     subprocess.run([str(BIN / "flask"), "--app", "eventreg", "db", "upgrade"], env=env,
                    cwd=ROOT, check=True, capture_output=True)

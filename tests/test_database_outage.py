@@ -3,25 +3,18 @@ programs, a page in the person's language), the log says so once, and the app re
 itself when the database is back."""
 
 import json
-from datetime import timedelta
 
 import pytest
 
 from eventreg import create_app
-from eventreg.accounts import service as accounts
-from eventreg.checkin.doors import create_door_access
-from eventreg.database import utcnow
-from eventreg.events import service as events
-from eventreg.extensions import db
-from tests.conftest import PASSWORD, PRIVACY
 from tests.servers import (
-    SECRET_KEY,
     PrivatePostgres,
     app_environment,
     free_port,
     gunicorn,
     http,
     migrate,
+    publish_event_with_door,
 )
 
 
@@ -52,30 +45,11 @@ def private_postgres():
     server.remove()
 
 
-def make_event_with_door(database_url: str, outbox) -> tuple[str, str]:
-    app = create_app({"EVENTREG_ENV": "testing", "SQLALCHEMY_DATABASE_URI": database_url,
-                      "SECRET_KEY": SECRET_KEY, "MAIL_OUTBOX_PATH": str(outbox)})
-    with app.app_context():
-        office = accounts.get_or_create_organisation(db.session, "Country office")
-        organiser = accounts.create_organiser(db.session, office, email="o@example.org",
-                                              name="O", password=PASSWORD, role="admin")
-        starts_at = utcnow() + timedelta(days=1)
-        event = events.create_event(db.session, organiser, events.EventDetails(
-            title={"en": "World Refugee Day"}, starts_at=starts_at,
-            ends_at=starts_at + timedelta(hours=8), privacy_notice=PRIVACY, venue="Park"))
-        events.publish_event(db.session, organiser, event)
-        _door, token = create_door_access(db.session, event, "Main gate")
-        slug = event.slug
-        db.session.remove()
-        db.engine.dispose()
-    return slug, token
-
-
 def test_pages_answer_503_while_postgresql_is_stopped_and_recover_without_a_restart(
         tmp_path, private_postgres):
     env = app_environment(tmp_path, DATABASE_URL=private_postgres.url)
     migrate(env)
-    slug, door_token = make_event_with_door(private_postgres.url, tmp_path / "outbox")
+    slug, door_token = publish_event_with_door(private_postgres.url, tmp_path / "outbox")
     log_path = tmp_path / "gunicorn.log"
     door = {"Authorization": f"Bearer {door_token}"}
     registration = json.dumps({"consent": True, "attendees": [

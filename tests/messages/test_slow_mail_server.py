@@ -4,17 +4,17 @@ hand mail to a thread of their own, under gunicorn as deployed."""
 import json
 import socket
 import threading
-from datetime import timedelta
 
 import pytest
 
-from eventreg import create_app
-from eventreg.accounts import service as accounts
-from eventreg.database import utcnow
-from eventreg.events import service as events
-from eventreg.extensions import db
-from tests.conftest import PASSWORD, PRIVACY
-from tests.servers import SECRET_KEY, app_environment, free_port, gunicorn, http, migrate
+from tests.servers import (
+    app_environment,
+    free_port,
+    gunicorn,
+    http,
+    migrate,
+    publish_event_with_door,
+)
 
 SMTP_TIMEOUT = 60
 
@@ -49,26 +49,6 @@ def tarpit():
     server.close()
 
 
-def make_published_event(database_url: str, tmp_path) -> str:
-    app = create_app({"EVENTREG_ENV": "testing", "SQLALCHEMY_DATABASE_URI": database_url,
-                      "SECRET_KEY": SECRET_KEY,
-                      "MAIL_OUTBOX_PATH": str(tmp_path / "outbox")})
-    with app.app_context():
-        office = accounts.get_or_create_organisation(db.session, "Country office")
-        organiser = accounts.create_organiser(db.session, office, email="o@example.org",
-                                              name="O", password=PASSWORD, role="admin")
-        starts_at = utcnow() + timedelta(days=30)
-        event = events.create_event(db.session, organiser, events.EventDetails(
-            title={"en": "World Refugee Day"}, starts_at=starts_at,
-            ends_at=starts_at + timedelta(hours=8), privacy_notice=PRIVACY, venue="Park",
-            capacity=100))
-        events.publish_event(db.session, organiser, event)
-        slug = event.slug
-        db.session.remove()
-        db.engine.dispose()
-    return slug
-
-
 def register(base_url: str, slug: str, name: str) -> int:
     body = json.dumps({"consent": True, "contact": {"email": f"{name}@example.org"},
                        "attendees": [{"name": name, "age_group": "adult"}]}).encode()
@@ -81,7 +61,7 @@ def test_pages_answer_at_once_while_the_mail_server_never_answers(tmp_path, tarp
     env = app_environment(tmp_path, MAIL_BACKEND="smtp", SMTP_HOST="127.0.0.1",
                           SMTP_PORT=tarpit.port, SMTP_TIMEOUT=SMTP_TIMEOUT)
     migrate(env)
-    slug = make_published_event(env["DATABASE_URL"], tmp_path)
+    slug, _door_token = publish_event_with_door(env["DATABASE_URL"], tmp_path / "outbox")
     with gunicorn(env, workers=1, log_path=tmp_path / "gunicorn.log") as base_url:
         assert register(base_url, slug, "olena") == 201
         # One sync worker: had it stayed to talk to the mail server, every request below
