@@ -1,6 +1,7 @@
 """The JSON API's contracts: shapes, status codes, reasons, tokens and the OpenAPI examples."""
 
 import copy
+import json
 
 import pytest
 
@@ -248,3 +249,36 @@ def test_api_errors_speak_the_callers_language(client, make_event):
     assert body["error"] == "validation_failed"  # the reason stays the same in every language
     assert body["fields"]["consent"] != "Please agree to the privacy notice to register."
     assert body["fields"]["consent"]
+
+
+def test_anyone_sees_an_event_as_its_public_page_shows_it(client, db_session, organiser,
+                                                          make_organiser, make_event):
+    from eventreg.events.service import create_programme
+
+    programme = create_programme(db_session, organiser, "Roma inclusion",
+                                 "Norwegian Financial Mechanism")
+    event = make_event(capacity=40, programme_id=programme.id,
+                       activities=[{"title": {"en": "Doll-making"}, "capacity": 20}])
+    _, stranger_token = create_api_token(db_session, make_organiser(organisation="Other NGO"),
+                                         "stranger")
+    for headers in ({}, bearer("erg_wrong"), bearer(stranger_token)):
+        shown = client.get(f"/api/v1/events/{event.slug}", headers=headers).get_json()
+        assert "Norwegian Financial Mechanism" not in json.dumps(shown)
+        assert not {"programme", "capacity", "registration_opens_at",
+                    "registration_closes_at"} & set(shown)
+        assert shown["places_left"] == 40 and "capacity" not in shown["activities"][0]
+    listed = client.get("/api/v1/events").get_json()["events"][0]
+    assert "programme" not in listed and "capacity" not in listed
+
+
+def test_the_events_own_organisers_see_its_programme_and_funder(client, db_session, organiser,
+                                                                token, make_event):
+    from eventreg.events.service import create_programme
+
+    programme = create_programme(db_session, organiser, "Roma inclusion",
+                                 "Norwegian Financial Mechanism")
+    event = make_event(capacity=40, programme_id=programme.id)
+    shown = client.get(f"/api/v1/events/{event.slug}", headers=bearer(token)).get_json()
+    assert shown["programme"] == {"id": programme.id, "name": "Roma inclusion",
+                                  "funder": "Norwegian Financial Mechanism"}
+    assert shown["capacity"] == 40
