@@ -4,7 +4,9 @@ choices and check-in times, as CSV or XLSX that is safe to open in a spreadsheet
 Spreadsheets run a cell that starts with `=`, `+`, `-` or `@` as a formula, and a name or
 answer typed by anyone on the public form could be one ("=HYPERLINK(...)"). Every such
 text is neutralised with a leading apostrophe, as OWASP advises; plain numbers (a phone
-number in E.164, "+359...") are left as they are. XLSX cells are also written as text.
+number in E.164, "+359...") are left as they are. XLSX cells are also written as text, with
+any control character XML cannot hold shown as U+FFFD (a form accepts them, a workbook
+file cannot store them).
 """
 
 import csv
@@ -16,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
@@ -38,6 +41,14 @@ def neutralise(value):
         value
     ):
         return "'" + value
+    return value
+
+
+def xlsx_value(value):
+    """Return `value` as an XLSX cell may hold it: neutralised, no control characters."""
+    value = neutralise(value)
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
     return value
 
 
@@ -119,9 +130,9 @@ def attendees_xlsx(table: AttendeeTable) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _sheet_title(table.title)
-    sheet.append([neutralise(cell) for cell in table.header])
+    sheet.append([xlsx_value(cell) for cell in table.header])
     for row in table.rows:
-        sheet.append([neutralise(cell) for cell in row])
+        sheet.append([xlsx_value(cell) for cell in row])
     for cells in sheet.iter_rows():
         for cell in cells:
             if isinstance(cell.value, str):
@@ -162,4 +173,5 @@ def _answer_text(question: Question, value) -> str:
 
 def _sheet_title(title: str) -> str:
     # Excel allows 31 characters and none of []:*?/\ in a sheet's name.
+    title = ILLEGAL_CHARACTERS_RE.sub("\ufffd", title)
     return re.sub(r"[\[\]:*?/\\]", " ", title)[:31] or "Attendees"

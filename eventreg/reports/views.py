@@ -21,7 +21,7 @@ from openpyxl.styles import Font
 
 from eventreg.errors import NotFound, ValidationFailed
 from eventreg.events.service import AGE_GROUP_NAMES, SEX_NAMES, get_programme
-from eventreg.exports.service import neutralise
+from eventreg.exports.service import xlsx_value
 from eventreg.exports.views import XLSX_TYPE, download
 from eventreg.extensions import db
 from eventreg.forms import ActionForm
@@ -131,13 +131,13 @@ def report_xlsx(programme_id: int):
         (_("Individuals reached"), figures.individuals),
     ]
     for row in rows:
-        summary.append([neutralise(cell) for cell in row])
+        summary.append([xlsx_value(cell) for cell in row])
     sheet = workbook.create_sheet(_("Events")[:31])
     sheet.append([_("Event"), _("Date"), _("Place"), _("Registered"), _("Attendance"),
                   _("Walk-ins")])
     for event in figures.events:
-        sheet.append([neutralise(event.title), event.starts_at.date().isoformat(),
-                      neutralise(event.venue), event.registered, event.attended,
+        sheet.append([xlsx_value(event.title), event.starts_at.date().isoformat(),
+                      xlsx_value(event.venue), event.registered, event.attended,
                       event.walk_ins])
     breakdowns = [(_("By month"), figures.by_month, {}),
                   (_("By age group"), figures.by_age_group, AGE_GROUP_NAMES)]
@@ -149,7 +149,7 @@ def report_xlsx(programme_id: int):
         sheet = workbook.create_sheet(title[:31])
         sheet.append([title, _("Attendance")])
         for key, count in values.items():
-            sheet.append([neutralise(str(labels.get(key, key))), count])
+            sheet.append([xlsx_value(str(labels.get(key, key))), count])
     for worksheet in workbook.worksheets:
         for cell in worksheet[1]:
             cell.font = Font(bold=True)

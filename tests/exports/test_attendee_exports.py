@@ -97,6 +97,21 @@ def test_xlsx_cells_are_text_never_formulas(client, db_session, organiser, make_
     assert sheet.cell(row=3, column=header.index("Checked in at") + 1).is_date
 
 
+def test_xlsx_shows_control_characters_a_workbook_cannot_hold(client, organiser, make_event,
+                                                             make_registration, auth):
+    event = make_event(title={"en": "Fair\x01"})
+    make_registration(event, ["Olena\x0bKovalenko"])
+    auth.login(organiser)
+    response = client.get(f"/manage/events/{event.slug}/attendees.xlsx")
+    assert response.status_code == 200
+    sheet = read_xlsx(response.data)
+    header = [cell.value for cell in sheet[1]]
+    assert sheet.cell(row=2, column=header.index("Name") + 1).value == "Olena\ufffdKovalenko"
+    assert sheet.title == "Fair\ufffd"
+    csv_name = read_csv(client.get(f"/manage/events/{event.slug}/attendees.csv").data)[1]
+    assert "Olena\x0bKovalenko" in csv_name  # CSV holds any text as it is
+
+
 def test_api_exports_need_an_organiser_of_the_events_organisation(
     app, client, db_session, organiser, make_organiser, make_event, make_registration
 ):
