@@ -8,7 +8,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
+from eventreg.database import MAX_ID
 from eventreg.errors import DomainError, ValidationFailed
 from eventreg.events.service import (
     AGE_GROUP_NAMES,
@@ -73,20 +75,27 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+#: The reason the API answers for each HTTP error Werkzeug or an extension raises.
+HTTP_ERROR_REASONS = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 413: "request_too_large", 415: "unsupported_media_type",
+    429: "too_many_requests",
+}
+
+
 def _handle_http_error(error: HTTPException):
+    # The error's own headers say how to go on (Allow on a 405, Retry-After on a 429).
+    headers = [(name, value) for name, value in error.get_headers()
+               if name.lower() != "content-type"]
     if _wants_json():
-        return jsonify(error=_http_reason(error.code), message=error.description, fields={}), (
-            error.code
-        )
-    return render_template("errors.html", code=error.code, message=None), error.code
+        return jsonify(error=_http_reason(error.code), message=error.description,
+                       fields={}), error.code, headers
+    return render_template("errors.html", code=error.code, message=None), error.code, headers
 
 
 def _http_reason(code: int | None) -> str:
-    return {
-        400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-        405: "method_not_allowed", 413: "request_too_large", 415: "unsupported_media_type",
-        429: "too_many_requests",
-    }.get(code or 500, "error")
+    code = code or 500
+    return HTTP_ERROR_REASONS.get(code, "bad_request" if code < 500 else "server_error")
 
 
 def _handle_domain_error(error: DomainError):
@@ -162,11 +171,22 @@ def _nul_paths(value, path: str) -> list[str]:
     return []
 
 
+class RowIdConverter(IntegerConverter):
+    """`<int:...>` in every route: an id from 1 to MAX_ID; a path with any other is not
+    found, rather than a database error for a number no column can hold."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
     hops = app.config["PROXY_FIX_HOPS"]
     if hops:
         # Behind a proxy: take the client's address and scheme from its X-Forwarded-* headers.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    app.url_map.converters["int"] = RowIdConverter  # before any route is added
     app.register_blueprint(blueprint)
     app.before_request(_refuse_nul_characters)
     app.after_request(_security_headers)
