@@ -19,6 +19,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
 
+#: The largest id a row can have (PostgreSQL's integer); a larger one names no row.
+MAX_ID = 2**31 - 1
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 _sqlite_begin_immediate: ContextVar[bool] = ContextVar("sqlite_begin_immediate", default=False)

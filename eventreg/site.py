@@ -21,7 +21,9 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
+from eventreg.database import MAX_ID
 from eventreg.errors import DomainError, ValidationFailed
 from eventreg.events.service import (
     AGE_GROUP_NAMES,
@@ -94,22 +96,29 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+#: The reason the API answers for each HTTP error Werkzeug or an extension raises.
+HTTP_ERROR_REASONS = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 413: "request_too_large", 415: "unsupported_media_type",
+    429: "too_many_requests",
+}
+
+
 def _handle_http_error(error: HTTPException):
     if error.response is not None:
         return error.response  # a page made for this refusal (e.g. sign-in's limits)
+    # The error's own headers say how to go on (Allow on a 405, Retry-After on a 429).
+    headers = [(name, value) for name, value in error.get_headers()
+               if name.lower() != "content-type"]
     if _wants_json():
-        return jsonify(error=_http_reason(error.code), message=error.description, fields={}), (
-            error.code
-        )
-    return render_template("errors.html", code=error.code, message=None), error.code
+        return jsonify(error=_http_reason(error.code), message=error.description,
+                       fields={}), error.code, headers
+    return render_template("errors.html", code=error.code, message=None), error.code, headers
 
 
 def _http_reason(code: int | None) -> str:
-    return {
-        400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-        405: "method_not_allowed", 413: "request_too_large", 415: "unsupported_media_type",
-        429: "too_many_requests",
-    }.get(code or 500, "error")
+    code = code or 500
+    return HTTP_ERROR_REASONS.get(code, "bad_request" if code < 500 else "server_error")
 
 
 def _handle_domain_error(error: DomainError):
@@ -223,11 +232,22 @@ def _refuse_control_characters() -> None:
         raise control_character_error(found)
 
 
+class RowIdConverter(IntegerConverter):
+    """`<int:...>` in every route: an id from 1 to MAX_ID; a path with any other is not
+    found, rather than a database error for a number no column can hold."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
     hops = app.config["PROXY_FIX_HOPS"]
     if hops:
         # Behind a proxy: take the client's address and scheme from its X-Forwarded-* headers.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    app.url_map.converters["int"] = RowIdConverter  # before any route is added
     app.register_blueprint(blueprint)
     app.before_request(_refuse_control_characters)
     app.before_request(_load_signed_in_organiser)

@@ -5,6 +5,7 @@ Request bodies are checked against the schemas of the OpenAPI document in `opena
 the document and the checks cannot drift apart. The rules themselves are the services'.
 """
 
+import re
 from datetime import datetime
 from functools import wraps
 
@@ -24,6 +25,11 @@ _validators: dict[str, Draft202012Validator] = {}
 class Unauthorized(DomainError):
     status_code = 401
     default_reason = "unauthorized"
+
+
+class UnsupportedMediaType(DomainError):
+    status_code = 415
+    default_reason = "unsupported_media_type"
 
 
 def bearer_organiser():
@@ -53,12 +59,18 @@ def organiser_required(view):
 
 
 def json_body(schema_name: str) -> dict:
-    """Return the request's JSON object if it matches the named schema; else ValidationFailed."""
+    """Return the request's JSON object if it matches the named schema.
+
+    Refuses a body not sent as JSON (UnsupportedMediaType), one that does not parse
+    (ValidationFailed `invalid_json`) and one the schema refuses (`validation_failed`, with
+    a message per field).
+    """
+    if not request.is_json:
+        raise UnsupportedMediaType(
+            _l("Send a JSON object with 'Content-Type: application/json'."))
     body = request.get_json(silent=True)
     if body is None:
-        raise ValidationFailed(
-            _l("Send a JSON object with 'Content-Type: application/json'."), reason="invalid_json"
-        )
+        raise ValidationFailed(_l("The body is not valid JSON."), reason="invalid_json")
     validator = _validators.get(schema_name)
     if validator is None:
         document = openapi_document()
@@ -73,6 +85,27 @@ def json_body(schema_name: str) -> dict:
     if fields:
         raise ValidationFailed(_l("The request body does not match the schema."), fields=fields)
     return body
+
+
+def query_args() -> dict[str, str]:
+    """The query parameters the document names for this request's operation, checked
+    against their schemas (ValidationFailed, a message per parameter); others are ignored."""
+    path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", request.url_rule.rule)
+    path = path.removeprefix(blueprint.url_prefix)
+    operation = openapi_document()["paths"][path][request.method.lower()]
+    values, fields = {}, {}
+    for parameter in operation.get("parameters", []):
+        name = parameter["name"]
+        if parameter["in"] != "query" or name not in request.args:
+            continue
+        value = request.args[name]
+        error = next(Draft202012Validator(parameter["schema"]).iter_errors(value), None)
+        if error is not None:
+            fields[name] = error.message
+        values[name] = value
+    if fields:
+        raise ValidationFailed(_l("The query does not match the schema."), fields=fields)
+    return values
 
 
 def parse_datetime(value: str | None, field: str, timezone: str) -> datetime | None:
@@ -90,6 +123,11 @@ def parse_datetime(value: str | None, field: str, timezone: str) -> datetime | N
         ) from error
     try:
         return local_to_utc(parsed, timezone)
+    except OverflowError as error:  # a time near year 1 or 9999 that UTC cannot hold
+        raise ValidationFailed(
+            _l("Fix the marked fields."),
+            fields={field: _l("Use an ISO 8601 date and time, e.g. 2026-06-20T10:00:00+03:00.")},
+        ) from error
     except NonexistentLocalTime as error:
         raise ValidationFailed(
             _l("Fix the marked fields."),

@@ -52,7 +52,7 @@ def audit_log(session: Session, admin: Organiser, *, limit: int = 300) -> list[L
     """The organisation's latest organiser and door actions, newest first (admins only)."""
     if not admin.is_admin:
         raise PermissionDenied(_l("Only the organisation's admins see the audit log."),
-                               reason="admins_only")
+                               reason="admin_only")
     lines = [
         LogLine(entry.at, entry.actor, entry.action, entry.target, entry.details)
         for entry in session.scalars(

@@ -11,7 +11,7 @@ from functools import wraps
 from flask import current_app, g, jsonify, request
 from flask_babel import lazy_gettext as _l
 
-from eventreg.api import blueprint, json_body, parse_datetime
+from eventreg.api import blueprint, json_body, parse_datetime, query_args
 from eventreg.checkin import service
 from eventreg.checkin.doors import DoorAccessRefused, door_expires_at, door_for_token
 from eventreg.checkin.models import ACTION_UNDO
@@ -65,14 +65,17 @@ def result_json(result: service.CheckinResult) -> dict:
     }
 
 
-def _checkin_request(item: dict, *, action: str | None = None) -> service.CheckinRequest:
+def _checkin_request(item: dict, *, action: str | None = None,
+                     path: str = "") -> service.CheckinRequest:
+    """The scan a body (or an item of a batch, at `path`) asks for."""
     return service.CheckinRequest(
         client_id=item["client_id"],
         action=action or item.get("action", "check_in"),
         qr=item.get("qr"),
         attendee_id=item.get("attendee_id"),
         activity_id=item.get("activity"),
-        scanned_at=parse_datetime(item.get("scanned_at"), "scanned_at", g.door.event.timezone),
+        scanned_at=parse_datetime(item.get("scanned_at"), f"{path}scanned_at",
+                                  g.door.event.timezone),
     )
 
 
@@ -123,7 +126,7 @@ def _counts_json(counts: service.CheckinCounts) -> dict:
 @door_required
 def list_door_attendees():
     """The event's attendees as a door may see them; with `since`, only what changed."""
-    since = parse_datetime(request.args.get("since") or None, "since", "UTC")
+    since = parse_datetime(query_args().get("since") or None, "since", "UTC")
     changes = service.attendee_changes(db.session, g.door, since=since)
     return jsonify(
         cursor=_time(changes.cursor),
@@ -170,7 +173,8 @@ def undo_checkin():
 def create_checkin_batch():
     """Upload scans made offline; the earliest scan of a ticket wins. Answers in order."""
     body = json_body("CheckinBatch")
-    requests = [_checkin_request(item) for item in body["checkins"]]
+    requests = [_checkin_request(item, path=f"checkins.{index}.")
+                for index, item in enumerate(body["checkins"])]
     results = service.check_in_many(db.session, g.door, requests)
     return jsonify(results=[result_json(result) for result in results])
 

@@ -58,8 +58,24 @@ WRONG_EVENT = "wrong_event"
 WRONG_ACTIVITY = "wrong_activity"
 INVALID = "invalid"
 UNKNOWN = "unknown"
-STATUSES = (CHECKED_IN, ALREADY_CHECKED_IN, CHECKED_OUT, ALREADY_CHECKED_OUT, NOT_CHECKED_IN,
-            UNDONE, CANCELLED, EVENT_CANCELLED, WRONG_EVENT, WRONG_ACTIVITY, INVALID, UNKNOWN)
+#: Every answer a scan can get (CheckinResult.status), and what the door should show; the
+#: API document lists them from here.
+CHECKIN_STATUSES = {
+    CHECKED_IN: "Welcome: admitted now (also when coming back after going out).",
+    ALREADY_CHECKED_IN: "Came in before: `checked_in_at` and `checked_in_door` say when and "
+    "where. In a batch upload, also a later duplicate of another door's earlier scan.",
+    CHECKED_OUT: "Went out (doors that record exits).",
+    ALREADY_CHECKED_OUT: "Was already out.",
+    NOT_CHECKED_IN: "Cannot go out or be undone: not checked in.",
+    UNDONE: "The check-in was undone.",
+    CANCELLED: "The ticket was cancelled.",
+    EVENT_CANCELLED: "The event was cancelled.",
+    WRONG_EVENT: "A real ticket of another event.",
+    WRONG_ACTIVITY: "The attendee did not choose this door's activity.",
+    INVALID: "Not a ticket: unreadable, forged or altered (in a batch upload, also an item "
+    "this door cannot take, e.g. an activity it does not serve).",
+    UNKNOWN: "No such attendee at this event.",
+}
 
 #: Answers that come from replaying a place's scans (the rest refuse a scan outright).
 REPLAYED_STATUSES = (CHECKED_IN, ALREADY_CHECKED_IN, CHECKED_OUT, ALREADY_CHECKED_OUT,

@@ -9,16 +9,19 @@ from eventreg.events.models import Activity, Event
 from eventreg.extensions import db
 
 
-def activity_json(activity: Activity) -> dict:
-    return {
+def activity_json(activity: Activity, *, for_organiser: bool) -> dict:
+    """An activity as the API shows it; its capacity only to its event's organisers."""
+    body = {
         "id": activity.id,
         "title": activity.title,
         "place": activity.place,
         "starts_at": _iso(activity.starts_at),
         "ends_at": _iso(activity.ends_at),
-        "capacity": activity.capacity,
         "places_left": activity.places_left,
     }
+    if for_organiser:
+        body["capacity"] = activity.capacity
+    return body
 
 
 def question_json(question) -> dict:
@@ -32,8 +35,14 @@ def question_json(question) -> dict:
     }
 
 
-def event_json(event: Event) -> dict:
-    return {
+def event_json(event: Event, *, for_organiser: bool) -> dict:
+    """An event as the API shows it.
+
+    Anyone gets what the public event page and its registration form show; an organiser of
+    the event's organisation also gets its setup: programme (with the funder), capacities
+    and the registration window.
+    """
+    body = {
         "slug": event.slug,
         "title": event.title,
         "description": event.description,
@@ -45,47 +54,49 @@ def event_json(event: Event) -> dict:
         "ends_at": _iso(event.ends_at),
         "status": event.status,
         "registration_open": service.registration_is_open(event),
-        "registration_opens_at": _iso(event.registration_opens_at),
-        "registration_closes_at": _iso(event.registration_closes_at),
-        "capacity": event.capacity,
         "places_left": event.places_left,
         "age_mode": event.age_mode,
         "asks_sex": event.asks_sex,
-        "programme": (
-            {"id": event.programme.id, "name": event.programme.name,
-             "funder": event.programme.funder} if event.programme else None
-        ),
-        "activities": [activity_json(activity) for activity in event.activities],
+        "activities": [activity_json(activity, for_organiser=for_organiser)
+                       for activity in event.activities],
         "questions": [question_json(question) for question in event.questions],
     }
+    if for_organiser:
+        body.update(
+            capacity=event.capacity,
+            registration_opens_at=_iso(event.registration_opens_at),
+            registration_closes_at=_iso(event.registration_closes_at),
+            programme=(
+                {"id": event.programme.id, "name": event.programme.name,
+                 "funder": event.programme.funder} if event.programme else None
+            ),
+        )
+    return body
 
 
 def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def visible_event(slug: str) -> Event:
-    """A published event, or any event of the organisation whose token the request carries."""
-    organiser = bearer_organiser()
-    if organiser is not None:
-        try:
-            return service.get_organiser_event(db.session, organiser, slug)
-        except NotFound:
-            pass
-    return service.get_published_event(db.session, slug)
-
-
 @blueprint.get("/events")
 def list_events():
     """List published events that have not ended, with activities and places left."""
     events = service.list_published_events(db.session)
-    return jsonify(events=[event_json(event) for event in events])
+    return jsonify(events=[event_json(event, for_organiser=False) for event in events])
 
 
 @blueprint.get("/events/<slug>")
 def get_event(slug: str):
-    """Return one published event (or one of the caller's own organisation)."""
-    return jsonify(event_json(visible_event(slug)))
+    """Return one public event as its page shows it; to its own organisers, with its setup."""
+    organiser = bearer_organiser()
+    if organiser is not None:
+        try:
+            event = service.get_organiser_event(db.session, organiser, slug)
+        except NotFound:
+            pass
+        else:
+            return jsonify(event_json(event, for_organiser=True))
+    return jsonify(event_json(service.get_published_event(db.session, slug), for_organiser=False))
 
 
 @blueprint.post("/events")
@@ -95,7 +106,7 @@ def create_event():
     body = json_body("EventCreate")
     details = _event_details(body, base=None)
     event = service.create_event(db.session, g.api_organiser, details)
-    return jsonify(event_json(event)), 201
+    return jsonify(event_json(event, for_organiser=True)), 201
 
 
 @blueprint.patch("/events/<slug>")
@@ -105,7 +116,7 @@ def update_event(slug: str):
     event = service.get_organiser_event(db.session, g.api_organiser, slug)
     body = json_body("EventUpdate")
     service.update_event(db.session, g.api_organiser, event, _event_details(body, base=event))
-    return jsonify(event_json(event))
+    return jsonify(event_json(event, for_organiser=True))
 
 
 @blueprint.post("/events/<slug>/publish")
@@ -114,7 +125,7 @@ def publish_event(slug: str):
     """Publish a draft (or closed) event so people can register."""
     event = service.get_organiser_event(db.session, g.api_organiser, slug)
     service.publish_event(db.session, g.api_organiser, event)
-    return jsonify(event_json(event))
+    return jsonify(event_json(event, for_organiser=True))
 
 
 @blueprint.post("/events/<slug>/activities")
@@ -126,7 +137,7 @@ def create_activity(slug: str):
     activity = service.add_activity(
         db.session, g.api_organiser, event, _activity_details(body, event, base=None)
     )
-    return jsonify(activity_json(activity)), 201
+    return jsonify(activity_json(activity, for_organiser=True)), 201
 
 
 @blueprint.patch("/events/<slug>/activities/<int:activity_id>")
@@ -139,7 +150,7 @@ def update_activity(slug: str, activity_id: int):
     service.update_activity(
         db.session, g.api_organiser, activity, _activity_details(body, event, base=activity)
     )
-    return jsonify(activity_json(activity))
+    return jsonify(activity_json(activity, for_organiser=True))
 
 
 #: Fields an API body may set, with the value a new row gets when a field is left out.

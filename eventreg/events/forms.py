@@ -133,7 +133,14 @@ class EventForm(FlaskForm):
         )
 
 
-EVENT_FIELD_ALIASES = {"title": "title_en"}
+def _per_language_aliases(*stems: str) -> dict[str, str]:
+    """The form input of each per-language field error the service names (`title.bg`)."""
+    return {f"{stem}.{code}": f"{stem}_{code}" for stem in stems for code in LANGUAGE_CODES}
+
+
+EVENT_FIELD_ALIASES = {
+    "title": "title_en", **_per_language_aliases("title", "description", "privacy_notice"),
+}
 
 
 class ActivityForm(FlaskForm):
@@ -226,8 +233,10 @@ class QuestionForm(FlaskForm):
         )
 
 
-QUESTION_FIELD_ALIASES = {"label": "label_en", "options": "options_en"}
-ACTIVITY_FIELD_ALIASES = {"title": "title_en"}
+QUESTION_FIELD_ALIASES = {
+    "label": "label_en", "options": "options_en", **_per_language_aliases("label", "options"),
+}
+ACTIVITY_FIELD_ALIASES = {"title": "title_en", **_per_language_aliases("title")}
 
 
 class ProgrammeForm(FlaskForm):

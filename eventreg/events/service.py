@@ -39,8 +39,22 @@ from eventreg.registrations.models import Attendee
 from eventreg.registrations.notifications import add_event_notices
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_SLUG_LENGTH = 80
 MAX_CAPACITY = 100_000
 MAX_POSITION = 1000
+
+#: The most characters each text of an event may hold (in each language, for texts with
+#: languages). A longer one is refused with a field error, never cut; the API document's
+#: `maxLength` values come from these (and tests/events/test_service.py checks the columns).
+EVENT_TEXT_LIMITS = {
+    "title": 200, "description": 5000, "privacy_notice": 5000, "venue": 200, "address": 300,
+}
+#: The same for an activity's texts.
+ACTIVITY_TEXT_LIMITS = {"title": 200, "place": 200}
+#: The same for a question: its wording, and each of its options.
+QUESTION_TEXT_LIMITS = {"label": 500, "options": 200}
+#: The same for a programme's name and funder.
+PROGRAMME_TEXT_LIMITS = {"name": 300, "funder": 300}
 
 #: Names of the statuses for people, in the page's language.
 STATUS_NAMES = {
@@ -202,7 +216,11 @@ def registration_is_open(event: Event, now: datetime | None = None) -> bool:
 
 
 def create_event(session: Session, organiser: Organiser, details: EventDetails) -> Event:
-    """Create a draft event of the organiser's organisation, with its ticket signing key."""
+    """Create a draft event of the organiser's organisation, with its ticket signing key.
+
+    Refuses with ValidationFailed (`fields` says which) missing or malformed details, and
+    any text longer than EVENT_TEXT_LIMITS allows.
+    """
     from eventreg.tickets.service import create_signing_key
 
     _validate_event(session, organiser, details, event=None)
@@ -280,13 +298,16 @@ def publish_event(session: Session, organiser: Organiser, event: Event) -> Event
 def create_programme(
     session: Session, organiser: Organiser, name: str, funder: str | None = None
 ) -> Programme:
-    name = (name or "").strip()
+    """Add a programme (project) of the organiser's organisation, with its funder if any."""
+    name, funder = (name or "").strip(), (funder or "").strip()
+    errors = _too_long({"name": name, "funder": funder}, PROGRAMME_TEXT_LIMITS)
     if not name:
-        raise ValidationFailed(_l("Fix the marked fields."), fields={"name": _l("Enter a name.")})
+        errors["name"] = _l("Enter a name.")
+    if errors:
+        raise ValidationFailed(_l("Fix the marked fields."), fields=errors)
     with write_transaction(session):
         programme = Programme(
-            organisation_id=organiser.organisation_id, name=name[:300],
-            funder=(funder or "").strip()[:300] or None,
+            organisation_id=organiser.organisation_id, name=name, funder=funder or None,
         )
         session.add(programme)
         from eventreg.audit.service import record
@@ -524,6 +545,37 @@ def _check_owner(organiser: Organiser, event: Event) -> None:
         raise NotFound(_l("No such event."), reason="event_not_found")
 
 
+def _too_long(values: dict, limits: dict[str, int]) -> dict[str, str]:
+    """A field error for each value longer than its limit, keyed by the field's path.
+
+    A text per language is checked language by language (`title.bg`); a list of such texts
+    (a question's options) names the language and the first line that is too long.
+    """
+    errors = {}
+    for name, limit in limits.items():
+        value = values.get(name)
+        if isinstance(value, str):
+            if len(value) > limit:
+                errors[name] = _length_message(limit, len(value))
+        elif isinstance(value, dict):
+            for code, text in value.items():
+                if isinstance(text, str) and len(text) > limit:
+                    errors[f"{name}.{code}"] = _length_message(limit, len(text))
+        elif isinstance(value, list):
+            for line, texts in enumerate(value, start=1):
+                for code, text in texts.items():
+                    if isinstance(text, str) and len(text) > limit:
+                        errors.setdefault(f"{name}.{code}", _l(
+                            "Line %(line)d is too long: at most %(limit)d characters, it has "
+                            "%(length)d.", line=line, limit=limit, length=len(text)))
+    return errors
+
+
+def _length_message(limit: int, length: int):
+    return _l("Too long: at most %(limit)d characters, this has %(length)d.",
+              limit=limit, length=length)
+
+
 def _clean_texts(texts: dict[str, str] | None) -> dict[str, str]:
     return {
         code: text.strip()
@@ -535,11 +587,9 @@ def _clean_texts(texts: dict[str, str] | None) -> dict[str, str]:
 def _validate_event(
     session: Session, organiser: Organiser, details: EventDetails, event: Event | None
 ) -> None:
-    errors: dict[str, str] = {}
+    errors = _too_long(vars(details), EVENT_TEXT_LIMITS)
     if not _clean_texts(details.title):
         errors["title"] = _l("Give the event a title in at least one language.")
-    elif any(len(text) > 200 for text in details.title.values()):
-        errors["title"] = _l("Keep the title under 200 characters.")
     if details.timezone not in available_timezones():
         errors["timezone"] = _l("Choose a time zone from the list, e.g. Europe/Sofia.")
     if details.starts_at is None:
@@ -560,7 +610,7 @@ def _validate_event(
         if programme is None or programme.organisation_id != organiser.organisation_id:
             errors["programme_id"] = _l("Choose one of your organisation's programmes.")
     if details.slug is not None and details.slug != (event.slug if event else None):
-        if not SLUG_PATTERN.match(details.slug) or len(details.slug) > 80:
+        if not SLUG_PATTERN.match(details.slug) or len(details.slug) > MAX_SLUG_LENGTH:
             errors["slug"] = _l(
                 "Use lower-case letters, digits and single hyphens, e.g. refugee-day-2026."
             )
@@ -574,8 +624,8 @@ def _apply_event_details(event: Event, details: EventDetails) -> None:
     event.title = _clean_texts(details.title)
     event.description = _clean_texts(details.description)
     event.privacy_notice = _clean_texts(details.privacy_notice)
-    event.venue = (details.venue or "").strip()[:200]
-    event.address = (details.address or "").strip()[:300]
+    event.venue = (details.venue or "").strip()
+    event.address = (details.address or "").strip()
     event.timezone = details.timezone
     event.starts_at = details.starts_at
     event.ends_at = details.ends_at
@@ -588,7 +638,7 @@ def _apply_event_details(event: Event, details: EventDetails) -> None:
 
 
 def _validate_activity(details: ActivityDetails, event: Event) -> None:
-    errors: dict[str, str] = {}
+    errors = _too_long(vars(details), ACTIVITY_TEXT_LIMITS)
     if not _clean_texts(details.title):
         errors["title"] = _l("Give the activity a title in at least one language.")
     if details.starts_at and details.ends_at and details.ends_at <= details.starts_at:
@@ -607,7 +657,7 @@ def _validate_position(position: int, errors: dict) -> None:
 
 def _apply_activity_details(activity: Activity, details: ActivityDetails) -> None:
     activity.title = _clean_texts(details.title)
-    activity.place = (details.place or "").strip()[:200]
+    activity.place = (details.place or "").strip()
     activity.starts_at = details.starts_at
     activity.ends_at = details.ends_at
     activity.capacity = details.capacity
@@ -615,7 +665,8 @@ def _apply_activity_details(activity: Activity, details: ActivityDetails) -> Non
 
 
 def _validate_question(details: QuestionDetails) -> None:
-    errors: dict[str, str] = {}
+    errors = _too_long({"label": details.label, "options": details.option_labels},
+                       QUESTION_TEXT_LIMITS)
     if not _clean_texts(details.label):
         errors["label"] = _l("Write the question in at least one language.")
     if details.kind not in QUESTION_KINDS:

@@ -170,4 +170,5 @@ def _answer_text(question: Question, value) -> str:
 
 def _sheet_title(title: str) -> str:
     # Excel allows 31 characters and none of []:*?/\ in a sheet's name.
+    title = strip_control_characters(title)
     return re.sub(r"[\[\]:*?/\\]", " ", title)[:31] or "Attendees"

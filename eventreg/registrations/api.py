@@ -2,13 +2,18 @@
 
 from flask import current_app, g, jsonify, request, url_for
 
-from eventreg.api import blueprint, json_body, organiser_required
+from eventreg.api import blueprint, json_body, organiser_required, query_args
+from eventreg.errors import ValidationFailed
 from eventreg.events.service import get_organiser_event, get_published_event
 from eventreg.extensions import db
 from eventreg.i18n import LANGUAGE_CODES
 from eventreg.registrations import limits, service
 from eventreg.registrations.models import Registration
 from eventreg.tickets.service import ticket_tokens
+
+#: The service's name of each contact field, and its path in an API body.
+CONTACT_FIELDS = {"contact_name": "contact.name", "email": "contact.email",
+                  "phone": "contact.phone"}
 
 
 def registration_json(registration: Registration, *, with_tickets: bool) -> dict:
@@ -80,10 +85,17 @@ def create_registration(slug: str):
         client_id=body.get("client_id"),
         source_hash=limits.source_hash(event.id),
     )
-    outcome = service.register(
-        db.session, event, registration_request,
-        default_phone_region=current_app.config["DEFAULT_PHONE_REGION"],
-    )
+    try:
+        outcome = service.register(
+            db.session, event, registration_request,
+            default_phone_region=current_app.config["DEFAULT_PHONE_REGION"],
+        )
+    except ValidationFailed as error:
+        # The service names the contact fields as the form does; the body holds them in
+        # `contact`.
+        error.fields = {CONTACT_FIELDS.get(path, path): message
+                        for path, message in error.fields.items()}
+        raise
     return jsonify(registration_json(outcome.registration, with_tickets=True)), 201
 
 
@@ -92,7 +104,7 @@ def create_registration(slug: str):
 def list_registrations(slug: str):
     """List an event's registrations (organisers of its organisation only)."""
     event = get_organiser_event(db.session, g.api_organiser, slug)
-    registrations = service.list_registrations(db.session, event, request.args.get("q"))
+    registrations = service.list_registrations(db.session, event, query_args().get("q"))
     counts = service.count_registrations(db.session, event)
     return jsonify(
         registrations=[registration_json(r, with_tickets=False) for r in registrations],

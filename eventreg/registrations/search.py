@@ -9,6 +9,9 @@ together.
 import re
 import unicodedata
 
+#: The longest search the API takes (`q`), in characters.
+MAX_SEARCH_LENGTH = 200
+
 #: Bulgarian and Ukrainian letters in Latin (after accents are taken off й and ї).
 LATIN = {
     "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "є": "ie",

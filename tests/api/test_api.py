@@ -1,6 +1,7 @@
 """The JSON API's contracts: shapes, status codes, reasons, tokens and the OpenAPI examples."""
 
 import copy
+import json
 
 import pytest
 
@@ -47,12 +48,20 @@ def test_registration_returns_attendees_ticket_link_and_verifiable_qr(client, db
 def test_invalid_registration_answers_422_with_reason_and_fields(client, make_event):
     event = make_event()
     response = client.post(f"/api/v1/events/{event.slug}/registrations", json={
-        "consent": False, "attendees": [{"name": "", "age_group": "adult"}],
-        "contact": {"email": "nope"}})
+        "consent": False, "attendees": [{"name": "Olena"}], "contact": {"email": "nope"}})
     assert response.status_code == 422
     body = response.get_json()
     assert body["error"] == "validation_failed"
-    assert {"consent", "attendees.0.name", "email"} <= set(body["fields"])
+    # Named by their paths in the body, as the document says.
+    assert set(body["fields"]) == {"consent", "attendees.0.age_group", "contact.email"}
+
+
+def test_a_blank_name_is_refused_by_the_schema(client, make_event):
+    event = make_event()
+    response = client.post(f"/api/v1/events/{event.slug}/registrations", json={
+        "consent": True, "attendees": [{"name": " \u00a0", "age_group": "adult"}]})
+    assert response.status_code == 422
+    assert set(response.get_json()["fields"]) == {"attendees.0.name"}
 
 
 @pytest.mark.parametrize("payload", [
@@ -248,3 +257,88 @@ def test_api_errors_speak_the_callers_language(client, make_event):
     assert body["error"] == "validation_failed"  # the reason stays the same in every language
     assert body["fields"]["consent"] != "Please agree to the privacy notice to register."
     assert body["fields"]["consent"]
+
+
+def test_anyone_sees_an_event_as_its_public_page_shows_it(client, db_session, organiser,
+                                                          make_organiser, make_event):
+    from eventreg.events.service import create_programme
+
+    programme = create_programme(db_session, organiser, "Roma inclusion",
+                                 "Norwegian Financial Mechanism")
+    event = make_event(capacity=40, programme_id=programme.id,
+                       activities=[{"title": {"en": "Doll-making"}, "capacity": 20}])
+    _, stranger_token = create_api_token(db_session, make_organiser(organisation="Other NGO"),
+                                         "stranger")
+    for headers in ({}, bearer("erg_wrong"), bearer(stranger_token)):
+        shown = client.get(f"/api/v1/events/{event.slug}", headers=headers).get_json()
+        assert "Norwegian Financial Mechanism" not in json.dumps(shown)
+        assert not {"programme", "capacity", "registration_opens_at",
+                    "registration_closes_at"} & set(shown)
+        assert shown["places_left"] == 40 and "capacity" not in shown["activities"][0]
+    listed = client.get("/api/v1/events").get_json()["events"][0]
+    assert "programme" not in listed and "capacity" not in listed
+
+
+def test_the_events_own_organisers_see_its_programme_and_funder(client, db_session, organiser,
+                                                                token, make_event):
+    from eventreg.events.service import create_programme
+
+    programme = create_programme(db_session, organiser, "Roma inclusion",
+                                 "Norwegian Financial Mechanism")
+    event = make_event(capacity=40, programme_id=programme.id)
+    shown = client.get(f"/api/v1/events/{event.slug}", headers=bearer(token)).get_json()
+    assert shown["programme"] == {"id": programme.id, "name": "Roma inclusion",
+                                  "funder": "Norwegian Financial Mechanism"}
+    assert shown["capacity"] == 40
+
+
+@pytest.mark.parametrize("field,value", [
+    ("venue", "V" * 201),
+    ("address", "A" * 301),
+    ("title", {"en": "T" * 201}),
+    ("description", {"bg": "D" * 5001}),
+    ("privacy_notice", {"uk": "P" * 5001}),
+])
+def test_the_api_refuses_texts_over_the_services_limits(client, token, make_event, field,
+                                                        value):
+    from eventreg.events.service import EVENT_TEXT_LIMITS
+
+    event = make_event()
+    response = client.patch(f"/api/v1/events/{event.slug}", headers=bearer(token),
+                            json={field: value})
+    assert response.status_code == 422
+    [path] = response.get_json()["fields"]
+    assert path.split(".")[0] == field
+    schema = openapi_document()["components"]["schemas"]["EventUpdate"]["properties"][field]
+    limit = schema.get("maxLength") or schema["additionalProperties"]["maxLength"]
+    assert limit == EVENT_TEXT_LIMITS[field]
+
+
+def test_an_undeclared_method_is_answered_405_with_the_methods_allowed(client):
+    response = client.delete("/api/v1/events")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) >= {"GET", "POST"}
+    assert response.get_json()["error"] == "method_not_allowed"
+
+
+def test_a_body_not_sent_as_json_is_answered_415(client, token):
+    response = client.post("/api/v1/events", headers=bearer(token), data="title=Info",
+                           content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 415
+    assert response.get_json()["error"] == "unsupported_media_type"
+
+
+def test_an_id_no_row_can_have_is_not_found(client, token, make_event):
+    event = make_event()
+    response = client.patch(f"/api/v1/events/{event.slug}/activities/2147483648",
+                            headers=bearer(token), json={"place": "Tent 2"})
+    assert response.status_code == 404
+
+
+def test_a_search_longer_than_the_document_allows_is_refused(client, token, make_event):
+    event = make_event()
+    url = f"/api/v1/events/{event.slug}/registrations"
+    assert client.get(url, headers=bearer(token), query_string={"q": "x" * 200}).status_code == 200
+    response = client.get(url, headers=bearer(token), query_string={"q": "x" * 201})
+    assert response.status_code == 422
+    assert set(response.get_json()["fields"]) == {"q"}

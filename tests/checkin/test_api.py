@@ -190,9 +190,17 @@ def test_malformed_scan_is_refused_with_the_field_to_fix(client, db_session, mak
     assert count_checkin_rows(db_session) == 0
 
 
-def test_body_that_is_not_json_is_refused_as_invalid_json(client, make_event, make_door):
+def test_body_not_sent_as_json_is_refused_as_unsupported(client, make_event, make_door):
     _, token = make_door(make_event())
     response = client.post("/api/v1/checkins", headers=bearer(token), data="qr=abc")
+    assert response.status_code == 415
+    assert response.json["error"] == "unsupported_media_type"
+
+
+def test_body_that_is_not_json_is_refused_as_invalid_json(client, make_event, make_door):
+    _, token = make_door(make_event())
+    response = client.post("/api/v1/checkins", headers=bearer(token), data="qr=abc",
+                           content_type="application/json")
     assert response.status_code == 422
     assert response.json["error"] == "invalid_json"
 

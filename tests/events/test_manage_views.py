@@ -74,6 +74,45 @@ def test_event_form_explains_an_end_before_the_start_and_keeps_the_input(client,
     assert 'value="Backwards"' in page
 
 
+def test_event_form_shows_an_over_long_text_and_keeps_all_that_was_typed(client, auth,
+                                                                        organiser, db_session):
+    from eventreg.events.models import Event
+    from eventreg.events.service import EVENT_TEXT_LIMITS
+
+    auth.login(organiser)
+    description = "Workshops for children. " * 5000  # about 100 KB
+    venue = "Borisova Gradina, " + "the meadow by the lake " * 10  # over 200 characters
+    response = client.post("/manage/events/new", data={
+        "title_en": "Long", "description_en": description, "venue": venue,
+        "timezone": "Europe/Sofia", "starts_at": "2027-03-12T17:00",
+        "ends_at": "2027-03-12T18:30", "age_mode": "age_group", "programme_id": ""})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert page.count("Too long: at most") == 2
+    assert (f'id="description_en-error">Too long: at most {EVENT_TEXT_LIMITS["description"]} '
+            f"characters, this has {len(description)}.") in page
+    assert (f'id="venue-error">Too long: at most {EVENT_TEXT_LIMITS["venue"]} characters, '
+            f"this has {len(venue)}.") in page
+    assert description.strip() in page and f'value="{venue}"' in page
+    assert db_session.query(Event).count() == 0
+
+
+def test_activity_and_question_forms_show_over_long_texts(client, auth, organiser, make_event):
+    event = make_event()
+    auth.login(organiser)
+    response = client.post(f"/manage/events/{event.slug}/activities/new", data={
+        "title_en": "Face painting", "place": "T" * 201, "position": "0"})
+    assert response.status_code == 422
+    assert 'id="place-error">Too long: at most 200 characters, this has 201.' in (
+        response.get_data(as_text=True))
+    response = client.post(f"/manage/events/{event.slug}/questions/new", data={
+        "label_bg": "В" * 501, "kind": "yes_no", "asked_per": "party", "position": "0"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="label_bg-error">Too long: at most 500 characters, this has 501.' in page
+    assert "В" * 501 in page
+
+
 def test_cancelling_one_person_from_the_registrations_page(client, auth, organiser, make_event,
                                                           make_registration, db_session):
     event = make_event(capacity=5)

@@ -229,3 +229,69 @@ def test_status_change_is_decided_on_the_current_row(db_session, organiser, make
     service.change_event_status(db_session, organiser, event, "cancelled")
     with pytest.raises(Conflict):
         service.change_event_status(db_session, organiser, stale, "closed")
+
+
+TEXT_LIMITS = service.EVENT_TEXT_LIMITS
+
+
+@pytest.mark.parametrize("values,field", [
+    ({"title": {"en": "T" * (TEXT_LIMITS["title"] + 1)}}, "title.en"),
+    ({"description": {"bg": "д" * (TEXT_LIMITS["description"] + 1)}}, "description.bg"),
+    ({"privacy_notice": {"uk": "п" * (TEXT_LIMITS["privacy_notice"] + 1)}}, "privacy_notice.uk"),
+    ({"venue": "V" * (TEXT_LIMITS["venue"] + 1)}, "venue"),
+    ({"address": "A" * (TEXT_LIMITS["address"] + 1)}, "address"),
+])
+def test_an_over_long_event_text_is_refused_not_cut(db_session, organiser, make_event, values,
+                                                    field):
+    with pytest.raises(ValidationFailed) as refused:
+        service.create_event(db_session, organiser, details(**values))
+    assert set(refused.value.fields) == {field}
+    assert str(TEXT_LIMITS[field.split(".")[0]]) in str(refused.value.fields[field])
+    event = make_event()
+    with pytest.raises(ValidationFailed):
+        service.update_event(db_session, organiser, event, details(**values))
+    db_session.refresh(event)
+    assert event.venue == "Borisova Gradina"
+
+
+def test_event_texts_at_their_limits_are_kept_whole(db_session, organiser):
+    event = service.create_event(db_session, organiser, details(
+        title={"en": "T" * TEXT_LIMITS["title"]},
+        description={"en": "D" * TEXT_LIMITS["description"]},
+        venue="V" * TEXT_LIMITS["venue"], address="A" * TEXT_LIMITS["address"]))
+    db_session.expire_all()
+    assert (len(event.title["en"]), len(event.description["en"]), len(event.venue),
+            len(event.address)) == (TEXT_LIMITS["title"], TEXT_LIMITS["description"],
+                                    TEXT_LIMITS["venue"], TEXT_LIMITS["address"])
+
+
+def test_over_long_activity_and_question_texts_are_refused(db_session, organiser, make_event):
+    event = make_event()
+    limits = service.ACTIVITY_TEXT_LIMITS
+    with pytest.raises(ValidationFailed) as refused:
+        service.add_activity(db_session, organiser, event, ActivityDetails(
+            title={"uk": "Т" * (limits["title"] + 1)}, place="P" * (limits["place"] + 1)))
+    assert set(refused.value.fields) == {"title.uk", "place"}
+    limits = service.QUESTION_TEXT_LIMITS
+    with pytest.raises(ValidationFailed) as refused:
+        service.add_question(db_session, organiser, event, QuestionDetails(
+            label={"en": "Q" * (limits["label"] + 1)}, kind="single_choice",
+            option_labels=[{"en": "Bus"}, {"en": "O" * (limits["options"] + 1)}]))
+    assert set(refused.value.fields) == {"label.en", "options.en"}
+    assert "Line 2" in str(refused.value.fields["options.en"])
+    assert event.activities == [] and event.questions == []
+
+
+def test_over_long_programme_texts_are_refused(db_session, organiser):
+    limit = service.PROGRAMME_TEXT_LIMITS["funder"]
+    with pytest.raises(ValidationFailed) as refused:
+        service.create_programme(db_session, organiser, "Inclusion", "F" * (limit + 1))
+    assert set(refused.value.fields) == {"funder"}
+
+
+def test_the_columns_hold_the_longest_texts_allowed(app):
+    from eventreg.events.models import Activity, Event
+
+    assert Event.__table__.c.venue.type.length == TEXT_LIMITS["venue"]
+    assert Event.__table__.c.address.type.length == TEXT_LIMITS["address"]
+    assert Activity.__table__.c.place.type.length == service.ACTIVITY_TEXT_LIMITS["place"]

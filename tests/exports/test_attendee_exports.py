@@ -97,6 +97,21 @@ def test_xlsx_cells_are_text_never_formulas(client, db_session, organiser, make_
     assert sheet.cell(row=3, column=header.index("Checked in at") + 1).is_date
 
 
+def test_control_characters_stored_by_a_service_call_are_left_out_of_the_downloads(
+        client, organiser, make_event, make_registration, auth):
+    event = make_event(title={"en": "Fair\x01"})
+    make_registration(event, ["Olena\x0bKovalenko"])
+    auth.login(organiser)
+    response = client.get(f"/manage/events/{event.slug}/attendees.xlsx")
+    assert response.status_code == 200
+    sheet = read_xlsx(response.data)
+    header = [cell.value for cell in sheet[1]]
+    assert sheet.cell(row=2, column=header.index("Name") + 1).value == "OlenaKovalenko"
+    assert sheet.title == "Fair"
+    csv_name = read_csv(client.get(f"/manage/events/{event.slug}/attendees.csv").data)[1]
+    assert "OlenaKovalenko" in csv_name
+
+
 def test_api_exports_need_an_organiser_of_the_events_organisation(
     app, client, db_session, organiser, make_organiser, make_event, make_registration
 ):

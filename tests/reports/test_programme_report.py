@@ -21,6 +21,11 @@ from eventreg.reports.service import programme_report
 SOFIA = ZoneInfo("Europe/Sofia")
 
 
+def door_of(db_session, event, name):
+    """A door of the event made when it began (the events here are mostly over)."""
+    return create_door_access(db_session, event, name, created_at=event.starts_at)[0]
+
+
 def held_event(db_session, organiser, programme, day, venue, slug, *, asks_sex=False,
                publish=True):
     starts = datetime.combine(day, datetime.min.time(), SOFIA).replace(hour=17)
@@ -59,7 +64,7 @@ def test_report_counts_events_attendance_and_people_reached_once(db_session, org
     stolipinovo = held_event(db_session, organiser, programme, date(2026, 4, 2), "Stolipinovo", "b")
     outside = held_event(db_session, organiser, programme, date(2025, 12, 1), "Fakulteta", "c")
     elsewhere = held_event(db_session, organiser, other, date(2026, 3, 20), "Sofia", "d")
-    doors = {e.id: create_door_access(db_session, e, "Door")[0]
+    doors = {e.id: door_of(db_session, e, "Door")
              for e in (fakulteta, stolipinovo, outside, elsewhere)}
 
     # Fakulteta: a family of 3 (all came), a pair registered who never came.
@@ -78,7 +83,7 @@ def test_report_counts_events_attendance_and_people_reached_once(db_session, org
     held_event(db_session, organiser, programme, date(2026, 5, 5), "Sofia", "draft",
                publish=False)
     upcoming = held_event(db_session, organiser, programme, date(2026, 10, 15), "Sofia", "next")
-    attend(db_session, upcoming, create_door_access(db_session, upcoming, "D")[0],
+    attend(db_session, upcoming, door_of(db_session, upcoming, "D"),
            ("Registered Early", "adult"), checked_in=False)
 
     report = programme_report(db_session, organiser, programme.id, date(2026, 1, 1),
@@ -98,8 +103,8 @@ def test_same_name_without_shared_contact_is_listed_as_a_possible_duplicate(db_s
     programme = events.create_programme(db_session, organiser, "Awareness")
     first = held_event(db_session, organiser, programme, date(2026, 5, 1), "Fakulteta", "e")
     second = held_event(db_session, organiser, programme, date(2026, 6, 1), "Fakulteta", "f")
-    attend(db_session, first, create_door_access(db_session, first, "D")[0], ("Ana Dimitrova", "adult"))
-    attend(db_session, second, create_door_access(db_session, second, "D")[0], ("Ana  Dimitrova", "adult"))
+    attend(db_session, first, door_of(db_session, first, "D"), ("Ana Dimitrova", "adult"))
+    attend(db_session, second, door_of(db_session, second, "D"), ("Ana  Dimitrova", "adult"))
     attend(db_session, second, db_session.scalars(select(DoorAccess)).all()[-1],
            ("Boris Dimitrov", "adult"))
     report = year_report(db_session, organiser, programme)
@@ -120,7 +125,7 @@ def two_anas(db_session, organiser, slugs=("h", "i")):
     first = held_event(db_session, organiser, programme, date(2026, 5, 1), "Fakulteta", slugs[0])
     second = held_event(db_session, organiser, programme, date(2026, 6, 1), "Hristo Botev",
                         slugs[1])
-    ana = [attend(db_session, event, create_door_access(db_session, event, "D")[0],
+    ana = [attend(db_session, event, door_of(db_session, event, "D"),
                   ("Ana Dimitrova", "adult"), phone=phone).attendees[0]
            for event, phone in ((first, "+359881000001"), (second, "+359881000002"))]
     return programme, ana
@@ -158,7 +163,7 @@ def test_a_third_ana_is_offered_again_after_two_were_merged(db_session, organise
     programme, ana = two_anas(db_session, organiser)
     decide_same_person(db_session, organiser, [[ana[0].id], [ana[1].id]], same_person=True)
     third = held_event(db_session, organiser, programme, date(2026, 7, 1), "Sofia", "j")
-    attend(db_session, third, create_door_access(db_session, third, "D")[0],
+    attend(db_session, third, door_of(db_session, third, "D"),
            ("ANA DIMITROVA", "adult"))
     report = year_report(db_session, organiser, programme)
     assert report.individuals == 2
@@ -170,7 +175,7 @@ def test_a_third_ana_is_offered_again_after_two_were_merged(db_session, organise
 def test_two_people_of_one_name_at_the_same_event_are_never_offered(db_session, organiser):
     programme = events.create_programme(db_session, organiser, "Awareness")
     event = held_event(db_session, organiser, programme, date(2026, 5, 1), "Fakulteta", "k")
-    door = create_door_access(db_session, event, "D")[0]
+    door = door_of(db_session, event, "D")
     attend(db_session, event, door, ("Ana Dimitrova", "adult"), phone="+359881000001")
     attend(db_session, event, door, ("Ana Dimitrova", "child"))
     report = year_report(db_session, organiser, programme)
@@ -193,12 +198,12 @@ def test_by_sex_counts_only_the_events_that_asked(db_session, organiser):
     asking = held_event(db_session, organiser, programme, date(2026, 6, 20), "Park", "l",
                         asks_sex=True)
     silent = held_event(db_session, organiser, programme, date(2026, 6, 21), "Park", "m")
-    attend(db_session, asking, create_door_access(db_session, asking, "D")[0],
+    attend(db_session, asking, door_of(db_session, asking, "D"),
            ("Olena", "adult", "female"), ("Mykola", "child", "male"),
            ("Sasha", "child", "prefer_not_to_say"), ("Daryna", "child", "female"))
-    attend(db_session, asking, create_door_access(db_session, asking, "D2")[0],
+    attend(db_session, asking, door_of(db_session, asking, "D2"),
            ("Never came", "adult", "male"), checked_in=False)
-    attend(db_session, silent, create_door_access(db_session, silent, "D")[0],
+    attend(db_session, silent, door_of(db_session, silent, "D"),
            ("Ivan", "adult"), ("Petar", "adult"))
     report = year_report(db_session, organiser, programme)
     assert report.attended == 6
@@ -215,7 +220,7 @@ def test_report_page_and_workbook_show_the_figures_to_the_organisation_only(
 
     programme = events.create_programme(db_session, organiser, "Awareness", "EEA Grants")
     event = held_event(db_session, organiser, programme, date(2026, 5, 1), "Fakulteta", "g")
-    attend(db_session, event, create_door_access(db_session, event, "D")[0],
+    attend(db_session, event, door_of(db_session, event, "D"),
            ("Ana Dimitrova", "adult"), ("Boris Dimitrov", "child"))
     auth.login(organiser)
     period = "from=2026-01-01&to=2026-12-31"
@@ -278,11 +283,11 @@ def test_by_sex_is_on_the_page_and_in_the_workbook_only_where_asked(client, auth
     programme = events.create_programme(db_session, organiser, "World Refugee Day")
     asking = held_event(db_session, organiser, programme, date(2026, 6, 20), "Park", "n",
                         asks_sex=True)
-    attend(db_session, asking, create_door_access(db_session, asking, "D")[0],
+    attend(db_session, asking, door_of(db_session, asking, "D"),
            ("Olena", "adult", "female"), ("Sasha", "child", "prefer_not_to_say"))
     silent_programme = events.create_programme(db_session, organiser, "Info sessions")
     silent = held_event(db_session, organiser, silent_programme, date(2026, 6, 21), "Park", "o")
-    attend(db_session, silent, create_door_access(db_session, silent, "D")[0], ("Ivan", "adult"))
+    attend(db_session, silent, door_of(db_session, silent, "D"), ("Ivan", "adult"))
     auth.login(organiser)
     period = "from=2026-01-01&to=2026-12-31"
     page = client.get(f"/manage/programmes/{programme.id}/report?{period}").get_data(
@@ -315,7 +320,7 @@ def test_generated_programme_matches_figures_counted_one_by_one(db_session, orga
         event = held_event(db_session, organiser, programme, date(2026, 2 + number, 10),
                            rng.choice(["Fakulteta", "Stolipinovo", "Nadezhda"]),
                            f"generated-{number}", asks_sex=number % 2 == 0)
-        door = create_door_access(db_session, event, "D")[0]
+        door = door_of(db_session, event, "D")
         came, stayed_away = [], []
         for person in rng.sample(pool, 9):
             (came if rng.random() < 0.8 else stayed_away).append(person)
@@ -367,10 +372,10 @@ def test_namesakes_who_came_to_one_event_are_never_made_one_person(client, auth,
     programme = events.create_programme(db_session, organiser, "Awareness")
     first = held_event(db_session, organiser, programme, date(2026, 5, 1), "Fakulteta", "p")
     second = held_event(db_session, organiser, programme, date(2026, 6, 1), "Sofia", "q")
-    mother, daughter = attend(db_session, first, create_door_access(db_session, first, "D")[0],
+    mother, daughter = attend(db_session, first, door_of(db_session, first, "D"),
                               ("Ana Dimitrova", "adult"), ("Ana Dimitrova", "child"),
                               phone="+359881000001").attendees
-    later = attend(db_session, second, create_door_access(db_session, second, "D")[0],
+    later = attend(db_session, second, door_of(db_session, second, "D"),
                    ("Ana Dimitrova", "adult")).attendees[0]
     report = year_report(db_session, organiser, programme)
     assert report.individuals == 3
@@ -396,7 +401,7 @@ def test_a_decision_holds_in_a_report_of_a_shorter_period(db_session, organiser)
     anas = []
     for month, slug in ((1, "r"), (3, "s"), (5, "t")):
         event = held_event(db_session, organiser, programme, date(2026, month, 10), "Sofia", slug)
-        anas.append(attend(db_session, event, create_door_access(db_session, event, "D")[0],
+        anas.append(attend(db_session, event, door_of(db_session, event, "D"),
                            ("Ana Dimitrova", "adult")).attendees[0])
     decide_same_person(db_session, organiser, [[ana.id] for ana in anas], same_person=True)
     assert year_report(db_session, organiser, programme).individuals == 1
@@ -430,8 +435,8 @@ def test_a_name_typed_in_the_other_alphabet_with_the_same_phone_is_one_person(db
     programme = events.create_programme(db_session, organiser, "Awareness")
     first = held_event(db_session, organiser, programme, date(2026, 5, 1), "Fakulteta", "w")
     second = held_event(db_session, organiser, programme, date(2026, 6, 1), "Sofia", "x")
-    first_door = create_door_access(db_session, first, "D")[0]
-    second_door = create_door_access(db_session, second, "D")[0]
+    first_door = door_of(db_session, first, "D")
+    second_door = door_of(db_session, second, "D")
     attend(db_session, first, first_door, ("Мария Иванова", "adult"), phone="+359881000009")
     attend(db_session, second, second_door, ("Maria Ivanova", "adult"), phone="+359881000009")
     attend(db_session, second, second_door, ("Иван Костов", "adult"))
