@@ -241,13 +241,14 @@ def test_a_session_made_through_one_instance_works_through_the_other(deployment,
 
 
 def test_sign_in_limit_counts_tries_through_both_instances_together(deployment, sign_in_tries):
+    # Another account each time: the per-address limit is counted, not the account's.
     browser = deployment.browser()
     token = csrf_token(browser.get(f"{deployment.https}/login", timeout=10))
     before = [_posts_to_login(log) for log in deployment.access_logs]
     statuses = [
         browser.post(f"{deployment.https}/login", timeout=10,
                      headers={"Referer": f"{deployment.https}/login"},
-                     data={"csrf_token": token, "email": "ana@example.org",
+                     data={"csrf_token": token, "email": f"person{number}@example.org",
                            "password": f"wrong guess {number}"}).status_code
         for number in range(SIGN_IN_TRIES_PER_MINUTE + 1)
     ]
@@ -271,7 +272,7 @@ def test_sign_in_limit_ignores_an_address_the_client_makes_up(deployment, sign_i
         browser.post(f"{deployment.https}/login", timeout=10,
                      headers={"Referer": f"{deployment.https}/login",
                               "X-Forwarded-For": f"203.0.113.{number}"},
-                     data={"csrf_token": token, "email": "ana@example.org",
+                     data={"csrf_token": token, "email": f"person{number}@example.org",
                            "password": f"wrong guess {number}"}).status_code
         for number in range(SIGN_IN_TRIES_PER_MINUTE + 1)
     ]
