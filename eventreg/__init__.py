@@ -23,6 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
     from eventreg.i18n import select_locale
 
     db.init_app(app)
+    _refuse_uncommitted_writes_at_the_end(app)
     migrate.init_app(app, db, directory=str(ASSETS_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -70,3 +71,13 @@ def create_app(config: dict | None = None) -> Flask:
 
     cli.init_app(app)
     return app
+
+
+def _refuse_uncommitted_writes_at_the_end(app: Flask) -> None:
+    from eventreg.database import refuse_uncommitted_writes
+    from eventreg.extensions import db
+
+    @app.teardown_appcontext
+    def _check(error):
+        if error is None:
+            refuse_uncommitted_writes(db.session)

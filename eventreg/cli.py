@@ -6,6 +6,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from eventreg.accounts import service as accounts
+from eventreg.database import unit_of_work
 from eventreg.errors import DomainError
 from eventreg.extensions import db
 
@@ -26,10 +27,11 @@ def _fail(error: DomainError) -> None:
 def create_organiser_command(email, name, organisation, role, password):
     """Create an organiser account that can sign in at /login."""
     try:
-        org = accounts.get_or_create_organisation(db.session, organisation)
-        organiser = accounts.create_organiser(
-            db.session, org, email=email, name=name, password=password, role=role
-        )
+        with unit_of_work(db.session):
+            org = accounts.get_or_create_organisation(db.session, organisation)
+            organiser = accounts.create_organiser(
+                db.session, org, email=email, name=name, password=password, role=role
+            )
     except DomainError as error:
         _fail(error)
     click.echo(f"Created {organiser.role} {organiser.email} in {org.name}.")
@@ -44,7 +46,8 @@ def create_api_token_command(email, name):
         organiser = accounts.find_organiser(db.session, email)
     except DomainError as error:
         _fail(error)
-    _row, token = accounts.create_api_token(db.session, organiser, name)
+    with unit_of_work(db.session):
+        _row, token = accounts.create_api_token(db.session, organiser, name)
     click.echo(token)
 
 
@@ -65,9 +68,11 @@ def create_door_access_command(event_slug, name, activity_ids, records_exits, ba
     if event is None:
         raise click.ClickException(f"No event with the slug {event_slug!r}.")
     try:
-        door, token = create_door_access(
-            db.session, event, name, activity_ids=list(activity_ids), records_exits=records_exits
-        )
+        with unit_of_work(db.session):
+            door, token = create_door_access(
+                db.session, event, name, activity_ids=list(activity_ids),
+                records_exits=records_exits,
+            )
     except DomainError as error:
         _fail(error)
     click.echo(f"Door: {door.name} (works until {door_expires_at(door):%Y-%m-%d %H:%M} UTC)")
@@ -100,7 +105,8 @@ def send_reminders_command():
     from eventreg.messages.service import deliver_due
     from eventreg.registrations.notifications import queue_reminders
 
-    queued = queue_reminders(db.session)
+    with unit_of_work(db.session):
+        queued = queue_reminders(db.session)
     report = deliver_due(db.session)
     click.echo(f"queued {queued} reminders; sent {len(report.sent)}, "
                f"to retry {len(report.retried)}, failed for good {len(report.failed)}")
@@ -114,13 +120,15 @@ def load_demo_command(base_url):
     from eventreg.demo import DEMO_EMAIL, DEMO_PASSWORD, REFUGEE_DAY_SLUG, load_demo_data
     from eventreg.events.service import get_published_event
 
-    created = load_demo_data(db.session)
+    with unit_of_work(db.session):
+        created = load_demo_data(db.session)
     click.echo("Demo data loaded." if created else "The database already has events; "
                "demo data was not loaded again.")
     click.echo(f"Open {base_url}/  -  organiser pages at {base_url}/manage/")
     if created:
         event = get_published_event(db.session, REFUGEE_DAY_SLUG)
-        _door, token = create_door_access(db.session, event, "Main gate")
+        with unit_of_work(db.session):
+            _door, token = create_door_access(db.session, event, "Main gate")
         click.echo(f"Door scanner for the demo event: {base_url}/door/{token}")
     if created or accounts.find_organiser_or_none(db.session, DEMO_EMAIL):
         click.echo(f"Demo organiser: {DEMO_EMAIL}  password: {DEMO_PASSWORD}")

@@ -1,10 +1,17 @@
-"""Database plumbing shared by every feature: UTC timestamps and write transactions.
+"""Database plumbing shared by every feature: UTC timestamps and units of work.
+
+The caller owns the transaction. A view, an API handler or a command opens one unit of work
+(`with unit_of_work(db.session):`) around the services it calls; services only flush. So
+composed services (a cancellation and the waiting-list promotion it causes, a sign-in
+sheet's walk-ins) commit once, all or nothing. A service whose refusal may come after it
+has written (places taken for some people, then an activity found full) makes its writes in
+a savepoint, so that a refusal leaves the caller's unit as it was.
 
 SQLite has no row locks: a transaction that reads and then writes fails with "database is
-locked" instead of waiting. So every write that guards a rule opens its transaction with
-`BEGIN IMMEDIATE` (through `write_transaction`), which takes SQLite's write lock up front and
-waits up to `busy_timeout` for it. PostgreSQL needs nothing special: the rules are written as
-conditional `UPDATE`s and unique constraints, which it decides under row locks.
+locked" instead of waiting. So every unit of work opens its transaction with `BEGIN
+IMMEDIATE`, which takes SQLite's write lock up front and waits up to `busy_timeout` for it.
+PostgreSQL needs nothing special: the rules are written as conditional `UPDATE`s and unique
+constraints, which it decides under row locks.
 """
 
 import sqlite3
@@ -78,12 +85,13 @@ def _begin_sqlite(connection) -> None:
 
 
 @contextmanager
-def write_transaction(session: Session) -> Iterator[Session]:
-    """Run the block in a fresh transaction that holds the write lock from its first statement.
+def unit_of_work(session: Session) -> Iterator[Session]:
+    """Run the block in one fresh transaction that holds the write lock from its first
+    statement: the caller's unit of work, for the services it calls.
 
     Any read transaction the session had open is ended first (its loaded objects are
     expired and reload on access). The block's work is committed when it ends, or rolled
-    back whole when it raises: a refused write leaves nothing half-made.
+    back whole when it raises: a refused change leaves nothing half-made.
     """
     session.commit()
     token = _sqlite_begin_immediate.set(True)
@@ -99,6 +107,14 @@ def write_transaction(session: Session) -> Iterator[Session]:
         # session must be usable again for the caller's next step.
         session.rollback()
         raise
+
+
+def lock_row(session: Session, obj) -> None:
+    """Lock `obj`'s row for the rest of the unit of work and read it afresh (SELECT ... FOR
+    UPDATE; SQLite's unit already holds the write lock). What the unit changed in it so far
+    is flushed first, so that the read does not undo it."""
+    session.flush()
+    session.refresh(obj, with_for_update=True)
 
 
 class NonexistentLocalTime(ValueError):
@@ -120,3 +136,39 @@ def local_to_utc(value: datetime | None, timezone: str) -> datetime | None:
             raise NonexistentLocalTime(f"{value:%Y-%m-%d %H:%M} does not exist in {timezone}")
         value = local
     return value.astimezone(UTC)
+
+
+_UNCOMMITTED = "uncommitted_writes"
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flushed_writes(session: Session, flush_context) -> None:
+    session.info[_UNCOMMITTED] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_executed_writes(orm_execute_state) -> None:
+    if orm_execute_state.is_insert or orm_execute_state.is_update or \
+            orm_execute_state.is_delete:
+        orm_execute_state.session.info[_UNCOMMITTED] = True
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_writes(session: Session) -> None:
+    if not session.in_nested_transaction():  # a savepoint's end leaves the unit's writes
+        session.info.pop(_UNCOMMITTED, None)
+
+
+class UncommittedWrites(RuntimeError):
+    """A request or command wrote and never committed: a caller forgot its unit of work."""
+
+
+def refuse_uncommitted_writes(session: Session) -> None:
+    """Raise if the session holds writes no unit of work committed (called as a request or
+    command ends, so a view that calls a service outside `unit_of_work` fails in tests
+    instead of losing its change in silence)."""
+    if session.info.pop(_UNCOMMITTED, None):
+        session.rollback()
+        raise UncommittedWrites("changes were written but never committed: call the "
+                                "services inside `with unit_of_work(db.session):`")

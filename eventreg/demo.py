@@ -253,7 +253,8 @@ def _past_info_sessions(session: Session, organiser, programme_id: int) -> None:
         for key, party in by_phone.items():
             outcome = register(session, event, RegistrationRequest(
                 attendees=party, consent=True, language="bg",
-                phone=key if key.startswith("+") else ""), walk_in=True)
+                phone=key if key.startswith("+") else ""), walk_in=True,
+                phone_region=None)  # the demo's phones carry their country code
             for attendee in outcome.registration.attendees:
                 check_in(session, door, CheckinRequest(client_id=f"demo-{attendee.id}",
                                                        attendee_id=attendee.id))

@@ -23,7 +23,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from eventreg.database import MAX_ID
+from eventreg.database import MAX_ID, unit_of_work
 from eventreg.errors import DomainError, ValidationFailed
 from eventreg.events.service import (
     AGE_GROUP_NAMES,
@@ -187,7 +187,8 @@ def _load_signed_in_organiser() -> None:
     # pushed around it (as tests and commands do): each request checks its own cookie.
     g.pop("_login_user", None)
     if "_user_id" in session:
-        current_user._get_current_object()
+        with unit_of_work(db.session):  # an ended session is noted, use once a minute
+            current_user._get_current_object()
 
 
 #: Said of every text refused for its control characters (eventreg/text.py), form or API.

@@ -19,7 +19,7 @@ os.environ.setdefault("EVENTREG_INSTANCE_PATH", tempfile.mkdtemp(prefix="eventre
 
 from eventreg import create_app  # noqa: E402
 from eventreg.accounts import service as accounts  # noqa: E402
-from eventreg.database import utcnow  # noqa: E402
+from eventreg.database import unit_of_work, utcnow  # noqa: E402
 from eventreg.events import service as events  # noqa: E402
 from eventreg.extensions import db  # noqa: E402
 from eventreg.messages.web import sender  # noqa: E402
@@ -136,11 +136,12 @@ def make_organiser(db_session):
 
     def make(organisation: str = "Country office", role: str = "admin", email: str | None = None):
         created["count"] += 1
-        org = accounts.get_or_create_organisation(db_session, organisation)
-        return accounts.create_organiser(
-            db_session, org, email=email or f"organiser{created['count']}@example.org",
-            name=f"Organiser {created['count']}", password=PASSWORD, role=role,
-        )
+        with unit_of_work(db_session):
+            org = accounts.get_or_create_organisation(db_session, organisation)
+            return accounts.create_organiser(
+                db_session, org, email=email or f"organiser{created['count']}@example.org",
+                name=f"Organiser {created['count']}", password=PASSWORD, role=role,
+            )
 
     return make
 
@@ -166,13 +167,14 @@ def make_event(db_session, organiser):
             "age_mode": age_mode,
         }
         values.update(details)
-        event = events.create_event(db_session, by, events.EventDetails(**values))
-        for activity in activities:
-            events.add_activity(db_session, by, event, events.ActivityDetails(**activity))
-        for question in questions:
-            events.add_question(db_session, by, event, events.QuestionDetails(**question))
-        if status == "published":
-            events.publish_event(db_session, by, event)
+        with unit_of_work(db_session):
+            event = events.create_event(db_session, by, events.EventDetails(**values))
+            for activity in activities:
+                events.add_activity(db_session, by, event, events.ActivityDetails(**activity))
+            for question in questions:
+                events.add_question(db_session, by, event, events.QuestionDetails(**question))
+            if status == "published":
+                events.publish_event(db_session, by, event)
         return event
 
     return make
@@ -191,9 +193,12 @@ def make_registration(db_session):
             for person in people
         ]
         values.setdefault("consent", True)
-        outcome = registrations.register(
-            db_session, event, registrations.RegistrationRequest(attendees=attendees, **values)
-        )
+        with unit_of_work(db_session):
+            outcome = registrations.register(
+                db_session, event, registrations.RegistrationRequest(attendees=attendees,
+                                                                     **values),
+                phone_region="BG",
+            )
         return outcome.registration
 
     return make

@@ -71,14 +71,14 @@ def publish_event_with_door(database_url: str, outbox: Path) -> tuple[str, str]:
     from eventreg import create_app
     from eventreg.accounts import service as accounts
     from eventreg.checkin.doors import create_door_access
-    from eventreg.database import utcnow
+    from eventreg.database import unit_of_work, utcnow
     from eventreg.events import service as events
     from eventreg.extensions import db
     from tests.conftest import PASSWORD, PRIVACY
 
     app = create_app({"EVENTREG_ENV": "testing", "SQLALCHEMY_DATABASE_URI": database_url,
                       "SECRET_KEY": SECRET_KEY, "MAIL_OUTBOX_PATH": str(outbox)})
-    with app.app_context():
+    with app.app_context(), unit_of_work(db.session):
         office = accounts.get_or_create_organisation(db.session, "Country office")
         organiser = accounts.create_organiser(db.session, office, email="o@example.org",
                                               name="O", password=PASSWORD, role="admin")
@@ -90,7 +90,7 @@ def publish_event_with_door(database_url: str, outbox: Path) -> tuple[str, str]:
         events.publish_event(db.session, organiser, event)
         _door, token = create_door_access(db.session, event, "Main gate")
         slug = event.slug
-        db.session.remove()
+    with app.app_context():
         db.engine.dispose()
     return slug, token
 

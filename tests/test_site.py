@@ -3,6 +3,7 @@
 import pytest
 
 from eventreg.config import ConfigurationError, load_settings
+from eventreg.database import unit_of_work
 
 
 def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch):
@@ -147,8 +148,10 @@ def test_api_answers_with_personal_data_are_never_cached(client, db_session, org
 
     event = make_event()
     make_registration(event, ["Olena Kovalenko"])
-    _, token = create_api_token(db_session, organiser, "reports")
-    _, door_token = create_door_access(db_session, event, "Main gate")
+    with unit_of_work(db_session):
+        _, token = create_api_token(db_session, organiser, "reports")
+    with unit_of_work(db_session):
+        _, door_token = create_door_access(db_session, event, "Main gate")
     for path, bearer in [(f"/api/v1/events/{event.slug}/registrations", token),
                          ("/api/v1/door/attendees", door_token)]:
         response = client.get(path, headers={"Authorization": f"Bearer {bearer}"})

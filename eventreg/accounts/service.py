@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from eventreg.accounts import sessions
 from eventreg.accounts.models import ROLES, ApiToken, Organisation, Organiser
 from eventreg.accounts.passwords import password_problem
-from eventreg.database import utcnow, write_transaction
+from eventreg.database import utcnow
 from eventreg.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from eventreg.text import clean_text, is_blank
 
@@ -30,9 +30,9 @@ def get_or_create_organisation(session: Session, name: str) -> Organisation:
                                fields={"organisation": _l("Enter a name.")})
     organisation = session.scalar(select(Organisation).where(Organisation.name == name))
     if organisation is None:
-        with write_transaction(session):
-            organisation = Organisation(name=name)
-            session.add(organisation)
+        organisation = Organisation(name=name)
+        session.add(organisation)
+        session.flush()
     return organisation
 
 
@@ -64,15 +64,15 @@ def create_organiser(
     if session.scalar(select(Organiser.id).where(Organiser.email == email)):
         raise Conflict(_l("An account with this email already exists."), reason="email_taken",
                        fields={"email": _l("An account with this email already exists.")})
-    with write_transaction(session):
-        organiser = Organiser(
-            organisation_id=organisation.id,
-            email=email,
-            name=name,
-            password_hash=generate_password_hash(password, method=PASSWORD_METHOD),
-            role=role,
-        )
-        session.add(organiser)
+    organiser = Organiser(
+        organisation_id=organisation.id,
+        email=email,
+        name=name,
+        password_hash=generate_password_hash(password, method=PASSWORD_METHOD),
+        role=role,
+    )
+    session.add(organiser)
+    session.flush()
     return organiser
 
 
@@ -85,9 +85,8 @@ def add_team_member(
                                reason="admin_only")
     member = create_organiser(session, admin.organisation, email=email, name=name,
                               password=password, role=role)
-    with write_transaction(session):
-        _audit(session, admin, "team.member_added", f"{member.name} <{member.email}>",
-               role=member.role)
+    _audit(session, admin, "team.member_added", f"{member.name} <{member.email}>",
+           role=member.role)
     return member
 
 
@@ -106,23 +105,21 @@ def change_password(session: Session, organiser: Organiser, *, current_password:
     if problem:
         raise ValidationFailed(_l("Fix the marked fields."), fields={"new_password": problem})
     now = now or utcnow()
-    with write_transaction(session):
-        organiser.password_hash = generate_password_hash(new_password, method=PASSWORD_METHOD)
-        ended = sessions.end_all_sessions(session, organiser.id,
-                                          reason=sessions.PASSWORD_CHANGED, now=now)
-        _audit(session, organiser, "account.password_changed", organiser.name,
-               sessions_ended=ended)
+    organiser.password_hash = generate_password_hash(new_password, method=PASSWORD_METHOD)
+    ended = sessions.end_all_sessions(session, organiser.id,
+                                      reason=sessions.PASSWORD_CHANGED, now=now)
+    _audit(session, organiser, "account.password_changed", organiser.name,
+           sessions_ended=ended)
     return sessions.start_session(session, organiser, now=now)
 
 
 def sign_out_everywhere(session: Session, organiser: Organiser, *,
                         now: datetime | None = None) -> int:
     """End every session of the organiser, this one too; return how many were ended."""
-    with write_transaction(session):
-        ended = sessions.end_all_sessions(session, organiser.id,
-                                          reason=sessions.SIGNED_OUT_EVERYWHERE, now=now)
-        _audit(session, organiser, "account.signed_out_everywhere", organiser.name,
-               sessions_ended=ended)
+    ended = sessions.end_all_sessions(session, organiser.id,
+                                      reason=sessions.SIGNED_OUT_EVERYWHERE, now=now)
+    _audit(session, organiser, "account.signed_out_everywhere", organiser.name,
+           sessions_ended=ended)
     return ended
 
 
@@ -138,28 +135,26 @@ def switch_off_organiser(session: Session, admin: Organiser, member_id: int, *,
         raise Conflict(_l("You cannot switch yourself off: ask another admin."),
                        reason="cannot_switch_off_yourself")
     now = now or utcnow()
-    with write_transaction(session):
-        if member.is_active:
-            member.is_active = False
-            ended = sessions.end_all_sessions(session, member.id, reason=sessions.SWITCHED_OFF,
-                                              now=now)
-            revoked = session.execute(
-                update(ApiToken)
-                .where(ApiToken.organiser_id == member.id, ApiToken.revoked_at.is_(None))
-                .values(revoked_at=now).execution_options(synchronize_session=False)
-            ).rowcount
-            _audit(session, admin, "team.member_switched_off", member.name,
-                   sessions_ended=ended, api_tokens_revoked=revoked)
+    if member.is_active:
+        member.is_active = False
+        ended = sessions.end_all_sessions(session, member.id, reason=sessions.SWITCHED_OFF,
+                                          now=now)
+        revoked = session.execute(
+            update(ApiToken)
+            .where(ApiToken.organiser_id == member.id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=now).execution_options(synchronize_session=False)
+        ).rowcount
+        _audit(session, admin, "team.member_switched_off", member.name,
+               sessions_ended=ended, api_tokens_revoked=revoked)
     return member
 
 
 def switch_on_organiser(session: Session, admin: Organiser, member_id: int) -> Organiser:
     """An admin lets a switched-off colleague sign in again; a repeat changes nothing."""
     member = _team_member(session, admin, member_id)
-    with write_transaction(session):
-        if not member.is_active:
-            member.is_active = True
-            _audit(session, admin, "team.member_switched_on", member.name)
+    if not member.is_active:
+        member.is_active = True
+        _audit(session, admin, "team.member_switched_on", member.name)
     return member
 
 
@@ -200,13 +195,13 @@ def create_api_token(session: Session, organiser: Organiser, name: str) -> tuple
     """Make a token for the organiser; return the stored row and the token, shown only now."""
     name = (name or "").strip()[:100] or "API token"
     token = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
-    with write_transaction(session):
-        row = ApiToken(
-            organiser_id=organiser.id, name=name, token_hash=_hash_token(token),
-            token_hint=token[:10],
-        )
-        session.add(row)
-        _audit(session, organiser, "api_token.created", name, starts_with=token[:10])
+    row = ApiToken(
+        organiser_id=organiser.id, name=name, token_hash=_hash_token(token),
+        token_hint=token[:10],
+    )
+    session.add(row)
+    session.flush()
+    _audit(session, organiser, "api_token.created", name, starts_with=token[:10])
     return row, token
 
 
@@ -225,10 +220,9 @@ def revoke_api_token(session: Session, organiser: Organiser, token_id: int) -> A
     row = session.get(ApiToken, token_id)
     if row is None or row.organiser_id != organiser.id:
         raise NotFound(_l("No such token."), reason="token_not_found")
-    with write_transaction(session):
-        if row.revoked_at is None:
-            row.revoked_at = utcnow()
-            _audit(session, organiser, "api_token.revoked", row.name)
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        _audit(session, organiser, "api_token.revoked", row.name)
     return row
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from eventreg.accounts.models import Organiser, SignInSession
-from eventreg.database import utcnow, write_transaction
+from eventreg.database import utcnow
 
 SIGNED_OUT = "signed_out"
 SIGNED_OUT_EVERYWHERE = "signed_out_everywhere"
@@ -57,9 +57,8 @@ def start_session(session: Session, organiser: Organiser, *, now: datetime | Non
     """Open a sign-in session for `organiser`; return its secret, for the browser only."""
     now = now or utcnow()
     token = secrets.token_urlsafe(32)
-    with write_transaction(session):
-        session.add(SignInSession(organiser_id=organiser.id, token_hash=_hash(token),
-                                  created_at=now, last_seen_at=now))
+    session.add(SignInSession(organiser_id=organiser.id, token_hash=_hash(token),
+                              created_at=now, last_seen_at=now))
     organiser.sign_in_token = token
     return token
 
@@ -84,9 +83,8 @@ def check_session(session: Session, token: str, policy: SessionPolicy, *,
         change = ({"last_seen_at": now} if ended is None
                   else {"ended_at": now, "end_reason": ended})
         row_id = row.id
-        with write_transaction(session):
-            session.execute(update(SignInSession).where(
-                SignInSession.id == row_id, SignInSession.ended_at.is_(None)).values(**change))
+        session.execute(update(SignInSession).where(
+            SignInSession.id == row_id, SignInSession.ended_at.is_(None)).values(**change))
         if ended is not None:
             return SessionCheck(ended=ended)
     organiser.sign_in_token = token
@@ -96,13 +94,12 @@ def check_session(session: Session, token: str, policy: SessionPolicy, *,
 def end_session(session: Session, token: str, *, reason: str = SIGNED_OUT,
                 now: datetime | None = None) -> None:
     """End the one session `token` opened; a repeat changes nothing."""
-    with write_transaction(session):
-        session.execute(
-            update(SignInSession)
-            .where(SignInSession.token_hash == _hash(token or ""),
-                   SignInSession.ended_at.is_(None))
-            .values(ended_at=now or utcnow(), end_reason=reason)
-        )
+    session.execute(
+        update(SignInSession)
+        .where(SignInSession.token_hash == _hash(token or ""),
+               SignInSession.ended_at.is_(None))
+        .values(ended_at=now or utcnow(), end_reason=reason)
+    )
 
 
 def end_all_sessions(session: Session, organiser_id: int, *, reason: str,

@@ -16,6 +16,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from eventreg.accounts import service, sessions, throttle
 from eventreg.accounts.forms import ApiTokenForm, ChangePasswordForm, LoginForm, TeamMemberForm
+from eventreg.database import unit_of_work
 from eventreg.errors import Conflict, ValidationFailed
 from eventreg.extensions import db, limiter
 from eventreg.forms import ActionForm, show_service_errors
@@ -55,7 +56,8 @@ def login():
             # A new session: nothing of the signed-out one is carried over, and the form
             # token (CSRF) is made anew.
             session.clear()
-            sessions.start_session(db.session, organiser)
+            with unit_of_work(db.session):
+                sessions.start_session(db.session, organiser)
             login_user(organiser)
             response = redirect(
                 safe_next_url(request.args.get("next"), default=url_for("manage_events.index"))
@@ -72,7 +74,8 @@ def login():
 @login_required
 def logout():
     """Sign the organiser out: this browser's session ends on the server too."""
-    sessions.end_session(db.session, current_user.sign_in_token)
+    with unit_of_work(db.session):
+        sessions.end_session(db.session, current_user.sign_in_token)
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")
@@ -86,9 +89,10 @@ def account():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            service.change_password(db.session, current_user,
-                                    current_password=form.current_password.data,
-                                    new_password=form.new_password.data)
+            with unit_of_work(db.session):
+                service.change_password(db.session, current_user,
+                                        current_password=form.current_password.data,
+                                        new_password=form.new_password.data)
         except ValidationFailed as error:
             show_service_errors(form, error)
         else:
@@ -110,7 +114,8 @@ def account():
 def sign_out_everywhere():
     """End every session of the organiser, on every browser, this one too."""
     if ActionForm().validate_on_submit():
-        service.sign_out_everywhere(db.session, current_user)
+        with unit_of_work(db.session):
+            service.sign_out_everywhere(db.session, current_user)
         logout_user()
         session.clear()
         flash(_("You are signed out on every browser."), "info")
@@ -129,7 +134,9 @@ def api_tokens():
     form = ApiTokenForm()
     new_token = None
     if form.validate_on_submit():
-        _row, new_token = service.create_api_token(db.session, current_user, form.name.data)
+        with unit_of_work(db.session):
+            _row, new_token = service.create_api_token(db.session, current_user,
+                                                       form.name.data)
         form = ApiTokenForm(formdata=None)
     return render_template(
         "accounts/api_tokens.html",
@@ -144,7 +151,8 @@ def api_tokens():
 def revoke_api_token(token_id: int):
     """Revoke one of the organiser's API tokens."""
     if ActionForm().validate_on_submit():
-        service.revoke_api_token(db.session, current_user, token_id)
+        with unit_of_work(db.session):
+            service.revoke_api_token(db.session, current_user, token_id)
         flash(_("The token is revoked: programs using it are refused from now on."), "success")
     return redirect(url_for("accounts.api_tokens"))
 
@@ -156,10 +164,11 @@ def team():
     form = TeamMemberForm()
     if current_user.is_admin and form.validate_on_submit():
         try:
-            member = service.add_team_member(
-                db.session, current_user, email=form.email.data, name=form.name.data,
-                password=form.password.data, role=form.role.data,
-            )
+            with unit_of_work(db.session):
+                member = service.add_team_member(
+                    db.session, current_user, email=form.email.data, name=form.name.data,
+                    password=form.password.data, role=form.role.data,
+                )
         except (ValidationFailed, Conflict) as error:
             show_service_errors(form, error)
         else:
@@ -178,7 +187,8 @@ def switch_off(member_id: int):
     """Stop a colleague's access at once: their sessions end and their API tokens stop."""
     if ActionForm().validate_on_submit():
         try:
-            member = service.switch_off_organiser(db.session, current_user, member_id)
+            with unit_of_work(db.session):
+                member = service.switch_off_organiser(db.session, current_user, member_id)
         except Conflict as error:
             flash(str(error.message), "error")
         else:
@@ -192,6 +202,7 @@ def switch_off(member_id: int):
 def switch_on(member_id: int):
     """Let a switched-off colleague sign in again."""
     if ActionForm().validate_on_submit():
-        member = service.switch_on_organiser(db.session, current_user, member_id)
+        with unit_of_work(db.session):
+            member = service.switch_on_organiser(db.session, current_user, member_id)
         flash(_("%(name)s can sign in again.", name=member.name), "success")
     return redirect(url_for("accounts.team"))

@@ -15,6 +15,7 @@ from eventreg.api import blueprint, json_body, parse_datetime, query_args
 from eventreg.checkin import service
 from eventreg.checkin.doors import DoorAccessRefused, door_expires_at, door_for_token
 from eventreg.checkin.models import ACTION_UNDO
+from eventreg.database import unit_of_work
 from eventreg.extensions import db
 from eventreg.i18n import LANGUAGE_CODES
 from eventreg.registrations.service import AttendeeRequest, RegistrationRequest
@@ -155,7 +156,8 @@ def list_door_attendees():
 def create_checkin():
     """Check a ticket in (or out) at this door; answers at once with the outcome."""
     body = json_body("CheckinCreate")
-    result = service.check_in(db.session, g.door, _checkin_request(body))
+    with unit_of_work(db.session):
+        result = service.check_in(db.session, g.door, _checkin_request(body))
     return jsonify(result_json(result))
 
 
@@ -164,7 +166,8 @@ def create_checkin():
 def undo_checkin():
     """Undo a check-in made by mistake."""
     body = json_body("CheckinUndo")
-    result = service.check_in(db.session, g.door, _checkin_request(body, action=ACTION_UNDO))
+    with unit_of_work(db.session):
+        result = service.check_in(db.session, g.door, _checkin_request(body, action=ACTION_UNDO))
     return jsonify(result_json(result))
 
 
@@ -175,7 +178,8 @@ def create_checkin_batch():
     body = json_body("CheckinBatch")
     requests = [_checkin_request(item, path=f"checkins.{index}.")
                 for index, item in enumerate(body["checkins"])]
-    results = service.check_in_many(db.session, g.door, requests)
+    with unit_of_work(db.session):
+        results = service.check_in_many(db.session, g.door, requests)
     return jsonify(results=[result_json(result) for result in results])
 
 
@@ -192,10 +196,11 @@ def create_walk_in():
         or request.accept_languages.best_match(LANGUAGE_CODES, default=LANGUAGE_CODES[0]),
         client_id=body.get("client_id"),
     )
-    walk_in = service.register_walk_in(
-        db.session, g.door, registration_request,
-        default_phone_region=current_app.config["DEFAULT_PHONE_REGION"],
-    )
+    with unit_of_work(db.session):
+        walk_in = service.register_walk_in(
+            db.session, g.door, registration_request,
+            phone_region=current_app.config["DEFAULT_PHONE_REGION"],
+        )
     return jsonify(
         registration=walk_in.registration.id,
         results=[result_json(result) for result in walk_in.results],

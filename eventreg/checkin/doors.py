@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from eventreg.accounts.models import Organiser
 from eventreg.audit.service import record
 from eventreg.checkin.models import Checkin, DoorAccess
-from eventreg.database import utcnow, write_transaction
+from eventreg.database import utcnow
 from eventreg.encryption import secret_box
 from eventreg.errors import Conflict, DomainError, NotFound, ValidationFailed
 from eventreg.events.models import Event
@@ -79,25 +79,25 @@ def create_door_access(
     if errors:
         raise ValidationFailed(_l("Please correct the marked fields."), fields=errors)
     token = DOOR_TOKEN_PREFIX + secrets.token_urlsafe(24)
-    with write_transaction(session):
-        door = DoorAccess(
-            event_id=event.id,
-            name=name,
-            token_hash=_hash_token(token),
-            token_encrypted=_token_box().encrypt(token.encode()),
-            records_exits=records_exits,
-            created_by_id=by.id if by is not None else None,
-            for_sign_in_sheets=for_sign_in_sheets,
-            revoked_at=utcnow() if for_sign_in_sheets else None,
-            activities=chosen,
-        )
-        if created_at is not None:
-            door.created_at = min(created_at, utcnow())
-        session.add(door)
-        record(session, organisation_id=event.organisation_id, event_id=event.id, by=by,
-               actor="command line", action="door.created", target=name,
-               details={"activities": [localized(a.title) for a in chosen],
-                        "records_exits": records_exits})
+    door = DoorAccess(
+        event_id=event.id,
+        name=name,
+        token_hash=_hash_token(token),
+        token_encrypted=_token_box().encrypt(token.encode()),
+        records_exits=records_exits,
+        created_by_id=by.id if by is not None else None,
+        for_sign_in_sheets=for_sign_in_sheets,
+        revoked_at=utcnow() if for_sign_in_sheets else None,
+        activities=chosen,
+    )
+    if created_at is not None:
+        door.created_at = min(created_at, utcnow())
+    session.add(door)
+    session.flush()
+    record(session, organisation_id=event.organisation_id, event_id=event.id, by=by,
+           actor="command line", action="door.created", target=name,
+           details={"activities": [localized(a.title) for a in chosen],
+                    "records_exits": records_exits})
     return door, token
 
 
@@ -145,11 +145,10 @@ def door_for_token(session: Session, token: str, *, now: datetime | None = None)
 def revoke_door_access(session: Session, door: DoorAccess, *, by: Organiser | None = None,
                        now: datetime | None = None) -> None:
     """Switch the door link off at once; a repeat changes nothing."""
-    with write_transaction(session):
-        if door.revoked_at is None:
-            door.revoked_at = now or utcnow()
-            record(session, organisation_id=door.event.organisation_id, event_id=door.event_id,
-                   by=by, actor="command line", action="door.revoked", target=door.name)
+    if door.revoked_at is None:
+        door.revoked_at = now or utcnow()
+        record(session, organisation_id=door.event.organisation_id, event_id=door.event_id,
+               by=by, actor="command line", action="door.revoked", target=door.name)
 
 
 def list_door_accesses(session: Session, event: Event) -> list[DoorAccess]:

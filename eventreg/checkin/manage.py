@@ -13,6 +13,7 @@ from eventreg.checkin.dashboard import event_dashboard
 from eventreg.checkin.forms import DoorAccessForm, parse_sign_in_sheet
 from eventreg.checkin.service import count_checkins
 from eventreg.checkin.sign_in_sheets import enter_sign_in_sheet
+from eventreg.database import unit_of_work
 from eventreg.errors import Conflict, ValidationFailed
 from eventreg.events.service import get_organiser_event
 from eventreg.extensions import db
@@ -36,10 +37,11 @@ def index(slug: str):
     form = DoorAccessForm(event)
     if form.validate_on_submit():
         try:
-            door, _token = doors.create_door_access(
-                db.session, event, form.name.data, activity_ids=form.activities.data,
-                records_exits=form.records_exits.data, by=current_user,
-            )
+            with unit_of_work(db.session):
+                door, _token = doors.create_door_access(
+                    db.session, event, form.name.data, activity_ids=form.activities.data,
+                    records_exits=form.records_exits.data, by=current_user,
+                )
         except (ValidationFailed, Conflict) as error:
             show_service_errors(form, error)
         else:
@@ -78,7 +80,8 @@ def revoke(slug: str, door_id: int):
     event = get_organiser_event(db.session, current_user, slug)
     door = doors.get_door_access(db.session, event, door_id)
     if ActionForm().validate_on_submit():
-        doors.revoke_door_access(db.session, door, by=current_user)
+        with unit_of_work(db.session):
+            doors.revoke_door_access(db.session, door, by=current_user)
         flash(_("The door link %(name)s no longer works.", name=door.name), "success")
     return redirect(url_for(".index", slug=slug))
 
@@ -116,10 +119,11 @@ def enter_sheet(slug: str):
             rows = min(rows + SHEET_ROWS_STEP, MAX_SHEET_ROWS)
         else:
             try:
-                entered = enter_sign_in_sheet(db.session, current_user, event,
-                                              parse_sign_in_sheet(values, rows),
-                                              sheet_id=values.get("sheet_id", ""),
-                                              language=current_language())
+                with unit_of_work(db.session):
+                    entered = enter_sign_in_sheet(db.session, current_user, event,
+                                                  parse_sign_in_sheet(values, rows),
+                                                  sheet_id=values.get("sheet_id", ""),
+                                                  language=current_language())
             except (ValidationFailed, Conflict) as refusal:
                 error = refusal
             else:

@@ -36,7 +36,7 @@ from eventreg.checkin.models import (
     Checkin,
     DoorAccess,
 )
-from eventreg.database import utcnow, write_transaction
+from eventreg.database import utcnow
 from eventreg.errors import ValidationFailed
 from eventreg.events.models import STATUS_CANCELLED, Event
 from eventreg.i18n import localized
@@ -137,6 +137,8 @@ class CheckinResult:
 class WalkIn:
     registration: Registration
     results: list[CheckinResult]
+    #: False when the request repeated an earlier one (same client_id): nothing new made.
+    is_new: bool = True
 
 
 @dataclass(frozen=True)
@@ -210,7 +212,7 @@ def check_in(
         if first_arrival is not None:
             return first_arrival
     try:
-        with write_transaction(session):
+        with session.begin_nested():
             earlier = _find_checkin(session, door, request.client_id)
             if earlier is not None:
                 return _replay(session, door, earlier)
@@ -265,7 +267,7 @@ def _admit_first_arrival(
     if claims.event_id != door.event_id:
         return None
     try:
-        with write_transaction(session):
+        with session.begin_nested():
             scanned_at = fixed_now or utcnow()
             admitted = session.execute(_first_arrival_update(), {
                 "admit_attendee": claims.attendee_id, "admit_event": door.event_id,
@@ -367,7 +369,7 @@ def register_walk_in(
     door: DoorAccess,
     request: registrations.RegistrationRequest,
     *,
-    default_phone_region: str = "BG",
+    phone_region: str | None,
     scanned_at: datetime | None = None,
     now: datetime | None = None,
 ) -> WalkIn:
@@ -385,7 +387,7 @@ def register_walk_in(
     _require_door_activity(door, request)
     request.client_id = request.client_id or uuid.uuid4().hex
     outcome = registrations.register(
-        session, door.event, request, default_phone_region=default_phone_region,
+        session, door.event, request, phone_region=phone_region,
         walk_in=True, now=now,
     )
     registration = outcome.registration
@@ -399,7 +401,7 @@ def register_walk_in(
             activity_id=chosen[0] if chosen else None,
             scanned_at=scanned_at,
         ), now=now))
-    return WalkIn(registration=registration, results=results)
+    return WalkIn(registration=registration, results=results, is_new=outcome.is_new)
 
 
 def _require_door_activity(door: DoorAccess, request: registrations.RegistrationRequest) -> None:

@@ -7,8 +7,8 @@ switched off when it is made: it has no link anyone could use. People consent by
 under the privacy notice printed on the sheet; the event's questions are not on the sheet.
 
 The page that sends a sheet gives it an id, and each line's registration is made with an
-id of its own from it: sending the same sheet again (a double click, the Back button, or
-after a refusal part-way) records every line once.
+id of its own from it: sending the same sheet again (a double click, the Back button)
+records every line once. A sheet is recorded whole or not at all.
 """
 
 import re
@@ -23,10 +23,8 @@ from eventreg.audit.service import record
 from eventreg.checkin.doors import create_door_access
 from eventreg.checkin.models import DoorAccess
 from eventreg.checkin.service import register_walk_in
-from eventreg.database import write_transaction
 from eventreg.errors import Conflict, ValidationFailed
 from eventreg.events.models import Event
-from eventreg.registrations.models import Registration
 from eventreg.registrations.service import (
     WALK_IN_STATUSES,
     AttendeeRequest,
@@ -44,14 +42,15 @@ def enter_sign_in_sheet(session: Session, organiser: Organiser, event: Event,
                         people: list[AttendeeRequest], *, sheet_id: str,
                         language: str = "en", now: datetime | None = None) -> int:
     """Record the people of a filled-in sign-in sheet of the organiser's `event` as
-    attendance; returns how many lines it holds.
+    attendance, all or nothing, in the caller's unit of work; returns how many lines it
+    holds.
 
     `people` are the sheet's lines in order; lines without a name are skipped. The event
     must be published or closed (Conflict `registration_closed`). Every line is checked
-    first, as a walk-in would be (ValidationFailed with fields `rows.N.<field>`), and the
-    event must have room for all of them (Conflict `event_full`): otherwise nothing is
-    stored. A line refused part-way (the last places taken meanwhile) stops the entry with
-    Conflict saying which lines were kept.
+    first, as a walk-in would be (ValidationFailed with fields `rows.N.<field>`). Then each
+    line takes its place through the same capacity rule as any registration: a line with
+    no room left (Conflict `event_full` or `activity_full`) refuses the whole sheet, naming
+    the line, and the caller's unit of work keeps none of it.
     """
     if not SHEET_ID.match(sheet_id or ""):
         raise ValidationFailed(_l("This page is out of date: open it again."),
@@ -68,43 +67,46 @@ def enter_sign_in_sheet(session: Session, organiser: Organiser, event: Event,
     errors = {}
     for index, person in lines:
         try:
-            validate_registration(event, _line(person, sheet_id, index, language), walk_in=True)
+            validate_registration(event, _line(person, sheet_id, index, language),
+                                  phone_region=None, walk_in=True)  # a sheet has no phones
         except ValidationFailed as refusal:
             errors.update({field.replace("attendees.0", f"rows.{index}", 1): message
                            for field, message in refusal.fields.items()})
     if errors:
         raise ValidationFailed(_l("Please correct the marked lines; nothing was saved."),
                                fields=errors)
-    entered = set(session.scalars(select(Registration.client_id).where(
-        Registration.event_id == event.id,
-        Registration.client_id.in_([_client_id(sheet_id, index) for index, _ in lines]))))
-    new_lines = [(index, person) for index, person in lines
-                 if _client_id(sheet_id, index) not in entered]
-    if event.places_left is not None and event.places_left < len(new_lines):
-        raise Conflict(_l("Places left: %(left)d; people on the sheet: %(count)d. Raise the "
-                          "event's capacity first.", left=event.places_left,
-                          count=len(new_lines)), reason="event_full")
+    places_left = event.places_left  # for the message only: the database decides
     door = _sign_in_sheet_door(session, organiser, event)
-    kept = []
+    new_lines = 0
     for index, person in lines:
         try:
-            register_walk_in(session, door, _line(person, sheet_id, index, language),
-                             scanned_at=event.starts_at, now=now)
+            walk_in = register_walk_in(session, door, _line(person, sheet_id, index, language),
+                                       phone_region=None, scanned_at=event.starts_at, now=now)
         except Conflict as refusal:
-            reason = (_l("it was recorded before as first typed; correct it on the "
-                         "registrations page.") if refusal.reason == "client_id_reused"
-                      else refusal.message)
-            raise Conflict(_l("Lines %(kept)s are recorded; line %(line)d was refused: "
-                              "%(reason)s", kept=", ".join(str(i + 1) for i in kept) or "-",
-                              line=index + 1, reason=reason),
-                           reason=refusal.reason) from refusal
-        kept.append(index)
+            raise _sheet_refused(refusal, index, len(lines), places_left) from refusal
+        new_lines += walk_in.is_new
     if new_lines:
-        with write_transaction(session):
-            record(session, organisation_id=event.organisation_id, event_id=event.id,
-                   by=organiser, action="sign_in_sheet.entered", target=str(len(new_lines)),
-                   details={"people": len(new_lines), "sheet": sheet_id})
+        record(session, organisation_id=event.organisation_id, event_id=event.id,
+               by=organiser, action="sign_in_sheet.entered", target=str(new_lines),
+               details={"people": new_lines, "sheet": sheet_id})
     return len(lines)
+
+
+def _sheet_refused(refusal: Conflict, index: int, lines: int,
+                   places_left: int | None) -> Conflict:
+    """The refusal of a whole sheet for one of its lines, saying which and why."""
+    if refusal.reason == "event_full":
+        reason = _l("there is no room left for it (places left before this sheet: "
+                    "%(left)d, people on the sheet: %(count)d). Raise the event's capacity "
+                    "first.", left=places_left or 0, count=lines)
+    elif refusal.reason == "client_id_reused":
+        reason = _l("it was recorded before as first typed; correct it on the registrations "
+                    "page.")
+    else:
+        reason = refusal.message
+    return Conflict(_l("Line %(line)d was refused: %(reason)s Nothing from this sheet was "
+                       "saved.", line=index + 1, reason=reason),
+                    reason=refusal.reason, fields={f"rows.{index}": reason})
 
 
 def _line(person: AttendeeRequest, sheet_id: str, index: int,

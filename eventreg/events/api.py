@@ -3,6 +3,7 @@
 from flask import current_app, g, jsonify
 
 from eventreg.api import bearer_organiser, blueprint, json_body, organiser_required, parse_datetime
+from eventreg.database import unit_of_work
 from eventreg.errors import NotFound
 from eventreg.events import service
 from eventreg.events.models import Activity, Event
@@ -105,7 +106,8 @@ def create_event():
     """Create a draft event of the token's organisation."""
     body = json_body("EventCreate")
     details = _event_details(body, base=None)
-    event = service.create_event(db.session, g.api_organiser, details)
+    with unit_of_work(db.session):
+        event = service.create_event(db.session, g.api_organiser, details)
     return jsonify(event_json(event, for_organiser=True)), 201
 
 
@@ -115,7 +117,8 @@ def update_event(slug: str):
     """Change some of an event's details; fields left out keep their values."""
     event = service.get_organiser_event(db.session, g.api_organiser, slug)
     body = json_body("EventUpdate")
-    service.update_event(db.session, g.api_organiser, event, _event_details(body, base=event))
+    with unit_of_work(db.session):
+        service.update_event(db.session, g.api_organiser, event, _event_details(body, base=event))
     return jsonify(event_json(event, for_organiser=True))
 
 
@@ -124,7 +127,8 @@ def update_event(slug: str):
 def publish_event(slug: str):
     """Publish a draft (or closed) event so people can register."""
     event = service.get_organiser_event(db.session, g.api_organiser, slug)
-    service.publish_event(db.session, g.api_organiser, event)
+    with unit_of_work(db.session):
+        service.publish_event(db.session, g.api_organiser, event)
     return jsonify(event_json(event, for_organiser=True))
 
 
@@ -134,9 +138,10 @@ def create_activity(slug: str):
     """Add an activity to an event."""
     event = service.get_organiser_event(db.session, g.api_organiser, slug)
     body = json_body("ActivityCreate")
-    activity = service.add_activity(
-        db.session, g.api_organiser, event, _activity_details(body, event, base=None)
-    )
+    with unit_of_work(db.session):
+        activity = service.add_activity(
+            db.session, g.api_organiser, event, _activity_details(body, event, base=None)
+        )
     return jsonify(activity_json(activity, for_organiser=True)), 201
 
 
@@ -147,9 +152,10 @@ def update_activity(slug: str, activity_id: int):
     event = service.get_organiser_event(db.session, g.api_organiser, slug)
     activity = service.get_activity(db.session, event, activity_id)
     body = json_body("ActivityUpdate")
-    service.update_activity(
-        db.session, g.api_organiser, activity, _activity_details(body, event, base=activity)
-    )
+    with unit_of_work(db.session):
+        service.update_activity(
+            db.session, g.api_organiser, activity, _activity_details(body, event, base=activity)
+        )
     return jsonify(activity_json(activity, for_organiser=True))
 
 

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from eventreg.database import unit_of_work
 from eventreg.errors import Conflict, ValidationFailed
 from eventreg.events import service
 from eventreg.events.forms import (
@@ -49,7 +50,8 @@ def new_event():
     form = EventForm(programmes=service.list_programmes(db.session, current_user))
     if form.validate_on_submit():
         try:
-            event = service.create_event(db.session, current_user, form.to_details())
+            with unit_of_work(db.session):
+                event = service.create_event(db.session, current_user, form.to_details())
         except ValidationFailed as error:
             show_service_errors(form, error, EVENT_FIELD_ALIASES)
         else:
@@ -81,7 +83,8 @@ def edit_event(slug: str):
         form.fill_from(event)
     elif form.validate_on_submit():
         try:
-            service.update_event(db.session, current_user, event, form.to_details())
+            with unit_of_work(db.session):
+                service.update_event(db.session, current_user, event, form.to_details())
         except ValidationFailed as error:
             show_service_errors(form, error, EVENT_FIELD_ALIASES)
         else:
@@ -96,7 +99,8 @@ def change_status(slug: str, new_status: str):
     event = service.get_organiser_event(db.session, current_user, slug)
     if ActionForm().validate_on_submit():
         try:
-            service.change_event_status(db.session, current_user, event, new_status)
+            with unit_of_work(db.session):
+                service.change_event_status(db.session, current_user, event, new_status)
         except Conflict as error:
             flash(str(error.message), "error")
         else:
@@ -112,7 +116,8 @@ def new_activity(slug: str):
     form = ActivityForm()
     if form.validate_on_submit():
         try:
-            service.add_activity(db.session, current_user, event, form.to_details(event.timezone))
+            with unit_of_work(db.session):
+                service.add_activity(db.session, current_user, event, form.to_details(event.timezone))
         except ValidationFailed as error:
             show_service_errors(form, error, ACTIVITY_FIELD_ALIASES)
         else:
@@ -131,8 +136,9 @@ def edit_activity(slug: str, activity_id: int):
         form.fill_from(activity, event.timezone)
     elif form.validate_on_submit():
         try:
-            service.update_activity(db.session, current_user, activity,
-                                    form.to_details(event.timezone))
+            with unit_of_work(db.session):
+                service.update_activity(db.session, current_user, activity,
+                                        form.to_details(event.timezone))
         except ValidationFailed as error:
             show_service_errors(form, error, ACTIVITY_FIELD_ALIASES)
         else:
@@ -149,7 +155,8 @@ def remove_activity(slug: str, activity_id: int):
     activity = service.get_activity(db.session, event, activity_id)
     if ActionForm().validate_on_submit():
         try:
-            service.remove_activity(db.session, current_user, activity)
+            with unit_of_work(db.session):
+                service.remove_activity(db.session, current_user, activity)
         except Conflict as error:
             flash(str(error.message), "error")
         else:
@@ -164,7 +171,8 @@ def new_question(slug: str):
     form = QuestionForm()
     if form.validate_on_submit():
         try:
-            service.add_question(db.session, current_user, event, form.to_details())
+            with unit_of_work(db.session):
+                service.add_question(db.session, current_user, event, form.to_details())
         except ValidationFailed as error:
             show_service_errors(form, error, QUESTION_FIELD_ALIASES)
         else:
@@ -183,7 +191,8 @@ def edit_question(slug: str, question_id: int):
         form.fill_from(question)
     elif form.validate_on_submit():
         try:
-            service.update_question(db.session, current_user, question, form.to_details())
+            with unit_of_work(db.session):
+                service.update_question(db.session, current_user, question, form.to_details())
         except ValidationFailed as error:
             show_service_errors(form, error, QUESTION_FIELD_ALIASES)
         else:
@@ -200,7 +209,8 @@ def remove_question(slug: str, question_id: int):
     question = service.get_question(db.session, event, question_id)
     if ActionForm().validate_on_submit():
         try:
-            service.remove_question(db.session, current_user, question)
+            with unit_of_work(db.session):
+                service.remove_question(db.session, current_user, question)
         except Conflict as error:
             flash(str(error.message), "error")
         else:
@@ -214,7 +224,8 @@ def programmes():
     form = ProgrammeForm()
     if form.validate_on_submit():
         try:
-            service.create_programme(db.session, current_user, form.name.data, form.funder.data)
+            with unit_of_work(db.session):
+                service.create_programme(db.session, current_user, form.name.data, form.funder.data)
         except ValidationFailed as error:
             show_service_errors(form, error)
         else:

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from eventreg.accounts.models import Organiser
-from eventreg.database import utcnow, write_transaction
+from eventreg.database import lock_row, utcnow
 from eventreg.errors import Conflict, NotFound, ValidationFailed
 from eventreg.events.models import (
     AGE_MODES,
@@ -224,7 +224,7 @@ def create_event(session: Session, organiser: Organiser, details: EventDetails) 
     from eventreg.tickets.service import create_signing_key
 
     _validate_event(session, organiser, details, event=None)
-    with _slug_taken_is_a_field_error(), write_transaction(session):
+    with _slug_taken_is_a_field_error():
         event = Event(organisation_id=organiser.organisation_id, status=STATUS_DRAFT)
         _apply_event_details(event, details)
         event.slug = details.slug or _free_slug(session, _title_for_slug(details.title))
@@ -241,8 +241,8 @@ def update_event(
     """Change an event's details; capacity may not drop below the places already taken."""
     _check_owner(organiser, event)
     _validate_event(session, organiser, details, event=event)
-    with _slug_taken_is_a_field_error(), write_transaction(session):
-        session.refresh(event, with_for_update=True)
+    with _slug_taken_is_a_field_error():
+        lock_row(session, event)
         _refuse_capacity_below_places_taken(details.capacity, event)
         before = _audited_fields(event)
         _apply_event_details(event, details)
@@ -257,6 +257,7 @@ def update_event(
                **{key: [before[key], after[key]] for key in after if before[key] != after[key]})
         if moved and event.status in (STATUS_PUBLISHED, STATUS_CLOSED):
             add_event_notices(session, event, "event_changed")  # when or where changed
+        session.flush()  # a slug taken meanwhile is refused here, as a field error
     _offer_freed_places(session, event)
     return event
 
@@ -269,25 +270,24 @@ def change_event_status(
     Publishing needs a privacy notice, since people consent to it when they register.
     """
     _check_owner(organiser, event)
-    with write_transaction(session):
-        session.refresh(event, with_for_update=True)
-        old_status = event.status
-        if new_status not in STATUS_TRANSITIONS.get(old_status, set()):
-            raise Conflict(
-                _l("An event that is %(status)s cannot become %(new)s.",
-                   status=STATUS_NAMES.get(old_status, old_status),
-                   new=STATUS_NAMES.get(new_status, new_status)),
-                reason="invalid_status_change",
-            )
-        if new_status == STATUS_PUBLISHED and not any(event.privacy_notice.values()):
-            raise Conflict(
-                _l("Write the privacy notice before publishing: people consent to it."),
-                reason="privacy_notice_missing",
-            )
-        event.status = new_status
-        _audit(session, organiser, event, "event.status_changed", status=[old_status, new_status])
-        if new_status == STATUS_CANCELLED and old_status != STATUS_DRAFT:
-            add_event_notices(session, event, "event_cancelled")
+    lock_row(session, event)
+    old_status = event.status
+    if new_status not in STATUS_TRANSITIONS.get(old_status, set()):
+        raise Conflict(
+            _l("An event that is %(status)s cannot become %(new)s.",
+               status=STATUS_NAMES.get(old_status, old_status),
+               new=STATUS_NAMES.get(new_status, new_status)),
+            reason="invalid_status_change",
+        )
+    if new_status == STATUS_PUBLISHED and not any(event.privacy_notice.values()):
+        raise Conflict(
+            _l("Write the privacy notice before publishing: people consent to it."),
+            reason="privacy_notice_missing",
+        )
+    event.status = new_status
+    _audit(session, organiser, event, "event.status_changed", status=[old_status, new_status])
+    if new_status == STATUS_CANCELLED and old_status != STATUS_DRAFT:
+        add_event_notices(session, event, "event_cancelled")
     return event
 
 
@@ -305,16 +305,16 @@ def create_programme(
         errors["name"] = _l("Enter a name.")
     if errors:
         raise ValidationFailed(_l("Fix the marked fields."), fields=errors)
-    with write_transaction(session):
-        programme = Programme(
-            organisation_id=organiser.organisation_id, name=name, funder=funder or None,
-        )
-        session.add(programme)
-        from eventreg.audit.service import record
+    programme = Programme(
+        organisation_id=organiser.organisation_id, name=name, funder=funder or None,
+    )
+    session.add(programme)
+    session.flush()
+    from eventreg.audit.service import record
 
-        record(session, organisation_id=organiser.organisation_id, by=organiser,
-               action="programme.created", target=programme.name,
-               details={"funder": programme.funder})
+    record(session, organisation_id=organiser.organisation_id, by=organiser,
+           action="programme.created", target=programme.name,
+           details={"funder": programme.funder})
     return programme
 
 
@@ -326,11 +326,11 @@ def add_activity(
 ) -> Activity:
     _check_owner(organiser, event)
     _validate_activity(details, event)
-    with write_transaction(session):
-        activity = Activity(event_id=event.id)
-        _apply_activity_details(activity, details)
-        session.add(activity)
-        _audit(session, organiser, event, "activity.added", title=localized(activity.title))
+    activity = Activity(event_id=event.id)
+    _apply_activity_details(activity, details)
+    session.add(activity)
+    session.flush()
+    _audit(session, organiser, event, "activity.added", title=localized(activity.title))
     return activity
 
 
@@ -340,12 +340,11 @@ def update_activity(
     """Change an activity; its capacity may not drop below the places already taken."""
     _check_owner(organiser, activity.event)
     _validate_activity(details, activity.event)
-    with write_transaction(session):
-        session.refresh(activity, with_for_update=True)
-        _refuse_capacity_below_places_taken(details.capacity, activity)
-        _apply_activity_details(activity, details)
-        _audit(session, organiser, activity.event, "activity.updated",
-               title=localized(activity.title), capacity=activity.capacity)
+    lock_row(session, activity)
+    _refuse_capacity_below_places_taken(details.capacity, activity)
+    _apply_activity_details(activity, details)
+    _audit(session, organiser, activity.event, "activity.updated",
+           title=localized(activity.title), capacity=activity.capacity)
     _offer_freed_places(session, activity.event)
     return activity
 
@@ -360,29 +359,28 @@ def remove_activity(session: Session, organiser: Organiser, activity: Activity) 
     from eventreg.registrations.models import attendee_activities
 
     _check_owner(organiser, activity.event)
-    with write_transaction(session):
-        session.refresh(activity, with_for_update=True)
-        if activity.places_taken:
-            raise Conflict(
-                _l("People have chosen this activity; cancel their choices first."),
-                reason="activity_in_use",
-            )
-        door_uses = session.scalar(select(func.count()).select_from(door_access_activities).where(
-            door_access_activities.c.activity_id == activity.id))
-        scans = session.scalar(select(func.count(Checkin.id)).where(
-            Checkin.activity_id == activity.id))
-        if door_uses or scans:
-            raise Conflict(
-                _l("A door link checks people in to this activity, so it stays. Leave it "
-                   "without places or change its title instead."),
-                reason="activity_in_use",
-            )
-        session.execute(
-            attendee_activities.delete().where(attendee_activities.c.activity_id == activity.id)
+    lock_row(session, activity)
+    if activity.places_taken:
+        raise Conflict(
+            _l("People have chosen this activity; cancel their choices first."),
+            reason="activity_in_use",
         )
-        _audit(session, organiser, activity.event, "activity.removed",
-               title=localized(activity.title))
-        session.delete(activity)
+    door_uses = session.scalar(select(func.count()).select_from(door_access_activities).where(
+        door_access_activities.c.activity_id == activity.id))
+    scans = session.scalar(select(func.count(Checkin.id)).where(
+        Checkin.activity_id == activity.id))
+    if door_uses or scans:
+        raise Conflict(
+            _l("A door link checks people in to this activity, so it stays. Leave it "
+               "without places or change its title instead."),
+            reason="activity_in_use",
+        )
+    session.execute(
+        attendee_activities.delete().where(attendee_activities.c.activity_id == activity.id)
+    )
+    _audit(session, organiser, activity.event, "activity.removed",
+           title=localized(activity.title))
+    session.delete(activity)
 
 
 def get_activity(session: Session, event: Event, activity_id: int) -> Activity:
@@ -400,11 +398,11 @@ def add_question(
 ) -> Question:
     _check_owner(organiser, event)
     _validate_question(details)
-    with write_transaction(session):
-        question = Question(event_id=event.id)
-        _apply_question_details(question, details)
-        session.add(question)
-        _audit(session, organiser, event, "question.added", label=localized(question.label))
+    question = Question(event_id=event.id)
+    _apply_question_details(question, details)
+    session.add(question)
+    session.flush()
+    _audit(session, organiser, event, "question.added", label=localized(question.label))
     return question
 
 
@@ -417,24 +415,23 @@ def update_question(
 
     _check_owner(organiser, question.event)
     _validate_question(details)
-    with write_transaction(session):
-        answered = session.scalar(
-            select(func.count(Answer.id)).where(Answer.question_id == question.id)
+    answered = session.scalar(
+        select(func.count(Answer.id)).where(Answer.question_id == question.id)
+    )
+    before = (question.kind, question.asked_per, set(question.option_values()))
+    _apply_question_details(question, details)
+    if answered and (
+        question.kind != before[0]
+        or question.asked_per != before[1]
+        or not before[2] <= set(question.option_values())
+    ):
+        raise Conflict(
+            _l("People have answered this question: you may reword it and add options, "
+               "but not change its kind or remove options."),
+            reason="question_in_use",
         )
-        before = (question.kind, question.asked_per, set(question.option_values()))
-        _apply_question_details(question, details)
-        if answered and (
-            question.kind != before[0]
-            or question.asked_per != before[1]
-            or not before[2] <= set(question.option_values())
-        ):
-            raise Conflict(
-                _l("People have answered this question: you may reword it and add options, "
-                   "but not change its kind or remove options."),
-                reason="question_in_use",
-            )
-        _audit(session, organiser, question.event, "question.updated",
-               label=localized(question.label))
+    _audit(session, organiser, question.event, "question.updated",
+           label=localized(question.label))
     return question
 
 
@@ -443,18 +440,17 @@ def remove_question(session: Session, organiser: Organiser, question: Question) 
     from eventreg.registrations.models import Answer
 
     _check_owner(organiser, question.event)
-    with write_transaction(session):
-        answered = session.scalar(
-            select(func.count(Answer.id)).where(Answer.question_id == question.id)
+    answered = session.scalar(
+        select(func.count(Answer.id)).where(Answer.question_id == question.id)
+    )
+    if answered:
+        raise Conflict(
+            _l("People have answered this question; it can no longer be removed."),
+            reason="question_in_use",
         )
-        if answered:
-            raise Conflict(
-                _l("People have answered this question; it can no longer be removed."),
-                reason="question_in_use",
-            )
-        _audit(session, organiser, question.event, "question.removed",
-               label=localized(question.label))
-        session.delete(question)
+    _audit(session, organiser, question.event, "question.removed",
+           label=localized(question.label))
+    session.delete(question)
 
 
 def get_question(session: Session, event: Event, question_id: int) -> Question:

@@ -19,7 +19,7 @@ from flask import current_app, url_for
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from eventreg.database import utcnow, write_transaction
+from eventreg.database import unit_of_work, utcnow
 from eventreg.mail import build_message, send_message
 from eventreg.messages.models import (
     STATUS_FAILED,
@@ -118,7 +118,7 @@ def deliver_due(
 
 def _claim(session: Session, message_id: int, at: datetime) -> datetime | None:
     """Take the message for one attempt; returns when the lease ends (None: not taken)."""
-    with write_transaction(session):
+    with unit_of_work(session):
         message_id = session.scalar(
             select(OutboxMessage.id)
             .where(OutboxMessage.id == message_id, OutboxMessage.status == STATUS_PENDING,
@@ -165,7 +165,7 @@ def _attempt(session: Session, message_id: int, claimed_until: datetime,
     else:
         outcome.update(status=STATUS_SENT, sent_at=clock(), last_error="")
         report.sent.append(message_id)
-    with write_transaction(session):
+    with unit_of_work(session):
         # Only while the claim holds: after its lease another worker may have the message.
         session.execute(update(OutboxMessage)
                         .where(OutboxMessage.id == message_id,

@@ -38,6 +38,8 @@ def _note_flushed_messages(session: Session, flush_context) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _hand_committed_messages_to_the_request(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint released: the unit of work has not committed yet
     committed = session.info.pop(_FLUSHED, None)
     if committed and has_request_context():
         g.setdefault("queued_message_ids", []).extend(committed)
@@ -45,7 +47,10 @@ def _hand_committed_messages_to_the_request(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _forget_rolled_back_messages(session: Session) -> None:
-    session.info.pop(_FLUSHED, None)
+    # A savepoint's rollback (a refused promotion) leaves the unit of work and what it
+    # queued before; ids of messages the savepoint took back find nothing to send.
+    if not session.in_nested_transaction():
+        session.info.pop(_FLUSHED, None)
 
 
 class BackgroundSender:

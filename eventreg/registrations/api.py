@@ -3,6 +3,7 @@
 from flask import current_app, g, jsonify, request, url_for
 
 from eventreg.api import blueprint, json_body, organiser_required, query_args
+from eventreg.database import unit_of_work
 from eventreg.errors import ValidationFailed
 from eventreg.events.service import get_organiser_event, get_published_event
 from eventreg.extensions import db
@@ -86,10 +87,11 @@ def create_registration(slug: str):
         source_hash=limits.source_hash(event.id),
     )
     try:
-        outcome = service.register(
-            db.session, event, registration_request,
-            default_phone_region=current_app.config["DEFAULT_PHONE_REGION"],
-        )
+        with unit_of_work(db.session):
+            outcome = service.register(
+                db.session, event, registration_request,
+                phone_region=current_app.config["DEFAULT_PHONE_REGION"],
+            )
     except ValidationFailed as error:
         # The service names the contact fields as the form does; the body holds them in
         # `contact`.

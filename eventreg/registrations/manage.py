@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from eventreg.database import unit_of_work
 from eventreg.errors import ValidationFailed
 from eventreg.events.service import get_organiser_event
 from eventreg.extensions import db
@@ -55,7 +56,8 @@ def cancel_burst(slug: str):
     if ActionForm().validate_on_submit():
         ids = [as_int(value) for value in request.form.getlist("registration_id")]
         try:
-            cancelled = bursts.cancel_burst(db.session, event, ids, by=current_user)
+            with unit_of_work(db.session):
+                cancelled = bursts.cancel_burst(db.session, event, ids, by=current_user)
         except ValidationFailed as error:
             flash(str(error.message), "error")
         else:
@@ -71,9 +73,10 @@ def cancel(slug: str, registration_id: int):
     registration = service.get_event_registration(db.session, event, registration_id)
     if ActionForm().validate_on_submit():
         attendee_id = request.form.get("attendee_id", type=int)
-        cancelled = service.cancel_attendees(
-            db.session, registration, [attendee_id] if attendee_id else None, by=current_user
-        )
+        with unit_of_work(db.session):
+            cancelled = service.cancel_attendees(
+                db.session, registration, [attendee_id] if attendee_id else None, by=current_user
+            )
         if cancelled:
             flash(_("Cancelled %(count)d ticket(s); their places are free again.",
                     count=cancelled), "success")

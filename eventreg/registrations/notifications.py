@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from eventreg.database import utcnow, write_transaction
+from eventreg.database import utcnow
 from eventreg.events.models import STATUS_CLOSED, STATUS_PUBLISHED, Event
 from eventreg.i18n import localized
 from eventreg.messages.models import OutboxMessage
@@ -104,12 +104,11 @@ def queue_reminders(session: Session, *, now: datetime | None = None) -> int:
         if event.starts_at.astimezone(zone).date() != (now.astimezone(zone) + timedelta(days=1)).date():
             continue
         reminded = select(OutboxMessage.registration_id).where(OutboxMessage.kind == "reminder")
-        with write_transaction(session):
-            registrations = list(session.scalars(
-                select(Registration).where(
-                    Registration.event_id == event.id, Registration.cancelled_at.is_(None),
-                    Registration.email.is_not(None), Registration.id.not_in(reminded))
-                .options(selectinload(Registration.attendees))
-            ))
-            queued += add_event_notices(session, event, "reminder", registrations)
+        registrations = list(session.scalars(
+            select(Registration).where(
+                Registration.event_id == event.id, Registration.cancelled_at.is_(None),
+                Registration.email.is_not(None), Registration.id.not_in(reminded))
+            .options(selectinload(Registration.attendees))
+        ))
+        queued += add_event_notices(session, event, "reminder", registrations)
     return queued

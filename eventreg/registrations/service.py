@@ -22,7 +22,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from eventreg.database import utcnow, write_transaction
+from eventreg.database import utcnow
 from eventreg.errors import Conflict, NotFound, ValidationFailed
 from eventreg.events.models import (
     AGE_GROUPS,
@@ -105,12 +105,17 @@ def register(
     event: Event,
     request: RegistrationRequest,
     *,
-    default_phone_region: str = "BG",
+    phone_region: str | None,
     walk_in: bool = False,
     from_waitlist: bool = False,
     now: datetime | None = None,
 ) -> RegistrationOutcome:
     """Register a party for `event` and give every attendee a ticket.
+
+    `phone_region` is how a phone number without its country code is read (the
+    DEFAULT_PHONE_REGION setting); with None only numbers with their code are taken (a
+    party from the waiting list, whose phone was stored with it). Phones are stored in
+    E.164 form.
 
     A `walk_in` registration is made by a volunteer at the door, one `from_waitlist` when
     places free up for a party waiting: both are taken while the event is published or
@@ -132,11 +137,13 @@ def register(
     outside_window = walk_in or from_waitlist
     if not outside_window and not registration_is_open(event, now):
         raise Conflict(_l("Registration for this event is not open."), reason="registration_closed")
-    cleaned = _validate(event, request, default_phone_region, sex_required=not from_waitlist,
+    cleaned = _validate(event, request, phone_region, sex_required=not from_waitlist,
                         answers_required=not walk_in)
     client_id = request.client_id or uuid.uuid4().hex
     try:
-        with write_transaction(session):
+        # A savepoint: a refusal after some places were taken leaves the caller's unit of
+        # work as it was.
+        with session.begin_nested():
             _take_places(session, event, cleaned.attendees,
                          open_statuses=WALK_IN_STATUSES if outside_window
                          else (STATUS_PUBLISHED,))
@@ -154,10 +161,11 @@ def register(
     return RegistrationOutcome(registration, is_new=True)
 
 
-def validate_registration(event: Event, request: RegistrationRequest,
-                          default_phone_region: str = "BG", *, walk_in: bool = False) -> None:
-    """Check a registration as `register` would, without taking places; ValidationFailed."""
-    _validate(event, request, default_phone_region, answers_required=not walk_in)
+def validate_registration(event: Event, request: RegistrationRequest, *,
+                          phone_region: str | None, walk_in: bool = False) -> str | None:
+    """Check a registration as `register` would, without taking places (ValidationFailed);
+    return its phone as it would be stored (E.164), or None without one."""
+    return _validate(event, request, phone_region, answers_required=not walk_in).phone
 
 
 def cancel_attendees(
@@ -182,48 +190,48 @@ def cancel_attendees(
     now = now or utcnow()
     registration_id = registration.id
     wanted = None if attendee_ids is None else set(attendee_ids)
-    with write_transaction(session):
-        cancelled_at_by_id = dict(
-            session.execute(
-                select(Attendee.id, Attendee.cancelled_at).where(
-                    Attendee.registration_id == registration_id
-                )
-            ).all()
-        )
-        if wanted is not None and wanted - cancelled_at_by_id.keys():
-            raise NotFound(_l("No such attendee in this registration."),
-                           reason="attendee_not_found")
-        active_ids = [id_ for id_, at in cancelled_at_by_id.items() if at is None]
-        targets = [id_ for id_ in active_ids if wanted is None or id_ in wanted]
-        # Only rows still active are changed, so a concurrent cancel frees places once.
-        cancelled = list(session.scalars(
-            update(Attendee)
-            .where(Attendee.id.in_(targets), Attendee.cancelled_at.is_(None))
-            .values(cancelled_at=now, changed_at=now)
-            .returning(Attendee.id)
-            .execution_options(synchronize_session=False)
-        )) if targets else []
-        if cancelled:
-            _release_places(session, registration.event_id, cancelled)
-            from eventreg.audit.service import record
-
-            names = list(session.scalars(
-                select(Attendee.name).where(Attendee.id.in_(cancelled))
-                .order_by(Attendee.position)))
-            event = session.get(Event, registration.event_id)
-            record(session, organisation_id=event.organisation_id, event_id=event.id, by=by,
-                   action="registration.cancelled", target=", ".join(names),
-                   details={"registration": registration_id})
-        if len(cancelled) == len(active_ids):
-            session.execute(
-                update(Registration)
-                .where(Registration.id == registration_id, Registration.cancelled_at.is_(None))
-                .values(cancelled_at=now)
-                .execution_options(synchronize_session=False)
+    cancelled_at_by_id = dict(
+        session.execute(
+            select(Attendee.id, Attendee.cancelled_at).where(
+                Attendee.registration_id == registration_id
             )
-        if cancelled and tell_party:
-            add_party_message(session, session.get(Registration, registration_id),
-                              "cancellation", cancelled_names=names)
+        ).all()
+    )
+    if wanted is not None and wanted - cancelled_at_by_id.keys():
+        raise NotFound(_l("No such attendee in this registration."),
+                       reason="attendee_not_found")
+    active_ids = [id_ for id_, at in cancelled_at_by_id.items() if at is None]
+    targets = [id_ for id_ in active_ids if wanted is None or id_ in wanted]
+    # Only rows still active are changed, so a concurrent cancel frees places once.
+    cancelled = list(session.scalars(
+        update(Attendee)
+        .where(Attendee.id.in_(targets), Attendee.cancelled_at.is_(None))
+        .values(cancelled_at=now, changed_at=now)
+        .returning(Attendee.id)
+        .execution_options(synchronize_session=False)
+    )) if targets else []
+    if cancelled:
+        _release_places(session, registration.event_id, cancelled)
+        from eventreg.audit.service import record
+
+        names = list(session.scalars(
+            select(Attendee.name).where(Attendee.id.in_(cancelled))
+            .order_by(Attendee.position)))
+        event = session.get(Event, registration.event_id)
+        record(session, organisation_id=event.organisation_id, event_id=event.id, by=by,
+               action="registration.cancelled", target=", ".join(names),
+               details={"registration": registration_id})
+    if len(cancelled) == len(active_ids):
+        session.execute(
+            update(Registration)
+            .where(Registration.id == registration_id, Registration.cancelled_at.is_(None))
+            .values(cancelled_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    if cancelled and tell_party:
+        add_party_message(session, session.get(Registration, registration_id),
+                          "cancellation", cancelled_names=names)
+    session.flush()  # then the objects loaded before reload what the updates wrote
     session.expire_all()
     if cancelled:
         from eventreg.waitlist.service import promote_waitlist  # freed places go to the line
@@ -286,29 +294,29 @@ def change_activities(
     if not wanted <= activities.keys():
         raise ValidationFailed(_l("Choose from the activities listed."),
                                fields={"activities": _l("Choose from the activities listed.")})
-    with write_transaction(session):
-        choice = attendee_activities.c
-        chosen = set(session.scalars(
-            select(choice.activity_id).where(choice.attendee_id == attendee_id)))
-        for activity_id in sorted(wanted - chosen):
-            if not _take(session, Activity, activity_id, 1):
-                raise Conflict(
-                    _l("Sorry, %(activity)s is full.",
-                       activity=localized(activities[activity_id].title)),
-                    reason="activity_full")
-            session.execute(attendee_activities.insert().values(
-                attendee_id=attendee_id, activity_id=activity_id))
-        dropped = sorted(chosen - wanted)
-        for activity_id in dropped:
-            session.execute(
-                update(Activity).where(Activity.id == activity_id)
-                .values(places_taken=Activity.places_taken - 1)
-                .execution_options(synchronize_session=False))
-        if dropped:
-            session.execute(attendee_activities.delete().where(
-                choice.attendee_id == attendee_id, choice.activity_id.in_(dropped)))
-        session.execute(update(Attendee).where(Attendee.id == attendee_id)
-                        .values(changed_at=now).execution_options(synchronize_session=False))
+    choice = attendee_activities.c
+    chosen = set(session.scalars(
+        select(choice.activity_id).where(choice.attendee_id == attendee_id)))
+    for activity_id in sorted(wanted - chosen):
+        if not _take(session, Activity, activity_id, 1):
+            raise Conflict(
+                _l("Sorry, %(activity)s is full.",
+                   activity=localized(activities[activity_id].title)),
+                reason="activity_full")
+        session.execute(attendee_activities.insert().values(
+            attendee_id=attendee_id, activity_id=activity_id))
+    dropped = sorted(chosen - wanted)
+    for activity_id in dropped:
+        session.execute(
+            update(Activity).where(Activity.id == activity_id)
+            .values(places_taken=Activity.places_taken - 1)
+            .execution_options(synchronize_session=False))
+    if dropped:
+        session.execute(attendee_activities.delete().where(
+            choice.attendee_id == attendee_id, choice.activity_id.in_(dropped)))
+    session.execute(update(Attendee).where(Attendee.id == attendee_id)
+                    .values(changed_at=now).execution_options(synchronize_session=False))
+    session.flush()  # then the objects loaded before reload what the updates wrote
     session.expire_all()
     if chosen - wanted:
         from eventreg.waitlist.service import promote_waitlist
@@ -411,7 +419,7 @@ class _CleanRegistration:
     consent_text: str
 
 
-def _validate(event: Event, request: RegistrationRequest, phone_region: str, *,
+def _validate(event: Event, request: RegistrationRequest, phone_region: str | None, *,
               sex_required: bool = True, answers_required: bool = True) -> _CleanRegistration:
     """Check a submission against the event's form. `sex_required=False` lets a party
     that joined the waiting list before the event asked for sex be registered without it;
@@ -583,7 +591,7 @@ def _clean_answer(question: Question, value: object) -> tuple[object, object]:
     return [option for option in options if option in values], None
 
 
-def _normalise_phone(text: str, region: str) -> str | None:
+def _normalise_phone(text: str, region: str | None) -> str | None:
     try:
         number = phonenumbers.parse(text.strip(), region)
     except phonenumbers.NumberParseException:

@@ -15,6 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from eventreg.database import unit_of_work
 from eventreg.errors import Conflict, ValidationFailed
 from eventreg.events.service import get_published_event, registration_is_open
 from eventreg.extensions import db
@@ -74,10 +75,11 @@ def register(slug: str):
     if action == "join_waitlist":
         return _join_waitlist(event, values, registration_request)
     try:
-        outcome = service.register(
-            db.session, event, registration_request,
-            default_phone_region=current_app.config["DEFAULT_PHONE_REGION"],
-        )
+        with unit_of_work(db.session):
+            outcome = service.register(
+                db.session, event, registration_request,
+                phone_region=current_app.config["DEFAULT_PHONE_REGION"],
+            )
     except ValidationFailed as error:
         return _render_form(event, values, error=error), 422
     except Conflict as error:
@@ -93,10 +95,11 @@ def register(slug: str):
 
 def _join_waitlist(event, values: MultiDict, registration_request):
     try:
-        entry = join_waitlist(
-            db.session, event, registration_request,
-            default_phone_region=current_app.config["DEFAULT_PHONE_REGION"],
-        )
+        with unit_of_work(db.session):
+            entry = join_waitlist(
+                db.session, event, registration_request,
+                phone_region=current_app.config["DEFAULT_PHONE_REGION"],
+            )
     except ValidationFailed as error:
         return _render_form(event, values, error=error), 422
     except Conflict as error:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from eventreg.accounts.models import Organiser
 from eventreg.audit.service import record
-from eventreg.database import utcnow, write_transaction
+from eventreg.database import utcnow
 from eventreg.errors import NotFound, ValidationFailed
 from eventreg.events.models import Event
 from eventreg.registrations.models import Attendee, Registration
@@ -192,7 +192,7 @@ def decide_same_person(session: Session, organiser: Organiser, people: list[list
              else list(combinations(standing_for, 2)))
     now = now or utcnow()
     try:
-        with write_transaction(session):
+        with session.begin_nested():
             for first, second in pairs:
                 session.execute(delete(PersonMatch).where(
                     PersonMatch.attendee_id == first, PersonMatch.other_attendee_id == second))
@@ -205,6 +205,7 @@ def decide_same_person(session: Session, organiser: Organiser, people: list[list
                    action="people.same_person" if same_person else "people.different_people",
                    target=", ".join(rows[i].name for i in standing_for),
                    details={"attendees": standing_for})
+            session.flush()
     except IntegrityError:
         pass  # the same pair decided at the same instant (a double click): that one stands
 
@@ -218,10 +219,9 @@ def undo_decision(session: Session, organiser: Organiser, decision_id: int) -> N
         Attendee.id.in_((match.attendee_id, match.other_attendee_id)))).all()
     details = {"same_person": match.same_person,
                "attendees": [match.attendee_id, match.other_attendee_id]}
-    with write_transaction(session):
-        session.execute(delete(PersonMatch).where(PersonMatch.id == decision_id))
-        record(session, organisation_id=organiser.organisation_id, by=organiser,
-               action="people.decision_undone", target=", ".join(names), details=details)
+    session.execute(delete(PersonMatch).where(PersonMatch.id == decision_id))
+    record(session, organisation_id=organiser.organisation_id, by=organiser,
+           action="people.decision_undone", target=", ".join(names), details=details)
 
 
 def name_key(name: str) -> str:

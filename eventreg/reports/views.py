@@ -19,6 +19,7 @@ from flask_login import current_user, login_required
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from eventreg.database import unit_of_work
 from eventreg.errors import NotFound, ValidationFailed
 from eventreg.events.service import AGE_GROUP_NAMES, SEX_NAMES, get_programme
 from eventreg.exports.service import spreadsheet_safe
@@ -81,8 +82,9 @@ def same_person(programme_id: int):
         people = [[i for i in map(as_int, value.split(",")) if i]
                   for value in request.form.getlist("person")]
         try:
-            decide_same_person(db.session, current_user, people,
-                               same_person=decision == "same")
+            with unit_of_work(db.session):
+                decide_same_person(db.session, current_user, people,
+                                   same_person=decision == "same")
         except (ValidationFailed, NotFound) as error:
             flash(str(error.message), "error")
         else:
@@ -97,7 +99,8 @@ def undo(programme_id: int, decision_id: int):
     get_programme(db.session, current_user, programme_id)
     if ActionForm().validate_on_submit():
         try:
-            undo_decision(db.session, current_user, decision_id)
+            with unit_of_work(db.session):
+                undo_decision(db.session, current_user, decision_id)
         except NotFound as error:
             flash(str(error.message), "info")  # a second click: it is already taken back
         else:

@@ -3,6 +3,7 @@
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from eventreg.database import unit_of_work
 from eventreg.errors import Conflict, ValidationFailed
 from eventreg.extensions import db
 from eventreg.forms import ActionForm
@@ -38,7 +39,8 @@ def cancel(secret: str):
     chosen = request.form.getlist("attendee_ids", type=int)
     names = [a.name for a in registration.active_attendees if a.id in chosen]
     try:
-        cancelled = cancel_by_participant(db.session, registration, chosen)
+        with unit_of_work(db.session):
+            cancelled = cancel_by_participant(db.session, registration, chosen)
     except (ValidationFailed, Conflict) as error:
         flash(str(error.message), "error")
         return redirect(url_for(".page", secret=secret))
@@ -55,9 +57,10 @@ def change_activities(secret: str, attendee_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        registration_service.change_activities(
-            db.session, registration, attendee_id,
-            request.form.getlist("activities", type=int))
+        with unit_of_work(db.session):
+            registration_service.change_activities(
+                db.session, registration, attendee_id,
+                request.form.getlist("activities", type=int))
     except (ValidationFailed, Conflict) as error:
         flash(str(error.message), "error")
     else:

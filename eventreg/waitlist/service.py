@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from eventreg.database import utcnow, write_transaction
+from eventreg.database import utcnow
 from eventreg.errors import Conflict, NotFound, ValidationFailed
 from eventreg.events.models import STATUS_PUBLISHED, Event
 from eventreg.i18n import localized
@@ -38,9 +38,11 @@ NO_ROOM = ("event_full", "activity_full")
 
 def join_waitlist(
     session: Session, event: Event, request: RegistrationRequest, *,
-    default_phone_region: str = "BG", now: datetime | None = None,
+    phone_region: str | None, now: datetime | None = None,
 ) -> WaitlistEntry:
-    """Put a party on the event's waiting list, checked like a registration.
+    """Put a party on the event's waiting list, checked like a registration (`phone_region`
+    as for `register`); its phone is kept in E.164 form, so that promoting it later needs no
+    setting.
 
     Refuses with Conflict `registration_closed` unless the event is published, and
     ValidationFailed for the same mistakes `register` refuses. A party that gave an email
@@ -49,26 +51,25 @@ def join_waitlist(
     now = now or utcnow()
     if event.status != STATUS_PUBLISHED:
         raise Conflict(_l("Registration for this event is not open."), reason="registration_closed")
-    validate_registration(event, request, default_phone_region)
+    phone = validate_registration(event, request, phone_region=phone_region)
     stored = json.loads(json.dumps(asdict(request), default=str))
     stored.pop("client_id", None)
     stored.pop("source_hash", None)
-    with write_transaction(session):
-        entry = WaitlistEntry(
-            event_id=event.id, request=stored, secret=secrets.token_urlsafe(24),
-            email=(request.email or "").strip() or None, party_size=len(request.attendees),
-            joined_at=now,
-        )
-        session.add(entry)
-        session.flush()
-        add_joined_message(session, entry)
-    promote_waitlist(session, event, now=now, default_phone_region=default_phone_region)
+    stored["phone"] = phone or ""
+    entry = WaitlistEntry(
+        event_id=event.id, request=stored, secret=secrets.token_urlsafe(24),
+        email=(request.email or "").strip() or None, party_size=len(request.attendees),
+        joined_at=now,
+    )
+    session.add(entry)
+    session.flush()
+    add_joined_message(session, entry)
+    promote_waitlist(session, event, now=now)
     return entry
 
 
 def promote_waitlist(
     session: Session, event: Event, *, now: datetime | None = None,
-    default_phone_region: str = "BG",
 ) -> list[Registration]:
     """Register waiting parties in line order while places allow; return the registrations."""
     now = now or utcnow()
@@ -83,7 +84,7 @@ def promote_waitlist(
         )
         if entry is None:
             break
-        registration = _promote(session, entry, now, default_phone_region)
+        registration = _promote(session, entry, now)
         if registration is None:
             break
         promoted.append(registration)
@@ -95,7 +96,7 @@ def promote_by_hand(session: Session, entry: WaitlistEntry, *, by=None,
     """An organiser registers this party out of turn; Conflict when there is no room."""
     if not entry.is_waiting:
         raise Conflict(_l("This party is no longer waiting."), reason="not_waiting")
-    registration = _promote(session, entry, now or utcnow(), "BG")
+    registration = _promote(session, entry, now or utcnow())
     if registration is None:
         raise Conflict(_l("There are not enough places for this party yet."),
                        reason="event_full")
@@ -107,23 +108,22 @@ def _audit(session: Session, entry: WaitlistEntry, by, action: str) -> None:
     from eventreg.audit.service import record
 
     event = session.get(Event, entry.event_id)
-    with write_transaction(session):
-        record(session, organisation_id=event.organisation_id, event_id=event.id, by=by,
-               action=action, target=", ".join(names_of(entry)))
+    record(session, organisation_id=event.organisation_id, event_id=event.id, by=by,
+           action=action, target=", ".join(names_of(entry)))
 
 
 def remove_from_waitlist(session: Session, entry: WaitlistEntry, *, by=None,
                          now: datetime | None = None) -> None:
     """Take a party off the line (the party itself, or an organiser `by`); a repeat does
     nothing."""
-    with write_transaction(session):
-        removed = session.execute(
-            update(WaitlistEntry)
-            .where(WaitlistEntry.id == entry.id, WaitlistEntry.promoted_at.is_(None),
-                   WaitlistEntry.removed_at.is_(None))
-            .values(removed_at=now or utcnow())
-            .execution_options(synchronize_session=False)
-        ).rowcount
+    removed = session.execute(
+        update(WaitlistEntry)
+        .where(WaitlistEntry.id == entry.id, WaitlistEntry.promoted_at.is_(None),
+               WaitlistEntry.removed_at.is_(None))
+        .values(removed_at=now or utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.flush()  # then the objects loaded before reload what the updates wrote
     session.expire_all()
     if removed and by is not None:
         _audit(session, entry, by, "waitlist.removed")
@@ -180,13 +180,13 @@ def people_of(entry: WaitlistEntry) -> list[tuple[str, list[str]]]:
     ]
 
 
-def _promote(session: Session, entry: WaitlistEntry, now: datetime,
-             default_phone_region: str) -> Registration | None:
+def _promote(session: Session, entry: WaitlistEntry, now: datetime) -> Registration | None:
     entry_id, event = entry.id, entry.event
     request = _request_of(entry)
     try:
+        # Its phone was stored in E.164 form when it joined: no region to read it with.
         outcome = register(session, event, request, from_waitlist=True, now=now,
-                           default_phone_region=default_phone_region)
+                           phone_region=None)
     except Conflict as refusal:
         if refusal.reason in NO_ROOM or refusal.reason == "registration_closed":
             return None
@@ -200,13 +200,13 @@ def _promote(session: Session, entry: WaitlistEntry, now: datetime,
     registration_id = registration.id
     # The registration (and its promotion notice) is kept even if this step is never
     # reached: the next promotion finds it again by its client id and marks the entry then.
-    with write_transaction(session):
-        session.execute(
-            update(WaitlistEntry)
-            .where(WaitlistEntry.id == entry_id, WaitlistEntry.promoted_at.is_(None))
-            .values(promoted_at=now, registration_id=registration_id)
-            .execution_options(synchronize_session=False)
-        )
+    session.execute(
+        update(WaitlistEntry)
+        .where(WaitlistEntry.id == entry_id, WaitlistEntry.promoted_at.is_(None))
+        .values(promoted_at=now, registration_id=registration_id)
+        .execution_options(synchronize_session=False)
+    )
+    session.flush()  # then the objects loaded before reload what the updates wrote
     session.expire_all()
     return session.get(Registration, registration_id)
 

@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from eventreg.database import unit_of_work
 from eventreg.errors import Conflict
 from eventreg.events.service import get_organiser_event
 from eventreg.extensions import db
@@ -30,7 +31,8 @@ def leave(secret: str):
     """Leave the waiting list."""
     entry = service.get_entry_by_secret(db.session, secret)
     if ActionForm().validate_on_submit():
-        service.remove_from_waitlist(db.session, entry)
+        with unit_of_work(db.session):
+            service.remove_from_waitlist(db.session, entry)
         flash(_("You left the waiting list."), "success")
     return redirect(url_for(".page", secret=secret))
 
@@ -43,7 +45,8 @@ def promote(slug: str, entry_id: int):
     entry = service.get_event_entry(db.session, event, entry_id)
     if ActionForm().validate_on_submit():
         try:
-            service.promote_by_hand(db.session, entry, by=current_user)
+            with unit_of_work(db.session):
+                service.promote_by_hand(db.session, entry, by=current_user)
         except Conflict as error:
             flash(str(error.message), "error")
         else:
@@ -58,6 +61,7 @@ def remove(slug: str, entry_id: int):
     event = get_organiser_event(db.session, current_user, slug)
     entry = service.get_event_entry(db.session, event, entry_id)
     if ActionForm().validate_on_submit():
-        service.remove_from_waitlist(db.session, entry, by=current_user)
+        with unit_of_work(db.session):
+            service.remove_from_waitlist(db.session, entry, by=current_user)
         flash(_("Taken off the waiting list."), "success")
     return redirect(url_for("manage_registrations.index", slug=slug))

@@ -9,6 +9,7 @@ from eventreg.accounts import sessions
 from eventreg.accounts.models import SignInSession
 from eventreg.accounts.service import authenticate, create_api_token
 from eventreg.audit.models import AuditEntry
+from eventreg.database import unit_of_work
 from tests.conftest import PASSWORD, AuthActions
 
 NEW_PASSWORD = "a brand new passphrase"
@@ -191,8 +192,10 @@ def test_an_admin_switches_a_colleague_off_at_once(app, db_session, make_organis
     colleague = make_organiser(role="organiser")
     other_office = make_organiser("Another office", role="organiser")
     event = make_event()
-    _, token = create_api_token(db_session, colleague, "reports")
-    _, other_token = create_api_token(db_session, other_office, "theirs")
+    with unit_of_work(db_session):
+        _, token = create_api_token(db_session, colleague, "reports")
+    with unit_of_work(db_session):
+        _, other_token = create_api_token(db_session, other_office, "theirs")
     their_browser = signed_in_client(app, colleague)
     admin_browser = signed_in_client(app, admin)
     api = app.test_client()

@@ -3,6 +3,7 @@
 import pytest
 
 from eventreg.accounts.service import add_team_member, authenticate
+from eventreg.database import unit_of_work
 from eventreg.errors import PermissionDenied
 
 
@@ -20,7 +21,7 @@ def test_admin_adds_a_colleague_who_can_then_sign_in(client, auth, db_session, m
 
 def test_organiser_cannot_add_people(db_session, make_organiser):
     organiser = make_organiser(role="organiser")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied), unit_of_work(db_session):
         add_team_member(db_session, organiser, email="x@example.org", name="X",
                         password="a long first password", role="admin")
 

@@ -55,7 +55,7 @@ from werkzeug.serving import make_server
 from eventreg.accounts import service as accounts
 from eventreg.checkin import service as checkin
 from eventreg.checkin.doors import create_door_access, revoke_door_access
-from eventreg.database import utcnow
+from eventreg.database import unit_of_work, utcnow
 from eventreg.events import service as events_service
 from eventreg.registrations import service as registrations
 from eventreg.tickets.service import ticket_tokens
@@ -89,7 +89,13 @@ class SeededData:
 
 
 def seed_data(session) -> SeededData:
-    """Two organisations with events in every status, parties, activities and doors."""
+    """Two organisations with events in every status, parties, activities and doors,
+    committed in one unit of work."""
+    with unit_of_work(session):
+        return _seed(session)
+
+
+def _seed(session) -> SeededData:
     now = utcnow()
     ours = accounts.get_or_create_organisation(session, "Country office")
     admin = accounts.create_organiser(session, ours, email="admin@example.org", name="Admin",
@@ -152,7 +158,8 @@ def seed_data(session) -> SeededData:
             sex="female" if on.asks_sex else None,
             activity_ids=[a.id for a in activities]) for name in names]
         return registrations.register(session, on, registrations.RegistrationRequest(
-            attendees=people, consent=True, **values), walk_in=True).registration
+            attendees=people, consent=True, **values), walk_in=True,
+            phone_region="BG").registration
 
     doll_making, face_painting = today.activities
     families = [

@@ -8,13 +8,15 @@ import pytest
 from eventreg.accounts.service import create_api_token, revoke_api_token
 from eventreg.api.openapi import openapi_document
 from eventreg.checkin.doors import create_door_access
+from eventreg.database import unit_of_work
 from eventreg.events.service import get_published_event
 from eventreg.tickets.service import check_ticket
 
 
 @pytest.fixture
 def token(db_session, organiser):
-    return create_api_token(db_session, organiser, "tests")[1]
+    with unit_of_work(db_session):
+        return create_api_token(db_session, organiser, "tests")[1]
 
 
 def bearer(token):
@@ -101,9 +103,11 @@ def test_organiser_endpoints_refuse_missing_wrong_and_revoked_tokens(client, db_
     url = f"/api/v1/events/{event.slug}/registrations"
     assert client.get(url).status_code == 401
     assert client.get(url, headers=bearer("erg_wrong")).status_code == 401
-    row, token = create_api_token(db_session, organiser, "soon revoked")
+    with unit_of_work(db_session):
+        row, token = create_api_token(db_session, organiser, "soon revoked")
     assert client.get(url, headers=bearer(token)).status_code == 200
-    revoke_api_token(db_session, organiser, row.id)
+    with unit_of_work(db_session):
+        revoke_api_token(db_session, organiser, row.id)
     response = client.get(url, headers=bearer(token))
     assert response.status_code == 401
     assert response.get_json()["error"] == "unauthorized"
@@ -145,7 +149,8 @@ def test_another_organisations_event_is_unreachable_through_the_api(
     event = make_event()
     make_registration(event)
     stranger = make_organiser(organisation="Another NGO")
-    _, stranger_token = create_api_token(db_session, stranger, "stranger")
+    with unit_of_work(db_session):
+        _, stranger_token = create_api_token(db_session, stranger, "stranger")
     headers = bearer(stranger_token)
     assert client.get(f"/api/v1/events/{event.slug}/registrations",
                       headers=headers).status_code == 404
@@ -168,14 +173,17 @@ def test_openapi_document_is_3_1_and_documents_every_route(app, client):
 def test_every_request_example_in_the_document_gets_a_2xx(client, db_session, organiser, token):
     from eventreg.demo import load_demo_data
 
-    load_demo_data(db_session)
+    with unit_of_work(db_session):
+        load_demo_data(db_session)
     # The examples act on the demo event, so the token must be its organisation's.
     from eventreg.accounts.service import find_organiser
     from eventreg.demo import DEMO_EMAIL
 
-    _, demo_token = create_api_token(db_session, find_organiser(db_session, DEMO_EMAIL), "ex")
+    with unit_of_work(db_session):
+        _, demo_token = create_api_token(db_session, find_organiser(db_session, DEMO_EMAIL), "ex")
     demo_event = get_published_event(db_session, "world-refugee-day")
-    _, door_token = create_door_access(db_session, demo_event, "Main gate")
+    with unit_of_work(db_session):
+        _, door_token = create_door_access(db_session, demo_event, "Main gate")
     tokens = {"organiserToken": demo_token, "doorToken": door_token}
     document = openapi_document()
     first_activity = client.get("/api/v1/events/world-refugee-day").get_json()["activities"][0]
@@ -263,12 +271,14 @@ def test_anyone_sees_an_event_as_its_public_page_shows_it(client, db_session, or
                                                           make_organiser, make_event):
     from eventreg.events.service import create_programme
 
-    programme = create_programme(db_session, organiser, "Roma inclusion",
-                                 "Norwegian Financial Mechanism")
+    with unit_of_work(db_session):
+        programme = create_programme(db_session, organiser, "Roma inclusion",
+                                     "Norwegian Financial Mechanism")
     event = make_event(capacity=40, programme_id=programme.id,
                        activities=[{"title": {"en": "Doll-making"}, "capacity": 20}])
-    _, stranger_token = create_api_token(db_session, make_organiser(organisation="Other NGO"),
-                                         "stranger")
+    with unit_of_work(db_session):
+        _, stranger_token = create_api_token(db_session, make_organiser(organisation="Other NGO"),
+                                             "stranger")
     for headers in ({}, bearer("erg_wrong"), bearer(stranger_token)):
         shown = client.get(f"/api/v1/events/{event.slug}", headers=headers).get_json()
         assert "Norwegian Financial Mechanism" not in json.dumps(shown)
@@ -283,8 +293,9 @@ def test_the_events_own_organisers_see_its_programme_and_funder(client, db_sessi
                                                                 token, make_event):
     from eventreg.events.service import create_programme
 
-    programme = create_programme(db_session, organiser, "Roma inclusion",
-                                 "Norwegian Financial Mechanism")
+    with unit_of_work(db_session):
+        programme = create_programme(db_session, organiser, "Roma inclusion",
+                                     "Norwegian Financial Mechanism")
     event = make_event(capacity=40, programme_id=programme.id)
     shown = client.get(f"/api/v1/events/{event.slug}", headers=bearer(token)).get_json()
     assert shown["programme"] == {"id": programme.id, "name": "Roma inclusion",

@@ -4,6 +4,7 @@ import uuid
 
 from eventreg.checkin import service as checkin
 from eventreg.checkin.doors import create_door_access, revoke_door_access
+from eventreg.database import unit_of_work
 from eventreg.events import service as events
 from eventreg.registrations.service import cancel_attendees, cancel_by_participant
 
@@ -13,15 +14,22 @@ def test_admin_sees_who_changed_cancelled_and_checked_in_what(
 ):
     event = make_event(slug="world-refugee-day")
     family = make_registration(event, ["Olena Kovalenko", "Mykola Kovalenko", "Ivan Petrov"])
-    door, _ = create_door_access(db_session, event, "Main gate", by=organiser)
-    checkin.check_in(db_session, door, checkin.CheckinRequest(
-        client_id=uuid.uuid4().hex, attendee_id=family.attendees[0].id))
-    checkin.check_in(db_session, door, checkin.CheckinRequest(
-        client_id=uuid.uuid4().hex, attendee_id=family.attendees[0].id, action="undo"))
-    cancel_attendees(db_session, family, [family.attendees[1].id], by=organiser)
-    cancel_by_participant(db_session, family, [family.attendees[2].id])
-    revoke_door_access(db_session, door, by=organiser)
-    events.change_event_status(db_session, organiser, event, "closed")
+    with unit_of_work(db_session):
+        door, _ = create_door_access(db_session, event, "Main gate", by=organiser)
+    with unit_of_work(db_session):
+        checkin.check_in(db_session, door, checkin.CheckinRequest(
+            client_id=uuid.uuid4().hex, attendee_id=family.attendees[0].id))
+    with unit_of_work(db_session):
+        checkin.check_in(db_session, door, checkin.CheckinRequest(
+            client_id=uuid.uuid4().hex, attendee_id=family.attendees[0].id, action="undo"))
+    with unit_of_work(db_session):
+        cancel_attendees(db_session, family, [family.attendees[1].id], by=organiser)
+    with unit_of_work(db_session):
+        cancel_by_participant(db_session, family, [family.attendees[2].id])
+    with unit_of_work(db_session):
+        revoke_door_access(db_session, door, by=organiser)
+    with unit_of_work(db_session):
+        events.change_event_status(db_session, organiser, event, "closed")
 
     auth.login(organiser)
     page = client.get("/manage/audit").get_data(as_text=True)
@@ -54,16 +62,22 @@ def test_team_tokens_programmes_and_the_waiting_list_are_in_the_log(
     from eventreg.registrations.service import AttendeeRequest, RegistrationRequest
     from eventreg.waitlist.service import join_waitlist, remove_from_waitlist
 
-    add_team_member(db_session, organiser, email="colleague@example.org", name="Colleague",
-                    password="a long enough password", role="organiser")
-    row, _ = create_api_token(db_session, organiser, "reporting script")
-    revoke_api_token(db_session, organiser, row.id)
-    events.create_programme(db_session, organiser, "Awareness project", "EEA Grants")
+    with unit_of_work(db_session):
+        add_team_member(db_session, organiser, email="colleague@example.org", name="Colleague",
+                        password="a long enough password", role="organiser")
+    with unit_of_work(db_session):
+        row, _ = create_api_token(db_session, organiser, "reporting script")
+    with unit_of_work(db_session):
+        revoke_api_token(db_session, organiser, row.id)
+    with unit_of_work(db_session):
+        events.create_programme(db_session, organiser, "Awareness project", "EEA Grants")
     event = make_event(capacity=1)
     make_registration(event, ["Olena"])
-    entry = join_waitlist(db_session, event, RegistrationRequest(
-        attendees=[AttendeeRequest(name="Waiting Person", age_group="adult")], consent=True))
-    remove_from_waitlist(db_session, entry, by=organiser)
+    with unit_of_work(db_session):
+        entry = join_waitlist(db_session, event, RegistrationRequest(
+            attendees=[AttendeeRequest(name="Waiting Person", age_group="adult")], consent=True), phone_region="BG")
+    with unit_of_work(db_session):
+        remove_from_waitlist(db_session, entry, by=organiser)
     auth.login(organiser)
     page = client.get("/manage/audit").get_data(as_text=True)
     for expected in ("team.member_added", "colleague@example.org", "api_token.created",

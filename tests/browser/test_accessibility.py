@@ -3,6 +3,7 @@
 import pytest
 
 from eventreg.checkin.doors import create_door_access
+from eventreg.database import unit_of_work
 from eventreg.demo import (
     CLOSING_EVENT_SLUG,
     DEMO_EMAIL,
@@ -18,13 +19,15 @@ pytestmark = pytest.mark.browser
 
 def test_pages_have_no_serious_accessibility_violations(app, db_session, live_server, browser,
                                                         make_registration):
-    load_demo_data(db_session)
+    with unit_of_work(db_session):
+        load_demo_data(db_session)
     from eventreg.events.service import get_published_event
 
     event = get_published_event(db_session, REFUGEE_DAY_SLUG)
     awareness = get_published_event(db_session, CLOSING_EVENT_SLUG)
     make_registration(event, ["Olena", "Mykola"])
-    door, door_token = create_door_access(db_session, event, "Main gate")
+    with unit_of_work(db_session):
+        door, door_token = create_door_access(db_session, event, "Main gate")
     page = browser.new_page(viewport={"width": 360, "height": 740})
     found = {}
     for path in ["/", f"/e/{REFUGEE_DAY_SLUG}", f"/e/{REFUGEE_DAY_SLUG}/register", "/login",

@@ -3,6 +3,7 @@
 import pytest
 
 from eventreg.checkin.doors import create_door_access
+from eventreg.database import unit_of_work
 from eventreg.tickets.service import ticket_tokens
 from tests.conftest import PASSWORD
 
@@ -20,7 +21,8 @@ def test_dashboard_shows_a_check_in_made_through_the_api_without_reloading(
 ):
     event = make_event()
     olena = make_registration(event, ["Olena Kovalenko", "Mykola Kovalenko"]).attendees[0]
-    _, token = create_door_access(db_session, event, "Main gate")
+    with unit_of_work(db_session):
+        _, token = create_door_access(db_session, event, "Main gate")
     code = ticket_tokens(db_session, [olena])[olena.id]
     page = browser.new_page(viewport={"width": 390, "height": 900})
     page.goto(f"{live_server}/login")

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from eventreg.checkin.doors import create_door_access
 from eventreg.checkin.models import Checkin
+from eventreg.database import unit_of_work
 from eventreg.registrations.models import Attendee
 from eventreg.registrations.service import AttendeeRequest
 from eventreg.tickets.service import ticket_tokens
@@ -75,7 +76,8 @@ def test_scanner_welcomes_a_ticket_then_says_already_checked_in_and_refuses_a_fo
     event = make_event(capacity=50)
     family = make_registration(event, ["Olena Kovalenko", "Mykola Kovalenko"])
     olena = family.attendees[0]
-    _, token = create_door_access(db_session, event, "Main gate")
+    with unit_of_work(db_session):
+        _, token = create_door_access(db_session, event, "Main gate")
     code = ticket_tokens(db_session, [olena])[olena.id]
     browser = camera_browser(code, forged_ticket(app, event.id, olena.id))
     page = browser.new_context(**PHONE).new_page()
@@ -114,7 +116,8 @@ def test_offline_scans_are_verified_queued_and_synced_with_their_scan_time(
 ):
     event = make_event(capacity=50)
     olena = make_registration(event, ["Olena Kovalenko"]).attendees[0]
-    _, token = create_door_access(db_session, event, "Park gate")
+    with unit_of_work(db_session):
+        _, token = create_door_access(db_session, event, "Park gate")
     code = ticket_tokens(db_session, [olena])[olena.id]
     browser = camera_browser(code, lead_in=6.0)
     context, page = open_door(browser, live_server, token)
@@ -162,8 +165,10 @@ def test_two_doors_offline_scanning_one_ticket_keep_the_earliest_and_report_the_
 ):
     event = make_event(capacity=50)
     olena = make_registration(event, ["Olena Kovalenko"]).attendees[0]
-    _, gate_token = create_door_access(db_session, event, "Main gate")
-    _, park_token = create_door_access(db_session, event, "Park entrance")
+    with unit_of_work(db_session):
+        _, gate_token = create_door_access(db_session, event, "Main gate")
+    with unit_of_work(db_session):
+        _, park_token = create_door_access(db_session, event, "Park entrance")
     code = ticket_tokens(db_session, [olena])[olena.id]
     browser = camera_browser(code, lead_in=6.0)
     doors = {}
@@ -210,7 +215,8 @@ def test_volunteer_checks_in_part_of_a_family_by_name_undoes_one_and_registers_w
         AttendeeRequest(name=name, age_group="adult", sex="female")
         for name in ("Олена Коваленко", "Микола Коваленко", "Дарина Коваленко")])
     olena, mykola, daryna = family.attendees
-    _, token = create_door_access(db_session, event, "Главен вход")
+    with unit_of_work(db_session):
+        _, token = create_door_access(db_session, event, "Главен вход")
     page = browser.new_context(locale="bg-BG", **PHONE).new_page()
     page.goto(f"{live_server}/door/{token}")
     page.wait_for_function("() => document.getElementById('door').dataset.ready === 'true'")

@@ -6,6 +6,7 @@ import pytest
 from pypdf import PdfReader
 
 from eventreg.accounts.models import Organiser
+from eventreg.database import unit_of_work
 from eventreg.exports.views import SIGN_IN_SHEET_ROWS
 from tests.conftest import PASSWORD
 
@@ -51,7 +52,8 @@ def test_door_list_prints_every_party_on_a4_in_large_type_without_splitting_a_fa
     cancelled = make_registration(event, ["Cancelled Person"])
     from eventreg.registrations.service import cancel_attendees
 
-    cancel_attendees(db_session, cancelled)
+    with unit_of_work(db_session):
+        cancel_attendees(db_session, cancelled)
     page = signed_in_page(browser, live_server, organiser)
     pdf, texts = printed(page, f"{live_server}/manage/events/{event.slug}/door-list")
 

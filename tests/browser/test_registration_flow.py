@@ -6,6 +6,7 @@ import subprocess
 import pytest
 from flask_babel import force_locale, gettext
 
+from eventreg.database import unit_of_work
 from eventreg.demo import REFUGEE_DAY_SLUG, load_demo_data
 from eventreg.tickets.service import check_ticket
 
@@ -32,7 +33,8 @@ def serious_accessibility_violations(page) -> list[str]:
 def test_family_registers_in_ukrainian_and_ticket_qr_codes_verify(
     app, db_session, live_server, browser, tmp_path
 ):
-    load_demo_data(db_session)
+    with unit_of_work(db_session):
+        load_demo_data(db_session)
     context = browser.new_context(locale="uk-UA", viewport={"width": 390, "height": 844},
                                   device_scale_factor=2)
     page = context.new_page()

@@ -7,7 +7,7 @@ import pytest
 
 from eventreg.checkin import doors
 from eventreg.checkin import service as checkin
-from eventreg.database import utcnow
+from eventreg.database import unit_of_work, utcnow
 from eventreg.tickets.service import ticket_tokens
 
 
@@ -19,9 +19,10 @@ def make_door(db_session):
     """
 
     def make(event, name="Main gate", **options):
-        door, token = doors.create_door_access(db_session, event, name, **options)
-        door.created_at = utcnow() - timedelta(days=1)
-        db_session.commit()
+        with unit_of_work(db_session):
+            door, token = doors.create_door_access(db_session, event, name, **options)
+            if "created_at" not in options:
+                door.created_at = utcnow() - timedelta(days=1)
         return door, token
 
     return make
@@ -44,8 +45,9 @@ def scan(db_session, qr_of):
     def do_scan(door, attendee_or_code, *, earliest_wins=False, now=None, **values):
         code = attendee_or_code if isinstance(attendee_or_code, str) else qr_of(attendee_or_code)
         values.setdefault("client_id", uuid.uuid4().hex)
-        return checkin.check_in(db_session, door, checkin.CheckinRequest(qr=code, **values),
-                                earliest_wins=earliest_wins, now=now)
+        with unit_of_work(db_session):
+            return checkin.check_in(db_session, door, checkin.CheckinRequest(qr=code, **values),
+                                    earliest_wins=earliest_wins, now=now)
 
     return do_scan
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from eventreg.accounts.service import create_api_token
 from eventreg.checkin.doors import revoke_door_access
 from eventreg.checkin.models import Checkin
-from eventreg.database import utcnow
+from eventreg.database import unit_of_work, utcnow
 from eventreg.events.models import Event
 from eventreg.registrations.models import Attendee, Registration
 from eventreg.registrations.service import AttendeeRequest
@@ -226,7 +226,8 @@ def test_request_without_a_door_token_is_refused_as_door_unknown(client, make_ev
 def test_organiser_api_token_does_not_open_a_door(client, db_session, organiser, make_event,
                                                   make_door):
     make_door(make_event())
-    _, organiser_token = create_api_token(db_session, organiser, "tests")
+    with unit_of_work(db_session):
+        _, organiser_token = create_api_token(db_session, organiser, "tests")
     response = client.get("/api/v1/door", headers=bearer(organiser_token))
     assert response.status_code == 401
     assert response.json["error"] == "door_unknown"
@@ -238,7 +239,8 @@ def test_revoked_door_token_is_refused_at_once(client, db_session, make_event,
     olena = make_registration(event).attendees[0]
     door, token = make_door(event)
     assert client.get("/api/v1/door", headers=bearer(token)).status_code == 200
-    revoke_door_access(db_session, door)
+    with unit_of_work(db_session):
+        revoke_door_access(db_session, door)
     response = post_scan(client, token, qr=qr_of(olena))
     assert response.status_code == 401
     assert response.json["error"] == "door_revoked"

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from eventreg.checkin import service as checkin
 from eventreg.checkin.dashboard import arrival_slots, event_dashboard
+from eventreg.database import unit_of_work
 from eventreg.registrations.service import AttendeeRequest, RegistrationRequest
 
 
@@ -22,10 +23,12 @@ def test_dashboard_counts_arrivals_walk_ins_activities_and_doors(
     gate, _ = make_door(event, "Main gate")
     tent, _ = make_door(event, "Doll-making tent", activity_ids=[dolls.id])
     for door, attendee in ((gate, family.attendees[0]), (tent, family.attendees[1])):
-        checkin.check_in(db_session, door, checkin.CheckinRequest(
-            client_id=uuid.uuid4().hex, attendee_id=attendee.id))
-    checkin.register_walk_in(db_session, gate, RegistrationRequest(
-        attendees=[AttendeeRequest(name="Ivana", age_group="adult")], consent=True))
+        with unit_of_work(db_session):
+            checkin.check_in(db_session, door, checkin.CheckinRequest(
+                client_id=uuid.uuid4().hex, attendee_id=attendee.id))
+    with unit_of_work(db_session):
+        checkin.register_walk_in(db_session, gate, RegistrationRequest(
+            attendees=[AttendeeRequest(name="Ivana", age_group="adult")], consent=True), phone_region="BG")
 
     figures = event_dashboard(db_session, event)
     assert (figures.counts.event.registered, figures.counts.event.checked_in) == (4, 3)

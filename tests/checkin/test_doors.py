@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from eventreg.checkin import doors
 from eventreg.checkin.models import DoorAccess, door_access_activities
+from eventreg.database import unit_of_work
 from eventreg.errors import ValidationFailed
 
 DOLLS = {"title": {"en": "Doll-making"}}
@@ -16,7 +17,7 @@ DOLLS = {"title": {"en": "Doll-making"}}
 @pytest.mark.parametrize("name", ["", "   ", "x" * 101], ids=["empty", "blank", "too-long"])
 def test_door_without_a_usable_name_is_refused(db_session, make_event, name):
     event = make_event()
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(ValidationFailed) as refused, unit_of_work(db_session):
         doors.create_door_access(db_session, event, name)
     assert "name" in refused.value.fields
     db_session.rollback()
@@ -26,7 +27,7 @@ def test_door_without_a_usable_name_is_refused(db_session, make_event, name):
 def test_door_for_an_activity_of_another_event_is_refused(db_session, make_event):
     event = make_event(activities=[DOLLS])
     other = make_event(slug="other-event", activities=[DOLLS])
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(ValidationFailed) as refused, unit_of_work(db_session):
         doors.create_door_access(db_session, event, "Tent",
                                  activity_ids=[event.activities[0].id, other.activities[0].id])
     assert "activities" in refused.value.fields
@@ -37,8 +38,9 @@ def test_door_for_an_activity_of_another_event_is_refused(db_session, make_event
 def test_door_for_its_own_events_activity_serves_that_activity(db_session, make_event):
     event = make_event(activities=[DOLLS, {"title": {"en": "Stage"}}])
     dolls_id = event.activities[0].id
-    door, _ = doors.create_door_access(db_session, event, "  Doll-making tent ",
-                                       activity_ids=[dolls_id, dolls_id])
+    with unit_of_work(db_session):
+        door, _ = doors.create_door_access(db_session, event, "  Doll-making tent ",
+                                           activity_ids=[dolls_id, dolls_id])
     db_session.rollback()
     stored = db_session.get(DoorAccess, door.id)
     assert stored.name == "Doll-making tent"
@@ -127,7 +129,7 @@ def test_activity_a_door_serves_cannot_be_removed(db_session, organiser, make_ev
     event = make_event(activities=[{"title": {"en": "Doll-making"}, "capacity": 20}])
     dolls = event.activities[0]
     make_door(event, "Doll-making tent", activity_ids=[dolls.id])
-    with pytest.raises(Conflict) as refused:
+    with pytest.raises(Conflict) as refused, unit_of_work(db_session):
         events.remove_activity(db_session, organiser, dolls)
     assert refused.value.reason == "activity_in_use"
     assert "door" in refused.value.message
@@ -141,7 +143,7 @@ def test_no_door_link_is_made_for_an_event_that_is_over(db_session, client, auth
     from eventreg.errors import Conflict
 
     event = make_event(starts_in=timedelta(days=-2))
-    with pytest.raises(Conflict) as refused:
+    with pytest.raises(Conflict) as refused, unit_of_work(db_session):
         doors.create_door_access(db_session, event, "Main gate")
     assert refused.value.reason == "event_over"
     result = runner.invoke(args=["create-door-access", event.slug, "Main gate"])

@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 from eventreg.checkin.views import SCANNER_ASSETS
+from eventreg.database import unit_of_work
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
 #: The issue's budget for the scanner's JavaScript and CSS together, gzipped.
@@ -57,7 +58,8 @@ def test_a_switched_off_door_link_shows_a_clear_page_instead_of_the_scanner(
     from eventreg.checkin.doors import revoke_door_access
 
     door, token = make_door(make_event())
-    revoke_door_access(db_session, door)
+    with unit_of_work(db_session):
+        revoke_door_access(db_session, door)
     response = client.get(f"/door/{token}")
     assert response.status_code == 401
     assert "switched off" in response.get_data(as_text=True)

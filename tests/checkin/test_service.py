@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from eventreg.checkin import service as checkin
 from eventreg.checkin.models import Checkin
-from eventreg.database import utcnow
+from eventreg.database import unit_of_work, utcnow
 from eventreg.errors import Conflict, ValidationFailed
 from eventreg.events import service as events
 from eventreg.registrations.models import Attendee
@@ -85,9 +85,11 @@ def test_cancelled_ticket_and_cancelled_event_are_refused(db_session, organiser,
     event = make_event()
     family = make_registration(event, ["Olena", "Mykola"])
     door, _ = make_door(event)
-    cancel_attendees(db_session, family, [family.attendees[1].id])
+    with unit_of_work(db_session):
+        cancel_attendees(db_session, family, [family.attendees[1].id])
     assert scan(door, family.attendees[1]).status == "cancelled"
-    events.change_event_status(db_session, organiser, event, "cancelled")
+    with unit_of_work(db_session):
+        events.change_event_status(db_session, organiser, event, "cancelled")
     assert scan(door, family.attendees[0]).status == "event_cancelled"
 
 
@@ -148,11 +150,12 @@ def test_family_is_checked_in_by_hand_with_attendee_ids(db_session, make_event,
     family = make_registration(event, ["Olena", "Mykola", "Daryna"])
     door, _ = make_door(event)
     chosen = [family.attendees[0].id, family.attendees[2].id]
-    results = [
-        checkin.check_in(db_session, door, checkin.CheckinRequest(
-            client_id=uuid.uuid4().hex, attendee_id=attendee_id))
-        for attendee_id in chosen
-    ]
+    with unit_of_work(db_session):
+        results = [
+            checkin.check_in(db_session, door, checkin.CheckinRequest(
+                client_id=uuid.uuid4().hex, attendee_id=attendee_id))
+            for attendee_id in chosen
+        ]
     assert [r.status for r in results] == ["checked_in", "checked_in"]
     db_session.rollback()
     checked = {a.name for a in db_session.scalars(
@@ -165,8 +168,9 @@ def test_attendee_id_of_another_event_is_unknown_at_this_door(make_event, make_r
     event = make_event()
     other = make_registration(make_event(slug="other"), ["Ivan"]).attendees[0]
     door, _ = make_door(event)
-    result = checkin.check_in(db_session, door, checkin.CheckinRequest(
-        client_id="x1", attendee_id=other.id))
+    with unit_of_work(db_session):
+        result = checkin.check_in(db_session, door, checkin.CheckinRequest(
+            client_id="x1", attendee_id=other.id))
     assert result.status == "unknown" and result.attendee is None
 
 
@@ -181,8 +185,9 @@ def test_offline_scans_uploaded_late_keep_the_earliest_as_the_check_in(
     # The park entrance was online and scanned at 10:01; the gate scanned at 10:00 offline.
     later = scan(tent, olena, scanned_at=ten + timedelta(minutes=1), client_id="park-1")
     assert later.status == "checked_in"
-    [earlier] = checkin.check_in_many(db_session, gate, [checkin.CheckinRequest(
-        client_id="gate-1", attendee_id=olena.id, scanned_at=ten)])
+    with unit_of_work(db_session):
+        [earlier] = checkin.check_in_many(db_session, gate, [checkin.CheckinRequest(
+            client_id="gate-1", attendee_id=olena.id, scanned_at=ten)])
     assert earlier.status == "checked_in"
     assert earlier.checked_in_at == ten and earlier.checked_in_door == "Main gate"
     db_session.rollback()
@@ -199,10 +204,12 @@ def test_a_later_offline_scan_is_a_duplicate_of_an_earlier_one(db_session, make_
     park, _ = make_door(event, "Park entrance")
     ten = utcnow() - timedelta(minutes=30)
     upload = checkin.check_in_many
-    [first] = upload(db_session, gate, [checkin.CheckinRequest(
-        client_id="g", attendee_id=olena.id, scanned_at=ten)])
-    [second] = upload(db_session, park, [checkin.CheckinRequest(
-        client_id="p", attendee_id=olena.id, scanned_at=ten + timedelta(seconds=40))])
+    with unit_of_work(db_session):
+        [first] = upload(db_session, gate, [checkin.CheckinRequest(
+            client_id="g", attendee_id=olena.id, scanned_at=ten)])
+    with unit_of_work(db_session):
+        [second] = upload(db_session, park, [checkin.CheckinRequest(
+            client_id="p", attendee_id=olena.id, scanned_at=ten + timedelta(seconds=40))])
     assert (first.status, second.status) == ("checked_in", "already_checked_in")
     assert second.checked_in_door == "Main gate"
 
@@ -214,13 +221,14 @@ def test_batch_answers_in_the_order_sent_and_a_bad_item_loses_nothing(
     family = make_registration(event, ["Olena", "Mykola"])
     door, _ = make_door(event)
     now = utcnow()
-    results = checkin.check_in_many(db_session, door, [
-        checkin.CheckinRequest(client_id="b", qr=qr_of(family.attendees[1]),
-                               scanned_at=now - timedelta(minutes=1)),
-        checkin.CheckinRequest(client_id="bad", action="dance", attendee_id=family.attendees[0].id),
-        checkin.CheckinRequest(client_id="a", qr=qr_of(family.attendees[0]),
-                               scanned_at=now - timedelta(minutes=2)),
-    ])
+    with unit_of_work(db_session):
+        results = checkin.check_in_many(db_session, door, [
+            checkin.CheckinRequest(client_id="b", qr=qr_of(family.attendees[1]),
+                                   scanned_at=now - timedelta(minutes=1)),
+            checkin.CheckinRequest(client_id="bad", action="dance", attendee_id=family.attendees[0].id),
+            checkin.CheckinRequest(client_id="a", qr=qr_of(family.attendees[0]),
+                                   scanned_at=now - timedelta(minutes=2)),
+        ])
     assert [r.client_id for r in results] == ["b", "bad", "a"]
     assert [r.status for r in results] == ["checked_in", "invalid", "checked_in"]
 
@@ -248,9 +256,10 @@ def test_door_serving_several_activities_must_be_told_which(make_event, make_reg
 def test_walk_in_is_registered_and_checked_in_at_once(db_session, make_event, make_door):
     event = make_event(capacity=3, registration_closes_at=utcnow() - timedelta(minutes=1))
     door, _ = make_door(event)
-    walk_in = checkin.register_walk_in(db_session, door, RegistrationRequest(
-        attendees=[AttendeeRequest(name="Ivana", age_group="adult"),
-                   AttendeeRequest(name="Petar", age_group="child")], consent=True))
+    with unit_of_work(db_session):
+        walk_in = checkin.register_walk_in(db_session, door, RegistrationRequest(
+            attendees=[AttendeeRequest(name="Ivana", age_group="adult"),
+                       AttendeeRequest(name="Petar", age_group="child")], consent=True), phone_region="BG")
     assert [r.status for r in walk_in.results] == ["checked_in", "checked_in"]
     assert walk_in.registration.walk_in
     counts = checkin.count_checkins(db_session, event)
@@ -262,9 +271,10 @@ def test_walk_in_at_a_full_event_is_refused_and_leaves_nothing(db_session, make_
     event = make_event(capacity=2)
     make_registration(event, ["Olena", "Mykola"])
     door, _ = make_door(event)
-    with pytest.raises(Conflict) as refused:
+    with pytest.raises(Conflict) as refused, unit_of_work(db_session):
         checkin.register_walk_in(db_session, door, RegistrationRequest(
-            attendees=[AttendeeRequest(name="Ivana", age_group="adult")], consent=True))
+            attendees=[AttendeeRequest(name="Ivana", age_group="adult")], consent=True),
+            phone_region="BG")
     assert refused.value.reason == "event_full"
     db_session.rollback()
     assert len(db_session.scalars(select(Attendee)).all()) == 2
@@ -312,11 +322,12 @@ def test_offline_check_in_and_undo_uploaded_late_leave_another_doors_check_in_st
     park, _ = make_door(event, "Park entrance")
     live = scan(gate, olena)
     ten = live.scanned_at - timedelta(minutes=20)
-    park_uploads = checkin.check_in_many(db_session, park, [
-        checkin.CheckinRequest(client_id="p1", attendee_id=olena.id, scanned_at=ten),
-        checkin.CheckinRequest(client_id="p2", attendee_id=olena.id, action="undo",
-                               scanned_at=ten + timedelta(minutes=1)),
-    ])
+    with unit_of_work(db_session):
+        park_uploads = checkin.check_in_many(db_session, park, [
+            checkin.CheckinRequest(client_id="p1", attendee_id=olena.id, scanned_at=ten),
+            checkin.CheckinRequest(client_id="p2", attendee_id=olena.id, action="undo",
+                                   scanned_at=ten + timedelta(minutes=1)),
+        ])
     assert [r.status for r in park_uploads] == ["checked_in", "undone"]
     db_session.rollback()
     attendee = db_session.get(Attendee, olena.id)
@@ -353,9 +364,10 @@ def test_uploaded_scan_older_than_its_door_counts_from_the_doors_creation(
     event = make_event()
     olena = make_registration(event).attendees[0]
     door, _ = make_door(event)
-    [result] = checkin.check_in_many(db_session, door, [checkin.CheckinRequest(
-        client_id="slow-clock", attendee_id=olena.id,
-        scanned_at=door.created_at - timedelta(days=30))])
+    with unit_of_work(db_session):
+        [result] = checkin.check_in_many(db_session, door, [checkin.CheckinRequest(
+            client_id="slow-clock", attendee_id=olena.id,
+            scanned_at=door.created_at - timedelta(days=30))])
     assert result.scanned_at == door.created_at
 
 

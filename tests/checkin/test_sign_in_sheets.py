@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from eventreg.audit.models import AuditEntry
 from eventreg.checkin.models import DoorAccess
 from eventreg.checkin.sign_in_sheets import SIGN_IN_SHEET_DOOR, enter_sign_in_sheet
+from eventreg.database import unit_of_work
 from eventreg.errors import Conflict, ValidationFailed
 from eventreg.events import service as events
 from eventreg.registrations.models import Attendee, Registration
@@ -35,13 +36,15 @@ def count(db_session, model) -> int:
 def test_the_sheets_people_count_as_walk_ins_checked_in_at_the_sign_in_sheet_door(
     client, db_session, organiser, make_event
 ):
-    programme = events.create_programme(db_session, organiser, "Info sessions")
+    with unit_of_work(db_session):
+        programme = events.create_programme(db_session, organiser, "Info sessions")
     event = make_event(asks_sex=True, programme_id=programme.id, starts_in=-timedelta(days=2),
                        questions=[{"label": {"en": "Where did you hear of it?"},
                                    "kind": "text", "required": True}])
-    entered = enter_sign_in_sheet(db_session, organiser, event, sheet_id=next_sheet(), people=[
-        row("Айше Мехмед", "female"), row(""), row("Асен Тодоров", "male", "child"),
-    ])
+    with unit_of_work(db_session):
+        entered = enter_sign_in_sheet(db_session, organiser, event, sheet_id=next_sheet(), people=[
+            row("Айше Мехмед", "female"), row(""), row("Асен Тодоров", "male", "child"),
+        ])
     assert entered == 2  # the empty line is skipped; the question is not on paper
     db_session.rollback()
     people = db_session.scalars(select(Attendee).order_by(Attendee.id)).all()
@@ -58,8 +61,9 @@ def test_the_sheets_people_count_as_walk_ins_checked_in_at_the_sign_in_sheet_doo
 
     assert client.get("/api/v1/door", headers=bearer(door_token(door))).status_code == 401
     # A second sheet goes through the same door.
-    enter_sign_in_sheet(db_session, organiser, event, sheet_id=next_sheet(),
-                        people=[row("Тодорка Тодорова", "female")])
+    with unit_of_work(db_session):
+        enter_sign_in_sheet(db_session, organiser, event, sheet_id=next_sheet(),
+                            people=[row("Тодорка Тодорова", "female")])
     assert count(db_session, DoorAccess) == 1
     year = event.starts_at.year
     report = programme_report(db_session, organiser, programme.id, date(year, 1, 1),
@@ -69,52 +73,48 @@ def test_the_sheets_people_count_as_walk_ins_checked_in_at_the_sign_in_sheet_doo
     assert actions.count("sign_in_sheet.entered") == 2
 
 
-def test_the_same_sheet_sent_twice_or_again_after_a_refusal_records_each_line_once(
+def test_the_same_sheet_sent_twice_or_with_a_line_added_records_each_line_once(
     db_session, organiser, make_event, make_registration
 ):
     event = make_event(capacity=3)
     sheet = next_sheet()
     lines = [row("Ivan"), row("Petar")]
-    assert enter_sign_in_sheet(db_session, organiser, event, sheet_id=sheet, people=lines) == 2
-    assert enter_sign_in_sheet(db_session, organiser, event, sheet_id=sheet, people=lines) == 2
+    for _ in range(2):
+        with unit_of_work(db_session):
+            assert enter_sign_in_sheet(db_session, organiser, event, sheet_id=sheet,
+                                       people=lines) == 2
     assert count(db_session, Registration) == 2
     # A third line when one place is left: the first two are not counted again.
     lines.append(row("Stoyan"))
-    enter_sign_in_sheet(db_session, organiser, event, sheet_id=sheet, people=lines)
+    with unit_of_work(db_session):
+        enter_sign_in_sheet(db_session, organiser, event, sheet_id=sheet, people=lines)
     assert count(db_session, Registration) == 3
 
 
-def test_a_line_refused_part_way_says_which_lines_are_kept(db_session, organiser, make_event,
-                                                          monkeypatch):
-    from eventreg.checkin import sign_in_sheets
-
-    event = make_event()
-    real = sign_in_sheets.register_walk_in
-    calls = []
-
-    def full_at_the_third(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 3:  # someone took the last place online meanwhile
-            raise Conflict("Sorry, there are not enough places left: 0 left.",
-                           reason="event_full")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(sign_in_sheets, "register_walk_in", full_at_the_third)
-    with pytest.raises(Conflict) as refused:
+def test_a_sheet_with_a_line_that_finds_no_room_saves_nothing_and_names_the_line(
+        db_session, organiser, make_event, make_registration):
+    """The database decides: the last place was taken online just before the sheet."""
+    event = make_event(capacity=4)
+    make_registration(event, ["Olena", "Mykola"])
+    with pytest.raises(Conflict) as refused, unit_of_work(db_session):
         enter_sign_in_sheet(db_session, organiser, event, sheet_id=next_sheet(),
                             people=[row("Ivan"), row(""), row("Petar"), row("Stoyan")])
-    assert str(refused.value.message) == (
-        "Lines 1, 3 are recorded; line 4 was refused: "
-        "Sorry, there are not enough places left: 0 left.")
-    assert count(db_session, Registration) == 2
+    assert refused.value.reason == "event_full"
+    assert str(refused.value.message).startswith("Line 4 was refused: there is no room left")
+    assert "Nothing from this sheet was saved." in str(refused.value.message)
+    assert list(refused.value.fields) == ["rows.3"]
+    assert count(db_session, Registration) == 1
+    db_session.refresh(event)
+    assert event.places_taken == 2
 
 
 def test_an_organisers_own_door_called_sign_in_sheet_is_left_alone(db_session, organiser,
                                                                    make_event, make_door):
     event = make_event()
     own, _token = make_door(event, SIGN_IN_SHEET_DOOR)
-    enter_sign_in_sheet(db_session, organiser, event, sheet_id=next_sheet(),
-                        people=[row("Ivan")])
+    with unit_of_work(db_session):
+        enter_sign_in_sheet(db_session, organiser, event, sheet_id=next_sheet(),
+                            people=[row("Ivan")])
     db_session.rollback()
     doors = db_session.scalars(select(DoorAccess).order_by(DoorAccess.id)).all()
     assert [(d.id == own.id, d.for_sign_in_sheets, d.revoked_at is None) for d in doors] == [
@@ -125,7 +125,7 @@ def test_a_row_the_event_would_refuse_is_named_by_its_line_and_nothing_is_saved(
     db_session, organiser, make_event
 ):
     event = make_event(asks_sex=True)
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(ValidationFailed) as refused, unit_of_work(db_session):
         enter_sign_in_sheet(db_session, organiser, event, sheet_id=next_sheet(), people=[
             row("Айше Мехмед", "female"), row(""), row("Асен Тодоров"),
             row("x" * 300, "male")])
@@ -138,13 +138,14 @@ def test_an_empty_sheet_or_one_with_more_people_than_places_saves_nothing(
 ):
     event = make_event(capacity=3)
     make_registration(event, ["Olena", "Mykola"])
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed), unit_of_work(db_session):
         enter_sign_in_sheet(db_session, organiser, event, sheet_id=next_sheet(), people=[row(""), row("  ")])
-    with pytest.raises(Conflict) as refused:
+    with pytest.raises(Conflict) as refused, unit_of_work(db_session):
         enter_sign_in_sheet(db_session, organiser, event, sheet_id=next_sheet(), people=[row("Ivan"), row("Petar")])
     assert refused.value.reason == "event_full"
-    assert "Places left: 1; people on the sheet: 2." in str(refused.value.message)
-    with pytest.raises(Conflict) as draft_refused:
+    assert "(places left before this sheet: 1, people on the sheet: 2)" in str(
+        refused.value.message)
+    with pytest.raises(Conflict) as draft_refused, unit_of_work(db_session):
         enter_sign_in_sheet(db_session, organiser, make_event(status="draft", slug="draft"),
                             sheet_id=next_sheet(), people=[row("Ivan")])
     assert draft_refused.value.reason == "registration_closed"

@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from eventreg import create_app
+from eventreg.database import unit_of_work
 from eventreg.events.models import Event
 from eventreg.extensions import db
 from eventreg.registrations import service as registrations
@@ -130,9 +131,13 @@ class Registering:
             with self._app.app_context():
                 event = db.session.get(Event, self._event_id)
                 while not self._stop.is_set():
-                    registrations.register(db.session, event, registrations.RegistrationRequest(
-                        attendees=[registrations.AttendeeRequest(
-                            name=f"Later {self.made}", age_group="adult")], consent=True))
+                    with unit_of_work(db.session):
+                        registrations.register(
+                            db.session, event, registrations.RegistrationRequest(
+                                attendees=[registrations.AttendeeRequest(
+                                    name=f"Later {self.made}", age_group="adult")],
+                                consent=True),
+                            phone_region=None)
                     self.made += 1
                 db.session.remove()
         except BaseException as error:  # the test reports it

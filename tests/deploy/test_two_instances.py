@@ -27,6 +27,7 @@ from sqlalchemy import select
 
 from eventreg.checkin.doors import create_door_access
 from eventreg.checkin.models import Checkin
+from eventreg.database import unit_of_work
 from eventreg.tickets.service import ticket_tokens
 from tests.deploy.support import (
     CHECKOUT,
@@ -301,8 +302,9 @@ def test_a_ticket_scanned_through_both_instances_at_once_is_admitted_once(
     deployment, db_session, make_event, make_registration
 ):
     event = make_event()
-    _main_gate, main_gate = create_door_access(db_session, event, "Main gate")
-    _side_gate, side_gate = create_door_access(db_session, event, "Side gate")
+    with unit_of_work(db_session):
+        _main_gate, main_gate = create_door_access(db_session, event, "Main gate")
+        _side_gate, side_gate = create_door_access(db_session, event, "Side gate")
     attendees = [make_registration(event, [f"Person {number}"]).attendees[0]
                  for number in range(5)]
     db_session.commit()

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from eventreg.database import unit_of_work
 from eventreg.errors import Conflict, NotFound, ValidationFailed
 from eventreg.events import service
 from eventreg.events.service import ActivityDetails, EventDetails, QuestionDetails
@@ -20,13 +21,15 @@ def details(**values):
 def test_new_event_is_a_draft_with_a_slug_from_its_title_and_a_signing_key(db_session, organiser):
     from eventreg.tickets.models import EventSigningKey
 
-    event = service.create_event(db_session, organiser, details(
-        title={"bg": "Среща", "en": "Info session: Fakulteta!"}))
+    with unit_of_work(db_session):
+        event = service.create_event(db_session, organiser, details(
+            title={"bg": "Среща", "en": "Info session: Fakulteta!"}))
     assert event.status == "draft"
     assert event.slug == "info-session-fakulteta"
     assert len(db_session.get(EventSigningKey, event.id).public_key) == 32
-    again = service.create_event(db_session, organiser, details(
-        title={"en": "Info session: Fakulteta!"}))
+    with unit_of_work(db_session):
+        again = service.create_event(db_session, organiser, details(
+            title={"en": "Info session: Fakulteta!"}))
     assert again.slug != event.slug and again.slug.startswith("info-session-fakulteta-")
 
 
@@ -40,7 +43,7 @@ def test_new_event_is_a_draft_with_a_slug_from_its_title_and_a_signing_key(db_se
     ({"registration_opens_at": START, "registration_closes_at": START}, "registration_closes_at"),
 ])
 def test_invalid_event_details_are_refused_with_the_field(db_session, organiser, values, field):
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(ValidationFailed) as refused, unit_of_work(db_session):
         service.create_event(db_session, organiser, details(**values))
     assert field in refused.value.fields
 
@@ -48,18 +51,20 @@ def test_invalid_event_details_are_refused_with_the_field(db_session, organiser,
 def test_a_taken_address_is_a_field_error_even_when_the_check_is_raced(
     db_session, organiser, monkeypatch
 ):
-    service.create_event(db_session, organiser, details(slug="refugee-day"))
+    with unit_of_work(db_session):
+        service.create_event(db_session, organiser, details(slug="refugee-day"))
     # As if another request took the slug between the check and the insert.
     monkeypatch.setattr(service, "_validate_event", lambda *args, **kwargs: None)
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(ValidationFailed) as refused, unit_of_work(db_session):
         service.create_event(db_session, organiser, details(slug="refugee-day"))
     assert "slug" in refused.value.fields
 
 
 def test_programme_of_another_organisation_is_refused(db_session, organiser, make_organiser):
     stranger = make_organiser(organisation="Another NGO")
-    programme = service.create_programme(db_session, stranger, "Their programme", "Donor")
-    with pytest.raises(ValidationFailed) as refused:
+    with unit_of_work(db_session):
+        programme = service.create_programme(db_session, stranger, "Their programme", "Donor")
+    with pytest.raises(ValidationFailed) as refused, unit_of_work(db_session):
         service.create_event(db_session, organiser, details(programme_id=programme.id))
     assert "programme_id" in refused.value.fields
 
@@ -68,12 +73,13 @@ def test_capacity_cannot_drop_below_places_taken(db_session, organiser, make_eve
                                                  make_registration):
     event = make_event(capacity=10)
     make_registration(event, ["A", "B", "C"])
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(ValidationFailed) as refused, unit_of_work(db_session):
         service.update_event(db_session, organiser, event, details(
             title=event.title, starts_at=event.starts_at, ends_at=event.ends_at, capacity=2))
     assert "capacity" in refused.value.fields
-    service.update_event(db_session, organiser, event, details(
-        title=event.title, starts_at=event.starts_at, ends_at=event.ends_at, capacity=3))
+    with unit_of_work(db_session):
+        service.update_event(db_session, organiser, event, details(
+            title=event.title, starts_at=event.starts_at, ends_at=event.ends_at, capacity=3))
     assert event.capacity == 3
 
 
@@ -87,19 +93,22 @@ def test_status_moves_only_along_allowed_transitions(db_session, organiser, make
     event = make_event(status="draft")
     *steps, last = path
     for step in steps:
-        service.change_event_status(db_session, organiser, event, step)
+        with unit_of_work(db_session):
+            service.change_event_status(db_session, organiser, event, step)
     if allowed:
-        service.change_event_status(db_session, organiser, event, last)
+        with unit_of_work(db_session):
+            service.change_event_status(db_session, organiser, event, last)
         assert event.status == last
     else:
-        with pytest.raises(Conflict) as refused:
+        with pytest.raises(Conflict) as refused, unit_of_work(db_session):
             service.change_event_status(db_session, organiser, event, last)
         assert refused.value.reason == "invalid_status_change"
 
 
 def test_publishing_needs_a_privacy_notice(db_session, organiser):
-    event = service.create_event(db_session, organiser, details())
-    with pytest.raises(Conflict) as refused:
+    with unit_of_work(db_session):
+        event = service.create_event(db_session, organiser, details())
+    with pytest.raises(Conflict) as refused, unit_of_work(db_session):
         service.publish_event(db_session, organiser, event)
     assert refused.value.reason == "privacy_notice_missing"
 
@@ -109,9 +118,9 @@ def test_another_organisation_cannot_change_the_event(db_session, make_organiser
     stranger = make_organiser(organisation="Another NGO")
     with pytest.raises(NotFound):
         service.get_organiser_event(db_session, stranger, event.slug)
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound), unit_of_work(db_session):
         service.change_event_status(db_session, stranger, event, "cancelled")
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound), unit_of_work(db_session):
         service.add_activity(db_session, stranger, event, ActivityDetails(title={"en": "X"}))
 
 
@@ -124,10 +133,10 @@ def test_activity_capacity_cannot_drop_below_choices_and_chosen_activity_stays(
     workshop = event.activities[0]
     make_registration(event, [AttendeeRequest(name="Mykola", age_group="child",
                                               activity_ids=[workshop.id])])
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed), unit_of_work(db_session):
         service.update_activity(db_session, organiser, workshop,
                                 ActivityDetails(title={"en": "Doll-making"}, capacity=0))
-    with pytest.raises(Conflict) as refused:
+    with pytest.raises(Conflict) as refused, unit_of_work(db_session):
         service.remove_activity(db_session, organiser, workshop)
     assert refused.value.reason == "activity_in_use"
 
@@ -136,17 +145,18 @@ def test_choice_questions_need_two_options_and_answered_ones_stay(
     db_session, organiser, make_event, make_registration
 ):
     event = make_event()
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(ValidationFailed) as refused, unit_of_work(db_session):
         service.add_question(db_session, organiser, event, QuestionDetails(
             label={"en": "Transport?"}, kind="single_choice", option_labels=[{"en": "Bus"}]))
     assert "options" in refused.value.fields
-    question = service.add_question(db_session, organiser, event, QuestionDetails(
-        label={"en": "Transport?"}, kind="single_choice",
-        option_labels=[{"en": "No", "uk": "Ні"}, {"en": "Bus", "uk": "Автобус"}]))
+    with unit_of_work(db_session):
+        question = service.add_question(db_session, organiser, event, QuestionDetails(
+            label={"en": "Transport?"}, kind="single_choice",
+            option_labels=[{"en": "No", "uk": "Ні"}, {"en": "Bus", "uk": "Автобус"}]))
     assert question.options == [{"value": "o1", "label": {"en": "No", "uk": "Ні"}},
                                 {"value": "o2", "label": {"en": "Bus", "uk": "Автобус"}}]
     make_registration(event, answers={question.id: "o2"})
-    with pytest.raises(Conflict) as refused:
+    with pytest.raises(Conflict) as refused, unit_of_work(db_session):
         service.remove_question(db_session, organiser, question)
     assert refused.value.reason == "question_in_use"
 
@@ -166,8 +176,10 @@ def test_removing_an_activity_chosen_only_by_cancelled_people_works(
     workshop = event.activities[0]
     registration = make_registration(event, [AttendeeRequest(
         name="Mykola", age_group="child", activity_ids=[workshop.id])])
-    cancel_attendees(db_session, registration)
-    service.remove_activity(db_session, organiser, workshop)
+    with unit_of_work(db_session):
+        cancel_attendees(db_session, registration)
+    with unit_of_work(db_session):
+        service.remove_activity(db_session, organiser, workshop)
     db_session.refresh(event)
     assert event.activities == []
 
@@ -175,7 +187,7 @@ def test_removing_an_activity_chosen_only_by_cancelled_people_works(
 @pytest.mark.parametrize("position", [10**20, -5000])
 def test_out_of_range_positions_are_field_errors(db_session, organiser, make_event, position):
     event = make_event()
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(ValidationFailed) as refused, unit_of_work(db_session):
         service.add_activity(db_session, organiser, event,
                              ActivityDetails(title={"en": "X"}, position=position))
     assert "position" in refused.value.fields
@@ -184,22 +196,24 @@ def test_out_of_range_positions_are_field_errors(db_session, organiser, make_eve
 def test_answered_question_keeps_its_options_and_kind(db_session, organiser, make_event,
                                                       make_registration):
     event = make_event()
-    question = service.add_question(db_session, organiser, event, QuestionDetails(
-        label={"en": "Transport?"}, kind="single_choice",
-        option_labels=[{"en": "No"}, {"en": "Bus"}, {"en": "Car"}]))
+    with unit_of_work(db_session):
+        question = service.add_question(db_session, organiser, event, QuestionDetails(
+            label={"en": "Transport?"}, kind="single_choice",
+            option_labels=[{"en": "No"}, {"en": "Bus"}, {"en": "Car"}]))
     make_registration(event, answers={question.id: "o2"})
 
     # Blanking an unanswered option and rewording others keeps each option's value.
-    service.update_question(db_session, organiser, question, QuestionDetails(
-        label={"en": "Transport?"}, kind="single_choice",
-        option_labels=[{"en": "No"}, {"en": "Bus from Lyulin"}, {"en": "Car"}, {"en": "Walk"}]))
+    with unit_of_work(db_session):
+        service.update_question(db_session, organiser, question, QuestionDetails(
+            label={"en": "Transport?"}, kind="single_choice",
+            option_labels=[{"en": "No"}, {"en": "Bus from Lyulin"}, {"en": "Car"}, {"en": "Walk"}]))
     assert [o["value"] for o in question.options] == ["o1", "o2", "o3", "o4"]
-    with pytest.raises(Conflict) as refused:
+    with pytest.raises(Conflict) as refused, unit_of_work(db_session):
         service.update_question(db_session, organiser, question, QuestionDetails(
             label={"en": "Transport?"}, kind="single_choice",
             option_labels=[{"en": "No"}, {}, {"en": "Car"}]))
     assert refused.value.reason == "question_in_use"
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict), unit_of_work(db_session):
         service.update_question(db_session, organiser, question, QuestionDetails(
             label={"en": "Transport?"}, kind="text"))
     db_session.refresh(question)
@@ -211,23 +225,26 @@ def test_blank_option_lines_keep_later_options_values_through_the_form(app, db_s
     from eventreg.events.forms import QuestionForm
 
     event = make_event()
-    question = service.add_question(db_session, organiser, event, QuestionDetails(
-        label={"en": "Transport?"}, kind="single_choice",
-        option_labels=[{}, {"en": "Bus"}, {"en": "Car"}]))
+    with unit_of_work(db_session):
+        question = service.add_question(db_session, organiser, event, QuestionDetails(
+            label={"en": "Transport?"}, kind="single_choice",
+            option_labels=[{}, {"en": "Bus"}, {"en": "Car"}]))
     assert [o["value"] for o in question.options] == ["o2", "o3"]
     with app.test_request_context():
         form = QuestionForm(formdata=None)
         form.fill_from(question)
         assert form.options_en.data == "\nBus\nCar"
-        again = service.update_question(db_session, organiser, question, form.to_details())
+        with unit_of_work(db_session):
+            again = service.update_question(db_session, organiser, question, form.to_details())
     assert [o["value"] for o in again.options] == ["o2", "o3"]
 
 
 def test_status_change_is_decided_on_the_current_row(db_session, organiser, make_event):
     event = make_event()
     stale = db_session.get(type(event), event.id)
-    service.change_event_status(db_session, organiser, event, "cancelled")
-    with pytest.raises(Conflict):
+    with unit_of_work(db_session):
+        service.change_event_status(db_session, organiser, event, "cancelled")
+    with pytest.raises(Conflict), unit_of_work(db_session):
         service.change_event_status(db_session, organiser, stale, "closed")
 
 
@@ -243,22 +260,23 @@ TEXT_LIMITS = service.EVENT_TEXT_LIMITS
 ])
 def test_an_over_long_event_text_is_refused_not_cut(db_session, organiser, make_event, values,
                                                     field):
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(ValidationFailed) as refused, unit_of_work(db_session):
         service.create_event(db_session, organiser, details(**values))
     assert set(refused.value.fields) == {field}
     assert str(TEXT_LIMITS[field.split(".")[0]]) in str(refused.value.fields[field])
     event = make_event()
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed), unit_of_work(db_session):
         service.update_event(db_session, organiser, event, details(**values))
     db_session.refresh(event)
     assert event.venue == "Borisova Gradina"
 
 
 def test_event_texts_at_their_limits_are_kept_whole(db_session, organiser):
-    event = service.create_event(db_session, organiser, details(
-        title={"en": "T" * TEXT_LIMITS["title"]},
-        description={"en": "D" * TEXT_LIMITS["description"]},
-        venue="V" * TEXT_LIMITS["venue"], address="A" * TEXT_LIMITS["address"]))
+    with unit_of_work(db_session):
+        event = service.create_event(db_session, organiser, details(
+            title={"en": "T" * TEXT_LIMITS["title"]},
+            description={"en": "D" * TEXT_LIMITS["description"]},
+            venue="V" * TEXT_LIMITS["venue"], address="A" * TEXT_LIMITS["address"]))
     db_session.expire_all()
     assert (len(event.title["en"]), len(event.description["en"]), len(event.venue),
             len(event.address)) == (TEXT_LIMITS["title"], TEXT_LIMITS["description"],
@@ -268,12 +286,12 @@ def test_event_texts_at_their_limits_are_kept_whole(db_session, organiser):
 def test_over_long_activity_and_question_texts_are_refused(db_session, organiser, make_event):
     event = make_event()
     limits = service.ACTIVITY_TEXT_LIMITS
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(ValidationFailed) as refused, unit_of_work(db_session):
         service.add_activity(db_session, organiser, event, ActivityDetails(
             title={"uk": "Т" * (limits["title"] + 1)}, place="P" * (limits["place"] + 1)))
     assert set(refused.value.fields) == {"title.uk", "place"}
     limits = service.QUESTION_TEXT_LIMITS
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(ValidationFailed) as refused, unit_of_work(db_session):
         service.add_question(db_session, organiser, event, QuestionDetails(
             label={"en": "Q" * (limits["label"] + 1)}, kind="single_choice",
             option_labels=[{"en": "Bus"}, {"en": "O" * (limits["options"] + 1)}]))
@@ -284,7 +302,7 @@ def test_over_long_activity_and_question_texts_are_refused(db_session, organiser
 
 def test_over_long_programme_texts_are_refused(db_session, organiser):
     limit = service.PROGRAMME_TEXT_LIMITS["funder"]
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(ValidationFailed) as refused, unit_of_work(db_session):
         service.create_programme(db_session, organiser, "Inclusion", "F" * (limit + 1))
     assert set(refused.value.fields) == {"funder"}
 

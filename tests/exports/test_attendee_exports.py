@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from eventreg.accounts.service import create_api_token
 from eventreg.checkin import service as checkin
 from eventreg.checkin.doors import create_door_access
+from eventreg.database import unit_of_work
 from eventreg.exports.views import SIGN_IN_SHEET_ROWS
 from eventreg.registrations.service import AttendeeRequest, cancel_attendees
 from tests.conftest import AuthActions
@@ -41,10 +42,13 @@ def registered_family(db_session, make_event, make_registration):
         AttendeeRequest(name="Daryna Kovalenko", age_group="child"),
     ], contact_name="@SUM(1+1)", phone="+359 88 123 4567",
         answers={note.id: "+cmd|' /C calc'!A0"})
-    door, _ = create_door_access(db_session, event, "Main gate")
-    checkin.check_in(db_session, door, checkin.CheckinRequest(
-        client_id=uuid.uuid4().hex, attendee_id=family.attendees[1].id))
-    cancel_attendees(db_session, family, [family.attendees[2].id])
+    with unit_of_work(db_session):
+        door, _ = create_door_access(db_session, event, "Main gate")
+    with unit_of_work(db_session):
+        checkin.check_in(db_session, door, checkin.CheckinRequest(
+            client_id=uuid.uuid4().hex, attendee_id=family.attendees[1].id))
+    with unit_of_work(db_session):
+        cancel_attendees(db_session, family, [family.attendees[2].id])
     return event
 
 
@@ -116,8 +120,10 @@ def test_api_exports_need_an_organiser_of_the_events_organisation(
     app, client, db_session, organiser, make_organiser, make_event, make_registration
 ):
     event = registered_family(db_session, make_event, make_registration)
-    _, token = create_api_token(db_session, organiser, "exports")
-    _, stranger = create_api_token(db_session, make_organiser("Other office"), "x")
+    with unit_of_work(db_session):
+        _, token = create_api_token(db_session, organiser, "exports")
+    with unit_of_work(db_session):
+        _, stranger = create_api_token(db_session, make_organiser("Other office"), "x")
     with app.app_context():  # a request of its own, as in a server: its own language
         header, *rows = read_csv(client.get(
             f"/api/v1/events/{event.slug}/attendees.csv",
@@ -185,8 +191,10 @@ def test_a_name_stored_with_control_characters_never_breaks_the_downloads(
     db_session.execute(update(Registration).where(Registration.id == family.id)
                        .values(contact_name="=Ann\x07"))
     db_session.commit()
-    cancel_attendees(db_session, family, [family.attendees[0].id])
-    _, token = create_api_token(db_session, organiser, "exports")
+    with unit_of_work(db_session):
+        cancel_attendees(db_session, family, [family.attendees[0].id])
+    with unit_of_work(db_session):
+        _, token = create_api_token(db_session, organiser, "exports")
     auth.login(organiser)
     for response in (client.get(f"/manage/events/{event.slug}/attendees.xlsx"),
                      client.get(f"/api/v1/events/{event.slug}/attendees.xlsx",

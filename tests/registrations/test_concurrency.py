@@ -79,6 +79,7 @@ def test_the_same_submission_sent_concurrently_registers_once(app, db_session, m
 def test_concurrent_cancels_of_one_registration_free_its_places_once(
     app, db_session, make_event, make_registration
 ):
+    from eventreg.database import unit_of_work
     from eventreg.extensions import db
     from eventreg.registrations.service import AttendeeRequest, cancel_attendees
 
@@ -96,7 +97,8 @@ def test_concurrent_cancels_of_one_registration_free_its_places_once(
             target = db.session.get(Registration, registration_id)
             barrier.wait()
             try:
-                return cancel_attendees(db.session, target)
+                with unit_of_work(db.session):
+                    return cancel_attendees(db.session, target)
             finally:
                 db.session.remove()
 

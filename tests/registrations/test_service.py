@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from eventreg.database import utcnow
+from eventreg.database import unit_of_work, utcnow
 from eventreg.errors import Conflict, ValidationFailed
 from eventreg.registrations.models import Answer, Attendee, Registration
 from eventreg.registrations.service import (
@@ -24,12 +24,13 @@ def _rows(db_session, model):
 
 def test_family_registered_with_no_email_gets_a_ticket_each(db_session, make_event):
     event = make_event()
-    outcome = register(db_session, event, RegistrationRequest(
-        attendees=[AttendeeRequest(name="Olena", age_group="adult"),
-                   AttendeeRequest(name="Mykola", age_group="child"),
-                   AttendeeRequest(name="Sofiia", age_group="child")],
-        consent=True, language="uk",
-    ))
+    with unit_of_work(db_session):
+        outcome = register(db_session, event, RegistrationRequest(
+            attendees=[AttendeeRequest(name="Olena", age_group="adult"),
+                       AttendeeRequest(name="Mykola", age_group="child"),
+                       AttendeeRequest(name="Sofiia", age_group="child")],
+            consent=True, language="uk",
+        ), phone_region="BG")
     registration = outcome.registration
     assert outcome.is_new
     assert registration.email is None and registration.phone is None
@@ -51,12 +52,12 @@ def test_contact_details_are_normalised(db_session, make_event, make_registratio
 
 def test_every_invalid_field_is_reported_and_nothing_is_saved(db_session, make_event):
     event = make_event(capacity=10)
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(ValidationFailed) as refused, unit_of_work(db_session):
         register(db_session, event, RegistrationRequest(
             attendees=[AttendeeRequest(name="", age_group="adult"),
                        AttendeeRequest(name="Mykola", age_group="teen")],
             email="not-an-email", phone="12", consent=False,
-        ))
+        ), phone_region="BG")
     assert set(refused.value.fields) == {
         "attendees.0.name", "attendees.1.age_group", "email", "phone", "consent"}
     assert _rows(db_session, Registration) == 0
@@ -66,12 +67,13 @@ def test_every_invalid_field_is_reported_and_nothing_is_saved(db_session, make_e
 
 def test_birth_year_is_asked_when_the_event_says_so(db_session, make_event):
     event = make_event(age_mode="birth_year")
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(ValidationFailed) as refused, unit_of_work(db_session):
         register(db_session, event, RegistrationRequest(
-            attendees=[AttendeeRequest(name="Ana", birth_year="19x5")], consent=True))
+            attendees=[AttendeeRequest(name="Ana", birth_year="19x5")], consent=True), phone_region="BG")
     assert "attendees.0.birth_year" in refused.value.fields
-    outcome = register(db_session, event, RegistrationRequest(
-        attendees=[AttendeeRequest(name="Ana", birth_year="1985")], consent=True))
+    with unit_of_work(db_session):
+        outcome = register(db_session, event, RegistrationRequest(
+            attendees=[AttendeeRequest(name="Ana", birth_year="1985")], consent=True), phone_region="BG")
     assert outcome.registration.attendees[0].birth_year == 1985
     assert outcome.registration.attendees[0].age_group is None
 
@@ -85,17 +87,18 @@ def test_required_questions_must_be_answered_per_party_and_per_person(db_session
          "asked_per": "attendee"},
     ])
     transport, allergies, first_visit = event.questions
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(ValidationFailed) as refused, unit_of_work(db_session):
         register(db_session, event, RegistrationRequest(
             attendees=[AttendeeRequest(name="Olena", age_group="adult")], consent=True,
-            answers={transport.id: "o9"}))
+            answers={transport.id: "o9"}), phone_region="BG")
     assert set(refused.value.fields) == {
         f"answers.{transport.id}", f"attendees.0.answers.{first_visit.id}"}
 
-    registration = register(db_session, event, RegistrationRequest(
-        attendees=[AttendeeRequest(name="Olena", age_group="adult",
-                                   answers={first_visit.id: "yes", allergies.id: "nuts"})],
-        consent=True, answers={str(transport.id): "o2"})).registration
+    with unit_of_work(db_session):
+        registration = register(db_session, event, RegistrationRequest(
+            attendees=[AttendeeRequest(name="Olena", age_group="adult",
+                                       answers={first_visit.id: "yes", allergies.id: "nuts"})],
+            consent=True, answers={str(transport.id): "o2"}), phone_region="BG").registration
     answers = {(a.question_id, a.attendee_id): a.value for a in registration.answers}
     person = registration.attendees[0].id
     assert answers == {(transport.id, None): "o2", (first_visit.id, person): True,
@@ -104,10 +107,10 @@ def test_required_questions_must_be_answered_per_party_and_per_person(db_session
 
 def test_answers_to_questions_the_event_did_not_ask_are_refused(db_session, make_event):
     event = make_event()
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(ValidationFailed) as refused, unit_of_work(db_session):
         register(db_session, event, RegistrationRequest(
             attendees=[AttendeeRequest(name="Olena", age_group="adult")], consent=True,
-            answers={999999: "anything"}))
+            answers={999999: "anything"}), phone_region="BG")
     assert "answers.999999" in refused.value.fields
     assert _rows(db_session, Answer) == 0
 
@@ -145,10 +148,10 @@ def test_full_activity_refuses_the_registration_and_takes_no_event_place(
 def test_activity_of_another_event_cannot_be_chosen(db_session, make_event):
     other = make_event(activities=[{"title": {"en": "Elsewhere"}}])
     event = make_event()
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(ValidationFailed) as refused, unit_of_work(db_session):
         register(db_session, event, RegistrationRequest(
             attendees=[AttendeeRequest(name="A", age_group="adult",
-                                       activity_ids=[other.activities[0].id])], consent=True))
+                                       activity_ids=[other.activities[0].id])], consent=True), phone_region="BG")
     assert "attendees.0.activities" in refused.value.fields
 
 
@@ -156,8 +159,10 @@ def test_same_client_id_twice_registers_once(db_session, make_event):
     event = make_event(capacity=5)
     request = RegistrationRequest(attendees=[AttendeeRequest(name="A", age_group="adult")],
                                   consent=True, client_id="retry-1234")
-    first = register(db_session, event, request)
-    again = register(db_session, event, request)
+    with unit_of_work(db_session):
+        first = register(db_session, event, request, phone_region="BG")
+    with unit_of_work(db_session):
+        again = register(db_session, event, request, phone_region="BG")
     assert first.is_new and not again.is_new
     assert again.registration.id == first.registration.id
     db_session.refresh(event)
@@ -170,11 +175,13 @@ def test_registration_is_refused_unless_published(db_session, make_event, organi
 
     event = make_event(status="draft")
     if status != "draft":
-        change_event_status(db_session, organiser, event, "published")
-        change_event_status(db_session, organiser, event, status)
-    with pytest.raises(Conflict) as refused:
+        with unit_of_work(db_session):
+            change_event_status(db_session, organiser, event, "published")
+        with unit_of_work(db_session):
+            change_event_status(db_session, organiser, event, status)
+    with pytest.raises(Conflict) as refused, unit_of_work(db_session):
         register(db_session, event, RegistrationRequest(
-            attendees=[AttendeeRequest(name="A", age_group="adult")], consent=True))
+            attendees=[AttendeeRequest(name="A", age_group="adult")], consent=True), phone_region="BG")
     assert refused.value.reason == "registration_closed"
 
 
@@ -182,9 +189,10 @@ def test_registration_is_refused_outside_its_window(db_session, make_event):
     event = make_event(registration_opens_at=utcnow() + timedelta(days=1))
     request = RegistrationRequest(attendees=[AttendeeRequest(name="A", age_group="adult")],
                                   consent=True)
-    with pytest.raises(Conflict):
-        register(db_session, event, request)
-    outcome = register(db_session, event, request, now=utcnow() + timedelta(days=2))
+    with pytest.raises(Conflict), unit_of_work(db_session):
+        register(db_session, event, request, phone_region="BG")
+    with unit_of_work(db_session):
+        outcome = register(db_session, event, request, now=utcnow() + timedelta(days=2), phone_region="BG")
     assert outcome.is_new
 
 
@@ -252,7 +260,7 @@ def test_an_attendee_of_another_registration_cannot_be_cancelled_through_this_on
     event = make_event(capacity=5)
     ours = make_registration(event, ["Olena"])
     theirs = make_registration(event, ["Ivan"])
-    with pytest.raises(NotFound) as refused:
+    with pytest.raises(NotFound) as refused, unit_of_work(db_session):
         cancel_attendees(db_session, ours, [theirs.attendees[0].id])
     assert refused.value.reason == "attendee_not_found"
     db_session.refresh(theirs.attendees[0])
@@ -266,11 +274,12 @@ def test_a_client_id_reused_with_other_details_is_refused_without_revealing_the_
     first = RegistrationRequest(attendees=[AttendeeRequest(name="Olena", age_group="adult")],
                                 consent=True, email="olena@example.org",
                                 client_id="c0ffee-c0ffee-c0ffee")
-    register(db_session, event, first)
+    with unit_of_work(db_session):
+        register(db_session, event, first, phone_region="BG")
     guess = RegistrationRequest(attendees=[AttendeeRequest(name="Eve", age_group="adult")],
                                 consent=True, client_id="c0ffee-c0ffee-c0ffee")
-    with pytest.raises(Conflict) as refused:
-        register(db_session, event, guess)
+    with pytest.raises(Conflict) as refused, unit_of_work(db_session):
+        register(db_session, event, guess, phone_region="BG")
     assert refused.value.reason == "client_id_reused"
     assert "olena" not in str(refused.value.message).lower()
 
@@ -280,12 +289,13 @@ def test_registration_racing_a_close_loses(db_session, organiser, make_event, mo
     from eventreg.registrations import service
 
     event = make_event(capacity=5)
-    change_event_status(db_session, organiser, event, "closed")
+    with unit_of_work(db_session):
+        change_event_status(db_session, organiser, event, "closed")
     # As if the open-check ran just before the organiser closed the event.
     monkeypatch.setattr(service, "registration_is_open", lambda *args: True)
-    with pytest.raises(Conflict) as refused:
+    with pytest.raises(Conflict) as refused, unit_of_work(db_session):
         register(db_session, event, RegistrationRequest(
-            attendees=[AttendeeRequest(name="Late", age_group="adult")], consent=True))
+            attendees=[AttendeeRequest(name="Late", age_group="adult")], consent=True), phone_region="BG")
     assert refused.value.reason == "registration_closed"
     db_session.refresh(event)
     assert event.places_taken == 0
@@ -294,10 +304,11 @@ def test_registration_racing_a_close_loses(db_session, organiser, make_event, mo
 def test_the_same_activity_chosen_twice_in_other_spellings_counts_once(db_session, make_event):
     event = make_event(activities=[{"title": {"en": "Doll-making"}, "capacity": 5}])
     workshop = event.activities[0]
-    registration = register(db_session, event, RegistrationRequest(
-        attendees=[AttendeeRequest(name="Mykola", age_group="child",
-                                   activity_ids=[str(workshop.id), f"0{workshop.id}"])],
-        consent=True)).registration
+    with unit_of_work(db_session):
+        registration = register(db_session, event, RegistrationRequest(
+            attendees=[AttendeeRequest(name="Mykola", age_group="child",
+                                       activity_ids=[str(workshop.id), f"0{workshop.id}"])],
+            consent=True), phone_region="BG").registration
     assert [a.id for a in registration.attendees[0].activities] == [workshop.id]
     db_session.refresh(workshop)
     assert workshop.places_taken == 1

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from eventreg.accounts.service import create_api_token
 from eventreg.checkin.doors import create_door_access
+from eventreg.database import unit_of_work
 from eventreg.errors import ValidationFailed
 from eventreg.registrations.models import Attendee
 from eventreg.registrations.service import (
@@ -28,8 +29,9 @@ def family(*people):
 
 def test_each_attendee_answers_when_the_event_asks(db_session, make_event):
     event = make_event(asks_sex=True)
-    outcome = register(db_session, event, family(("Olena", "female"),
-                                                 ("Sasha", "prefer_not_to_say")))
+    with unit_of_work(db_session):
+        outcome = register(db_session, event, family(("Olena", "female"),
+                                                     ("Sasha", "prefer_not_to_say")), phone_region="BG")
     assert [a.sex for a in outcome.registration.attendees] == ["female", "prefer_not_to_say"]
 
 
@@ -37,15 +39,16 @@ def test_each_attendee_answers_when_the_event_asks(db_session, make_event):
 def test_a_missing_or_unknown_answer_is_refused_with_the_field_to_fix(db_session, make_event,
                                                                        answer):
     event = make_event(asks_sex=True)
-    with pytest.raises(ValidationFailed) as refused:
-        register(db_session, event, family(("Olena", "female"), ("Mykola", answer)))
+    with pytest.raises(ValidationFailed) as refused, unit_of_work(db_session):
+        register(db_session, event, family(("Olena", "female"), ("Mykola", answer)), phone_region="BG")
     assert set(refused.value.fields) == {"attendees.1.sex"}
     assert db_session.scalar(select(Attendee.id)) is None
 
 
 def test_an_event_that_does_not_ask_stores_no_answer(db_session, make_event):
     event = make_event()
-    outcome = register(db_session, event, family(("Olena", "female")))
+    with unit_of_work(db_session):
+        outcome = register(db_session, event, family(("Olena", "female")), phone_region="BG")
     assert outcome.registration.attendees[0].sex is None
 
 
@@ -56,10 +59,12 @@ def test_a_party_waiting_from_before_the_question_is_still_promoted(db_session, 
 
     event = make_event(capacity=1)
     first = make_registration(event, ["Olena"])
-    entry = waitlist.join_waitlist(db_session, event, family(("Ivan", None)))
+    with unit_of_work(db_session):
+        entry = waitlist.join_waitlist(db_session, event, family(("Ivan", None)), phone_region="BG")
     event.asks_sex = True
     db_session.commit()
-    cancel_attendees(db_session, first)
+    with unit_of_work(db_session):
+        cancel_attendees(db_session, first)
     db_session.rollback()
     entry = db_session.get(type(entry), entry.id)
     assert entry.registration is not None, "promoted, not dropped from the line"
@@ -115,7 +120,8 @@ def test_organiser_switches_the_question_on_in_the_event_form(client, auth, orga
 
 
 def test_api_event_and_registration_carry_the_answer(client, db_session, organiser, make_event):
-    _, token = create_api_token(db_session, organiser, "tests")
+    with unit_of_work(db_session):
+        _, token = create_api_token(db_session, organiser, "tests")
     event = make_event(asks_sex=True)
     headers = {"Authorization": f"Bearer {token}"}
     assert client.get(f"/api/v1/events/{event.slug}").json["asks_sex"] is True
@@ -144,7 +150,8 @@ def test_api_event_and_registration_carry_the_answer(client, db_session, organis
 
 def test_walk_in_at_the_door_gives_the_answer(client, db_session, make_event):
     event = make_event(asks_sex=True)
-    _, token = create_door_access(db_session, event, "Main gate")
+    with unit_of_work(db_session):
+        _, token = create_door_access(db_session, event, "Main gate")
     headers = {"Authorization": f"Bearer {token}"}
     assert 'name="sex"' in client.get(f"/door/{token}").get_data(as_text=True)
     person = {"name": "Ivana Petrova", "age_group": "adult"}
@@ -161,8 +168,10 @@ def test_walk_in_at_the_door_gives_the_answer(client, db_session, make_event):
 def test_export_has_a_sex_column_only_where_the_event_asks(client, auth, organiser, make_event,
                                                           db_session):
     asking, silent = make_event(asks_sex=True), make_event()
-    register(db_session, asking, family(("Olena", "prefer_not_to_say")))
-    register(db_session, silent, family(("Ivan", None)))
+    with unit_of_work(db_session):
+        register(db_session, asking, family(("Olena", "prefer_not_to_say")), phone_region="BG")
+    with unit_of_work(db_session):
+        register(db_session, silent, family(("Ivan", None)), phone_region="BG")
     auth.login(organiser)
 
     def rows(event):
@@ -180,7 +189,8 @@ def test_turning_the_question_off_on_the_form_asks_first_then_deletes_the_answer
     from eventreg.events.models import Event
 
     event = make_event(asks_sex=True, slug="asks")
-    register(db_session, event, family(("Olena", "female"), ("Sasha", "prefer_not_to_say")))
+    with unit_of_work(db_session):
+        register(db_session, event, family(("Olena", "female"), ("Sasha", "prefer_not_to_say")), phone_region="BG")
     auth.login(organiser)
     form = {"title_en": "World Refugee Day", "timezone": "Europe/Sofia",
             "starts_at": "2027-06-20T11:00", "ends_at": "2027-06-20T18:00",

@@ -11,6 +11,7 @@ from eventreg.audit.models import AuditEntry
 from eventreg.checkin import service as checkin
 from eventreg.checkin.doors import create_door_access
 from eventreg.checkin.models import DoorAccess
+from eventreg.database import unit_of_work
 from eventreg.errors import NotFound, ValidationFailed
 from eventreg.events import service as events
 from eventreg.registrations.service import AttendeeRequest, RegistrationRequest
@@ -23,19 +24,22 @@ SOFIA = ZoneInfo("Europe/Sofia")
 
 def door_of(db_session, event, name):
     """A door of the event made when it began (the events here are mostly over)."""
-    return create_door_access(db_session, event, name, created_at=event.starts_at)[0]
+    with unit_of_work(db_session):
+        return create_door_access(db_session, event, name, created_at=event.starts_at)[0]
 
 
 def held_event(db_session, organiser, programme, day, venue, slug, *, asks_sex=False,
                publish=True):
     starts = datetime.combine(day, datetime.min.time(), SOFIA).replace(hour=17)
-    event = events.create_event(db_session, organiser, events.EventDetails(
-        title={"en": f"Info session {slug}"}, starts_at=starts, ends_at=starts + timedelta(hours=2),
-        privacy_notice={"en": "Names are deleted after the project."}, venue=venue,
-        programme_id=programme.id, slug=slug, registration_closes_at=starts + timedelta(hours=2),
-        asks_sex=asks_sex))
+    with unit_of_work(db_session):
+        event = events.create_event(db_session, organiser, events.EventDetails(
+            title={"en": f"Info session {slug}"}, starts_at=starts, ends_at=starts + timedelta(hours=2),
+            privacy_notice={"en": "Names are deleted after the project."}, venue=venue,
+            programme_id=programme.id, slug=slug, registration_closes_at=starts + timedelta(hours=2),
+            asks_sex=asks_sex))
     if publish:
-        events.publish_event(db_session, organiser, event)
+        with unit_of_work(db_session):
+            events.publish_event(db_session, organiser, event)
     return event
 
 
@@ -44,22 +48,26 @@ def attend(db_session, event, door, *people, email="", phone="", checked_in=True
     (name, age_group, sex) triples."""
     from eventreg.registrations.service import register
 
-    outcome = register(db_session, event, RegistrationRequest(
-        attendees=[AttendeeRequest(name=name, age_group=age, sex=sex)
-                   for name, age, sex in (person + (None,) * (3 - len(person))
-                                          for person in people)],
-        consent=True, email=email, phone=phone), walk_in=True)
+    with unit_of_work(db_session):
+        outcome = register(db_session, event, RegistrationRequest(
+            attendees=[AttendeeRequest(name=name, age_group=age, sex=sex)
+                       for name, age, sex in (person + (None,) * (3 - len(person))
+                                              for person in people)],
+            consent=True, email=email, phone=phone), walk_in=True, phone_region="BG")
     if checked_in:
         for attendee in outcome.registration.attendees:
-            checkin.check_in(db_session, door, checkin.CheckinRequest(
-                client_id=uuid.uuid4().hex, attendee_id=attendee.id))
+            with unit_of_work(db_session):
+                checkin.check_in(db_session, door, checkin.CheckinRequest(
+                    client_id=uuid.uuid4().hex, attendee_id=attendee.id))
     return outcome.registration
 
 
 def test_report_counts_events_attendance_and_people_reached_once(db_session, organiser):
-    programme = events.create_programme(db_session, organiser, "Roma migration awareness",
-                                        "Norwegian Financial Mechanism")
-    other = events.create_programme(db_session, organiser, "Other project")
+    with unit_of_work(db_session):
+        programme = events.create_programme(db_session, organiser, "Roma migration awareness",
+                                            "Norwegian Financial Mechanism")
+    with unit_of_work(db_session):
+        other = events.create_programme(db_session, organiser, "Other project")
     fakulteta = held_event(db_session, organiser, programme, date(2026, 3, 12), "Fakulteta", "a")
     stolipinovo = held_event(db_session, organiser, programme, date(2026, 4, 2), "Stolipinovo", "b")
     outside = held_event(db_session, organiser, programme, date(2025, 12, 1), "Fakulteta", "c")
@@ -100,7 +108,8 @@ def test_report_counts_events_attendance_and_people_reached_once(db_session, org
 
 def test_same_name_without_shared_contact_is_listed_as_a_possible_duplicate(db_session,
                                                                             organiser):
-    programme = events.create_programme(db_session, organiser, "Awareness")
+    with unit_of_work(db_session):
+        programme = events.create_programme(db_session, organiser, "Awareness")
     first = held_event(db_session, organiser, programme, date(2026, 5, 1), "Fakulteta", "e")
     second = held_event(db_session, organiser, programme, date(2026, 6, 1), "Fakulteta", "f")
     attend(db_session, first, door_of(db_session, first, "D"), ("Ana Dimitrova", "adult"))
@@ -121,7 +130,8 @@ def year_report(db_session, organiser, programme):
 
 def two_anas(db_session, organiser, slugs=("h", "i")):
     """A programme where an Ana Dimitrova came to each of two events, with other phones."""
-    programme = events.create_programme(db_session, organiser, f"Awareness {slugs}")
+    with unit_of_work(db_session):
+        programme = events.create_programme(db_session, organiser, f"Awareness {slugs}")
     first = held_event(db_session, organiser, programme, date(2026, 5, 1), "Fakulteta", slugs[0])
     second = held_event(db_session, organiser, programme, date(2026, 6, 1), "Hristo Botev",
                         slugs[1])
@@ -135,13 +145,15 @@ def test_organiser_says_same_person_and_they_count_once_until_taken_back(db_sess
                                                                           organiser):
     programme, ana = two_anas(db_session, organiser)
     assert year_report(db_session, organiser, programme).individuals == 2
-    decide_same_person(db_session, organiser, [[ana[1].id], [ana[0].id]], same_person=True)
+    with unit_of_work(db_session):
+        decide_same_person(db_session, organiser, [[ana[1].id], [ana[0].id]], same_person=True)
     report = year_report(db_session, organiser, programme)
     assert report.individuals == 1
     assert report.possible_duplicates == []
     [decision] = report.decisions
     assert decision.same_person and decision.decided_by == organiser.name
-    undo_decision(db_session, organiser, decision.id)
+    with unit_of_work(db_session):
+        undo_decision(db_session, organiser, decision.id)
     report = year_report(db_session, organiser, programme)
     assert (report.individuals, len(report.possible_duplicates)) == (2, 1)
 
@@ -149,11 +161,13 @@ def test_organiser_says_same_person_and_they_count_once_until_taken_back(db_sess
 def test_organiser_says_different_people_and_the_name_is_not_offered_again(db_session,
                                                                             organiser):
     programme, ana = two_anas(db_session, organiser)
-    decide_same_person(db_session, organiser, [[ana[0].id], [ana[1].id]], same_person=False)
+    with unit_of_work(db_session):
+        decide_same_person(db_session, organiser, [[ana[0].id], [ana[1].id]], same_person=False)
     report = year_report(db_session, organiser, programme)
     assert (report.individuals, report.possible_duplicates) == (2, [])
     # A later decision on the same pair replaces the earlier one.
-    decide_same_person(db_session, organiser, [[ana[0].id], [ana[1].id]], same_person=True)
+    with unit_of_work(db_session):
+        decide_same_person(db_session, organiser, [[ana[0].id], [ana[1].id]], same_person=True)
     report = year_report(db_session, organiser, programme)
     assert report.individuals == 1
     assert [d.same_person for d in report.decisions] == [True]
@@ -161,7 +175,8 @@ def test_organiser_says_different_people_and_the_name_is_not_offered_again(db_se
 
 def test_a_third_ana_is_offered_again_after_two_were_merged(db_session, organiser):
     programme, ana = two_anas(db_session, organiser)
-    decide_same_person(db_session, organiser, [[ana[0].id], [ana[1].id]], same_person=True)
+    with unit_of_work(db_session):
+        decide_same_person(db_session, organiser, [[ana[0].id], [ana[1].id]], same_person=True)
     third = held_event(db_session, organiser, programme, date(2026, 7, 1), "Sofia", "j")
     attend(db_session, third, door_of(db_session, third, "D"),
            ("ANA DIMITROVA", "adult"))
@@ -173,7 +188,8 @@ def test_a_third_ana_is_offered_again_after_two_were_merged(db_session, organise
 
 
 def test_two_people_of_one_name_at_the_same_event_are_never_offered(db_session, organiser):
-    programme = events.create_programme(db_session, organiser, "Awareness")
+    with unit_of_work(db_session):
+        programme = events.create_programme(db_session, organiser, "Awareness")
     event = held_event(db_session, organiser, programme, date(2026, 5, 1), "Fakulteta", "k")
     door = door_of(db_session, event, "D")
     attend(db_session, event, door, ("Ana Dimitrova", "adult"), phone="+359881000001")
@@ -185,16 +201,17 @@ def test_two_people_of_one_name_at_the_same_event_are_never_offered(db_session, 
 def test_decisions_need_two_people_of_the_organisers_own_events(db_session, organiser,
                                                                make_organiser):
     _, ana = two_anas(db_session, organiser)
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed), unit_of_work(db_session):
         decide_same_person(db_session, organiser, [[ana[0].id], [ana[0].id]], same_person=True)
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound), unit_of_work(db_session):
         decide_same_person(db_session, make_organiser("Other office"),
                            [[ana[0].id], [ana[1].id]], same_person=True)
     assert db_session.scalars(select(PersonMatch)).all() == []
 
 
 def test_by_sex_counts_only_the_events_that_asked(db_session, organiser):
-    programme = events.create_programme(db_session, organiser, "World Refugee Day")
+    with unit_of_work(db_session):
+        programme = events.create_programme(db_session, organiser, "World Refugee Day")
     asking = held_event(db_session, organiser, programme, date(2026, 6, 20), "Park", "l",
                         asks_sex=True)
     silent = held_event(db_session, organiser, programme, date(2026, 6, 21), "Park", "m")
@@ -218,7 +235,8 @@ def test_report_page_and_workbook_show_the_figures_to_the_organisation_only(
 
     from openpyxl import load_workbook
 
-    programme = events.create_programme(db_session, organiser, "Awareness", "EEA Grants")
+    with unit_of_work(db_session):
+        programme = events.create_programme(db_session, organiser, "Awareness", "EEA Grants")
     event = held_event(db_session, organiser, programme, date(2026, 5, 1), "Fakulteta", "g")
     attend(db_session, event, door_of(db_session, event, "D"),
            ("Ana Dimitrova", "adult"), ("Boris Dimitrov", "child"))
@@ -280,12 +298,14 @@ def test_by_sex_is_on_the_page_and_in_the_workbook_only_where_asked(client, auth
 
     from openpyxl import load_workbook
 
-    programme = events.create_programme(db_session, organiser, "World Refugee Day")
+    with unit_of_work(db_session):
+        programme = events.create_programme(db_session, organiser, "World Refugee Day")
     asking = held_event(db_session, organiser, programme, date(2026, 6, 20), "Park", "n",
                         asks_sex=True)
     attend(db_session, asking, door_of(db_session, asking, "D"),
            ("Olena", "adult", "female"), ("Sasha", "child", "prefer_not_to_say"))
-    silent_programme = events.create_programme(db_session, organiser, "Info sessions")
+    with unit_of_work(db_session):
+        silent_programme = events.create_programme(db_session, organiser, "Info sessions")
     silent = held_event(db_session, organiser, silent_programme, date(2026, 6, 21), "Park", "o")
     attend(db_session, silent, door_of(db_session, silent, "D"), ("Ivan", "adult"))
     auth.login(organiser)
@@ -314,7 +334,8 @@ def test_generated_programme_matches_figures_counted_one_by_one(db_session, orga
              "sex": rng.choice(["female", "male", "prefer_not_to_say"]),
              # Two in three left a phone; the others can only be counted per attendance.
              "phone": f"+3598810{n:05d}" if n % 3 else ""} for n in range(40)]
-    programme = events.create_programme(db_session, organiser, "Generated awareness")
+    with unit_of_work(db_session):
+        programme = events.create_programme(db_session, organiser, "Generated awareness")
     sessions = []
     for number in range(8):
         event = held_event(db_session, organiser, programme, date(2026, 2 + number, 10),
@@ -359,8 +380,9 @@ def test_generated_programme_matches_figures_counted_one_by_one(db_session, orga
 
     # The organiser confirms each possible duplicate as one person: each then counts once.
     for group in report.possible_duplicates:
-        decide_same_person(db_session, organiser, [person.attendee_ids for person in group],
-                           same_person=True)
+        with unit_of_work(db_session):
+            decide_same_person(db_session, organiser, [person.attendee_ids for person in group],
+                               same_person=True)
     assert year_report(db_session, organiser, programme).individuals == (
         len(with_phone) + len(set(without_phone)))
 
@@ -369,7 +391,8 @@ def test_namesakes_who_came_to_one_event_are_never_made_one_person(client, auth,
                                                                     organiser):
     """Two Anas at the first event and one at the second: the third may be either, but the
     first two cannot be one person, by their phone (a family's) nor by a click."""
-    programme = events.create_programme(db_session, organiser, "Awareness")
+    with unit_of_work(db_session):
+        programme = events.create_programme(db_session, organiser, "Awareness")
     first = held_event(db_session, organiser, programme, date(2026, 5, 1), "Fakulteta", "p")
     second = held_event(db_session, organiser, programme, date(2026, 6, 1), "Sofia", "q")
     mother, daughter = attend(db_session, first, door_of(db_session, first, "D"),
@@ -381,7 +404,7 @@ def test_namesakes_who_came_to_one_event_are_never_made_one_person(client, auth,
     assert report.individuals == 3
     [group] = report.possible_duplicates
     assert sorted(p.attendee_ids for p in group) == [[mother.id], [daughter.id], [later.id]]
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(ValidationFailed) as refused, unit_of_work(db_session):
         decide_same_person(db_session, organiser, [[mother.id], [daughter.id], [later.id]],
                            same_person=True)
     assert "came to the same event" in str(refused.value.message)
@@ -389,7 +412,8 @@ def test_namesakes_who_came_to_one_event_are_never_made_one_person(client, auth,
     page = client.get(f"/manage/programmes/{programme.id}/report?from=2026-01-01"
                       "&to=2026-12-31").get_data(as_text=True)
     assert 'name="person"' in page and " checked>" not in page  # three: none ticked for you
-    decide_same_person(db_session, organiser, [[mother.id], [later.id]], same_person=True)
+    with unit_of_work(db_session):
+        decide_same_person(db_session, organiser, [[mother.id], [later.id]], same_person=True)
     report = year_report(db_session, organiser, programme)
     assert report.individuals == 2
     assert report.possible_duplicates == []  # the daughter shares an event with the other
@@ -397,13 +421,15 @@ def test_namesakes_who_came_to_one_event_are_never_made_one_person(client, auth,
 
 
 def test_a_decision_holds_in_a_report_of_a_shorter_period(db_session, organiser):
-    programme = events.create_programme(db_session, organiser, "Awareness")
+    with unit_of_work(db_session):
+        programme = events.create_programme(db_session, organiser, "Awareness")
     anas = []
     for month, slug in ((1, "r"), (3, "s"), (5, "t")):
         event = held_event(db_session, organiser, programme, date(2026, month, 10), "Sofia", slug)
         anas.append(attend(db_session, event, door_of(db_session, event, "D"),
                            ("Ana Dimitrova", "adult")).attendees[0])
-    decide_same_person(db_session, organiser, [[ana.id] for ana in anas], same_person=True)
+    with unit_of_work(db_session):
+        decide_same_person(db_session, organiser, [[ana.id] for ana in anas], same_person=True)
     assert year_report(db_session, organiser, programme).individuals == 1
     spring = programme_report(db_session, organiser, programme.id, date(2026, 2, 1),
                               date(2026, 12, 31))
@@ -432,7 +458,8 @@ def test_a_strange_decision_or_a_second_take_back_is_answered_clearly(client, au
 
 def test_a_name_typed_in_the_other_alphabet_with_the_same_phone_is_one_person(db_session,
                                                                              organiser):
-    programme = events.create_programme(db_session, organiser, "Awareness")
+    with unit_of_work(db_session):
+        programme = events.create_programme(db_session, organiser, "Awareness")
     first = held_event(db_session, organiser, programme, date(2026, 5, 1), "Fakulteta", "w")
     second = held_event(db_session, organiser, programme, date(2026, 6, 1), "Sofia", "x")
     first_door = door_of(db_session, first, "D")

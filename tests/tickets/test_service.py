@@ -2,6 +2,7 @@
 
 import pytest
 
+from eventreg.database import unit_of_work
 from eventreg.tickets.service import TicketRefused, check_ticket, ticket_tokens
 
 
@@ -48,7 +49,8 @@ def test_ticket_of_a_cancelled_event_is_refused(db_session, organiser, make_even
     event = make_event()
     registration = make_registration(event, ["Olena"])
     token = ticket_tokens(db_session, registration.attendees)[registration.attendees[0].id]
-    change_event_status(db_session, organiser, event, "cancelled")
+    with unit_of_work(db_session):
+        change_event_status(db_session, organiser, event, "cancelled")
     with pytest.raises(TicketRefused) as refused:
         check_ticket(db_session, token)
     assert refused.value.reason == "event_cancelled"

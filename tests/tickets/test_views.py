@@ -5,6 +5,7 @@ import subprocess
 
 import pytest
 
+from eventreg.database import unit_of_work
 from eventreg.tickets.service import check_ticket
 
 
@@ -25,7 +26,8 @@ def test_cancelled_attendee_has_no_qr_on_the_page(client, db_session, make_event
     from eventreg.registrations.service import cancel_attendees
 
     registration = make_registration(make_event(), ["Olena", "Mykola"])
-    cancel_attendees(db_session, registration, [registration.attendees[1].id])
+    with unit_of_work(db_session):
+        cancel_attendees(db_session, registration, [registration.attendees[1].id])
     page = client.get(f"/t/{registration.ticket_secret}").get_data(as_text=True)
     assert page.count("<svg") == 1
 

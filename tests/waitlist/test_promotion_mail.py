@@ -2,6 +2,7 @@
 
 from email import message_from_bytes, policy
 
+from eventreg.database import unit_of_work
 from eventreg.registrations.service import AttendeeRequest, RegistrationRequest
 from eventreg.waitlist import service as waitlist
 
@@ -15,9 +16,10 @@ def test_raising_a_workshops_capacity_mails_the_promoted_party_after_the_answer(
     dolls = event.activities[0]
     make_registration(event, [AttendeeRequest(name="Mykola", age_group="child",
                                               activity_ids=[dolls.id])])
-    waitlist.join_waitlist(db_session, event, RegistrationRequest(
-        attendees=[AttendeeRequest(name="Daryna", age_group="child", activity_ids=[dolls.id])],
-        consent=True, email="olena@example.org"))
+    with unit_of_work(db_session):
+        waitlist.join_waitlist(db_session, event, RegistrationRequest(
+            attendees=[AttendeeRequest(name="Daryna", age_group="child", activity_ids=[dolls.id])],
+            consent=True, email="olena@example.org"), phone_region="BG")
     auth.login(organiser)
     response = client.post(f"/manage/events/{event.slug}/activities/{dolls.id}/edit", data={
         "title_en": "Doll-making", "capacity": "2", "position": "0"})
@@ -33,9 +35,10 @@ def test_a_participant_cancelling_mails_both_the_notice_and_the_promotion_after_
 ):
     event = make_event(capacity=1)
     first = make_registration(event, ["Olena"], email="olena@example.org")
-    waitlist.join_waitlist(db_session, event, RegistrationRequest(
-        attendees=[AttendeeRequest(name="Ivan", age_group="adult")],
-        consent=True, email="ivan@example.org"))
+    with unit_of_work(db_session):
+        waitlist.join_waitlist(db_session, event, RegistrationRequest(
+            attendees=[AttendeeRequest(name="Ivan", age_group="adult")],
+            consent=True, email="ivan@example.org"), phone_region="BG")
     page = client.get(f"/t/{first.ticket_secret}").get_data(as_text=True)
     import re
 

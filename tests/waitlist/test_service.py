@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import func, select
 
+from eventreg.database import unit_of_work
 from eventreg.errors import Conflict
 from eventreg.events import service as events
 from eventreg.events.models import Event
@@ -36,10 +37,13 @@ def test_freed_place_goes_to_the_first_in_line_who_is_told_by_email(
 ):
     event = make_event(capacity=1)
     first = make_registration(event, ["Olena"])
-    entry = waitlist.join_waitlist(db_session, event, party("Ivan", email="ivan@example.org"))
-    waitlist.join_waitlist(db_session, event, party("Petar"))
+    with unit_of_work(db_session):
+        entry = waitlist.join_waitlist(db_session, event, party("Ivan", email="ivan@example.org"), phone_region="BG")
+    with unit_of_work(db_session):
+        waitlist.join_waitlist(db_session, event, party("Petar"), phone_region="BG")
     assert waitlist.place_in_line(db_session, entry) == 1
-    cancel_attendees(db_session, first)
+    with unit_of_work(db_session):
+        cancel_attendees(db_session, first)
     db_session.rollback()
     promoted = db_session.get(WaitlistEntry, entry.id)
     assert promoted.promoted_at is not None
@@ -56,13 +60,17 @@ def test_line_is_strict_a_big_party_first_in_line_is_not_skipped(db_session, mak
                                                                   make_registration):
     event = make_event(capacity=2)
     one, two = make_registration(event, ["Olena"]), make_registration(event, ["Mykola"])
-    family = waitlist.join_waitlist(db_session, event, party("Anna", "Boris"))
-    single = waitlist.join_waitlist(db_session, event, party("Petar"))
-    cancel_attendees(db_session, one)
+    with unit_of_work(db_session):
+        family = waitlist.join_waitlist(db_session, event, party("Anna", "Boris"), phone_region="BG")
+    with unit_of_work(db_session):
+        single = waitlist.join_waitlist(db_session, event, party("Petar"), phone_region="BG")
+    with unit_of_work(db_session):
+        cancel_attendees(db_session, one)
     db_session.rollback()
     assert db_session.get(WaitlistEntry, family.id).promoted_at is None
     assert db_session.get(WaitlistEntry, single.id).promoted_at is None
-    cancel_attendees(db_session, two)
+    with unit_of_work(db_session):
+        cancel_attendees(db_session, two)
     db_session.rollback()
     assert db_session.get(WaitlistEntry, family.id).promoted_at is not None
     assert places_taken(db_session, event) == 2
@@ -72,11 +80,13 @@ def test_raising_the_capacity_promotes_from_the_line(db_session, organiser, make
                                                      make_registration):
     event = make_event(capacity=1)
     make_registration(event, ["Olena"])
-    entry = waitlist.join_waitlist(db_session, event, party("Ivan"))
+    with unit_of_work(db_session):
+        entry = waitlist.join_waitlist(db_session, event, party("Ivan"), phone_region="BG")
     details = events.EventDetails(
         title=event.title, starts_at=event.starts_at, ends_at=event.ends_at,
         privacy_notice=event.privacy_notice, venue=event.venue, capacity=2)
-    events.update_event(db_session, organiser, event, details)
+    with unit_of_work(db_session):
+        events.update_event(db_session, organiser, event, details)
     db_session.rollback()
     assert db_session.get(WaitlistEntry, entry.id).promoted_at is not None
 
@@ -86,10 +96,12 @@ def test_organiser_promotes_by_hand_only_when_there_is_room_and_can_remove(
 ):
     event = make_event(capacity=1)
     make_registration(event, ["Olena"])
-    entry = waitlist.join_waitlist(db_session, event, party("Ivan"))
-    with pytest.raises(Conflict):
+    with unit_of_work(db_session):
+        entry = waitlist.join_waitlist(db_session, event, party("Ivan"), phone_region="BG")
+    with pytest.raises(Conflict), unit_of_work(db_session):
         waitlist.promote_by_hand(db_session, entry)
-    waitlist.remove_from_waitlist(db_session, entry)
+    with unit_of_work(db_session):
+        waitlist.remove_from_waitlist(db_session, entry)
     db_session.rollback()
     assert db_session.get(WaitlistEntry, entry.id).removed_at is not None
     assert waitlist.list_waiting(db_session, event) == []
@@ -97,7 +109,8 @@ def test_organiser_promotes_by_hand_only_when_there_is_room_and_can_remove(
 
 def test_joining_when_places_are_free_registers_at_once(db_session, make_event):
     event = make_event(capacity=3)
-    entry = waitlist.join_waitlist(db_session, event, party("Ivan"))
+    with unit_of_work(db_session):
+        entry = waitlist.join_waitlist(db_session, event, party("Ivan"), phone_region="BG")
     db_session.rollback()
     assert db_session.get(WaitlistEntry, entry.id).registration_id is not None
 
@@ -125,7 +138,8 @@ def test_concurrent_cancellations_never_promote_more_than_the_places_freed(
     event = make_event(capacity=5)
     registered = [make_registration(event, [f"Person {n}"]) for n in range(5)]
     for n in range(10):
-        waitlist.join_waitlist(db_session, event, party(f"Waiting {n}"))
+        with unit_of_work(db_session):
+            waitlist.join_waitlist(db_session, event, party(f"Waiting {n}"), phone_region="BG")
     secrets = [registration.ticket_secret for registration in registered[:4]]
     assert _cancel_all_at_once(app, secrets) == [302] * 4
     db_session.rollback()

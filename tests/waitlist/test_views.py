@@ -1,5 +1,6 @@
 """The waiting list as a participant and an organiser meet it in the browser's pages."""
 
+from eventreg.database import unit_of_work
 from tests.registrations.test_views import _form
 
 
@@ -38,7 +39,8 @@ def test_promoted_party_finds_its_tickets_at_the_waiting_list_link(
     first = make_registration(event, ["Olena"])
     location = client.post(f"/e/{event.slug}/register",
                            data=_form(event, action="join_waitlist")).headers["Location"]
-    cancel_attendees(db_session, first)
+    with unit_of_work(db_session):
+        cancel_attendees(db_session, first)
     response = client.get(location)
     assert response.status_code == 302 and "/t/" in response.headers["Location"]
 
@@ -62,7 +64,8 @@ def test_organiser_sees_the_line_and_can_register_or_remove_a_party(
     from eventreg.registrations.service import cancel_attendees
 
     client.post(f"/manage/events/{event.slug}/waitlist/{entry.id}/remove")
-    cancel_attendees(db_session, first)
+    with unit_of_work(db_session):
+        cancel_attendees(db_session, first)
     db_session.rollback()
     entry = db_session.get(WaitlistEntry, entry.id)
     assert entry.removed_at is not None and entry.promoted_at is None
