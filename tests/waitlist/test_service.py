@@ -153,3 +153,29 @@ def test_concurrent_cancellations_never_promote_more_than_the_places_freed(
     assert len({entry.registration_id for entry in promoted}) == 4
     waiting = [waitlist.names_of(e)[0] for e in waitlist.list_waiting(db_session, event)]
     assert waiting == [f"Waiting {n}" for n in range(4, 10)]  # line order kept
+
+
+def test_a_waiting_party_with_a_local_phone_is_promoted_where_the_region_is_not_bg(
+        app_settings, db_session, make_event, make_registration):
+    """Ukraine's office: '067 123 4567' is a Ukrainian number. Promotion after a
+    cancellation once read it as Bulgarian and dropped the family from the line."""
+    from eventreg import create_app
+    from eventreg.registrations.models import Registration
+
+    app = create_app({**app_settings, "DEFAULT_PHONE_REGION": "UA"})
+    client = app.test_client()
+    event = make_event(capacity=1)
+    first = make_registration(event, ["Olena"])
+    joined = client.post(f"/e/{event.slug}/register", data={
+        "party_size": "1", "attendees.0.name": "Mykola", "attendees.0.age_group": "adult",
+        "phone": "067 123 4567", "consent": "yes", "action": "join_waitlist"})
+    assert joined.status_code == 302 and "/w/" in joined.headers["Location"]
+    db_session.rollback()  # a fresh read: the other app wrote
+    [entry] = db_session.scalars(select(WaitlistEntry)).all()
+    assert entry.request["phone"] == "+380671234567"
+    with unit_of_work(db_session):
+        cancel_attendees(db_session, first)
+    db_session.rollback()
+    promoted = db_session.scalar(select(Registration).where(Registration.id != first.id))
+    assert promoted is not None and promoted.phone == "+380671234567"
+    assert db_session.get(WaitlistEntry, entry.id).removed_at is None
