@@ -18,9 +18,19 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(load_settings(config))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from eventreg import outages, site
+    from eventreg import (
+        models,  # noqa: F401  (every model, registered in one place)
+        outages,
+        site,
+    )
+
+    # How features react to one another's changes (eventreg/hooks.py).
+    from eventreg.checkin import receivers as _doors  # noqa: F401
     from eventreg.extensions import babel, csrf, db, limiter, login_manager, migrate
     from eventreg.i18n import select_locale
+    from eventreg.registrations import receivers as _registrations  # noqa: F401
+    from eventreg.tickets import receivers as _tickets  # noqa: F401
+    from eventreg.waitlist import receivers as _waitlist  # noqa: F401
 
     db.init_app(app)
     _refuse_uncommitted_writes_at_the_end(app)
@@ -46,9 +56,9 @@ def create_app(config: dict | None = None) -> Flask:
     from eventreg.events import views as event_views
     from eventreg.exports import views as export_views
     from eventreg.registrations import manage as registration_manage
+    from eventreg.registrations import ticket_page
     from eventreg.registrations import views as registration_views
     from eventreg.reports import views as report_views
-    from eventreg.tickets import views as ticket_views
     from eventreg.waitlist import views as waitlist_views
 
     app.register_blueprint(health.blueprint)
@@ -57,7 +67,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(event_manage.blueprint)
     app.register_blueprint(registration_views.blueprint)
     app.register_blueprint(registration_manage.blueprint)
-    app.register_blueprint(ticket_views.blueprint)
+    app.register_blueprint(ticket_page.blueprint)
     app.register_blueprint(checkin_views.blueprint)
     app.register_blueprint(checkin_manage.blueprint)
     app.register_blueprint(export_views.blueprint)

@@ -1,14 +1,22 @@
 """Command-line commands: `flask create-organiser`, `create-api-token`, `create-door-access`,
 `load-demo`."""
 
+import time
+
 import click
 from flask import Flask
 from sqlalchemy import select
 
 from eventreg.accounts import service as accounts
+from eventreg.checkin.doors import create_door_access, door_expires_at
 from eventreg.database import unit_of_work
+from eventreg.demo import DEMO_EMAIL, DEMO_PASSWORD, REFUGEE_DAY_SLUG, load_demo_data
 from eventreg.errors import DomainError
+from eventreg.events.models import Event
+from eventreg.events.service import get_published_event
 from eventreg.extensions import db
+from eventreg.messages.service import deliver_due
+from eventreg.registrations.notifications import queue_reminders
 
 
 def _fail(error: DomainError) -> None:
@@ -61,8 +69,6 @@ def create_api_token_command(email, name):
               help="Where volunteers reach the app, for the printed link.")
 def create_door_access_command(event_slug, name, activity_ids, records_exits, base_url):
     """Make a door link for EVENT_SLUG named NAME; print the link and its token."""
-    from eventreg.checkin.doors import create_door_access, door_expires_at
-    from eventreg.events.models import Event
 
     event = db.session.scalar(select(Event).where(Event.slug == event_slug))
     if event is None:
@@ -85,9 +91,7 @@ def create_door_access_command(event_slug, name, activity_ids, records_exits, ba
 @click.option("--every", default=30, show_default=True, help="Seconds between passes with --loop.")
 def deliver_messages_command(loop, every):
     """Send the queued messages that are due, retrying failed ones with growing pauses."""
-    import time
 
-    from eventreg.messages.service import deliver_due
 
     while True:
         report = deliver_due(db.session)
@@ -102,8 +106,6 @@ def deliver_messages_command(loop, every):
 @click.command("send-reminders")
 def send_reminders_command():
     """Remind everyone registered for an event tomorrow (run daily from cron), then send."""
-    from eventreg.messages.service import deliver_due
-    from eventreg.registrations.notifications import queue_reminders
 
     with unit_of_work(db.session):
         queued = queue_reminders(db.session)
@@ -116,9 +118,6 @@ def send_reminders_command():
 @click.option("--base-url", default="http://127.0.0.1:5000", show_default=True)
 def load_demo_command(base_url):
     """Load the demo organisation and events when the database has no events yet."""
-    from eventreg.checkin.doors import create_door_access
-    from eventreg.demo import DEMO_EMAIL, DEMO_PASSWORD, REFUGEE_DAY_SLUG, load_demo_data
-    from eventreg.events.service import get_published_event
 
     with unit_of_work(db.session):
         created = load_demo_data(db.session)

@@ -9,9 +9,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from eventreg.accounts import service as accounts
+from eventreg.checkin.doors import create_door_access, revoke_door_access
+from eventreg.checkin.service import CheckinRequest, check_in
 from eventreg.database import local_to_utc
 from eventreg.events import service as events
 from eventreg.events.models import Event
+from eventreg.registrations.service import AttendeeRequest, RegistrationRequest, register
 
 DEMO_EMAIL = "organiser@example.org"
 DEMO_PASSWORD = "demo-password"
@@ -231,9 +234,6 @@ PAST_INFO_SESSIONS = [
 
 def _past_info_sessions(session: Session, organiser, programme_id: int) -> None:
     """Hold the PAST_INFO_SESSIONS: each registered at its door and checked in."""
-    from eventreg.checkin.doors import create_door_access, revoke_door_access
-    from eventreg.checkin.service import CheckinRequest, check_in
-    from eventreg.registrations.service import AttendeeRequest, RegistrationRequest, register
 
     for slug, venue, starts, people in PAST_INFO_SESSIONS:
         event = events.create_event(session, organiser, events.EventDetails(

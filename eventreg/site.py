@@ -1,7 +1,5 @@
 """Site-wide web plumbing: language switch, security headers, error pages, template helpers."""
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     Flask,
@@ -23,8 +21,9 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from eventreg.accounts.sessions import SessionPolicy, check_session
 from eventreg.database import MAX_ID, unit_of_work
-from eventreg.errors import DomainError, ValidationFailed
+from eventreg.errors import DomainError
 from eventreg.events.service import (
     AGE_GROUP_NAMES,
     QUESTION_KIND_NAMES,
@@ -42,6 +41,11 @@ from eventreg.i18n import (
     localized,
 )
 from eventreg.text import control_character_paths, has_control_characters
+from eventreg.web import (
+    control_character_error,
+    form_control_character_paths,
+    safe_next_url,
+)
 
 blueprint = Blueprint("site", __name__)
 ONE_YEAR = 365 * 24 * 3600
@@ -58,16 +62,6 @@ def choose_language(code: str):
             secure=request.is_secure,
         )
     return response
-
-
-def safe_next_url(target: str | None, default: str = "/") -> str:
-    """Return `target` if it is a path on this site, else `default`: never another site."""
-    if not target:
-        return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return default
-    return target
 
 
 def _security_headers(response):
@@ -160,8 +154,6 @@ def _template_helpers():
 @login_manager.user_loader
 def _load_organiser(sign_in_token: str):
     """The organiser whose sign-in session the browser's cookie names, while it works."""
-    from eventreg.accounts.sessions import SessionPolicy, check_session
-
     checked = check_session(db.session, sign_in_token,
                             SessionPolicy.from_config(current_app.config))
     g.sign_in_ended = checked.ended
@@ -189,31 +181,6 @@ def _load_signed_in_organiser() -> None:
     if "_user_id" in session:
         with unit_of_work(db.session):  # an ended session is noted, use once a minute
             current_user._get_current_object()
-
-
-#: Said of every text refused for its control characters (eventreg/text.py), form or API.
-CONTROL_CHARACTERS_MESSAGE = _l(
-    "Remove the invisible control characters from the marked fields: they cannot be stored.")
-CONTROL_CHARACTERS_FIELD_MESSAGE = _l("Contains an invisible control character.")
-
-
-def control_character_error(paths: list[str]) -> ValidationFailed:
-    """The refusal of text holding control characters, naming each field."""
-    return ValidationFailed(CONTROL_CHARACTERS_MESSAGE,
-                            fields={path or "body": CONTROL_CHARACTERS_FIELD_MESSAGE
-                                    for path in paths})
-
-
-def answers_control_characters_on_its_form(view):
-    """Mark a view that shows text refused for its control characters on its own form,
-    with what was typed, instead of the site-wide error page."""
-    view.answers_control_characters_on_its_form = True
-    return view
-
-
-def form_control_character_paths(form) -> list[str]:
-    """The names of a form's fields whose text holds control characters."""
-    return [key for key, value in form.items(multi=True) if has_control_characters(value)]
 
 
 def _refuse_control_characters() -> None:

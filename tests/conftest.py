@@ -204,6 +204,18 @@ def make_registration(db_session):
     return make
 
 
+@pytest.fixture
+def whose_ticket(db_session):
+    """The attendee a ticket's QR token names (its signature checked), or an error."""
+    from eventreg.registrations.models import Attendee
+    from eventreg.tickets.service import verify_ticket_token
+
+    def holder(token: str):
+        return db_session.get(Attendee, verify_ticket_token(db_session, token).attendee_id)
+
+    return holder
+
+
 class AuthActions:
     def __init__(self, client):
         self._client = client

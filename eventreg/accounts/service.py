@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from eventreg.accounts import sessions
 from eventreg.accounts.models import ROLES, ApiToken, Organisation, Organiser
 from eventreg.accounts.passwords import password_problem
+from eventreg.audit.service import record
 from eventreg.database import utcnow
 from eventreg.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from eventreg.text import clean_text, is_blank
@@ -249,8 +250,6 @@ def find_organiser(session: Session, email: str) -> Organiser:
 
 def _audit(session: Session, organiser: Organiser, action: str, target: str, **details) -> None:
     """Record an account action in the caller's transaction."""
-    from eventreg.audit.service import record
-
     record(session, organisation_id=organiser.organisation_id, by=organiser,
            action=action, target=target, details=details)
 

@@ -20,7 +20,7 @@ from eventreg.database import unit_of_work
 from eventreg.errors import Conflict, ValidationFailed
 from eventreg.extensions import db, limiter
 from eventreg.forms import ActionForm, show_service_errors
-from eventreg.site import safe_next_url
+from eventreg.web import safe_next_url
 
 blueprint = Blueprint("accounts", __name__)
 

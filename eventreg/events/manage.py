@@ -19,7 +19,6 @@ from eventreg.events.forms import (
 )
 from eventreg.extensions import db
 from eventreg.forms import ActionForm, show_service_errors
-from eventreg.registrations.service import count_registrations, counts_by_event
 
 blueprint = Blueprint("manage_events", __name__, url_prefix="/manage")
 
@@ -38,10 +37,9 @@ def _require_login():
 
 @blueprint.get("/")
 def index():
-    """List the organisation's events with their registration counts."""
+    """List the organisation's events with the people registered for each."""
     events = service.list_organiser_events(db.session, current_user)
-    counts = counts_by_event(db.session, [event.id for event in events])
-    return render_template("events/manage_index.html", events=events, counts=counts)
+    return render_template("events/manage_index.html", events=events)
 
 
 @blueprint.route("/events/new", methods=["GET", "POST"])
@@ -68,7 +66,6 @@ def overview(slug: str):
     return render_template(
         "events/manage_overview.html",
         event=event,
-        counts=count_registrations(db.session, event),
         next_statuses=[s for s in service.STATUS_TRANSITIONS[event.status] if s in STATUS_ACTIONS],
         status_actions=STATUS_ACTIONS,
     )

@@ -9,15 +9,17 @@ import secrets
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from unicodedata import normalize
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
-from sqlalchemy import func, select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from eventreg import hooks
 from eventreg.accounts.models import Organiser
+from eventreg.audit.service import record
 from eventreg.database import lock_row, utcnow
 from eventreg.errors import Conflict, NotFound, ValidationFailed
 from eventreg.events.models import (
@@ -35,8 +37,6 @@ from eventreg.events.models import (
     Question,
 )
 from eventreg.i18n import LANGUAGE_CODES, localized
-from eventreg.registrations.models import Attendee
-from eventreg.registrations.notifications import add_event_notices
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG_LENGTH = 80
@@ -221,8 +221,6 @@ def create_event(session: Session, organiser: Organiser, details: EventDetails) 
     Refuses with ValidationFailed (`fields` says which) missing or malformed details, and
     any text longer than EVENT_TEXT_LIMITS allows.
     """
-    from eventreg.tickets.service import create_signing_key
-
     _validate_event(session, organiser, details, event=None)
     with _slug_taken_is_a_field_error():
         event = Event(organisation_id=organiser.organisation_id, status=STATUS_DRAFT)
@@ -230,7 +228,7 @@ def create_event(session: Session, organiser: Organiser, details: EventDetails) 
         event.slug = details.slug or _free_slug(session, _title_for_slug(details.title))
         session.add(event)
         session.flush()
-        create_signing_key(session, event)
+        hooks.event_created.send(session, event=event)
         _audit(session, organiser, event, "event.created")
     return event
 
@@ -250,15 +248,16 @@ def update_event(
             event.slug = details.slug
         after = _audited_fields(event)
         if before["asks_sex"] and not after["asks_sex"]:
-            _forget_sex_answers(session, event, confirmed=details.delete_sex_answers)
+            hooks.sex_question_dropped.send(session, event=event,
+                                            confirmed=details.delete_sex_answers)
         moved = [before[k] for k in ("starts_at", "ends_at", "venue", "address")] != [
             after[k] for k in ("starts_at", "ends_at", "venue", "address")]
         _audit(session, organiser, event, "event.updated",
                **{key: [before[key], after[key]] for key in after if before[key] != after[key]})
         if moved and event.status in (STATUS_PUBLISHED, STATUS_CLOSED):
-            add_event_notices(session, event, "event_changed")  # when or where changed
+            hooks.event_changed.send(session, event=event, kind="event_changed")
         session.flush()  # a slug taken meanwhile is refused here, as a field error
-    _offer_freed_places(session, event)
+    hooks.places_freed.send(session, event=event, now=utcnow())  # a raised capacity
     return event
 
 
@@ -287,7 +286,7 @@ def change_event_status(
     event.status = new_status
     _audit(session, organiser, event, "event.status_changed", status=[old_status, new_status])
     if new_status == STATUS_CANCELLED and old_status != STATUS_DRAFT:
-        add_event_notices(session, event, "event_cancelled")
+        hooks.event_changed.send(session, event=event, kind="event_cancelled")
     return event
 
 
@@ -310,8 +309,6 @@ def create_programme(
     )
     session.add(programme)
     session.flush()
-    from eventreg.audit.service import record
-
     record(session, organisation_id=organiser.organisation_id, by=organiser,
            action="programme.created", target=programme.name,
            details={"funder": programme.funder})
@@ -345,19 +342,16 @@ def update_activity(
     _apply_activity_details(activity, details)
     _audit(session, organiser, activity.event, "activity.updated",
            title=localized(activity.title), capacity=activity.capacity)
-    _offer_freed_places(session, activity.event)
+    hooks.places_freed.send(session, event=activity.event, now=utcnow())
     return activity
 
 
 def remove_activity(session: Session, organiser: Organiser, activity: Activity) -> None:
     """Delete an activity no valid ticket has chosen; refuse one with places taken, or one
-    a door link checks people in to (or did).
+    the features using it keep (a door link checks people in to it, or did).
 
-    Choices of cancelled attendees go with it.
+    What else refers to it goes with it (choices of cancelled attendees).
     """
-    from eventreg.checkin.models import Checkin, door_access_activities
-    from eventreg.registrations.models import attendee_activities
-
     _check_owner(organiser, activity.event)
     lock_row(session, activity)
     if activity.places_taken:
@@ -365,19 +359,7 @@ def remove_activity(session: Session, organiser: Organiser, activity: Activity) 
             _l("People have chosen this activity; cancel their choices first."),
             reason="activity_in_use",
         )
-    door_uses = session.scalar(select(func.count()).select_from(door_access_activities).where(
-        door_access_activities.c.activity_id == activity.id))
-    scans = session.scalar(select(func.count(Checkin.id)).where(
-        Checkin.activity_id == activity.id))
-    if door_uses or scans:
-        raise Conflict(
-            _l("A door link checks people in to this activity, so it stays. Leave it "
-               "without places or change its title instead."),
-            reason="activity_in_use",
-        )
-    session.execute(
-        attendee_activities.delete().where(attendee_activities.c.activity_id == activity.id)
-    )
+    hooks.activity_removing.send(session, activity=activity)
     _audit(session, organiser, activity.event, "activity.removed",
            title=localized(activity.title))
     session.delete(activity)
@@ -411,13 +393,9 @@ def update_question(
 ) -> Question:
     """Change a question. Once answered, its kind and scope stay, and its options may be
     reworded or added to but not removed, so that every stored answer keeps its meaning."""
-    from eventreg.registrations.models import Answer
-
     _check_owner(organiser, question.event)
     _validate_question(details)
-    answered = session.scalar(
-        select(func.count(Answer.id)).where(Answer.question_id == question.id)
-    )
+    answered = hooks.answers_to(session, question)
     before = (question.kind, question.asked_per, set(question.option_values()))
     _apply_question_details(question, details)
     if answered and (
@@ -437,12 +415,8 @@ def update_question(
 
 def remove_question(session: Session, organiser: Organiser, question: Question) -> None:
     """Delete a question nobody has answered; refuse one with answers."""
-    from eventreg.registrations.models import Answer
-
     _check_owner(organiser, question.event)
-    answered = session.scalar(
-        select(func.count(Answer.id)).where(Answer.question_id == question.id)
-    )
+    answered = hooks.answers_to(session, question)
     if answered:
         raise Conflict(
             _l("People have answered this question; it can no longer be removed."),
@@ -488,26 +462,6 @@ def _refuse_capacity_below_places_taken(capacity: int | None, row: HasPlaces) ->
         )
 
 
-def _forget_sex_answers(session: Session, event: Event, *, confirmed: bool) -> None:
-    """An event that stops asking keeps no answers: they were given for its reports only.
-
-    Refused with ValidationFailed (nothing changed) unless `confirmed` when there are
-    answers to delete, so an organiser never loses them by one click.
-    """
-    answered = session.scalar(select(func.count(Attendee.id)).where(
-        Attendee.event_id == event.id, Attendee.sex.is_not(None)))
-    if answered and not confirmed:
-        message = lazy_ngettext(
-            "Turning this off deletes the answer %(num)d person gave, and the reports by "
-            "sex lose it. Tick “Delete their answers” to go on.",
-            "Turning this off deletes the answers %(num)d people gave, and the reports by "
-            "sex lose them. Tick “Delete their answers” to go on.", answered)
-        raise ValidationFailed(message, fields={"asks_sex": message},
-                               reason="sex_answers_would_be_deleted")
-    session.execute(update(Attendee).where(Attendee.event_id == event.id)
-                    .values(sex=None).execution_options(synchronize_session=False))
-
-
 def _audited_fields(event: Event) -> dict:
     return {
         "title": localized(event.title), "venue": event.venue, "address": event.address,
@@ -522,18 +476,8 @@ def _audited_fields(event: Event) -> dict:
 
 
 def _audit(session: Session, organiser: Organiser, event: Event, action: str, **details) -> None:
-    from eventreg.audit.service import record
-
     record(session, organisation_id=event.organisation_id, event_id=event.id, by=organiser,
            action=action, target=event.slug, details=details)
-
-
-def _offer_freed_places(session: Session, event: Event) -> None:
-    """A raised capacity may make room for parties on the waiting list."""
-    from eventreg.waitlist.service import promote_waitlist
-
-    if event.status == STATUS_PUBLISHED:
-        promote_waitlist(session, event)
 
 
 def _check_owner(organiser: Organiser, event: Event) -> None:
@@ -703,8 +647,6 @@ def _title_for_slug(title: dict[str, str]) -> str:
 
 
 def _slugify(text: str) -> str:
-    from unicodedata import normalize
-
     ascii_text = normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:60].strip("-")
     return slug or "event"

@@ -15,7 +15,6 @@ from eventreg.messages.service import messages_by_registration
 from eventreg.registrations import bursts, service
 from eventreg.registrations.bursts import find_bursts
 from eventreg.registrations.service import as_int
-from eventreg.waitlist.service import list_waiting, names_of
 
 blueprint = Blueprint("manage_registrations", __name__, url_prefix="/manage/events/<slug>")
 
@@ -37,8 +36,6 @@ def index(slug: str):
         event=event,
         registrations=registrations,
         messages=messages_by_registration(db.session, [r.id for r in registrations]),
-        waiting=list_waiting(db.session, event),
-        names_of=names_of,
         counts=service.count_registrations(db.session, event),
         search=search,
         bursts=find_bursts(

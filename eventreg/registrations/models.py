@@ -5,14 +5,9 @@ from datetime import datetime
 from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from eventreg.audit import models as _audit_models  # noqa: F401  (the audit log)
-from eventreg.checkin import models as _checkin_models  # noqa: F401  (door_accesses table)
 from eventreg.database import UTCDateTime, utcnow
 from eventreg.events.models import Activity, Event, Question
 from eventreg.extensions import db
-from eventreg.messages import models as _message_models  # noqa: F401  (the outbox)
-from eventreg.reports import models as _report_models  # noqa: F401  (same-person decisions)
-from eventreg.waitlist import models as _waitlist_models  # noqa: F401  (the waiting list)
 
 #: Which activities each attendee chose, and whether they came in at the activity's door.
 #: The check-in columns are written only by the rules in eventreg/checkin/service.py.

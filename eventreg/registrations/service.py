@@ -22,6 +22,8 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from eventreg import hooks
+from eventreg.audit.service import record
 from eventreg.database import utcnow
 from eventreg.errors import Conflict, NotFound, ValidationFailed
 from eventreg.events.models import (
@@ -35,7 +37,7 @@ from eventreg.events.models import (
 )
 from eventreg.events.service import registration_is_open
 from eventreg.i18n import localized
-from eventreg.registrations.models import Answer, Attendee, Registration
+from eventreg.registrations.models import Answer, Attendee, Registration, attendee_activities
 from eventreg.registrations.notifications import add_party_message
 from eventreg.registrations.search import search_words, spelling
 from eventreg.text import clean_text, is_blank
@@ -212,8 +214,6 @@ def cancel_attendees(
     )) if targets else []
     if cancelled:
         _release_places(session, registration.event_id, cancelled)
-        from eventreg.audit.service import record
-
         names = list(session.scalars(
             select(Attendee.name).where(Attendee.id.in_(cancelled))
             .order_by(Attendee.position)))
@@ -234,9 +234,7 @@ def cancel_attendees(
     session.flush()  # then the objects loaded before reload what the updates wrote
     session.expire_all()
     if cancelled:
-        from eventreg.waitlist.service import promote_waitlist  # freed places go to the line
-
-        promote_waitlist(session, registration.event, now=now)
+        hooks.places_freed.send(session, event=registration.event, now=now)
     return len(cancelled)
 
 
@@ -276,10 +274,9 @@ def change_activities(
     registering, all or nothing: Conflict `activity_full` (nothing changed) when a new
     choice has no place left, `too_late_to_cancel` once the event has started; NotFound for
     an attendee not (or no longer) in the party; ValidationFailed for an activity of
-    another event. Freed places go to the waiting list.
+    another event. Freed places are announced (eventreg/hooks.py: the waiting list takes
+    them).
     """
-    from eventreg.registrations.models import attendee_activities
-
     now = now or utcnow()
     event = registration.event
     if now >= event.starts_at:
@@ -319,9 +316,7 @@ def change_activities(
     session.flush()  # then the objects loaded before reload what the updates wrote
     session.expire_all()
     if chosen - wanted:
-        from eventreg.waitlist.service import promote_waitlist
-
-        promote_waitlist(session, registration.event, now=now)
+        hooks.places_freed.send(session, event=registration.event, now=now)
 
 
 def get_registration_by_secret(session: Session, ticket_secret: str) -> Registration:
@@ -384,16 +379,6 @@ def count_registrations(session: Session, event: Event) -> RegistrationCounts:
         attendees=event.places_taken,
         cancelled_attendees=cancelled or 0,
     )
-
-
-def counts_by_event(session: Session, event_ids: list[int]) -> dict[int, int]:
-    """Active registrations per event, for lists of many events in one query."""
-    rows = session.execute(
-        select(Registration.event_id, func.count(Registration.id))
-        .where(Registration.event_id.in_(event_ids), Registration.cancelled_at.is_(None))
-        .group_by(Registration.event_id)
-    )
-    return dict(rows.all())
 
 
 # --- validation ----------------------------------------------------------------------------
@@ -667,8 +652,6 @@ def _take(session: Session, model, row_id: int, count: int, *conditions) -> bool
 
 
 def _release_places(session: Session, event_id: int, attendee_ids: list[int]) -> None:
-    from eventreg.registrations.models import attendee_activities
-
     session.execute(
         update(Event)
         .where(Event.id == event_id)

@@ -22,30 +22,28 @@ from eventreg.extensions import db
 from eventreg.i18n import current_language
 from eventreg.registrations import limits, service
 from eventreg.registrations.forms import parse_registration_form, party_size_from
-from eventreg.site import (
+from eventreg.text import strip_control_characters
+from eventreg.web import (
     answers_control_characters_on_its_form,
     control_character_error,
     form_control_character_paths,
 )
-from eventreg.text import strip_control_characters
-from eventreg.waitlist.service import join_waitlist
 
 blueprint = Blueprint("registrations", __name__)
 
 
-def _form_with_wait_message(limit):
+def form_with_wait_message(limit):
     """The form again, with what was typed, saying how long to wait (the limits reached)."""
     event = get_published_event(db.session, request.view_args["slug"])
-    values = MultiDict((key, strip_control_characters(value))
-                       for key, value in request.form.items(multi=True))
+    values, _refused = posted_form()
     error = Conflict(limits.wait_message(limit), reason="too_many_requests")
-    response = make_response(_render_form(event, values, error=error), 429)
+    response = make_response(render_form(event, values, error=error), 429)
     response.headers["Retry-After"] = limits.api_refusal(limit).headers["Retry-After"]
     return response
 
 
 @blueprint.route("/e/<slug>/register", methods=["GET", "POST"])
-@limits.limit_public_registrations(on_breach=_form_with_wait_message)
+@limits.limit_public_registrations(on_breach=form_with_wait_message)
 @answers_control_characters_on_its_form
 def register(slug: str):
     """Register a party for this event, then show its tickets."""
@@ -53,27 +51,22 @@ def register(slug: str):
     if request.method == "GET":
         values = MultiDict({"party_size": request.args.get("party_size", "1")})
         values["client_id"] = uuid.uuid4().hex
-        return _render_form(event, values)
+        return render_form(event, values)
 
-    refused = form_control_character_paths(request.form)
-    values = MultiDict((key, strip_control_characters(value))
-                       for key, value in request.form.items(multi=True))
+    values, refused = posted_form()
     if refused:
-        # Shown back without those characters, so the person can check and send again.
-        return _render_form(event, values, error=control_character_error(refused)), 422
+        return render_form(event, values, error=control_character_error(refused)), 422
     action = values.get("action", "register")
     if action in ("add_person", "remove_person"):
         size = party_size_from(values) + (1 if action == "add_person" else -1)
         values["party_size"] = str(max(1, min(size, service.MAX_PARTY_SIZE)))
         added = action == "add_person" and party_size_from(values) == size
         # On a phone the new person is far down the page: the cursor takes them there.
-        return _render_form(event, values,
+        return render_form(event, values,
                             focus=f"attendees.{size - 1}.name" if added else None)
 
     registration_request = parse_registration_form(values, event, current_language())
     registration_request.source_hash = limits.source_hash(event.id)
-    if action == "join_waitlist":
-        return _join_waitlist(event, values, registration_request)
     try:
         with unit_of_work(db.session):
             outcome = service.register(
@@ -81,9 +74,9 @@ def register(slug: str):
                 phone_region=current_app.config["DEFAULT_PHONE_REGION"],
             )
     except ValidationFailed as error:
-        return _render_form(event, values, error=error), 422
+        return render_form(event, values, error=error), 422
     except Conflict as error:
-        return _render_form(event, values, error=error), 409
+        return render_form(event, values, error=error), 409
     registration = outcome.registration
     if registration.email:
         flash(_("You are registered. We also sent the link to this page to %(email)s.",
@@ -93,21 +86,15 @@ def register(slug: str):
     return redirect(url_for("tickets.page", secret=registration.ticket_secret))
 
 
-def _join_waitlist(event, values: MultiDict, registration_request):
-    try:
-        with unit_of_work(db.session):
-            entry = join_waitlist(
-                db.session, event, registration_request,
-                phone_region=current_app.config["DEFAULT_PHONE_REGION"],
-            )
-    except ValidationFailed as error:
-        return _render_form(event, values, error=error), 422
-    except Conflict as error:
-        return _render_form(event, values, error=error), 409
-    return redirect(url_for("waitlist.page", secret=entry.secret))
+def posted_form() -> tuple[MultiDict, list[str]]:
+    """What the form sent, without control characters, and the fields that held some
+    (shown back without them, so the person can check and send again)."""
+    values = MultiDict((key, strip_control_characters(value))
+                       for key, value in request.form.items(multi=True))
+    return values, form_control_character_paths(request.form)
 
 
-def _render_form(event, values: MultiDict, error=None, focus: str | None = None):
+def render_form(event, values: MultiDict, error=None, focus: str | None = None):
     """The form with what was typed; `focus` names the field the cursor goes to."""
     return render_template(
         "registrations/form.html",

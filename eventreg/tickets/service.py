@@ -1,18 +1,11 @@
-"""Tickets: signing keys per event, the QR token of each attendee, and checking a token.
+"""Tickets: signing keys per event, the QR token of each attendee, and verifying a token.
 
-`check_ticket` is the one place that says whether a scanned code admits someone; the
-check-in feature builds on it.
+Whether a verified ticket admits someone is the door's rule (eventreg/checkin/rules.py).
 """
 
-from dataclasses import dataclass
-
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from eventreg.errors import DomainError
-from eventreg.events.models import STATUS_CANCELLED, Event
-from eventreg.registrations.models import Attendee
 from eventreg.tickets.models import EventSigningKey
 from eventreg.tickets.signing import (
     InvalidTicketToken,
@@ -25,27 +18,11 @@ from eventreg.tickets.signing import (
 )
 
 
-class TicketRefused(DomainError):
-    """A scanned code does not admit anyone.
-
-    Reasons: invalid, unknown, wrong_event, cancelled, event_cancelled.
-    """
-
-    status_code = 409
-    default_reason = "invalid"
-
-
-@dataclass(frozen=True)
-class TicketCheck:
-    attendee: Attendee
-    event: Event
-
-
 def _key_secret() -> str:
     return current_app.config["TICKET_KEY_SECRET"]
 
 
-def create_signing_key(session: Session, event: Event) -> EventSigningKey:
+def create_signing_key(session: Session, event) -> EventSigningKey:
     """Give a new event its key pair (inside the caller's transaction)."""
     public_key, private_encrypted = generate_key_pair(_key_secret())
     key = EventSigningKey(
@@ -55,8 +32,9 @@ def create_signing_key(session: Session, event: Event) -> EventSigningKey:
     return key
 
 
-def ticket_tokens(session: Session, attendees: list[Attendee]) -> dict[int, str]:
-    """Return each attendee's QR token, keyed by attendee id (one key load per event)."""
+def ticket_tokens(session: Session, attendees) -> dict[int, str]:
+    """Return each attendee's QR token (attendees: anything with an `id` and an
+    `event_id`), keyed by attendee id, with one key load per event."""
     tokens: dict[int, str] = {}
     private_keys = {}
     for attendee in attendees:
@@ -98,27 +76,3 @@ def verify_ticket_token(session: Session, token: str) -> TicketClaims:
         except InvalidTicketToken:
             continue
     raise InvalidTicketToken("signature does not verify")
-
-
-def check_ticket(session: Session, token: str, *, event: Event | None = None) -> TicketCheck:
-    """Return whose ticket `token` is, or refuse it.
-
-    Refuses with reason `invalid` (not a ticket, forged or altered), `unknown` (well signed
-    but no such attendee), `wrong_event` (a ticket of another event than `event`),
-    `cancelled` (the ticket was cancelled) or `event_cancelled`.
-    """
-    try:
-        claims = verify_ticket_token(session, token)
-    except InvalidTicketToken as error:
-        raise TicketRefused(_l("Not a valid ticket."), reason="invalid") from error
-    if event is not None and claims.event_id != event.id:
-        raise TicketRefused(_l("This ticket is for another event."), reason="wrong_event")
-    attendee = session.get(Attendee, claims.attendee_id)
-    if attendee is None or attendee.event_id != claims.event_id:
-        raise TicketRefused(_l("No such ticket."), reason="unknown")
-    if attendee.cancelled_at is not None:
-        raise TicketRefused(_l("This ticket was cancelled."), reason="cancelled")
-    ticket_event = session.get(Event, claims.event_id)
-    if ticket_event.status == STATUS_CANCELLED:
-        raise TicketRefused(_l("This event was cancelled."), reason="event_cancelled")
-    return TicketCheck(attendee=attendee, event=ticket_event)

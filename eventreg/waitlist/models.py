@@ -1,17 +1,14 @@
 """The waiting list: parties who asked for places once an event or activity was full."""
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from eventreg.database import UTCDateTime, utcnow
 from eventreg.events.models import Event
 from eventreg.extensions import db
-
-if TYPE_CHECKING:
-    from eventreg.registrations.models import Registration
+from eventreg.registrations.models import Registration
 
 
 class WaitlistEntry(db.Model):
@@ -36,8 +33,10 @@ class WaitlistEntry(db.Model):
     #: Set when the party or an organiser took the entry off the line.
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    event: Mapped[Event] = relationship()
-    registration: Mapped["Registration | None"] = relationship()
+    #: The event, which lists its entries as `Event.waitlist_entries` (first in line first).
+    event: Mapped[Event] = relationship(
+        backref=backref("waitlist_entries", order_by="WaitlistEntry.joined_at, WaitlistEntry.id"))
+    registration: Mapped[Registration | None] = relationship()
 
     @property
     def is_waiting(self) -> bool:

@@ -18,6 +18,7 @@ from eventreg.messages.service import (
     queue_message,
     register_writer,
 )
+from eventreg.waitlist.line import names_of, place_in_line
 from eventreg.waitlist.models import WaitlistEntry
 
 KIND = "waitlist_joined"
@@ -33,8 +34,6 @@ def add_joined_message(session: Session, entry: WaitlistEntry) -> OutboxMessage 
 
 
 def write_joined_message(session: Session, message: OutboxMessage) -> tuple[str, str, str]:
-    from eventreg.waitlist.service import names_of, place_in_line
-
     entry = session.get(WaitlistEntry, message.context.get("entry"))
     if entry is None:
         raise CannotBeWritten("the waiting-list entry was deleted before the message went out")

@@ -14,21 +14,21 @@ from dataclasses import asdict
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from eventreg.audit.service import record
 from eventreg.database import utcnow
 from eventreg.errors import Conflict, NotFound, ValidationFailed
 from eventreg.events.models import STATUS_PUBLISHED, Event
-from eventreg.i18n import localized
 from eventreg.registrations.models import Registration
 from eventreg.registrations.service import (
     AttendeeRequest,
     RegistrationRequest,
-    as_int,
     register,
     validate_registration,
 )
+from eventreg.waitlist.line import names_of
 from eventreg.waitlist.models import WaitlistEntry
 from eventreg.waitlist.notifications import add_joined_message
 
@@ -105,8 +105,6 @@ def promote_by_hand(session: Session, entry: WaitlistEntry, *, by=None,
 
 
 def _audit(session: Session, entry: WaitlistEntry, by, action: str) -> None:
-    from eventreg.audit.service import record
-
     event = session.get(Event, entry.event_id)
     record(session, organisation_id=event.organisation_id, event_id=event.id, by=by,
            action=action, target=", ".join(names_of(entry)))
@@ -141,43 +139,6 @@ def get_event_entry(session: Session, event: Event, entry_id: int) -> WaitlistEn
     if entry is None or entry.event_id != event.id:
         raise NotFound(_l("No such place on a waiting list."), reason="waitlist_entry_not_found")
     return entry
-
-
-def list_waiting(session: Session, event: Event) -> list[WaitlistEntry]:
-    """The parties waiting, first in line first."""
-    return list(session.scalars(
-        select(WaitlistEntry)
-        .where(WaitlistEntry.event_id == event.id, WaitlistEntry.promoted_at.is_(None),
-               WaitlistEntry.removed_at.is_(None))
-        .order_by(WaitlistEntry.joined_at, WaitlistEntry.id)
-    ))
-
-
-def place_in_line(session: Session, entry: WaitlistEntry) -> int:
-    """1 for the first party waiting."""
-    ahead = session.scalar(
-        select(func.count(WaitlistEntry.id)).where(
-            WaitlistEntry.event_id == entry.event_id, WaitlistEntry.promoted_at.is_(None),
-            WaitlistEntry.removed_at.is_(None),
-            (WaitlistEntry.joined_at < entry.joined_at)
-            | ((WaitlistEntry.joined_at == entry.joined_at) & (WaitlistEntry.id < entry.id)),
-        )
-    )
-    return (ahead or 0) + 1
-
-
-def names_of(entry: WaitlistEntry) -> list[str]:
-    return [person.get("name", "") for person in entry.request.get("attendees", [])]
-
-
-def people_of(entry: WaitlistEntry) -> list[tuple[str, list[str]]]:
-    """Each waiting person's name and the activities they wait for (titles, localized)."""
-    titles = {activity.id: localized(activity.title) for activity in entry.event.activities}
-    return [
-        (person.get("name", ""),
-         [titles[i] for i in map(as_int, person.get("activity_ids") or []) if i in titles])
-        for person in entry.request.get("attendees", [])
-    ]
 
 
 def _promote(session: Session, entry: WaitlistEntry, now: datetime) -> Registration | None:

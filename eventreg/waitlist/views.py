@@ -1,17 +1,55 @@
-"""The waiting list for participants (their private link) and for organisers."""
+"""The waiting list for participants (joining it, their private link) and for organisers."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from eventreg.database import unit_of_work
-from eventreg.errors import Conflict
-from eventreg.events.service import get_organiser_event
+from eventreg.errors import Conflict, ValidationFailed
+from eventreg.events.service import get_organiser_event, get_published_event
 from eventreg.extensions import db
 from eventreg.forms import ActionForm
-from eventreg.waitlist import service
+from eventreg.i18n import current_language
+from eventreg.registrations import limits
+from eventreg.registrations.forms import parse_registration_form
+from eventreg.registrations.views import form_with_wait_message, posted_form, render_form
+from eventreg.waitlist import line, service
+from eventreg.web import answers_control_characters_on_its_form, control_character_error
 
 blueprint = Blueprint("waitlist", __name__)
+
+
+@blueprint.post("/e/<slug>/waitlist")
+@limits.limit_public_registrations(on_breach=form_with_wait_message)
+@answers_control_characters_on_its_form
+def join(slug: str):
+    """Put the party of the registration form on the event's waiting list."""
+    event = get_published_event(db.session, slug)
+    values, refused = posted_form()
+    if refused:
+        return render_form(event, values, error=control_character_error(refused)), 422
+    registration_request = parse_registration_form(values, event, current_language())
+    try:
+        with unit_of_work(db.session):
+            entry = service.join_waitlist(
+                db.session, event, registration_request,
+                phone_region=current_app.config["DEFAULT_PHONE_REGION"],
+            )
+    except ValidationFailed as error:
+        return render_form(event, values, error=error), 422
+    except Conflict as error:
+        return render_form(event, values, error=error), 409
+    return redirect(url_for(".page", secret=entry.secret))
+
+
+@blueprint.get("/manage/events/<slug>/waitlist")
+@login_required
+def manage(slug: str):
+    """List the parties waiting, first in line first, to register or remove by hand."""
+    event = get_organiser_event(db.session, current_user, slug)
+    return render_template("waitlist/manage.html", event=event,
+                           waiting=line.list_waiting(db.session, event),
+                           names_of=line.names_of)
 
 
 @blueprint.get("/w/<secret>")
@@ -21,8 +59,8 @@ def page(secret: str):
     if entry.registration is not None:
         return redirect(url_for("tickets.page", secret=entry.registration.ticket_secret))
     return render_template(
-        "waitlist/page.html", entry=entry, event=entry.event, people=service.people_of(entry),
-        place=service.place_in_line(db.session, entry) if entry.is_waiting else None,
+        "waitlist/page.html", entry=entry, event=entry.event, people=line.people_of(entry),
+        place=line.place_in_line(db.session, entry) if entry.is_waiting else None,
     ), 200, {"Cache-Control": "private, no-store"}
 
 
@@ -51,7 +89,7 @@ def promote(slug: str, entry_id: int):
             flash(str(error.message), "error")
         else:
             flash(_("Registered from the waiting list."), "success")
-    return redirect(url_for("manage_registrations.index", slug=slug))
+    return redirect(url_for(".manage", slug=slug))
 
 
 @blueprint.post("/manage/events/<slug>/waitlist/<int:entry_id>/remove")
@@ -64,4 +102,4 @@ def remove(slug: str, entry_id: int):
         with unit_of_work(db.session):
             service.remove_from_waitlist(db.session, entry, by=current_user)
         flash(_("Taken off the waiting list."), "success")
-    return redirect(url_for("manage_registrations.index", slug=slug))
+    return redirect(url_for(".manage", slug=slug))

@@ -16,7 +16,7 @@ from eventreg.site import HTTP_ERROR_REASONS
 
 PACKAGE = Path(eventreg.__file__).parent
 #: Refusals of a scanned code, answered as a check-in status rather than as an error.
-CHECKIN_REFUSALS = {"TicketRefused"}
+CHECKIN_REFUSALS: set[str] = set()
 
 
 def _reasons_in_code() -> list[tuple[str, str, str]]:

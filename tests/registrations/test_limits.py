@@ -17,7 +17,8 @@ def api_register(client, event, address, *, email=None, name="Olena Kovalenko"):
 def form_register(client, event, address, *, headers=None, **extra):
     values = {"attendees.0.name": "Olena Kovalenko", "attendees.0.age_group": "adult",
               "consent": "yes", "action": "register", **extra}
-    return client.post(f"/e/{event.slug}/register", data=values, headers=headers or {},
+    page = "waitlist" if values["action"] == "join_waitlist" else "register"
+    return client.post(f"/e/{event.slug}/{page}", data=values, headers=headers or {},
                        environ_base={"REMOTE_ADDR": address})
 
 

@@ -61,7 +61,7 @@ def test_a_party_that_joined_through_the_form_is_mailed_when_promoted(
     dolls = event.activities[0]
     make_registration(event, [AttendeeRequest(name="Mykola", age_group="child",
                                               activity_ids=[dolls.id])])
-    joined = client.post(f"/e/{event.slug}/register", data={
+    joined = client.post(f"/e/{event.slug}/waitlist", data={
         "client_id": "join-1", "party_size": "1", "attendees.0.name": "Daryna",
         "attendees.0.age_group": "child", "attendees.0.activities": str(dolls.id),
         "email": "olena@example.org", "consent": "yes", "action": "join_waitlist"})
@@ -85,7 +85,7 @@ def test_joining_the_waiting_list_mails_the_private_link_and_the_place_in_line(
 
     event = make_event(capacity=1)
     make_registration(event, ["Olena"])
-    joined = client.post(f"/e/{event.slug}/register", data=_form(
+    joined = client.post(f"/e/{event.slug}/waitlist", data=_form(
         event, action="join_waitlist", email="ivan@example.org",
         **{"attendees.0.name": "Ivan Petrov"}))
     secret = joined.headers["Location"].rsplit("/", 1)[-1]

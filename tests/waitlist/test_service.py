@@ -17,6 +17,7 @@ from eventreg.registrations.service import (
     RegistrationRequest,
     cancel_attendees,
 )
+from eventreg.waitlist import line
 from eventreg.waitlist import service as waitlist
 from eventreg.waitlist.models import WaitlistEntry
 
@@ -41,7 +42,7 @@ def test_freed_place_goes_to_the_first_in_line_who_is_told_by_email(
         entry = waitlist.join_waitlist(db_session, event, party("Ivan", email="ivan@example.org"), phone_region="BG")
     with unit_of_work(db_session):
         waitlist.join_waitlist(db_session, event, party("Petar"), phone_region="BG")
-    assert waitlist.place_in_line(db_session, entry) == 1
+    assert line.place_in_line(db_session, entry) == 1
     with unit_of_work(db_session):
         cancel_attendees(db_session, first)
     db_session.rollback()
@@ -53,7 +54,7 @@ def test_freed_place_goes_to_the_first_in_line_who_is_told_by_email(
     [message] = db_session.scalars(select(OutboxMessage)
                                    .where(OutboxMessage.kind == "promotion")).all()
     assert message.to_address == "ivan@example.org"
-    assert len(waitlist.list_waiting(db_session, event)) == 1  # Petar still waits
+    assert len(line.list_waiting(db_session, event)) == 1  # Petar still waits
 
 
 def test_line_is_strict_a_big_party_first_in_line_is_not_skipped(db_session, make_event,
@@ -104,7 +105,7 @@ def test_organiser_promotes_by_hand_only_when_there_is_room_and_can_remove(
         waitlist.remove_from_waitlist(db_session, entry)
     db_session.rollback()
     assert db_session.get(WaitlistEntry, entry.id).removed_at is not None
-    assert waitlist.list_waiting(db_session, event) == []
+    assert line.list_waiting(db_session, event) == []
 
 
 def test_joining_when_places_are_free_registers_at_once(db_session, make_event):
@@ -151,7 +152,7 @@ def test_concurrent_cancellations_never_promote_more_than_the_places_freed(
         WaitlistEntry.promoted_at.is_not(None)).order_by(WaitlistEntry.joined_at)).all()
     assert len(promoted) == 4
     assert len({entry.registration_id for entry in promoted}) == 4
-    waiting = [waitlist.names_of(e)[0] for e in waitlist.list_waiting(db_session, event)]
+    waiting = [line.names_of(e)[0] for e in line.list_waiting(db_session, event)]
     assert waiting == [f"Waiting {n}" for n in range(4, 10)]  # line order kept
 
 
@@ -166,7 +167,7 @@ def test_a_waiting_party_with_a_local_phone_is_promoted_where_the_region_is_not_
     client = app.test_client()
     event = make_event(capacity=1)
     first = make_registration(event, ["Olena"])
-    joined = client.post(f"/e/{event.slug}/register", data={
+    joined = client.post(f"/e/{event.slug}/waitlist", data={
         "party_size": "1", "attendees.0.name": "Mykola", "attendees.0.age_group": "adult",
         "phone": "067 123 4567", "consent": "yes", "action": "join_waitlist"})
     assert joined.status_code == 302 and "/w/" in joined.headers["Location"]

@@ -12,7 +12,7 @@ def test_full_event_offers_the_waiting_list_and_shows_the_place_in_line(
     full = client.post(f"/e/{event.slug}/register", data=_form(event))
     assert full.status_code == 409
     assert "Join the waiting list" in full.get_data(as_text=True)
-    joined = client.post(f"/e/{event.slug}/register",
+    joined = client.post(f"/e/{event.slug}/waitlist",
                          data=_form(event, action="join_waitlist", email="ivan@example.org"))
     assert joined.status_code == 302 and "/w/" in joined.headers["Location"]
     page = client.get(joined.headers["Location"]).get_data(as_text=True)
@@ -23,7 +23,7 @@ def test_full_event_offers_the_waiting_list_and_shows_the_place_in_line(
 def test_leaving_the_waiting_list(client, make_event, make_registration):
     event = make_event(capacity=1)
     make_registration(event, ["Olena"])
-    location = client.post(f"/e/{event.slug}/register",
+    location = client.post(f"/e/{event.slug}/waitlist",
                            data=_form(event, action="join_waitlist")).headers["Location"]
     client.post(f"{location}/leave")
     assert "You are no longer on the waiting list." in client.get(location).get_data(
@@ -37,7 +37,7 @@ def test_promoted_party_finds_its_tickets_at_the_waiting_list_link(
 
     event = make_event(capacity=1)
     first = make_registration(event, ["Olena"])
-    location = client.post(f"/e/{event.slug}/register",
+    location = client.post(f"/e/{event.slug}/waitlist",
                            data=_form(event, action="join_waitlist")).headers["Location"]
     with unit_of_work(db_session):
         cancel_attendees(db_session, first)
@@ -52,11 +52,13 @@ def test_organiser_sees_the_line_and_can_register_or_remove_a_party(
 
     event = make_event(capacity=1)
     first = make_registration(event, ["Olena"])
-    client.post(f"/e/{event.slug}/register",
+    client.post(f"/e/{event.slug}/waitlist",
                 data=_form(event, action="join_waitlist", **{"attendees.0.name": "Ivan"}))
     auth.login(organiser)
     page = client.get(f"/manage/events/{event.slug}/registrations").get_data(as_text=True)
-    assert "Waiting list" in page and "Ivan" in page
+    assert "Waiting list: 1 party" in page
+    page = client.get(f"/manage/events/{event.slug}/waitlist").get_data(as_text=True)
+    assert "Ivan" in page and "Register now" in page
     entry = db_session.query(WaitlistEntry).one()
     refused = client.post(f"/manage/events/{event.slug}/waitlist/{entry.id}/promote",
                           follow_redirects=True)
@@ -82,7 +84,7 @@ def test_a_fresh_visitor_finds_the_waiting_list_of_a_full_event(client, make_eve
     page = client.get(f"/e/{event.slug}").get_data(as_text=True)
     assert "This event is full. You can join its waiting list" in page
     form = client.get(f"/e/{event.slug}/register").get_data(as_text=True)
-    assert 'name="action" value="join_waitlist" class="primary">Join the waiting list' in form
+    assert 'name="action" value="join_waitlist" class="primary" formaction="/e/' in form
     assert 'value="register" class="primary"' not in form
 
 

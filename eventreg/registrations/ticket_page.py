@@ -1,4 +1,5 @@
-"""The private ticket page of a registration, its QR images and calendar file."""
+"""The private ticket page of a registration (/t/<secret>): its tickets with their QR codes,
+the QR images and the calendar file, and what the party may still change there."""
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _

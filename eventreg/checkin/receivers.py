@@ -1,0 +1,51 @@
+"""Doors follow their events (signals of eventreg/hooks.py), and show in the audit log.
+
+An activity a door checks people in to (or did) stays; the doors' scans are shown with the
+organisers' actions on the audit log page.
+"""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from eventreg import hooks
+from eventreg.audit.service import LOG_SOURCES, LogLine
+from eventreg.checkin.models import Checkin, DoorAccess, door_access_activities
+from eventreg.errors import Conflict
+from eventreg.events.models import Activity, Event
+from eventreg.registrations.models import Attendee
+
+
+@hooks.activity_removing.connect
+def keep_activities_doors_use(session: Session, *, activity: Activity) -> None:
+    door_uses = session.scalar(select(func.count()).select_from(door_access_activities).where(
+        door_access_activities.c.activity_id == activity.id))
+    scans = session.scalar(select(func.count(Checkin.id)).where(
+        Checkin.activity_id == activity.id))
+    if door_uses or scans:
+        raise Conflict(
+            _l("A door link checks people in to this activity, so it stays. Leave it "
+               "without places or change its title instead."),
+            reason="activity_in_use",
+        )
+
+
+def door_actions(session: Session, organisation_id: int, limit: int) -> list[LogLine]:
+    """The organisation's latest scans, exits and undos, as lines of the audit log."""
+    rows = session.execute(
+        select(Checkin.received_at, DoorAccess.name, Checkin.action, Checkin.status,
+               Attendee.name, Event.slug, Checkin.scanned_at)
+        .join(DoorAccess, DoorAccess.id == Checkin.door_access_id)
+        .join(Event, Event.id == Checkin.event_id)
+        .outerjoin(Attendee, Attendee.id == Checkin.attendee_id)
+        .where(Event.organisation_id == organisation_id)
+        .order_by(Checkin.received_at.desc()).limit(limit)
+    )
+    return [
+        LogLine(received_at, f"door: {door}", f"checkin.{action}", f"{slug}: {name or '?'}",
+                {"status": status, "scanned_at": scanned_at.isoformat()})
+        for received_at, door, action, status, name, slug, scanned_at in rows
+    ]
+
+
+LOG_SOURCES.append(door_actions)
