@@ -1,7 +1,7 @@
 """The building blocks of the OpenAPI document, and the schemas requests are checked against.
 
 Each feature's `api_spec.py` writes its part of the document (its component schemas and
-paths) with these blocks; `eventreg/api/openapi.py` adds every part to `SCHEMAS` and `PATHS`
+paths) with these blocks; `eventreg/openapi.py` adds every part to `SCHEMAS` and `PATHS`
 here and serves the document made of them, and `eventreg.api.json_body` and `query_args`
 check requests against the same two, so the document and the checks cannot drift apart.
 This module imports no feature package.
@@ -212,7 +212,7 @@ def operation(operation_id: str, summary: str, *, responses: dict, security: lis
 # --- the parts of the document -------------------------------------------------------------
 
 #: Every component schema of the document by name: the Error schema here, the rest added by
-#: eventreg/api/openapi.py from each feature's api_spec.py (add_to_document).
+#: eventreg/openapi.py from each feature's api_spec.py (add_to_document).
 SCHEMAS: dict[str, dict] = {"Error": ERROR}
 #: Every path of the document ("/events/{slug}") with its operations, added the same way.
 PATHS: dict[str, dict] = {}

@@ -1,12 +1,16 @@
-"""The OpenAPI 3.1 document of API v1, made of each feature's part.
+"""The OpenAPI 3.1 document of API v1, made of each feature's part, served at /api/v1/openapi.json.
 
 Each feature writes its own part next to its endpoints (`eventreg/<feature>/api_spec.py`:
-component schemas and paths) with the building blocks of `eventreg/api/spec.py`; this
-module adds every part to the document. Reasons come from `eventreg.errors.REASONS`.
+component schemas and paths); this module, above the features, adds every part to the
+schemas and paths that `eventreg.api` checks requests against (eventreg/api/spec.py) and
+serves the document made of them. Reasons come from `eventreg.errors.REASONS`.
 """
 
 from functools import cache
 
+from flask import jsonify
+
+from eventreg.api import blueprint
 from eventreg.api.spec import PATHS, SCHEMAS, SECURITY_SCHEMES, add_to_document
 from eventreg.checkin import api_spec as checkin_spec
 from eventreg.errors import REASONS
@@ -47,3 +51,9 @@ def openapi_document() -> dict:
         "paths": PATHS,
         "components": {"securitySchemes": SECURITY_SCHEMES, "schemas": SCHEMAS},
     }
+
+
+@blueprint.get("/openapi.json")
+def openapi():
+    """Serve the OpenAPI 3.1 document of this API."""
+    return jsonify(openapi_document())
