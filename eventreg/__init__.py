@@ -46,15 +46,19 @@ def create_app(config: dict | None = None) -> Flask:
 
     message_delivery.init_app(app)
 
-    from eventreg import health
+    from eventreg import health, openapi  # noqa: F401  (openapi: the API's document)
     from eventreg.accounts import views as account_views
     from eventreg.api import blueprint as api_blueprint
     from eventreg.audit import views as audit_views
+    from eventreg.checkin import api as checkin_api  # noqa: F401  (each api adds routes to api_blueprint)
     from eventreg.checkin import manage as checkin_manage
     from eventreg.checkin import views as checkin_views
+    from eventreg.events import api as event_api  # noqa: F401
     from eventreg.events import manage as event_manage
     from eventreg.events import views as event_views
+    from eventreg.exports import api as export_api  # noqa: F401
     from eventreg.exports import views as export_views
+    from eventreg.registrations import api as registration_api  # noqa: F401
     from eventreg.registrations import manage as registration_manage
     from eventreg.registrations import ticket_page
     from eventreg.registrations import views as registration_views

@@ -1,20 +1,24 @@
-"""JSON API v1: the blueprint, bearer-token sign-in and request-body checks.
+"""JSON API v1: the blueprint, bearer-token sign-in and request checks.
 
-Each feature keeps its endpoints in its own `api.py`; they are registered on this blueprint.
-Request bodies are checked against the schemas of the OpenAPI document in `openapi.py`, so
-the document and the checks cannot drift apart. The rules themselves are the services'.
+Each feature keeps its endpoints in its own `api.py`, on this blueprint, and its part of the
+OpenAPI document in its own `api_spec.py`; `create_app` imports both, and eventreg/openapi.py
+serves the document. Requests are checked against the document's own schemas and
+parameters (`spec.SCHEMAS`, `spec.PATHS`), so the document and the checks cannot drift
+apart. This package imports none of the features it carries (only the API token look-up of
+eventreg.accounts), so they can import it. The rules themselves are the services'.
 """
 
 import re
 from datetime import datetime
 from functools import wraps
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, g, request
 from flask_babel import lazy_gettext as _l
 from jsonschema import Draft202012Validator
 
 from eventreg.accounts.service import organiser_for_api_token
-from eventreg.api.openapi import openapi_document
+from eventreg.api.spec import PATHS, SCHEMAS
+from eventreg.database import NonexistentLocalTime, local_to_utc
 from eventreg.errors import DomainError, ValidationFailed
 from eventreg.extensions import db
 
@@ -73,9 +77,9 @@ def json_body(schema_name: str) -> dict:
         raise ValidationFailed(_l("The body is not valid JSON."), reason="invalid_json")
     validator = _validators.get(schema_name)
     if validator is None:
-        document = openapi_document()
+        assert schema_name in SCHEMAS, f"no component schema {schema_name} in the document"
         validator = Draft202012Validator(
-            {"$ref": f"#/components/schemas/{schema_name}", "components": document["components"]}
+            {"$ref": f"#/components/schemas/{schema_name}", "components": {"schemas": SCHEMAS}}
         )
         _validators[schema_name] = validator
     fields = {}
@@ -92,7 +96,7 @@ def query_args() -> dict[str, str]:
     against their schemas (ValidationFailed, a message per parameter); others are ignored."""
     path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", request.url_rule.rule)
     path = path.removeprefix(blueprint.url_prefix)
-    operation = openapi_document()["paths"][path][request.method.lower()]
+    operation = PATHS[path][request.method.lower()]
     values, fields = {}, {}
     for parameter in operation.get("parameters", []):
         name = parameter["name"]
@@ -110,8 +114,6 @@ def query_args() -> dict[str, str]:
 
 def parse_datetime(value: str | None, field: str, timezone: str) -> datetime | None:
     """Read an ISO 8601 time; one without an offset is wall-clock time in `timezone`."""
-    from eventreg.database import NonexistentLocalTime, local_to_utc
-
     if value is None:
         return None
     try:
@@ -139,14 +141,3 @@ def parse_datetime(value: str | None, field: str, timezone: str) -> datetime | N
             fields={"timezone": _l("Use an IANA time zone name, e.g. Europe/Sofia.")},
         ) from error
 
-
-@blueprint.get("/openapi.json")
-def openapi():
-    """Serve the OpenAPI 3.1 document of this API."""
-    return jsonify(openapi_document())
-
-
-from eventreg.checkin import api as _checkin_api  # noqa: E402,F401
-from eventreg.events import api as _events_api  # noqa: E402,F401  (registers routes)
-from eventreg.exports import api as _exports_api  # noqa: E402,F401
-from eventreg.registrations import api as _registrations_api  # noqa: E402,F401

@@ -6,10 +6,10 @@ import json
 import pytest
 
 from eventreg.accounts.service import create_api_token, revoke_api_token
-from eventreg.api.openapi import openapi_document
 from eventreg.checkin.doors import create_door_access
 from eventreg.database import unit_of_work
 from eventreg.events.service import get_published_event
+from eventreg.openapi import openapi_document
 
 
 @pytest.fixture

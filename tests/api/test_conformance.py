@@ -4,7 +4,7 @@ The harness, and which checks run and why, is in tests/api/conformance.py;
 bench/api_conformance.py runs it with more examples and other seeds.
 """
 
-from eventreg.api.openapi import openapi_document
+from eventreg.openapi import openapi_document
 from tests.api.conformance import run_conformance, seed_data
 
 #: Fixed, so that a run is repeatable; bench/api_conformance.py tries others.

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import eventreg
-from eventreg.api.openapi import openapi_document
+from eventreg.openapi import openapi_document
 from eventreg.site import HTTP_ERROR_REASONS
 
 PACKAGE = Path(eventreg.__file__).parent

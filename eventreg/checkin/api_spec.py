@@ -1,0 +1,282 @@
+"""The door part of the OpenAPI document: scans, undo, offline uploads, walk-ins, the door's
+attendee list, and their schemas.
+
+Check-in statuses come from `eventreg.checkin.service` (CHECKIN_STATUSES); walk-ins send the
+same party as online registration (eventreg/registrations/api_spec.py).
+"""
+
+from eventreg.api.spec import (
+    ANSWERED_TEXTS,
+    DATE_TIME,
+    DOOR,
+    ID,
+    NO_CONTROL,
+    NULLABLE_DATE_TIME,
+    NULLABLE_TIME,
+    REAL_TIME_RULE,
+    TIME_PATTERN,
+    closed_object,
+    error_response,
+    ok,
+    operation,
+    schema_ref,
+    text,
+)
+from eventreg.checkin.service import CHECKIN_STATUSES, MAX_CLIENT_ID_LENGTH
+from eventreg.events.api_spec import CAPACITY, PLACES_LEFT
+from eventreg.events.models import AGE_MODES, STATUSES
+from eventreg.i18n import LANGUAGE_CODES
+from eventreg.registrations.api_spec import (
+    CLIENT_ID,
+    CONSENT,
+    PERSON_RULES,
+    PHONE_RULE,
+    attendees_schema,
+)
+
+# --- requests ------------------------------------------------------------------------------
+
+#: What a door sends for one scan.
+CHECKIN_ITEM = {
+    "client_id": {
+        "type": "string", "minLength": 1, "maxLength": MAX_CLIENT_ID_LENGTH, "pattern": NO_CONTROL,
+        "description": "An id the door makes for this scan (e.g. a UUID); the same id again "
+        "from the same door returns the first answer and changes nothing.",
+    },
+    "qr": {"type": "string", "minLength": 1, "maxLength": 300, "pattern": NO_CONTROL,
+           "description": "The text the QR code holds."},
+    "attendee_id": {**ID, "description": "Instead of `qr`, for a look-up by hand."},
+    "activity": {**ID, "type": ["integer", "null"],
+                 "description": "The activity whose door this is; defaults to the door's only "
+                 "activity, else the event's entrance."},
+    "scanned_at": {**NULLABLE_TIME, "description": "When the door scanned it (default: now). "
+                   "More than 5 minutes in the future counts as now."},
+}
+CHECKIN_RULES = {
+    "activity": "One this door serves; a door of several activities must say which.",
+    "scanned_at": REAL_TIME_RULE,
+}
+#: A scan names a ticket by its QR code or, typed by hand, by the attendee's id.
+QR_OR_ATTENDEE = [{"required": ["qr"]}, {"required": ["attendee_id"]}]
+
+
+def scan_schema(action: dict | None = None) -> dict:
+    """One scan as sent: CHECKIN_ITEM, and the `action` property's schema if it has one."""
+    properties = {**CHECKIN_ITEM, "action": action} if action else CHECKIN_ITEM
+    return {"type": "object", "additionalProperties": False, "required": ["client_id"],
+            "oneOf": QR_OR_ATTENDEE, "properties": properties}
+
+
+# --- answers' bodies -----------------------------------------------------------------------
+
+CHECKIN_ATTENDEE = closed_object({
+    "id": {"type": "integer"}, "name": {"type": "string"}, "ticket_code": {"type": "string"},
+    "party": {"type": "integer", "description": "The registration's id."},
+    "party_size": {"type": "integer", "minimum": 0,
+                   "description": "Valid tickets of the registration."},
+    "activities": {"type": "array", "items": {"type": "integer"}},
+    "cancelled": {"type": "boolean"},
+})
+PLACE_COUNTS = {"registered": {"type": "integer", "minimum": 0},
+                "checked_in": {"type": "integer", "minimum": 0},
+                "inside": {"type": "integer", "minimum": 0}}
+CHECKIN_RESULT = closed_object({
+    "client_id": {"type": "string"},
+    "action": {"enum": ["check_in", "check_out", "undo"]},
+    "status": {
+        "enum": list(CHECKIN_STATUSES),
+        "description": "; ".join(f"`{code}`: {meaning}"
+                                 for code, meaning in CHECKIN_STATUSES.items()),
+    },
+    "scanned_at": DATE_TIME,
+    "activity": {"type": ["integer", "null"]},
+    "replayed": {"type": "boolean", "description": "True when repeating the first answer."},
+    "attendee": {"oneOf": [CHECKIN_ATTENDEE, {"type": "null"}],
+                 "description": "Null when the code named nobody of this event."},
+    "checked_in_at": NULLABLE_DATE_TIME,
+    "checked_in_door": {"type": ["string", "null"]},
+})
+DOOR_EVENT = closed_object({
+    "id": {"type": "integer"}, "slug": {"type": "string"},
+    "title": ANSWERED_TEXTS, "status": {"enum": list(STATUSES)},
+    "timezone": {"type": "string"}, "starts_at": DATE_TIME,
+    "ends_at": DATE_TIME, "age_mode": {"enum": list(AGE_MODES)},
+    "asks_sex": {"type": "boolean"}, "capacity": CAPACITY,
+    "places_left": PLACES_LEFT,
+    "public_key": {"type": "string", "pattern": "^[A-Za-z0-9_-]{43}$"},
+    "activities": {"type": "array", "items": closed_object({
+        "id": {"type": "integer"}, "title": ANSWERED_TEXTS,
+        "place": {"type": "string"}, "capacity": CAPACITY,
+        "places_left": PLACES_LEFT,
+    })},
+})
+DOOR_COUNTS = closed_object(
+    {**PLACE_COUNTS, "walk_ins": {"type": "integer", "minimum": 0},
+     "activities": {"type": "object", "additionalProperties": closed_object(PLACE_COUNTS)}},
+    description="registered, checked_in, inside (now), walk_ins, and the same per activity id.",
+)
+DOOR_ATTENDEE = closed_object({
+    "id": {"type": "integer"},
+    "party": {"type": "integer", "description": "The registration's id: attendees with the "
+              "same one came together."},
+    "name": {"type": "string"},
+    "ticket_code": {"type": "string"},
+    "status": {"enum": ["valid", "cancelled"]},
+    "checked_in_at": NULLABLE_DATE_TIME,
+    "checked_in_door": {"type": ["string", "null"]},
+    "left_at": {**NULLABLE_DATE_TIME, "description": "Set while they are out."},
+    "activities": {"type": "array", "items": closed_object({
+        "id": {"type": "integer"},
+        "checked_in_at": NULLABLE_DATE_TIME,
+        "left_at": NULLABLE_DATE_TIME,
+    })},
+})
+
+SCHEMAS = {
+    "WalkInCreate": {
+        "type": "object", "additionalProperties": False,
+        "required": ["attendees", "consent"],
+        "properties": {
+            "client_id": CLIENT_ID,
+            "language": {"enum": list(LANGUAGE_CODES)},
+            "phone": {**text(40), "type": ["string", "null"]},
+            "consent": CONSENT,
+            "attendees": attendees_schema(with_answers=False),
+        },
+    },
+    "CheckinCreate": scan_schema({"enum": ["check_in", "check_out"],
+                                  "description": "Default check_in."}),
+    "CheckinUndo": scan_schema(),
+    "CheckinBatch": {
+        "type": "object", "additionalProperties": False, "required": ["checkins"],
+        "properties": {"checkins": {
+            "type": "array", "minItems": 1, "maxItems": 500,
+            "items": scan_schema({"enum": ["check_in", "check_out", "undo"]}),
+        }},
+    },
+    "CheckinResult": CHECKIN_RESULT,
+    "CheckinBatchResult": closed_object({
+        "results": {"type": "array", "items": schema_ref("CheckinResult")},
+    }),
+    "WalkInCreated": closed_object({
+        "registration": {"type": "integer"},
+        "results": {"type": "array", "items": schema_ref("CheckinResult")},
+    }),
+    "Door": closed_object({
+        "door": closed_object({
+            "id": {"type": "integer"}, "name": {"type": "string"},
+            "activities": {"type": "array", "items": {"type": "integer"}},
+            "records_exits": {"type": "boolean"},
+            "expires_at": DATE_TIME,
+        }),
+        "event": DOOR_EVENT,
+        "counts": DOOR_COUNTS,
+    }),
+    "DoorAttendees": closed_object({
+        "cursor": {**DATE_TIME, "description": "Send it back as `since` next time."},
+        "complete": {"type": "boolean", "description": "True for the whole list (no `since`)."},
+        "attendees": {"type": "array", "items": DOOR_ATTENDEE},
+    }, description="An activity's door gets only the attendees who chose (one of) its "
+       "activities. Names, codes and check-in state only: no contact details, no answers."),
+}
+
+# --- paths ---------------------------------------------------------------------------------
+
+CHECKIN_EXAMPLE_QR = "AEAAAAAB" + "A" * 109
+SINCE_PARAMETER = {"name": "since", "in": "query", "required": False,
+                   "schema": {"type": "string", "pattern": TIME_PATTERN},
+                   "description": "The `cursor` of the previous answer."}
+WALK_IN_EXAMPLE = {
+    "consent": True, "language": "bg",
+    "attendees": [{"name": "Ivana Petrova", "age_group": "adult", "sex": "female"}],
+}
+BATCH_EXAMPLE = {"checkins": [
+    {"qr": CHECKIN_EXAMPLE_QR, "client_id": "7d1e2f3a-offline-1",
+     "scanned_at": "2027-06-20T10:42:05+03:00"},
+    {"attendee_id": 1, "action": "check_out", "client_id": "7d1e2f3a-offline-2",
+     "scanned_at": "2027-06-20T12:15:00+03:00"},
+]}
+
+PATHS = {
+    "/door": {
+        "get": operation(
+            "getDoor", "The door, its event and live counts.",
+            description="The event's `public_key` (Ed25519, raw, base64url) verifies "
+            "ticket QR codes offline: a token is the base32 text of version (1 byte) | "
+            "event id (4, big-endian) | attendee id (4) | signature of those 9 bytes.",
+            security=DOOR,
+            responses={"200": ok("Door")},
+        ),
+    },
+    "/door/attendees": {
+        "get": operation(
+            "listDoorAttendees", "The event's attendees as a door may see them, for "
+            "offline use.",
+            description="Without `since`, all of them; with the `cursor` of the last "
+            "answer, those changed since (a few seconds' overlap: merge rows by id).",
+            security=DOOR,
+            parameters=[SINCE_PARAMETER],
+            rules={"since": REAL_TIME_RULE},
+            responses={"200": ok("DoorAttendees")},
+        ),
+    },
+    "/door/walk-ins": {
+        "post": operation(
+            "createWalkIn", "Register people at the door and check them in at once.",
+            description="The same capacity rule as online registration; allowed "
+            "while the event is published or closed to online registration.",
+            security=DOOR,
+            body=("WalkInCreate", WALK_IN_EXAMPLE),
+            rules={
+                **PERSON_RULES,
+                "attendees.*.activities": "Activities of this event; at an activity's "
+                "door, (one of) its activities.",
+                "phone": PHONE_RULE,
+            },
+            responses={
+                "201": ok("WalkInCreated", "Registered and checked in"),
+                "409": error_response("Refused: nobody was registered.",
+                                      "registration_closed", "event_full",
+                                      "activity_full", "client_id_reused"),
+            },
+        ),
+    },
+    "/checkins": {
+        "post": operation(
+            "createCheckin", "Check a ticket in (or out, with action check_out) at this door.",
+            description="Answers 200 with the outcome in `status` for every scan, "
+            "refused ones included. Of two doors scanning one ticket at once, exactly "
+            "one gets checked_in.",
+            security=DOOR,
+            body=("CheckinCreate", {
+                "qr": CHECKIN_EXAMPLE_QR, "client_id": "3b4f6c1e-8d2a-4f7b-9c1d-5e6f7a8b9c0d",
+            }),
+            rules=CHECKIN_RULES,
+            responses={"200": ok("CheckinResult")},
+        ),
+    },
+    "/checkins/undo": {
+        "post": operation(
+            "undoCheckin", "Undo a check-in made by mistake.",
+            security=DOOR,
+            body=("CheckinUndo", {
+                "attendee_id": 1, "client_id": "0c5d8e2f-1a3b-4c6d-8e9f-0a1b2c3d4e5f",
+            }),
+            rules=CHECKIN_RULES,
+            responses={"200": ok("CheckinResult")},
+        ),
+    },
+    "/checkins/batch": {
+        "post": operation(
+            "createCheckinBatch", "Upload scans made while offline.",
+            description="Each item is recorded on its own, in the order scanned; "
+            "the earliest scan of a ticket is its check-in and a later one, from any "
+            "door, a duplicate (already_checked_in); an item this door cannot take "
+            "comes back `invalid`. Answers in the order sent.",
+            security=DOOR,
+            body=("CheckinBatch", BATCH_EXAMPLE),
+            rules={"checkins.*.scanned_at": REAL_TIME_RULE},
+            responses={"200": ok("CheckinBatchResult")},
+        ),
+    },
+}

@@ -1,0 +1,265 @@
+"""The events part of the OpenAPI document: event and activity schemas and their paths.
+
+The limits come from the service (`EVENT_TEXT_LIMITS`, ...), so the document, the request
+checks and the rules cannot drift apart.
+"""
+
+from eventreg.api.spec import (
+    ANSWERED_TEXTS,
+    ANYONE_OR_ORGANISER,
+    DATE_TIME,
+    ID,
+    NULLABLE_DATE_TIME,
+    NULLABLE_TIME,
+    ORGANISER,
+    REAL_TIME_RULE,
+    TIME,
+    closed_object,
+    error_response,
+    language_texts,
+    ok,
+    operation,
+    schema_ref,
+    text,
+)
+from eventreg.events.models import AGE_MODES, QUESTION_KINDS, QUESTION_SCOPES, STATUSES
+from eventreg.events.service import (
+    ACTIVITY_TEXT_LIMITS,
+    EVENT_TEXT_LIMITS,
+    MAX_CAPACITY,
+    MAX_POSITION,
+    MAX_SLUG_LENGTH,
+    SLUG_PATTERN,
+)
+
+CAPACITY = {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_CAPACITY,
+            "description": "Places in all; null for no limit."}
+PLACES_LEFT = {"type": ["integer", "null"], "minimum": 0,
+               "description": "Places still free; null when there is no limit."}
+SLUG = {"type": "string", "minLength": 1, "maxLength": MAX_SLUG_LENGTH,
+        "pattern": SLUG_PATTERN.pattern}
+SLUG_PARAMETER = {"name": "slug", "in": "path", "required": True, "schema": SLUG,
+                  "example": "world-refugee-day-2026"}
+ACTIVITY_PARAMETER = {"name": "activity_id", "in": "path", "required": True, "schema": ID,
+                      "example": 1}
+EVENT_NOT_FOUND = error_response("No such event (or not one of the caller's organisation).",
+                                 "event_not_found")
+
+# --- requests ------------------------------------------------------------------------------
+
+EVENT_FIELDS = {
+    "title": language_texts(EVENT_TEXT_LIMITS["title"], required=True),
+    "description": language_texts(EVENT_TEXT_LIMITS["description"]),
+    "privacy_notice": language_texts(EVENT_TEXT_LIMITS["privacy_notice"]),
+    "venue": text(EVENT_TEXT_LIMITS["venue"]),
+    "address": text(EVENT_TEXT_LIMITS["address"]),
+    "timezone": {"type": "string", "maxLength": 64, "pattern": "^[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*$",
+                 "examples": ["Europe/Sofia"]},
+    "starts_at": TIME,
+    "ends_at": TIME,
+    "registration_opens_at": NULLABLE_TIME,
+    "registration_closes_at": NULLABLE_TIME,
+    "capacity": CAPACITY,
+    "age_mode": {"enum": list(AGE_MODES)},
+    "asks_sex": {"type": "boolean",
+                 "description": "Whether each attendee is asked their sex (see Attendee.sex)."},
+    "delete_sex_answers": {
+        "type": "boolean",
+        "description": "Set true with `asks_sex: false` to delete the answers already given; "
+                       "without it that change is refused (`sex_answers_would_be_deleted`).",
+    },
+    "programme_id": {**ID, "type": ["integer", "null"]},
+    "slug": SLUG,
+}
+EVENT_RULES = {
+    "starts_at": REAL_TIME_RULE,
+    "ends_at": REAL_TIME_RULE + " After `starts_at`.",
+    "registration_opens_at": REAL_TIME_RULE,
+    "registration_closes_at": REAL_TIME_RULE + " After `registration_opens_at`.",
+    "timezone": "An IANA time zone name this server knows, e.g. Europe/Sofia.",
+    "programme_id": "One of the organisation's programmes.",
+    "slug": "Not the address of another event.",
+}
+EVENT_UPDATE_RULES = {
+    **EVENT_RULES,
+    "capacity": "Not below the places already taken.",
+    "asks_sex": "Turning it off when people answered is refused "
+                "(`sex_answers_would_be_deleted`) unless `delete_sex_answers` is true.",
+}
+ACTIVITY_FIELDS = {
+    "title": language_texts(ACTIVITY_TEXT_LIMITS["title"], required=True),
+    "place": text(ACTIVITY_TEXT_LIMITS["place"]),
+    "starts_at": NULLABLE_TIME,
+    "ends_at": NULLABLE_TIME,
+    "capacity": CAPACITY,
+    "position": {"type": "integer", "minimum": -MAX_POSITION, "maximum": MAX_POSITION},
+}
+ACTIVITY_RULES = {"starts_at": REAL_TIME_RULE, "ends_at": REAL_TIME_RULE + " After `starts_at`."}
+ACTIVITY_UPDATE_RULES = {**ACTIVITY_RULES, "capacity": "Not below the places already taken."}
+
+# --- answers' bodies -----------------------------------------------------------------------
+
+PUBLIC_ACTIVITY = {
+    "id": {"type": "integer"}, "title": ANSWERED_TEXTS, "place": {"type": "string"},
+    "starts_at": NULLABLE_DATE_TIME, "ends_at": NULLABLE_DATE_TIME, "places_left": PLACES_LEFT,
+}
+QUESTION = closed_object({
+    "id": {"type": "integer"},
+    "label": ANSWERED_TEXTS,
+    "kind": {"enum": list(QUESTION_KINDS)},
+    "required": {"type": "boolean"},
+    "asked_per": {"enum": list(QUESTION_SCOPES)},
+    "options": {"type": "array", "items": closed_object(
+        {"value": {"type": "string"}, "label": ANSWERED_TEXTS})},
+})
+PUBLIC_EVENT = {
+    "slug": {"type": "string"},
+    "title": ANSWERED_TEXTS,
+    "description": ANSWERED_TEXTS,
+    "privacy_notice": ANSWERED_TEXTS,
+    "venue": {"type": "string"},
+    "address": {"type": "string"},
+    "timezone": {"type": "string"},
+    "starts_at": DATE_TIME,
+    "ends_at": DATE_TIME,
+    "status": {"enum": list(STATUSES)},
+    "registration_open": {"type": "boolean"},
+    "places_left": PLACES_LEFT,
+    "age_mode": {"enum": list(AGE_MODES)},
+    "asks_sex": {"type": "boolean"},
+    "activities": {"type": "array", "items": schema_ref("PublicActivity")},
+    "questions": {"type": "array", "items": schema_ref("Question")},
+}
+ORGANISERS_EVENT = {
+    **PUBLIC_EVENT,
+    "activities": {"type": "array", "items": schema_ref("Activity")},
+    "capacity": CAPACITY,
+    "registration_opens_at": NULLABLE_DATE_TIME,
+    "registration_closes_at": NULLABLE_DATE_TIME,
+    "programme": {
+        "oneOf": [
+            closed_object({"id": {"type": "integer"}, "name": {"type": "string"},
+                           "funder": {"type": ["string", "null"]}}),
+            {"type": "null"},
+        ],
+        "description": "The programme or project the event belongs to, with its funder.",
+    },
+}
+
+SCHEMAS = {
+    "EventCreate": {
+        "type": "object", "additionalProperties": False,
+        "required": ["title", "starts_at", "ends_at"],
+        "properties": EVENT_FIELDS,
+    },
+    "EventUpdate": {"type": "object", "additionalProperties": False, "properties": EVENT_FIELDS},
+    "ActivityCreate": {
+        "type": "object", "additionalProperties": False, "required": ["title"],
+        "properties": ACTIVITY_FIELDS,
+    },
+    "ActivityUpdate": {
+        "type": "object", "additionalProperties": False, "properties": ACTIVITY_FIELDS,
+    },
+    "PublicActivity": closed_object(PUBLIC_ACTIVITY),
+    "Activity": closed_object({**PUBLIC_ACTIVITY, "capacity": CAPACITY}),
+    "Question": QUESTION,
+    "PublicEvent": closed_object(PUBLIC_EVENT, description="An event as its public page shows it."),
+    "Event": closed_object(ORGANISERS_EVENT, description="An event as its organisers see it."),
+    "EventList": closed_object({"events": {"type": "array", "items": schema_ref("PublicEvent")}}),
+}
+
+# --- paths ---------------------------------------------------------------------------------
+
+EVENT_EXAMPLE = {
+    "title": {"en": "Info session: safe travel and work abroad",
+              "bg": "Информационна среща: безопасно пътуване и работа в чужбина"},
+    "description": {"en": "An hour of questions and answers."},
+    "privacy_notice": {"en": "We keep your name to count attendance and delete it 6 months "
+                             "after the event."},
+    "venue": "Community centre", "address": "Fakulteta, Sofia",
+    "timezone": "Europe/Sofia",
+    "starts_at": "2027-03-12T17:00:00", "ends_at": "2027-03-12T18:30:00",
+    "capacity": 40,
+}
+
+PATHS = {
+    "/events": {
+        "get": operation(
+            "listEvents", "Published events that have not ended, soonest first.",
+            description="As their public pages show them, to anyone.",
+            responses={"200": ok("EventList")},
+        ),
+        "post": operation(
+            "createEvent", "Create a draft event of the token's organisation.",
+            security=ORGANISER,
+            body=("EventCreate", EVENT_EXAMPLE),
+            rules=EVENT_RULES,
+            responses={"201": ok("Event", "Created")},
+        ),
+    },
+    "/events/{slug}": {
+        "parameters": [SLUG_PARAMETER],
+        "get": operation(
+            "getEvent", "One public event (or one of the caller's organisation).",
+            description="Anyone gets the event as its public page shows it "
+            "(PublicEvent; drafts are not found); an organiser token of the event's "
+            "organisation gets its setup too (Event), drafts included.",
+            security=ANYONE_OR_ORGANISER,
+            responses={
+                "200": {"description": "OK", "content": {"application/json": {
+                    "schema": {"anyOf": [schema_ref("PublicEvent"), schema_ref("Event")]},
+                }}},
+                "404": EVENT_NOT_FOUND,
+            },
+        ),
+        "patch": operation(
+            "updateEvent", "Change some of an event's details; fields left out keep theirs.",
+            security=ORGANISER,
+            body=("EventUpdate", {"venue": "Borisova Gradina, the meadow by the Ariana lake"}),
+            rules=EVENT_UPDATE_RULES, invalid_reasons=("sex_answers_would_be_deleted",),
+            responses={"200": ok("Event"), "404": EVENT_NOT_FOUND},
+        ),
+    },
+    "/events/{slug}/publish": {
+        "parameters": [SLUG_PARAMETER],
+        "post": operation(
+            "publishEvent", "Publish the event so people can register.",
+            security=ORGANISER,
+            responses={
+                "200": ok("Event"), "404": EVENT_NOT_FOUND,
+                "409": error_response("Cannot be published now (a cancelled or published "
+                                      "event; no privacy notice).",
+                                      "invalid_status_change", "privacy_notice_missing"),
+            },
+        ),
+    },
+    "/events/{slug}/activities": {
+        "parameters": [SLUG_PARAMETER],
+        "post": operation(
+            "createActivity", "Add an activity (workshop, session, transport run).",
+            security=ORGANISER,
+            body=("ActivityCreate", {
+                "title": {"en": "Face painting", "uk": "Аквагрим"},
+                "place": "Children's corner", "capacity": 25,
+            }),
+            rules=ACTIVITY_RULES,
+            responses={"201": ok("Activity", "Created"), "404": EVENT_NOT_FOUND},
+        ),
+    },
+    "/events/{slug}/activities/{activity_id}": {
+        "parameters": [SLUG_PARAMETER, ACTIVITY_PARAMETER],
+        "patch": operation(
+            "updateActivity", "Change some of an activity's details.",
+            security=ORGANISER,
+            body=("ActivityUpdate", {"place": "Tent 2"}),
+            rules=ACTIVITY_UPDATE_RULES,
+            responses={
+                "200": ok("Activity"),
+                "404": error_response("No such event of the caller's organisation, no such "
+                                      "activity in it, or an activity_id that is not a number "
+                                      "(no such path).",
+                                      "event_not_found", "activity_not_found", "not_found"),
+            },
+        ),
+    },
+}
