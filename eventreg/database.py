@@ -30,6 +30,9 @@ from sqlalchemy.types import TypeDecorator
 MAX_ID = 2**31 - 1
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+#: Client-made ids that make retries harmless (a registration's, a scan's) have at most
+#: this many characters.
+MAX_CLIENT_ID_LENGTH = 64
 
 _sqlite_begin_immediate: ContextVar[bool] = ContextVar("sqlite_begin_immediate", default=False)
 

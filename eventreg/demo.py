@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from eventreg.accounts import service as accounts
 from eventreg.checkin.doors import create_door_access, revoke_door_access
-from eventreg.checkin.service import CheckinRequest, check_in
+from eventreg.checkin.scanning import CheckinRequest, check_in
 from eventreg.database import local_to_utc
 from eventreg.events import service as events
 from eventreg.events.models import Event

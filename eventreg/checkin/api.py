@@ -1,7 +1,7 @@
 """JSON endpoints for door scanners, signed in with a door access token.
 
 The scanner page uses exactly these; any other scanner app may too. The rules are in
-`eventreg/checkin/service.py`; scan answers are data (200 with a `status`), not errors.
+`eventreg/checkin/rules.py` and `scanning.py`; scan answers are data (200 with a `status`), not errors.
 """
 
 import base64
@@ -12,9 +12,12 @@ from flask import current_app, g, jsonify, request
 from flask_babel import lazy_gettext as _l
 
 from eventreg.api import blueprint, json_body, parse_datetime, query_args
-from eventreg.checkin import service
+from eventreg.checkin.counts import CheckinCounts, PlaceCounts, count_checkins
+from eventreg.checkin.door_list import attendee_changes
 from eventreg.checkin.doors import DoorAccessRefused, door_expires_at, door_for_token
-from eventreg.checkin.models import ACTION_UNDO
+from eventreg.checkin.rules import UNDO
+from eventreg.checkin.scanning import CheckinRequest, CheckinResult, check_in, check_in_many
+from eventreg.checkin.walk_ins import register_walk_in
 from eventreg.database import unit_of_work
 from eventreg.extensions import db
 from eventreg.i18n import LANGUAGE_CODES
@@ -22,28 +25,32 @@ from eventreg.registrations.service import AttendeeRequest, RegistrationRequest
 from eventreg.tickets.service import event_public_key
 
 
-def door_required(view):
-    """Refuse the request with 401 unless it carries a live door access token."""
+def door_required(view=None, *, for_uploads: bool = False):
+    """Refuse the request with 401 unless it carries a live door access token; with
+    `for_uploads`, also a switched-off door's, to hand in what it scanned before."""
 
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise DoorAccessRefused(
-                _l("Send the door's token: 'Authorization: Bearer door_...'."),
-                reason="door_unknown",
-            )
-        g.door = door_for_token(db.session, token.strip())
-        return view(*args, **kwargs)
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                raise DoorAccessRefused(
+                    _l("Send the door's token: 'Authorization: Bearer door_...'."),
+                    reason="door_unknown",
+                )
+            g.door = door_for_token(db.session, token.strip(), for_uploads=for_uploads)
+            return view(*args, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
 
 
 def _time(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def result_json(result: service.CheckinResult) -> dict:
+def result_json(result: CheckinResult) -> dict:
     attendee = result.attendee
     return {
         "client_id": result.client_id,
@@ -63,13 +70,20 @@ def result_json(result: service.CheckinResult) -> dict:
         },
         "checked_in_at": _time(result.checked_in_at),
         "checked_in_door": result.checked_in_door,
+        "left_at": _time(result.left_at),
+        "flag": result.flag,
     }
 
 
+def _scans_json(scans) -> list[dict]:
+    return [{"action": scan.action, "at": _time(scan.at), "door": scan.door,
+             "implied": scan.implied} for scan in scans]
+
+
 def _checkin_request(item: dict, *, action: str | None = None,
-                     path: str = "") -> service.CheckinRequest:
+                     path: str = "") -> CheckinRequest:
     """The scan a body (or an item of a batch, at `path`) asks for."""
-    return service.CheckinRequest(
+    return CheckinRequest(
         client_id=item["client_id"],
         action=action or item.get("action", "check_in"),
         qr=item.get("qr"),
@@ -85,7 +99,7 @@ def _checkin_request(item: dict, *, action: str | None = None,
 def get_door():
     """The door, its event (with the public key that verifies tickets) and live counts."""
     door, event = g.door, g.door.event
-    counts = service.count_checkins(db.session, event)
+    counts = count_checkins(db.session, event)
     return jsonify(
         door={
             "id": door.id, "name": door.name,
@@ -111,8 +125,8 @@ def get_door():
     )
 
 
-def _counts_json(counts: service.CheckinCounts) -> dict:
-    def place(values: service.PlaceCounts) -> dict:
+def _counts_json(counts: CheckinCounts) -> dict:
+    def place(values: PlaceCounts) -> dict:
         return {"registered": values.registered, "checked_in": values.checked_in,
                 "inside": values.inside}
 
@@ -128,7 +142,7 @@ def _counts_json(counts: service.CheckinCounts) -> dict:
 def list_door_attendees():
     """The event's attendees as a door may see them; with `since`, only what changed."""
     since = parse_datetime(query_args().get("since") or None, "since", "UTC")
-    changes = service.attendee_changes(db.session, g.door, since=since)
+    changes = attendee_changes(db.session, g.door, since=since)
     return jsonify(
         cursor=_time(changes.cursor),
         complete=changes.complete,
@@ -137,12 +151,14 @@ def list_door_attendees():
                 "id": row.id, "party": row.party_id, "name": row.name,
                 "ticket_code": row.ticket_code,
                 "status": "cancelled" if row.cancelled else "valid",
+                "cancelled_at": _time(row.cancelled_at),
                 "checked_in_at": _time(row.checked_in_at),
                 "checked_in_door": row.checked_in_door,
                 "left_at": _time(row.left_at),
+                "scans": _scans_json(row.scans),
                 "activities": [
                     {"id": state.activity_id, "checked_in_at": _time(state.checked_in_at),
-                     "left_at": _time(state.left_at)}
+                     "left_at": _time(state.left_at), "scans": _scans_json(state.scans)}
                     for state in row.activities
                 ],
             }
@@ -157,7 +173,7 @@ def create_checkin():
     """Check a ticket in (or out) at this door; answers at once with the outcome."""
     body = json_body("CheckinCreate")
     with unit_of_work(db.session):
-        result = service.check_in(db.session, g.door, _checkin_request(body))
+        result = check_in(db.session, g.door, _checkin_request(body))
     return jsonify(result_json(result))
 
 
@@ -167,19 +183,22 @@ def undo_checkin():
     """Undo a check-in made by mistake."""
     body = json_body("CheckinUndo")
     with unit_of_work(db.session):
-        result = service.check_in(db.session, g.door, _checkin_request(body, action=ACTION_UNDO))
+        result = check_in(db.session, g.door, _checkin_request(body, action=UNDO))
     return jsonify(result_json(result))
 
 
 @blueprint.post("/checkins/batch")
-@door_required
+@door_required(for_uploads=True)
 def create_checkin_batch():
-    """Upload scans made offline; the earliest scan of a ticket wins. Answers in order."""
+    """Upload scans made offline; the earliest scan of a ticket wins. Answers in order.
+
+    A door switched off meanwhile still hands in what it scanned before (later scans come
+    back `door_revoked`)."""
     body = json_body("CheckinBatch")
     requests = [_checkin_request(item, path=f"checkins.{index}.")
                 for index, item in enumerate(body["checkins"])]
     with unit_of_work(db.session):
-        results = service.check_in_many(db.session, g.door, requests)
+        results = check_in_many(db.session, g.door, requests)
     return jsonify(results=[result_json(result) for result in results])
 
 
@@ -197,7 +216,7 @@ def create_walk_in():
         client_id=body.get("client_id"),
     )
     with unit_of_work(db.session):
-        walk_in = service.register_walk_in(
+        walk_in = register_walk_in(
             db.session, g.door, registration_request,
             phone_region=current_app.config["DEFAULT_PHONE_REGION"],
         )

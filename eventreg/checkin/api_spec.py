@@ -1,7 +1,7 @@
 """The door part of the OpenAPI document: scans, undo, offline uploads, walk-ins, the door's
 attendee list, and their schemas.
 
-Check-in statuses come from `eventreg.checkin.service` (CHECKIN_STATUSES); walk-ins send the
+Check-in statuses come from the door's rule (`eventreg.checkin.rules.STATUS_MEANINGS`); walk-ins send the
 same party as online registration (eventreg/registrations/api_spec.py).
 """
 
@@ -22,7 +22,9 @@ from eventreg.api.spec import (
     schema_ref,
     text,
 )
-from eventreg.checkin.service import CHECKIN_STATUSES, MAX_CLIENT_ID_LENGTH
+from eventreg.checkin import rules
+from eventreg.checkin.rules import STATUS_MEANINGS
+from eventreg.database import MAX_CLIENT_ID_LENGTH
 from eventreg.events.api_spec import CAPACITY, PLACES_LEFT
 from eventreg.events.models import AGE_MODES, STATUSES
 from eventreg.i18n import LANGUAGE_CODES
@@ -50,7 +52,7 @@ CHECKIN_ITEM = {
                  "description": "The activity whose door this is; defaults to the door's only "
                  "activity, else the event's entrance."},
     "scanned_at": {**NULLABLE_TIME, "description": "When the door scanned it (default: now). "
-                   "More than 5 minutes in the future counts as now."},
+                   "A time in the future (a phone's clock ahead) counts as now, and none is older than the door."},
 }
 CHECKIN_RULES = {
     "activity": "One this door serves; a door of several activities must say which.",
@@ -84,9 +86,9 @@ CHECKIN_RESULT = closed_object({
     "client_id": {"type": "string"},
     "action": {"enum": ["check_in", "check_out", "undo"]},
     "status": {
-        "enum": list(CHECKIN_STATUSES),
+        "enum": [str(status) for status in STATUS_MEANINGS],
         "description": "; ".join(f"`{code}`: {meaning}"
-                                 for code, meaning in CHECKIN_STATUSES.items()),
+                                 for code, meaning in STATUS_MEANINGS.items()),
     },
     "scanned_at": DATE_TIME,
     "activity": {"type": ["integer", "null"]},
@@ -95,7 +97,18 @@ CHECKIN_RESULT = closed_object({
                  "description": "Null when the code named nobody of this event."},
     "checked_in_at": NULLABLE_DATE_TIME,
     "checked_in_door": {"type": ["string", "null"]},
+    "left_at": {**NULLABLE_DATE_TIME, "description": "When they last went out (None while "
+                "inside or never in): `already_checked_out` says since when."},
+    "flag": {"enum": [rules.CANCELLED_AFTER_SCAN, rules.EVENT_CANCELLED_AFTER_SCAN, None],
+             "description": "An admission the organiser should know of: the ticket (or the "
+             "event) was cancelled after this offline scan admitted the person."},
 })
+PLACE_SCANS = {"type": "array", "items": closed_object({
+    "action": {"enum": list(rules.ACTIONS)}, "at": DATE_TIME, "door": {"type": "string"},
+    "implied": {"type": "boolean", "description": "A check-in at an activity's door, "
+                "counted at the entrance."},
+}), "description": "The scans the door's rule replays at this place, in the order they "
+   "were made: what a phone needs to decide offline as the server does."}
 DOOR_EVENT = closed_object({
     "id": {"type": "integer"}, "slug": {"type": "string"},
     "title": ANSWERED_TEXTS, "status": {"enum": list(STATUSES)},
@@ -122,13 +135,17 @@ DOOR_ATTENDEE = closed_object({
     "name": {"type": "string"},
     "ticket_code": {"type": "string"},
     "status": {"enum": ["valid", "cancelled"]},
+    "cancelled_at": {**NULLABLE_DATE_TIME, "description": "A scan made before it still "
+                     "counts."},
     "checked_in_at": NULLABLE_DATE_TIME,
     "checked_in_door": {"type": ["string", "null"]},
     "left_at": {**NULLABLE_DATE_TIME, "description": "Set while they are out."},
+    "scans": PLACE_SCANS,
     "activities": {"type": "array", "items": closed_object({
         "id": {"type": "integer"},
         "checked_in_at": NULLABLE_DATE_TIME,
         "left_at": NULLABLE_DATE_TIME,
+        "scans": PLACE_SCANS,
     })},
 })
 

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from eventreg.checkin.models import DoorAccess
-from eventreg.checkin.service import CheckinCounts, count_checkins
+from eventreg.checkin.counts import CheckinCounts, count_checkins
+from eventreg.checkin.models import Checkin, DoorAccess
 from eventreg.events.models import Event
 from eventreg.registrations.models import Attendee
 
@@ -25,6 +25,17 @@ class ArrivalSlot:
 
 
 @dataclass(frozen=True)
+class FlaggedAdmission:
+    """Someone a door admitted whose ticket (or event) was cancelled after the scan."""
+
+    name: str
+    door: str
+    scanned_at: datetime
+    #: rules.CANCELLED_AFTER_SCAN or rules.EVENT_CANCELLED_AFTER_SCAN.
+    flag: str
+
+
+@dataclass(frozen=True)
 class Dashboard:
     counts: CheckinCounts
     #: Registered and not yet checked in.
@@ -32,6 +43,7 @@ class Dashboard:
     #: (door name, people it admitted), busiest first.
     doors: list[tuple[str, int]]
     arrivals: list[ArrivalSlot]
+    flagged: list[FlaggedAdmission]
 
 
 def event_dashboard(session: Session, event: Event) -> Dashboard:
@@ -53,6 +65,12 @@ def event_dashboard(session: Session, event: Event) -> Dashboard:
         not_arrived=counts.event.registered - counts.event.checked_in,
         doors=[(name, admitted) for name, admitted in doors],
         arrivals=arrival_slots(arrival_times, ZoneInfo(event.timezone)),
+        flagged=[FlaggedAdmission(*row) for row in session.execute(
+            select(Attendee.name, DoorAccess.name, Checkin.scanned_at, Checkin.flag)
+            .join(Attendee, Attendee.id == Checkin.attendee_id)
+            .join(DoorAccess, DoorAccess.id == Checkin.door_access_id)
+            .where(Checkin.event_id == event.id, Checkin.flag.is_not(None))
+            .order_by(Checkin.scanned_at))],
     )
 
 

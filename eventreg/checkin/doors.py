@@ -114,8 +114,13 @@ def door_is_live(door: DoorAccess, now: datetime | None = None) -> bool:
     return door.revoked_at is None and (now or utcnow()) < door_expires_at(door)
 
 
-def door_for_token(session: Session, token: str, *, now: datetime | None = None) -> DoorAccess:
-    """Return the live door access `token` opens; refuse unknown, revoked or expired tokens."""
+def door_for_token(session: Session, token: str, *, for_uploads: bool = False,
+                   now: datetime | None = None) -> DoorAccess:
+    """Return the live door access `token` opens; refuse unknown, revoked or expired tokens.
+
+    `for_uploads` also opens a switched-off door (not a sign-in sheets' one), so that a
+    phone hands in the scans it made before: the door's rule refuses those made after.
+    """
     token = (token or "").strip()
     door = None
     if token.startswith(DOOR_TOKEN_PREFIX):
@@ -130,12 +135,12 @@ def door_for_token(session: Session, token: str, *, now: datetime | None = None)
             _l("This door link is not valid. Ask the organiser for a new one."),
             reason="door_unknown",
         )
-    if door.revoked_at is not None:
+    if door.revoked_at is not None and not (for_uploads and not door.for_sign_in_sheets):
         raise DoorAccessRefused(
             _l("This door link was switched off. Ask the organiser for a new one."),
             reason="door_revoked",
         )
-    if not door_is_live(door, now):
+    if (now or utcnow()) >= door_expires_at(door):
         raise DoorAccessRefused(
             _l("This door link expired after the event."), reason="door_expired"
         )

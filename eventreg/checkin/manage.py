@@ -9,9 +9,9 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from eventreg.checkin import doors
+from eventreg.checkin.counts import count_checkins
 from eventreg.checkin.dashboard import event_dashboard
 from eventreg.checkin.forms import DoorAccessForm, parse_sign_in_sheet
-from eventreg.checkin.service import count_checkins
 from eventreg.checkin.sign_in_sheets import enter_sign_in_sheet
 from eventreg.database import unit_of_work
 from eventreg.errors import Conflict, ValidationFailed

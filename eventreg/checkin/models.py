@@ -1,8 +1,8 @@
 """Door check-in: the door accesses volunteers scan with, and the log of every scan.
 
 Whether an attendee is in is held on the attendee (`Attendee.checked_in_at`, `left_at`)
-and, for an activity's own door, on their choice of it (`attendee_activities`); a scan
-changes those with one conditional UPDATE, so the database decides races.
+and, for an activity's own door, on their choice of it (`attendee_activities`), written
+only by eventreg/checkin/scanning.py as the door's rule (rules.py) decides.
 """
 
 from datetime import datetime
@@ -13,11 +13,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from eventreg.database import UTCDateTime, utcnow
 from eventreg.events.models import Activity, Event
 from eventreg.extensions import db
-
-ACTION_CHECK_IN = "check_in"
-ACTION_CHECK_OUT = "check_out"
-ACTION_UNDO = "undo"
-ACTIONS = (ACTION_CHECK_IN, ACTION_CHECK_OUT, ACTION_UNDO)
 
 #: The activities a door access checks people in to; none means the event's own entrance.
 door_access_activities = Table(
@@ -80,8 +75,15 @@ class Checkin(db.Model):
     )
     #: The activity whose door it was, or None for the event's entrance.
     activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id"))
-    #: The answer: checked_in, already_checked_in, cancelled, invalid, ... (see the service).
+    #: The answer the door was given, as it was given (a retry of the scan gets it again):
+    #: checked_in, already_checked_in, cancelled, invalid, ... (eventreg/checkin/rules.py).
     status: Mapped[str] = mapped_column(String(30))
+    #: What the scan comes to now: the same as `status`, unless a scan made earlier and
+    #: uploaded later changed it (a "Welcome" that turned out to be a duplicate).
+    outcome: Mapped[str] = mapped_column(String(30))
+    #: For an admission the organiser should see: cancelled_after_scan (the ticket was
+    #: cancelled after this offline scan admitted it), event_cancelled_after_scan.
+    flag: Mapped[str | None] = mapped_column(String(30))
     #: When the door scanned it (the phone's clock; later than it was received is refused).
     scanned_at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: When the server got it: later than scanned_at for scans made offline.

@@ -22,7 +22,7 @@ from eventreg.accounts.models import Organiser
 from eventreg.audit.service import record
 from eventreg.checkin.doors import create_door_access
 from eventreg.checkin.models import DoorAccess
-from eventreg.checkin.service import register_walk_in
+from eventreg.checkin.walk_ins import register_walk_in
 from eventreg.errors import Conflict, ValidationFailed
 from eventreg.events.models import Event
 from eventreg.registrations.service import (

@@ -76,6 +76,9 @@ class Event(HasPlaces, db.Model):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(20), default=STATUS_DRAFT, index=True)
+    #: When it was cancelled, if it was: a door's scan is judged by the state at its own
+    #: time (an offline scan made before the cancellation stands).
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Registration is open from/until these instants; None means "from publication"/"until start".
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -284,6 +284,8 @@ def change_event_status(
             reason="privacy_notice_missing",
         )
     event.status = new_status
+    if new_status == STATUS_CANCELLED:
+        event.cancelled_at = utcnow()
     _audit(session, organiser, event, "event.status_changed", status=[old_status, new_status])
     if new_status == STATUS_CANCELLED and old_status != STATUS_DRAFT:
         hooks.event_changed.send(session, event=event, kind="event_cancelled")

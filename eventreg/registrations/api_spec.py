@@ -19,7 +19,7 @@ from eventreg.api.spec import (
     schema_ref,
     text,
 )
-from eventreg.checkin.service import MAX_CLIENT_ID_LENGTH
+from eventreg.database import MAX_CLIENT_ID_LENGTH
 from eventreg.events.api_spec import EVENT_NOT_FOUND, SLUG_PARAMETER
 from eventreg.events.models import AGE_GROUPS, SEXES
 from eventreg.i18n import LANGUAGE_CODES

@@ -53,7 +53,7 @@ from schemathesis.engine import from_schema as engine_for
 from werkzeug.serving import make_server
 
 from eventreg.accounts import service as accounts
-from eventreg.checkin import service as checkin
+from eventreg.checkin import scanning as checkin
 from eventreg.checkin.doors import create_door_access, revoke_door_access
 from eventreg.database import unit_of_work, utcnow
 from eventreg.events import service as events_service

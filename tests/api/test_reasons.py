@@ -3,7 +3,7 @@
 The code is read, not run: `reason="..."` of every exception raised, the `default_reason`
 of every error class, the `error=` of every JSON answer made by hand, the reasons of
 Werkzeug's errors (eventreg.site.HTTP_ERROR_REASONS), and the check-in statuses (the
-string constants of eventreg/checkin/service.py).
+statuses of the door's rule, eventreg/checkin/rules.py).
 """
 
 import ast
@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import eventreg
+from eventreg.checkin.rules import ScanStatus
 from eventreg.openapi import openapi_document
 from eventreg.site import HTTP_ERROR_REASONS
 
@@ -56,13 +57,7 @@ def _name(func: ast.expr) -> str:
 
 
 def _checkin_statuses_in_code() -> set[str]:
-    tree = ast.parse((PACKAGE / "checkin" / "service.py").read_text(encoding="utf-8"))
-    return {
-        node.value.value for node in tree.body
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
-        and isinstance(node.value.value, str)
-        and all(isinstance(t, ast.Name) and t.id.isupper() for t in node.targets)
-    }
+    return {status.value for status in ScanStatus}
 
 
 def _error_reasons_in_code() -> dict[str, list[str]]:

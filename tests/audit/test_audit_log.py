@@ -2,7 +2,7 @@
 
 import uuid
 
-from eventreg.checkin import service as checkin
+from eventreg.checkin import scanning as checkin
 from eventreg.checkin.doors import create_door_access, revoke_door_access
 from eventreg.database import unit_of_work
 from eventreg.events import service as events

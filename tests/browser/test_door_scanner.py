@@ -192,8 +192,8 @@ def test_two_doors_offline_scanning_one_ticket_keep_the_earliest_and_report_the_
         later, earlier)
     db_session.rollback()
     scans = {c.door_access.name: c for c in db_session.scalars(select(Checkin))}
-    assert scans[winner].status == "checked_in"
-    assert scans[duplicate].status == "already_checked_in"
+    assert scans[winner].outcome == "checked_in"
+    assert scans[duplicate].outcome == "already_checked_in"
     attendee = db_session.get(Attendee, olena.id)
     assert attendee.checked_in_at == scans[winner].scanned_at
     assert attendee.checked_in_door_id == scans[winner].door_access_id

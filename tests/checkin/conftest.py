@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from eventreg.checkin import doors
-from eventreg.checkin import service as checkin
+from eventreg.checkin import scanning as checkin
 from eventreg.database import unit_of_work, utcnow
 from eventreg.tickets.service import ticket_tokens
 

@@ -160,8 +160,13 @@ def test_batch_answers_in_the_order_sent_and_the_earliest_scan_wins(
     assert stored.checked_in_at == now - timedelta(minutes=10)
     assert stored.checked_in_door_id == gate.id
     admitting = db_session.scalars(select(Checkin.client_id).where(
-        Checkin.attendee_id == olena.id, Checkin.status == "checked_in")).all()
+        Checkin.attendee_id == olena.id, Checkin.outcome == "checked_in")).all()
     assert admitting == ["g2"]
+    # The park entrance was told "Welcome" and the log keeps that answer, beside what the
+    # scan comes to now.
+    park = db_session.scalar(select(Checkin).where(Checkin.attendee_id == olena.id,
+                                                   Checkin.client_id.not_in(["g2", "g3"])))
+    assert (park.status, park.outcome) == ("checked_in", "already_checked_in")
 
 
 @pytest.mark.parametrize("body,field", [
@@ -430,3 +435,32 @@ def test_walk_in_is_not_asked_the_events_questions(client, db_session, make_even
     online = client.post(f"/api/v1/events/{event.slug}/registrations", json={
         "consent": True, "attendees": [{"name": "Petar Petrov", "age_group": "adult"}]})
     assert online.status_code == 422  # online, the question is still required
+
+
+def test_a_switched_off_door_still_hands_in_what_it_scanned_before_and_decides_nothing_after(
+        client, db_session, organiser, make_event, make_registration, make_door, qr_of, auth):
+    event = make_event()
+    olena, mykola, daryna = make_registration(event, ["Olena", "Mykola", "Daryna"]).attendees
+    door, token = make_door(event)
+    now = utcnow()
+    auth.login(organiser)
+    assert client.post(f"/manage/events/{event.slug}/doors/{door.id}/revoke").status_code == 302
+    assert client.get("/api/v1/door", headers=bearer(token)).json["error"] == "door_revoked"
+    assert client.get("/api/v1/door/attendees", headers=bearer(token)).status_code == 401
+    assert client.post("/api/v1/checkins", headers=bearer(token), json={
+        "client_id": "live", "qr": qr_of(daryna)}).json["error"] == "door_revoked"
+    # Made offline before the switch-off, one of them also after it (the phone did not know).
+    response = client.post("/api/v1/checkins/batch", headers=bearer(token), json={"checkins": [
+        {"client_id": "o1", "qr": qr_of(olena),
+         "scanned_at": (now - timedelta(minutes=20)).isoformat()},
+        {"client_id": "o2", "qr": qr_of(mykola),
+         "scanned_at": (now - timedelta(minutes=10)).isoformat()},
+        {"client_id": "o3", "qr": qr_of(daryna),
+         "scanned_at": (now + timedelta(seconds=30)).isoformat()},
+    ]})
+    assert response.status_code == 200
+    assert [r["status"] for r in response.json["results"]] == [
+        "checked_in", "checked_in", "door_revoked"]
+    db_session.rollback()
+    assert db_session.get(Attendee, olena.id).checked_in_at is not None
+    assert db_session.get(Attendee, daryna.id).checked_in_at is None

@@ -4,8 +4,9 @@ import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from eventreg.checkin import service as checkin
+from eventreg.checkin import scanning as checkin
 from eventreg.checkin.dashboard import arrival_slots, event_dashboard
+from eventreg.checkin.walk_ins import register_walk_in
 from eventreg.database import unit_of_work
 from eventreg.registrations.service import AttendeeRequest, RegistrationRequest
 
@@ -27,7 +28,7 @@ def test_dashboard_counts_arrivals_walk_ins_activities_and_doors(
             checkin.check_in(db_session, door, checkin.CheckinRequest(
                 client_id=uuid.uuid4().hex, attendee_id=attendee.id))
     with unit_of_work(db_session):
-        checkin.register_walk_in(db_session, gate, RegistrationRequest(
+        register_walk_in(db_session, gate, RegistrationRequest(
             attendees=[AttendeeRequest(name="Ivana", age_group="adult")], consent=True), phone_region="BG")
 
     figures = event_dashboard(db_session, event)
@@ -63,3 +64,28 @@ def test_dashboard_pages_are_for_the_events_organisation_only(client, auth, orga
     auth.login(make_organiser("Other office"))
     assert client.get(f"/manage/events/{event.slug}/dashboard").status_code == 404
     assert client.get(f"/manage/events/{event.slug}/dashboard/live").status_code == 404
+
+
+def test_an_admission_made_offline_before_the_ticket_was_cancelled_is_shown_to_organisers(
+        client, auth, db_session, organiser, make_event, make_registration, make_door):
+    from datetime import timedelta
+
+    from eventreg.database import unit_of_work, utcnow
+    from eventreg.registrations.service import cancel_attendees
+
+    event = make_event()
+    maria, other = make_registration(event, ["Maria Ivanova", "Petar Petrov"]).attendees
+    door, _ = make_door(event, "Park gate")
+    scanned = utcnow() - timedelta(minutes=10)
+    family = maria.registration
+    with unit_of_work(db_session):
+        cancel_attendees(db_session, family, [maria.id], now=utcnow() - timedelta(minutes=5))
+    with unit_of_work(db_session):
+        [result] = checkin.check_in_many(db_session, door, [checkin.CheckinRequest(
+            client_id="offline-1", attendee_id=maria.id, scanned_at=scanned)])
+    assert (result.status, result.flag) == ("checked_in", "cancelled_after_scan")
+    auth.login(organiser)
+    page = client.get(f"/manage/events/{event.slug}/dashboard").get_data(as_text=True)
+    assert "Admitted before their ticket was cancelled" in page
+    assert "Maria Ivanova" in page and "Park gate" in page
+    assert "Petar Petrov" not in page.split("Admitted before")[1].split("</section>")[0]

@@ -6,8 +6,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from eventreg.checkin import service as checkin
+from eventreg.checkin import scanning as checkin
+from eventreg.checkin.counts import count_checkins
+from eventreg.checkin.door_list import attendee_changes
 from eventreg.checkin.models import Checkin
+from eventreg.checkin.walk_ins import register_walk_in
 from eventreg.database import unit_of_work, utcnow
 from eventreg.errors import Conflict, ValidationFailed
 from eventreg.events import service as events
@@ -107,7 +110,7 @@ def test_activity_door_checks_in_to_the_activity_and_to_the_event(
     assert result.status == "checked_in" and result.activity_id == dolls.id
     db_session.rollback()
     assert db_session.get(Attendee, child.id).checked_in_at is not None
-    counts = checkin.count_checkins(db_session, event)
+    counts = count_checkins(db_session, event)
     assert counts.activities[dolls.id].checked_in == 1
     assert counts.activities[event.activities[1].id].checked_in == 0
     assert (counts.event.checked_in, counts.event.registered) == (1, 2)
@@ -122,13 +125,13 @@ def test_exit_and_return_change_who_is_inside(db_session, make_event, make_regis
     tent, _ = make_door(event, "Doll-making tent", activity_ids=[dolls.id], records_exits=True)
     assert scan(tent, child, action="check_out").status == "not_checked_in"
     scan(tent, child)
-    assert checkin.count_checkins(db_session, event).activities[dolls.id].inside == 1
+    assert count_checkins(db_session, event).activities[dolls.id].inside == 1
     assert scan(tent, child, action="check_out").status == "checked_out"
     assert scan(tent, child, action="check_out").status == "already_checked_out"
-    counts = checkin.count_checkins(db_session, event).activities[dolls.id]
+    counts = count_checkins(db_session, event).activities[dolls.id]
     assert (counts.checked_in, counts.inside) == (1, 0)
     assert scan(tent, child).status == "checked_in"
-    assert checkin.count_checkins(db_session, event).activities[dolls.id].inside == 1
+    assert count_checkins(db_session, event).activities[dolls.id].inside == 1
 
 
 def test_undo_clears_the_check_in_so_the_ticket_can_be_scanned_again(
@@ -140,7 +143,7 @@ def test_undo_clears_the_check_in_so_the_ticket_can_be_scanned_again(
     scan(door, olena)
     assert scan(door, olena, action="undo").status == "undone"
     assert scan(door, olena, action="undo").status == "not_checked_in"
-    assert checkin.count_checkins(db_session, event).event.checked_in == 0
+    assert count_checkins(db_session, event).event.checked_in == 0
     assert scan(door, olena).status == "checked_in"
 
 
@@ -191,9 +194,12 @@ def test_offline_scans_uploaded_late_keep_the_earliest_as_the_check_in(
     assert earlier.status == "checked_in"
     assert earlier.checked_in_at == ten and earlier.checked_in_door == "Main gate"
     db_session.rollback()
-    statuses = dict(db_session.execute(select(Checkin.client_id, Checkin.status)).all())
-    assert statuses == {"park-1": "already_checked_in", "gate-1": "checked_in"}
-    assert checkin.count_checkins(db_session, event).event.checked_in == 1
+    logged = {row.client_id: (row.status, row.outcome)
+              for row in db_session.scalars(select(Checkin))}
+    # The park entrance's answer stays as given; what it comes to now is beside it.
+    assert logged == {"park-1": ("checked_in", "already_checked_in"),
+                      "gate-1": ("checked_in", "checked_in")}
+    assert count_checkins(db_session, event).event.checked_in == 1
 
 
 def test_a_later_offline_scan_is_a_duplicate_of_an_earlier_one(db_session, make_event,
@@ -257,12 +263,12 @@ def test_walk_in_is_registered_and_checked_in_at_once(db_session, make_event, ma
     event = make_event(capacity=3, registration_closes_at=utcnow() - timedelta(minutes=1))
     door, _ = make_door(event)
     with unit_of_work(db_session):
-        walk_in = checkin.register_walk_in(db_session, door, RegistrationRequest(
+        walk_in = register_walk_in(db_session, door, RegistrationRequest(
             attendees=[AttendeeRequest(name="Ivana", age_group="adult"),
                        AttendeeRequest(name="Petar", age_group="child")], consent=True), phone_region="BG")
     assert [r.status for r in walk_in.results] == ["checked_in", "checked_in"]
     assert walk_in.registration.walk_in
-    counts = checkin.count_checkins(db_session, event)
+    counts = count_checkins(db_session, event)
     assert (counts.event.checked_in, counts.walk_ins) == (2, 2)
 
 
@@ -272,7 +278,7 @@ def test_walk_in_at_a_full_event_is_refused_and_leaves_nothing(db_session, make_
     make_registration(event, ["Olena", "Mykola"])
     door, _ = make_door(event)
     with pytest.raises(Conflict) as refused, unit_of_work(db_session):
-        checkin.register_walk_in(db_session, door, RegistrationRequest(
+        register_walk_in(db_session, door, RegistrationRequest(
             attendees=[AttendeeRequest(name="Ivana", age_group="adult")], consent=True),
             phone_region="BG")
     assert refused.value.reason == "event_full"
@@ -286,12 +292,12 @@ def test_door_list_holds_only_what_a_door_needs_and_changes_since_a_cursor(
     event = make_event()
     family = make_registration(event, ["Olena", "Mykola"], email="olena@example.org")
     door, _ = make_door(event)
-    full = checkin.attendee_changes(db_session, door)
+    full = attendee_changes(db_session, door)
     assert full.complete and [a.name for a in full.attendees] == ["Olena", "Mykola"]
     # A minute after that list, Mykola comes in; a door asking since then gets only him.
     cursor = full.cursor + timedelta(minutes=1)
     scan(door, family.attendees[1], now=cursor + timedelta(minutes=1))
-    changes = checkin.attendee_changes(db_session, door, since=cursor)
+    changes = attendee_changes(db_session, door, since=cursor)
     assert not changes.complete
     assert [(a.name, a.checked_in_door) for a in changes.attendees] == [("Mykola", "Main gate")]
 
@@ -310,7 +316,7 @@ def test_undoing_a_return_puts_them_back_outside_and_keeps_the_first_arrival(
     attendee = db_session.get(Attendee, olena.id)
     assert attendee.checked_in_at == first.checked_in_at
     assert attendee.left_at is not None
-    assert checkin.count_checkins(db_session, event).event.inside == 0
+    assert count_checkins(db_session, event).event.inside == 0
 
 
 def test_offline_check_in_and_undo_uploaded_late_leave_another_doors_check_in_standing(
@@ -382,8 +388,8 @@ def test_activity_door_list_holds_only_those_who_chose_its_activity(
     ])
     tent, _ = make_door(event, "Doll-making tent", activity_ids=[dolls.id])
     gate, _ = make_door(event, "Main gate")
-    assert [a.name for a in checkin.attendee_changes(db_session, tent).attendees] == ["Mykola"]
-    assert len(checkin.attendee_changes(db_session, gate).attendees) == 2
+    assert [a.name for a in attendee_changes(db_session, tent).attendees] == ["Mykola"]
+    assert len(attendee_changes(db_session, gate).attendees) == 2
 
 
 def test_welcome_at_the_entrance_names_the_party_and_the_activities_chosen(
@@ -401,3 +407,23 @@ def test_welcome_at_the_entrance_names_the_party_and_the_activities_chosen(
     assert result.status == "checked_in"
     assert result.attendee.party_size == 3
     assert result.attendee.activity_ids == sorted([dolls.id, stage.id])
+
+
+def test_an_upload_with_a_time_in_the_future_is_recorded_when_it_arrived(
+        db_session, make_event, make_registration, make_door):
+    """A phone whose clock runs an hour ahead: its scan cannot come before later ones."""
+    event = make_event()
+    olena, mykola = make_registration(event, ["Olena", "Mykola"]).attendees
+    door, _ = make_door(event)
+    now = utcnow()
+    with unit_of_work(db_session):
+        [ahead] = checkin.check_in_many(db_session, door, [checkin.CheckinRequest(
+            client_id="ahead", attendee_id=olena.id, scanned_at=now + timedelta(hours=1))],
+            now=now)
+    assert ahead.status == "checked_in" and ahead.scanned_at == now
+    db_session.rollback()
+    assert db_session.get(Attendee, olena.id).checked_in_at == now
+    with unit_of_work(db_session):  # a scan made after it, a minute later, is a duplicate
+        later = checkin.check_in(db_session, door, checkin.CheckinRequest(
+            client_id="later", attendee_id=olena.id), now=now + timedelta(minutes=1))
+    assert later.status == "already_checked_in"

@@ -7,7 +7,7 @@ import uuid
 from openpyxl import load_workbook
 
 from eventreg.accounts.service import create_api_token
-from eventreg.checkin import service as checkin
+from eventreg.checkin import scanning as checkin
 from eventreg.checkin.doors import create_door_access
 from eventreg.database import unit_of_work
 from eventreg.exports.views import SIGN_IN_SHEET_ROWS

@@ -199,7 +199,7 @@ def test_registration_is_refused_outside_its_window(db_session, make_event):
 def test_cancelling_one_attendee_frees_their_places_and_invalidates_their_ticket(
     db_session, make_event, make_registration
 ):
-    from eventreg.checkin import service as checkin
+    from eventreg.checkin import scanning as checkin
     from eventreg.checkin.doors import create_door_access
 
     event = make_event(capacity=2, activities=[{"title": {"en": "Doll-making"}, "capacity": 1}])

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from eventreg.audit.models import AuditEntry
-from eventreg.checkin import service as checkin
+from eventreg.checkin import scanning as checkin
 from eventreg.checkin.doors import create_door_access
 from eventreg.checkin.models import DoorAccess
 from eventreg.database import unit_of_work

@@ -1,0 +1,166 @@
+"""What a door sees: the event's attendees, the least needed to welcome them and to decide
+scans while offline with the same rule as the server (static/js/door/rules.js).
+
+For each attendee: name, party, ticket code, when the ticket was cancelled (a scan made
+before it still counts), and for the entrance and each chosen activity the state and the
+scans the rule replays there (with the door that made each, and the check-ins at
+activities' doors that count at the entrance).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from eventreg.checkin import rules
+from eventreg.checkin.models import Checkin, DoorAccess
+from eventreg.database import utcnow
+from eventreg.registrations.models import Attendee, attendee_activities
+
+#: Changes are re-sent for this long before a cursor, so a transaction that committed late
+#: is never missed by a door's list (doors merge rows by id).
+CHANGES_OVERLAP = timedelta(seconds=30)
+
+
+@dataclass(frozen=True)
+class PlaceScan:
+    """One scan the rule replays at a place."""
+
+    action: str
+    at: datetime
+    door: str
+    #: A check-in at an activity's door, counted at the entrance.
+    implied: bool = False
+
+
+@dataclass(frozen=True)
+class ActivityState:
+    activity_id: int
+    checked_in_at: datetime | None
+    left_at: datetime | None
+    scans: list[PlaceScan] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DoorAttendee:
+    """One row of a door's attendee list."""
+
+    id: int
+    party_id: int
+    name: str
+    ticket_code: str
+    cancelled_at: datetime | None
+    checked_in_at: datetime | None
+    checked_in_door: str | None
+    left_at: datetime | None
+    activities: list[ActivityState]
+    #: The scans replayed at the entrance.
+    scans: list[PlaceScan] = field(default_factory=list)
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+
+@dataclass(frozen=True)
+class AttendeeChanges:
+    attendees: list[DoorAttendee]
+    #: Pass it back as `since` to get only what changed after this list.
+    cursor: datetime
+    #: False when only changes since a cursor were sent.
+    complete: bool
+
+
+def attendee_changes(session: Session, door: DoorAccess, *, since: datetime | None = None,
+                     now: datetime | None = None) -> AttendeeChanges:
+    """The attendees a door may see (all, or those changed since `since`), in party order.
+
+    An activity's door sees only the attendees who chose (one of) its activities.
+    """
+    cursor = now or utcnow()
+    door_activity_ids = [activity.id for activity in door.activities]
+    query = (
+        select(Attendee.id, Attendee.registration_id, Attendee.name, Attendee.ticket_code,
+               Attendee.cancelled_at, Attendee.checked_in_at, Attendee.checked_in_door_id,
+               Attendee.left_at)
+        .where(Attendee.event_id == door.event_id)
+        .order_by(Attendee.registration_id, Attendee.position, Attendee.id)
+    )
+    if since is not None:
+        query = query.where(Attendee.changed_at > since - CHANGES_OVERLAP)
+    if door_activity_ids:
+        choice = attendee_activities.c
+        query = query.where(select(choice.attendee_id).where(
+            choice.attendee_id == Attendee.id, choice.activity_id.in_(door_activity_ids)
+        ).exists())
+    rows = session.execute(query).all()
+    ids = [row.id for row in rows]
+    door_names = _door_names(session, door.event_id)
+    choices, scans = _choices(session, ids), _scans(session, ids, door_names)
+    return AttendeeChanges(
+        attendees=[
+            DoorAttendee(
+                id=row.id, party_id=row.registration_id, name=row.name,
+                ticket_code=row.ticket_code, cancelled_at=row.cancelled_at,
+                checked_in_at=row.checked_in_at,
+                checked_in_door=door_names.get(row.checked_in_door_id),
+                left_at=row.left_at,
+                activities=[ActivityState(activity_id, checked_in_at, left_at,
+                                          scans[row.id, activity_id])
+                            for activity_id, checked_in_at, left_at in choices[row.id]],
+                scans=scans[row.id, None],
+            )
+            for row in rows
+        ],
+        cursor=cursor,
+        complete=since is None,
+    )
+
+
+def _choices(session: Session, ids: list[int]) -> dict[int, list[tuple]]:
+    choices: dict[int, list[tuple]] = defaultdict(list)
+    choice = attendee_activities.c
+    for chunk in _chunks(ids, 500):
+        for row in session.execute(
+            select(choice.attendee_id, choice.activity_id, choice.checked_in_at, choice.left_at)
+            .where(choice.attendee_id.in_(chunk)).order_by(choice.activity_id)
+        ):
+            choices[row.attendee_id].append((row.activity_id, row.checked_in_at, row.left_at))
+    return choices
+
+
+def _scans(session: Session, ids: list[int], door_names: dict[int, str]
+           ) -> dict[tuple[int, int | None], list[PlaceScan]]:
+    """Each attendee's replayed scans per place (attendee id, activity id or None), in the
+    order they were made; activities' check-ins also at the entrance, as implied."""
+    scans: dict[tuple[int, int | None], list[PlaceScan]] = defaultdict(list)
+    for chunk in _chunks(ids, 500):
+        for row in session.execute(
+            select(Checkin.attendee_id, Checkin.activity_id, Checkin.action, Checkin.scanned_at,
+                   Checkin.door_access_id, Checkin.outcome)
+            .where(Checkin.attendee_id.in_(chunk), Checkin.status.in_(rules.REPLAYED))
+            .order_by(Checkin.scanned_at, Checkin.id)
+        ):
+            door = door_names.get(row.door_access_id, "")
+            scans[row.attendee_id, row.activity_id].append(
+                PlaceScan(row.action, row.scanned_at, door))
+            if (row.activity_id is not None and row.action == rules.CHECK_IN
+                    and row.outcome == rules.ScanStatus.CHECKED_IN):
+                scans[row.attendee_id, None].append(
+                    PlaceScan(row.action, row.scanned_at, door, implied=True))
+    for place in scans.values():
+        place.sort(key=lambda scan: scan.at)
+    return scans
+
+
+def _door_names(session: Session, event_id: int) -> dict[int, str]:
+    return dict(session.execute(
+        select(DoorAccess.id, DoorAccess.name).where(DoorAccess.event_id == event_id)
+    ).all())
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]

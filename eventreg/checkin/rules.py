@@ -1,0 +1,235 @@
+"""The door's rule: what one scan comes to, decided from the ticket's state at the scan's
+own time, the door, and the earlier scans of the same place. Pure: no database, no clock.
+
+Every path that decides a scan uses `decide`: live scans and uploads of scans made offline
+(eventreg/checkin/scanning.py), walk-ins and sign-in sheets (through those), and, written
+again in JavaScript for a phone that is offline, static/js/door/rules.js. The two are held
+to one table of cases, tests/cases/scan_rules.json, read by tests/checkin/test_rules.py and
+tests/js/rules.test.mjs; every case of it is also run against the server
+(tests/checkin/test_scan_cases.py).
+
+The rule, in order:
+
+1. A scan through a door after it was switched off decides nothing: `door_revoked`.
+2. The code must be a ticket of the door's event: `invalid` (not a ticket, forged or
+   altered), `wrong_event`, `unknown` (well signed, but no such attendee).
+3. Coming in is refused for an event cancelled at or before the scan (`event_cancelled`)
+   and for a ticket cancelled at or before it (`cancelled`). Cancelled after the scan,
+   the person was admitted: the scan stands and is flagged for the organiser
+   (`cancelled_after_scan`, `event_cancelled_after_scan`).
+4. At an activity's door the attendee must have chosen the activity: `wrong_activity`.
+5. Otherwise the place's scans are replayed in the order they were made, this one among
+   them (`replay`): the first check-in admits, a later one is `already_checked_in`
+   unless the person went out in between (then `checked_in` again, the first arrival
+   kept); going out needs being in; an undo takes back the last admission (an undone
+   return puts the person back outside). A check-in at an activity's door admits to the
+   event too, so the entrance's replay counts it (as an `implied` scan, with no answer).
+"""
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+
+
+class ScanStatus(StrEnum):
+    """What a scan comes to: the answer a door shows, and the API's `status`."""
+
+    CHECKED_IN = "checked_in"
+    ALREADY_CHECKED_IN = "already_checked_in"
+    CHECKED_OUT = "checked_out"
+    ALREADY_CHECKED_OUT = "already_checked_out"
+    NOT_CHECKED_IN = "not_checked_in"
+    UNDONE = "undone"
+    CANCELLED = "cancelled"
+    EVENT_CANCELLED = "event_cancelled"
+    WRONG_EVENT = "wrong_event"
+    WRONG_ACTIVITY = "wrong_activity"
+    INVALID = "invalid"
+    UNKNOWN = "unknown"
+    DOOR_REVOKED = "door_revoked"
+
+
+#: What each status means for the door's volunteer and for programs (the API document
+#: lists them from here).
+STATUS_MEANINGS = {
+    ScanStatus.CHECKED_IN: "Welcome: admitted (also when coming back after going out).",
+    ScanStatus.ALREADY_CHECKED_IN: "Came in before: `checked_in_at` and `checked_in_door` say "
+    "when and where.",
+    ScanStatus.CHECKED_OUT: "Went out (doors that record exits).",
+    ScanStatus.ALREADY_CHECKED_OUT: "Was already out: `left_at` says since when.",
+    ScanStatus.NOT_CHECKED_IN: "Cannot go out or be undone: not checked in.",
+    ScanStatus.UNDONE: "The last admission was taken back.",
+    ScanStatus.CANCELLED: "The ticket was cancelled before the scan.",
+    ScanStatus.EVENT_CANCELLED: "The event was cancelled before the scan.",
+    ScanStatus.WRONG_EVENT: "A real ticket of another event.",
+    ScanStatus.WRONG_ACTIVITY: "The attendee did not choose this door's activity.",
+    ScanStatus.INVALID: "Not a ticket: unreadable, forged or altered (in a batch upload, "
+    "also an item this door cannot take, e.g. an activity it does not serve).",
+    ScanStatus.UNKNOWN: "No such attendee at this event.",
+    ScanStatus.DOOR_REVOKED: "Scanned after the door link was switched off: it decides "
+    "nothing (scans made before are taken).",
+}
+
+#: Answers that come from replaying a place's scans; a scan answered otherwise was refused
+#: before the replay and is not part of anyone's history.
+REPLAYED = frozenset({ScanStatus.CHECKED_IN, ScanStatus.ALREADY_CHECKED_IN,
+                      ScanStatus.CHECKED_OUT, ScanStatus.ALREADY_CHECKED_OUT,
+                      ScanStatus.NOT_CHECKED_IN, ScanStatus.UNDONE})
+
+CHECK_IN, CHECK_OUT, UNDO = "check_in", "check_out", "undo"
+ACTIONS = (CHECK_IN, CHECK_OUT, UNDO)
+
+#: Flags of an admission the organiser should know of.
+CANCELLED_AFTER_SCAN = "cancelled_after_scan"
+EVENT_CANCELLED_AFTER_SCAN = "event_cancelled_after_scan"
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """The ticket a scan names, as the rule needs it."""
+
+    #: "valid" (a ticket of the door's event, of an attendee it has), "invalid",
+    #: "wrong_event" or "unknown".
+    recognised: str = "valid"
+    cancelled_at: datetime | None = None
+    #: The activities the attendee chose.
+    activity_ids: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class Door:
+    """The door a scan came through, as the rule needs it."""
+
+    #: The place it checks people in to: an activity, or None for the event's entrance.
+    activity_id: int | None = None
+    event_cancelled_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Scan:
+    """One scan of a place: what was asked, and when it was made."""
+
+    action: str
+    at: datetime
+    #: Orders scans made at the same instant: the log's id, or None for the scan decided.
+    order: int | None = None
+    #: A check-in at an activity's door, counted at the entrance: admits, gets no answer.
+    implied: bool = False
+
+
+@dataclass(frozen=True)
+class PlaceState:
+    """Whether someone is in at a place: the first arrival and the last exit (None while
+    inside)."""
+
+    checked_in_at: datetime | None = None
+    left_at: datetime | None = None
+    #: The scan that made the first arrival (its door is the one shown to others).
+    admitted_by: Scan | None = field(default=None, compare=False)
+
+    @property
+    def inside(self) -> bool:
+        return self.checked_in_at is not None and self.left_at is None
+
+
+@dataclass(frozen=True)
+class Replay:
+    """What a place's scans come to: the state they leave, and each scan's answer (implied
+    scans get none), in the order they were made."""
+
+    state: PlaceState
+    answers: dict[Scan, ScanStatus]
+
+
+@dataclass(frozen=True)
+class Decision:
+    status: ScanStatus
+    #: CANCELLED_AFTER_SCAN or EVENT_CANCELLED_AFTER_SCAN for an admission the organiser
+    #: should see, else None.
+    flag: str | None = None
+    #: The place's state once the scan is counted, and the answers every earlier scan now
+    #: has (a scan made earlier and uploaded later can change them); None when refused.
+    replay: Replay | None = None
+
+
+def decide(door: Door, ticket: Ticket, scan: Scan, earlier: list[Scan]) -> Decision:
+    """What `scan` comes to, after the `earlier` scans of the same place (in any order)."""
+    if door.revoked_at is not None and scan.at >= door.revoked_at:
+        return Decision(ScanStatus.DOOR_REVOKED)
+    if ticket.recognised != "valid":
+        return Decision(ScanStatus(ticket.recognised))
+    flag = None
+    if scan.action == CHECK_IN:
+        if door.event_cancelled_at is not None:
+            if door.event_cancelled_at <= scan.at:
+                return Decision(ScanStatus.EVENT_CANCELLED)
+            flag = EVENT_CANCELLED_AFTER_SCAN
+        if ticket.cancelled_at is not None:
+            if ticket.cancelled_at <= scan.at:
+                return Decision(ScanStatus.CANCELLED)
+            flag = flag or CANCELLED_AFTER_SCAN
+    if door.activity_id is not None and door.activity_id not in ticket.activity_ids:
+        return Decision(ScanStatus.WRONG_ACTIVITY)
+    outcome = replay([*earlier, scan])
+    status = outcome.answers[scan]
+    return Decision(status, flag if status == ScanStatus.CHECKED_IN else None, outcome)
+
+
+def replay(scans: list[Scan]) -> Replay:
+    """Replay a place's scans in the order they were made (see the module's docstring)."""
+    state, admitted_before, answers = PlaceState(), [], {}
+    for scan in sorted(scans, key=_made):
+        if scan.action == CHECK_IN:
+            if state.checked_in_at is None:
+                admitted_before.append(state)
+                state, status = PlaceState(scan.at, None, scan), ScanStatus.CHECKED_IN
+            elif state.left_at is not None and scan.at >= state.left_at:
+                admitted_before.append(state)  # back in after going out: first arrival stays
+                state, status = replace(state, left_at=None), ScanStatus.CHECKED_IN
+            else:
+                status = ScanStatus.ALREADY_CHECKED_IN
+        elif scan.action == CHECK_OUT:
+            if state.checked_in_at is None:
+                status = ScanStatus.NOT_CHECKED_IN
+            elif state.left_at is not None:
+                status = ScanStatus.ALREADY_CHECKED_OUT
+            else:
+                state, status = replace(state, left_at=scan.at), ScanStatus.CHECKED_OUT
+        else:
+            if state.checked_in_at is None:
+                status = ScanStatus.NOT_CHECKED_IN
+            else:
+                state = admitted_before.pop() if admitted_before else PlaceState()
+                status = ScanStatus.UNDONE
+        if not scan.implied:
+            answers[scan] = status
+    return Replay(state, answers)
+
+
+def _made(scan: Scan) -> tuple:
+    # Scans of one instant in the order they were logged; the scan being decided last.
+    return (scan.at, scan.order is None, scan.order or 0)
+
+
+# --- the fast path's conditions -----------------------------------------------------------
+
+#: A live check-in at the event's entrance admits at once, with no replay, exactly when all
+#: of these hold. They are the rule above for the one case that needs nothing but the
+#: attendee's stored state (a live scan is the latest scan of its ticket, so the stored
+#: state is the replay of all earlier ones). The fast path's single UPDATE is built from
+#: the same names (eventreg/checkin/scanning.py), and tests/checkin/test_rules.py holds
+#: these, the SQL and `decide` to the same answer on every case of the table.
+FIRST_ARRIVAL = {
+    "door_not_revoked": lambda door, ticket, state, at: door.revoked_at is None,
+    "event_not_cancelled": lambda door, ticket, state, at: door.event_cancelled_at is None,
+    "at_the_entrance": lambda door, ticket, state, at: door.activity_id is None,
+    "ticket_of_this_event": lambda door, ticket, state, at: ticket.recognised == "valid",
+    "ticket_not_cancelled": lambda door, ticket, state, at: ticket.cancelled_at is None,
+    "not_yet_admitted": lambda door, ticket, state, at: state.checked_in_at is None,
+}
+
+
+def admits_at_once(door: Door, ticket: Ticket, state: PlaceState, at: datetime) -> bool:
+    """Whether a live check-in at `at` is a first arrival the fast path may admit."""
+    return all(holds(door, ticket, state, at) for holds in FIRST_ARRIVAL.values())

@@ -1,0 +1,71 @@
+"""The door's rule on every case of the shared table, and the fast path's conditions agreeing
+with it (the same cases run through the JavaScript rule: tests/js/rules.test.mjs)."""
+
+import pytest
+
+from eventreg.checkin.rules import (
+    CHECK_IN,
+    FIRST_ARRIVAL,
+    PlaceState,
+    ScanStatus,
+    admits_at_once,
+    decide,
+    replay,
+)
+from tests.checkin.scan_cases import load_cases
+
+CASES = load_cases()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_the_rule_answers_each_case_of_the_table(case):
+    decision = decide(case.door, case.ticket, case.scan, case.earlier)
+    assert decision.status == case.expected
+    assert decision.flag == case.flag
+    if case.state is not None:
+        assert decision.replay.state == case.state
+    if case.earlier_now is not None:
+        assert [decision.replay.answers[scan] for scan in case.earlier] == case.earlier_now
+
+
+def test_the_table_holds_every_status_and_every_scenario_the_door_meets():
+    seen = {case.expected for case in CASES}
+    assert seen == set(ScanStatus)
+    assert {case.scan.action for case in CASES} == {"check_in", "check_out", "undo"}
+    assert any(case.flag == "cancelled_after_scan" for case in CASES)
+    assert any(scan.implied for case in CASES for scan in case.earlier)
+
+
+def _as_a_live_scan(case) -> bool:
+    """A case that could happen live: nothing scanned or changed after the scan itself."""
+    times = [scan.at for scan in case.earlier]
+    times += [t for t in (case.ticket.cancelled_at, case.door.event_cancelled_at,
+                          case.door.revoked_at) if t is not None]
+    return case.scan.action == CHECK_IN and all(t <= case.scan.at for t in times)
+
+
+LIVE = [case for case in CASES if _as_a_live_scan(case)]
+
+
+@pytest.mark.parametrize("case", LIVE, ids=[case.name for case in LIVE])
+def test_the_fast_paths_conditions_admit_exactly_the_first_arrivals_the_rule_admits(case):
+    before = replay(case.earlier).state if case.earlier else PlaceState()
+    decision = decide(case.door, case.ticket, case.scan, case.earlier)
+    first_arrival = decision.status == ScanStatus.CHECKED_IN and before.checked_in_at is None
+    # The fast path serves the event's entrance only; an activity's door always replays.
+    expected = first_arrival and case.door.activity_id is None
+    assert admits_at_once(case.door, case.ticket, before, case.scan.at) == expected
+
+
+def test_each_fast_path_condition_refuses_some_case():
+    """No condition is dead weight: dropping any one would admit a case the rule refuses."""
+    for name in FIRST_ARRIVAL:
+        others = {key: holds for key, holds in FIRST_ARRIVAL.items() if key != name}
+        wrongly_admitted = [
+            case.name for case in LIVE
+            if all(holds(case.door, case.ticket,
+                         replay(case.earlier).state, case.scan.at) for holds in others.values())
+            and decide(case.door, case.ticket, case.scan, case.earlier).status
+            != ScanStatus.CHECKED_IN
+        ]
+        assert wrongly_admitted, f"no case of the table needs {name!r}"

@@ -1,0 +1,154 @@
+"""Every case of the door's rule table, against the server: the ticket, the door and the
+earlier scans made real in the database, then the scan uploaded (or, for the fast path,
+made live), with the answer, the flag, the stored state and the log checked."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from eventreg.checkin import rules, scanning
+from eventreg.checkin.models import Checkin, DoorAccess
+from eventreg.database import unit_of_work, utcnow
+from eventreg.events.models import Event
+from eventreg.registrations.models import Attendee, attendee_activities
+from eventreg.registrations.service import AttendeeRequest
+from eventreg.tickets.models import EventSigningKey
+from eventreg.tickets.signing import load_private_key, sign_ticket
+from tests.checkin.scan_cases import WORKSHOP, load_cases
+
+YESTERDAY = utcnow() - timedelta(days=1)
+CASES = load_cases(YESTERDAY)
+
+
+class Setting:
+    """One case made real: an event with a workshop, the attendee, the doors."""
+
+    def __init__(self, app, db_session, make_event, make_registration, make_door, qr_of,
+                 case):
+        self.db, self.case = db_session, case
+        # Held from yesterday morning until tomorrow: people may still register.
+        event = make_event(starts_in=YESTERDAY.replace(hour=8, minute=0) - utcnow(),
+                           ends_at=utcnow() + timedelta(days=1),
+                           activities=[{"title": {"en": "Doll-making"}}])
+        self.event_id = event.id
+        self.workshop_id = event.activities[0].id
+        chosen = [self.workshop_id] if WORKSHOP in case.ticket.activity_ids else []
+        self.attendee = make_registration(event, [AttendeeRequest(
+            name="Maria Ivanova", age_group="adult", activity_ids=chosen)]).attendees[0]
+        make_registration(event, ["Someone Else"])  # another party: nothing may count it
+        two_days_ago = {"created_at": utcnow() - timedelta(days=2)}
+        self.entrance, _ = make_door(event, "Main gate", **two_days_ago)
+        self.tent, _ = make_door(event, "Doll-making tent", activity_ids=[self.workshop_id],
+                                 **two_days_ago)
+        self.door = self.tent if case.door.activity_id is not None else self.entrance
+        self.code = self._code(app, make_event, make_registration, qr_of)
+
+    def _code(self, app, make_event, make_registration, qr_of) -> str:
+        recognised = self.case.ticket.recognised
+        if recognised == "invalid":
+            return "AEAAAAAB-not-a-ticket"
+        if recognised == "wrong_event":
+            other = make_event(slug="another-event")
+            return qr_of(make_registration(other, ["Guest"]).attendees[0])
+        if recognised == "unknown":
+            key = self.db.get(EventSigningKey, self.event_id)
+            private = load_private_key(key.private_key_encrypted,
+                                       app.config["TICKET_KEY_SECRET"])
+            return sign_ticket(private, self.event_id, 999_999)
+        return qr_of(self.attendee)
+
+    def upload(self, scan: rules.Scan, *, implied: bool = False, client_id: str):
+        door = self.tent if implied else self.door
+        with unit_of_work(self.db):
+            [result] = scanning.check_in_many(self.db, self.db.get(DoorAccess, door.id), [
+                scanning.CheckinRequest(client_id=client_id, action=scan.action,
+                                        qr=self.code, scanned_at=scan.at)])
+        return result
+
+    def change_the_ticket_and_the_door(self) -> None:
+        """What happened after the earlier scans: cancellations and switching off."""
+        case = self.case
+        with unit_of_work(self.db):
+            if case.ticket.cancelled_at is not None:
+                self.db.execute(update(Attendee).where(Attendee.id == self.attendee.id)
+                                .values(cancelled_at=case.ticket.cancelled_at))
+            if case.door.event_cancelled_at is not None:
+                self.db.execute(update(Event).where(Event.id == self.event_id).values(
+                    status="cancelled", cancelled_at=case.door.event_cancelled_at))
+            if case.door.revoked_at is not None:
+                self.db.execute(update(DoorAccess).where(DoorAccess.id == self.door.id)
+                                .values(revoked_at=case.door.revoked_at))
+
+    def place(self) -> rules.PlaceState:
+        self.db.rollback()
+        if self.case.door.activity_id is None:
+            row = self.db.get(Attendee, self.attendee.id)
+            return rules.PlaceState(row.checked_in_at, row.left_at)
+        choice = attendee_activities.c
+        checked_in_at, left_at = self.db.execute(
+            select(choice.checked_in_at, choice.left_at).where(
+                choice.attendee_id == self.attendee.id,
+                choice.activity_id == self.workshop_id)).one()
+        return rules.PlaceState(checked_in_at, left_at)
+
+
+@pytest.fixture
+def setting(app, db_session, make_event, make_registration, make_door, qr_of):
+    return lambda case: Setting(app, db_session, make_event, make_registration, make_door,
+                                qr_of, case)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_the_server_answers_each_case_of_the_table(setting, db_session, case):
+    made = setting(case)
+    for number, scan in enumerate(case.earlier):
+        made.upload(scan, implied=scan.implied, client_id=f"earlier-{number}")
+    made.change_the_ticket_and_the_door()
+    result = made.upload(case.scan, client_id="the-scan")
+    assert result.status == case.expected
+    assert result.flag == case.flag
+    db_session.rollback()
+    logged = db_session.scalar(select(Checkin).where(Checkin.client_id == "the-scan"))
+    assert (logged.status, logged.outcome, logged.flag) == (case.expected, case.expected,
+                                                            case.flag)
+    if case.state is not None:
+        assert made.place() == case.state
+    if case.earlier_now is not None:
+        outcomes = [db_session.scalar(select(Checkin.outcome).where(
+            Checkin.client_id == f"earlier-{number}")) for number in range(len(case.earlier))]
+        assert outcomes == case.earlier_now
+    if case.expected == rules.ScanStatus.ALREADY_CHECKED_OUT:
+        assert result.left_at == case.state.left_at  # "Already went out at 12:00"
+
+
+LIVE = [case for case in CASES if case.scan.action == rules.CHECK_IN
+        and case.ticket.recognised == "valid"
+        and all(t <= case.scan.at for t in [s.at for s in case.earlier] + [
+            t for t in (case.ticket.cancelled_at, case.door.event_cancelled_at,
+                        case.door.revoked_at) if t is not None])]
+
+
+@pytest.mark.parametrize("case", LIVE, ids=[case.name for case in LIVE])
+def test_the_fast_paths_update_admits_exactly_what_the_rule_admits(setting, db_session,
+                                                                    monkeypatch, case):
+    """The same case made live: everything before it happened a little earlier today."""
+    shift = utcnow() - timedelta(seconds=5) - case.scan.at
+    moved = load_cases(YESTERDAY + shift)[CASES.index(case)]
+    made = setting(moved)
+    for number, scan in enumerate(moved.earlier):
+        made.upload(scan, implied=scan.implied, client_id=f"earlier-{number}")
+    made.change_the_ticket_and_the_door()
+    fast, used = scanning._admit_first_arrival, []
+    monkeypatch.setattr(scanning, "_admit_first_arrival",
+                        lambda *args: used.append(fast(*args)) or used[-1])
+    with unit_of_work(db_session):
+        result = scanning.check_in(db_session, db_session.get(DoorAccess, made.door.id),
+                                   scanning.CheckinRequest(client_id="live", qr=made.code))
+    before = rules.replay(case.earlier).state
+    first_arrival = (case.expected == rules.ScanStatus.CHECKED_IN
+                     and before.checked_in_at is None and case.door.activity_id is None)
+    assert result.status == case.expected
+    assert bool(used and used[-1] is not None) == first_arrival
+    if first_arrival:
+        assert result.attendee.party_size == 1  # its own party, not the whole event
