@@ -194,7 +194,7 @@ def create_checkin_data(env: dict[str, str], attendees: int) -> BenchData:
     from eventreg import create_app
     from eventreg.accounts import service as accounts
     from eventreg.checkin.doors import create_door_access
-    from eventreg.database import utcnow
+    from eventreg.database import unit_of_work, utcnow
     from eventreg.events import service as events
     from eventreg.events.models import Event
     from eventreg.extensions import db
@@ -210,6 +210,7 @@ def create_checkin_data(env: dict[str, str], attendees: int) -> BenchData:
             organiser = accounts.create_organiser(
                 session, organisation, email=ORGANISER_EMAIL, name="Bench Organiser",
                 password="bench-password-not-secret",
+                password_hash_method=app.config["PASSWORD_HASH_METHOD"],
             )
             now = utcnow().replace(microsecond=0)
             event = events.create_event(session, organiser, events.EventDetails(
@@ -245,8 +246,9 @@ def create_checkin_data(env: dict[str, str], attendees: int) -> BenchData:
                             .values(places_taken=attendees))
             session.commit()
 
-            _door, door_token = create_door_access(session, session.get(Event, event_id),
-                                                   DOOR_NAME)
+            with unit_of_work(session):
+                _door, door_token = create_door_access(session, session.get(Event, event_id),
+                                                       DOOR_NAME)
             rows = list(session.scalars(
                 select(Attendee).where(Attendee.event_id == event_id)
                 .options(load_only(Attendee.id, Attendee.event_id))

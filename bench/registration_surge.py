@@ -255,7 +255,7 @@ def create_bench_event(env: dict[str, str], places: int) -> tuple[int, str]:
     """Make an organiser and a published event with `places` places; return (id, slug)."""
     from eventreg import create_app
     from eventreg.accounts import service as accounts
-    from eventreg.database import utcnow
+    from eventreg.database import unit_of_work, utcnow
     from eventreg.events import service as events
     from eventreg.extensions import db
 
@@ -263,28 +263,32 @@ def create_bench_event(env: dict[str, str], places: int) -> tuple[int, str]:
         app = create_app()
     with app.app_context():
         try:
-            organisation = accounts.get_or_create_organisation(db.session, "Bench organisation")
-            organiser = accounts.create_organiser(
-                db.session, organisation, email=ORGANISER_EMAIL, name="Bench Organiser",
-                password="bench-password-not-secret",
-            )
-            starts = utcnow() + timedelta(days=30)
-            event = events.create_event(db.session, organiser, events.EventDetails(
-                slug=EVENT_SLUG,
-                title={"en": "Registration surge benchmark"},
-                privacy_notice={"en": "Benchmark data only; deleted with the scratch database."},
-                venue="Nowhere",
-                timezone="Europe/Sofia",
-                starts_at=starts,
-                ends_at=starts + timedelta(hours=3),
-                capacity=places,
-                age_mode="age_group",
-            ))
-            events.publish_event(db.session, organiser, event)
-            return event.id, event.slug
+            with unit_of_work(db.session):
+                organisation = accounts.get_or_create_organisation(db.session, "Bench organisation")
+                organiser = accounts.create_organiser(
+                    db.session, organisation, email=ORGANISER_EMAIL, name="Bench Organiser",
+                    password="bench-password-not-secret",
+                    password_hash_method=app.config["PASSWORD_HASH_METHOD"],
+                )
+                starts = utcnow() + timedelta(days=30)
+                event = events.create_event(db.session, organiser, events.EventDetails(
+                    slug=EVENT_SLUG,
+                    title={"en": "Registration surge benchmark"},
+                    privacy_notice={"en": "Benchmark data only; deleted with the scratch database."},
+                    venue="Nowhere",
+                    timezone="Europe/Sofia",
+                    starts_at=starts,
+                    ends_at=starts + timedelta(hours=3),
+                    capacity=places,
+                    age_mode="age_group",
+                ))
+                events.publish_event(db.session, organiser, event)
+                db.session.flush()
+                made = event.id, event.slug
         finally:
             db.session.remove()
             db.engine.dispose()
+    return made
 
 
 def count_in_database(env: dict[str, str], event_id: int) -> tuple[int, int, int]:

@@ -81,7 +81,7 @@ def _prepare(tickets: int, folder: Path):
     from eventreg import create_app
     from eventreg.accounts import service as accounts
     from eventreg.checkin.doors import create_door_access
-    from eventreg.database import utcnow
+    from eventreg.database import unit_of_work, utcnow
     from eventreg.events import service as events
     from eventreg.extensions import db
     from eventreg.registrations import service as registrations
@@ -94,10 +94,12 @@ def _prepare(tickets: int, folder: Path):
     runs = {}
     with app.app_context():
         upgrade()
+    with app.app_context(), unit_of_work(db.session):
         organisation = accounts.get_or_create_organisation(db.session, "Bench office")
         organiser = accounts.create_organiser(
             db.session, organisation, email="bench@example.org", name="Bench",
-            password="bench-password-123", role="admin")
+            password="bench-password-123", role="admin",
+            password_hash_method=app.config["PASSWORD_HASH_METHOD"])
         for mode in ("online", "offline"):
             starts = utcnow() + timedelta(hours=1)
             event = events.create_event(db.session, organiser, events.EventDetails(
@@ -110,7 +112,7 @@ def _prepare(tickets: int, folder: Path):
                 outcome = registrations.register(db.session, event, registrations.RegistrationRequest(
                     attendees=[registrations.AttendeeRequest(name=f"Person {number}",
                                                              age_group="adult")],
-                    consent=True))
+                    consent=True), phone_region=None)
                 attendees.extend(outcome.registration.attendees)
             codes = ticket_tokens(db.session, attendees)
             _, token = create_door_access(db.session, event, f"{mode} door")

@@ -4,7 +4,7 @@
 import time
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import select
 
 from eventreg.accounts import service as accounts
@@ -38,7 +38,8 @@ def create_organiser_command(email, name, organisation, role, password):
         with unit_of_work(db.session):
             org = accounts.get_or_create_organisation(db.session, organisation)
             organiser = accounts.create_organiser(
-                db.session, org, email=email, name=name, password=password, role=role
+                db.session, org, email=email, name=name, password=password, role=role,
+                password_hash_method=current_app.config["PASSWORD_HASH_METHOD"],
             )
     except DomainError as error:
         _fail(error)
@@ -120,7 +121,8 @@ def load_demo_command(base_url):
     """Load the demo organisation and events when the database has no events yet."""
 
     with unit_of_work(db.session):
-        created = load_demo_data(db.session)
+        created = load_demo_data(db.session,
+                                 password_hash_method=current_app.config["PASSWORD_HASH_METHOD"])
     click.echo("Demo data loaded." if created else "The database already has events; "
                "demo data was not loaded again.")
     click.echo(f"Open {base_url}/  -  organiser pages at {base_url}/manage/")

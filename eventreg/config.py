@@ -100,6 +100,9 @@ def load_settings(overrides: dict | None = None) -> dict:
         #: minutes as a burst they can cancel at once (eventreg/registrations/bursts.py).
         "BURST_MIN_REGISTRATIONS": int(os.environ.get("BURST_MIN_REGISTRATIONS", "5")),
         "BURST_WINDOW_MINUTES": int(os.environ.get("BURST_WINDOW_MINUTES", "10")),
+        #: How organisers' passwords are hashed (werkzeug.security's method string); tests
+        #: choose a cheap one.
+        "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         #: A sign-in lasts at most this long, and ends after this long without a request
         #: (OWASP ASVS 4.0, 3.3.2: 12 hours, 30 minutes).
         "SESSION_LIFETIME_HOURS": float(os.environ.get("SESSION_LIFETIME_HOURS", "12")),

@@ -46,14 +46,14 @@ def _at(text: str) -> datetime:
     return local_to_utc(datetime.fromisoformat(text), ZONE)
 
 
-def load_demo_data(session: Session) -> bool:
+def load_demo_data(session: Session, *, password_hash_method: str) -> bool:
     """Create the demo organisation, organiser and events; do nothing if any event exists."""
     if session.scalar(select(func.count(Event.id))):
         return False
     organisation = accounts.get_or_create_organisation(session, DEMO_ORGANISATION)
     organiser = accounts.find_organiser_or_none(session, DEMO_EMAIL) or accounts.create_organiser(
         session, organisation, email=DEMO_EMAIL, name="Demo Organiser",
-        password=DEMO_PASSWORD, role="admin",
+        password=DEMO_PASSWORD, role="admin", password_hash_method=password_hash_method,
     )
     _refugee_day(session, organiser)
     closing_event = _closing_event(session, organiser)

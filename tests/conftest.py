@@ -25,6 +25,8 @@ from eventreg.extensions import db  # noqa: E402
 from eventreg.messages.web import sender  # noqa: E402
 from eventreg.registrations import service as registrations  # noqa: E402
 
+#: A cheap password hash: the real scrypt costs a tenth of a second per organiser made.
+TEST_HASH = "pbkdf2:sha256:1000"
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 PASSWORD = "correct horse battery"
 PRIVACY = {"en": "We keep your names to run the event and delete them after 6 months.",
@@ -61,6 +63,7 @@ def _test_settings(url: str, outbox) -> dict:
         "WTF_CSRF_ENABLED": False,
         "MAIL_OUTBOX_PATH": str(outbox),
         "SERVER_NAME": "eventreg.test",
+        "PASSWORD_HASH_METHOD": TEST_HASH,
     }
 
 
@@ -141,6 +144,7 @@ def make_organiser(db_session):
             return accounts.create_organiser(
                 db_session, org, email=email or f"organiser{created['count']}@example.org",
                 name=f"Organiser {created['count']}", password=PASSWORD, role=role,
+                password_hash_method=TEST_HASH,
             )
 
     return make

@@ -74,14 +74,14 @@ def publish_event_with_door(database_url: str, outbox: Path) -> tuple[str, str]:
     from eventreg.database import unit_of_work, utcnow
     from eventreg.events import service as events
     from eventreg.extensions import db
-    from tests.conftest import PASSWORD, PRIVACY
+    from tests.conftest import PASSWORD, PRIVACY, TEST_HASH
 
     app = create_app({"EVENTREG_ENV": "testing", "SQLALCHEMY_DATABASE_URI": database_url,
                       "SECRET_KEY": SECRET_KEY, "MAIL_OUTBOX_PATH": str(outbox)})
     with app.app_context(), unit_of_work(db.session):
         office = accounts.get_or_create_organisation(db.session, "Country office")
         organiser = accounts.create_organiser(db.session, office, email="o@example.org",
-                                              name="O", password=PASSWORD, role="admin")
+                                              name="O", password=PASSWORD, role="admin", password_hash_method=TEST_HASH)
         starts_at = utcnow() + timedelta(days=1)
         event = events.create_event(db.session, organiser, events.EventDetails(
             title={"en": "World Refugee Day"}, starts_at=starts_at,

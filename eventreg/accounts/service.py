@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 from datetime import datetime
+from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
@@ -19,9 +20,12 @@ from eventreg.errors import Conflict, NotFound, PermissionDenied, ValidationFail
 from eventreg.text import clean_text, is_blank
 
 API_TOKEN_PREFIX = "erg_"
-PASSWORD_METHOD = "scrypt"
-# Checked against when the email is unknown, so a failed sign-in takes as long either way.
-_DUMMY_HASH = generate_password_hash("not a real password", method=PASSWORD_METHOD)
+
+@cache
+def _dummy_hash(method: str) -> str:
+    """Checked against when the email is unknown, so a failed sign-in takes as long either
+    way."""
+    return generate_password_hash("not a real password", method=method)
 
 
 def get_or_create_organisation(session: Session, name: str) -> Organisation:
@@ -44,9 +48,12 @@ def create_organiser(
     email: str,
     name: str,
     password: str,
+    password_hash_method: str,
     role: str = "organiser",
 ) -> Organiser:
-    """Create an organiser account; refuses a taken email, a weak password or an unknown role."""
+    """Create an organiser account, its password hashed with `password_hash_method` (the
+    PASSWORD_HASH_METHOD setting); refuses a taken email, a weak password or an unknown
+    role."""
     errors = {}
     try:
         email = validate_email((email or "").strip(), check_deliverability=False).normalized.lower()
@@ -69,7 +76,7 @@ def create_organiser(
         organisation_id=organisation.id,
         email=email,
         name=name,
-        password_hash=generate_password_hash(password, method=PASSWORD_METHOD),
+        password_hash=generate_password_hash(password, method=password_hash_method),
         role=role,
     )
     session.add(organiser)
@@ -78,21 +85,24 @@ def create_organiser(
 
 
 def add_team_member(
-    session: Session, admin: Organiser, *, email: str, name: str, password: str, role: str
+    session: Session, admin: Organiser, *, email: str, name: str, password: str, role: str,
+    password_hash_method: str,
 ) -> Organiser:
     """Let an admin add a colleague to their own organisation; refuse anyone else."""
     if not admin.is_admin:
         raise PermissionDenied(_l("Only your organisation's admins can add people."),
                                reason="admin_only")
     member = create_organiser(session, admin.organisation, email=email, name=name,
-                              password=password, role=role)
+                              password=password, role=role,
+                              password_hash_method=password_hash_method)
     _audit(session, admin, "team.member_added", f"{member.name} <{member.email}>",
            role=member.role)
     return member
 
 
 def change_password(session: Session, organiser: Organiser, *, current_password: str,
-                    new_password: str, now: datetime | None = None) -> str:
+                    new_password: str, password_hash_method: str,
+                    now: datetime | None = None) -> str:
     """Change the organiser's own password; the current one is required.
 
     Ends every session of the organiser, this one too, and opens a new one for the browser
@@ -106,7 +116,8 @@ def change_password(session: Session, organiser: Organiser, *, current_password:
     if problem:
         raise ValidationFailed(_l("Fix the marked fields."), fields={"new_password": problem})
     now = now or utcnow()
-    organiser.password_hash = generate_password_hash(new_password, method=PASSWORD_METHOD)
+    organiser.password_hash = generate_password_hash(new_password,
+                                                     method=password_hash_method)
     ended = sessions.end_all_sessions(session, organiser.id,
                                       reason=sessions.PASSWORD_CHANGED, now=now)
     _audit(session, organiser, "account.password_changed", organiser.name,
@@ -179,13 +190,14 @@ def list_team(session: Session, organiser: Organiser) -> list[Organiser]:
     )
 
 
-def authenticate(session: Session, email: str, password: str) -> Organiser | None:
+def authenticate(session: Session, email: str, password: str, *,
+                 password_hash_method: str) -> Organiser | None:
     """Return the active organiser with this email and password, or None."""
     organiser = session.scalar(
         select(Organiser).where(Organiser.email == (email or "").strip().lower())
     )
     if organiser is None:
-        check_password_hash(_DUMMY_HASH, password or "")
+        check_password_hash(_dummy_hash(password_hash_method), password or "")
         return None
     if not organiser.is_active or not check_password_hash(organiser.password_hash, password or ""):
         return None

@@ -51,7 +51,9 @@ def login():
     """Sign an organiser in."""
     form = LoginForm()
     if form.validate_on_submit():
-        organiser = service.authenticate(db.session, form.email.data, form.password.data)
+        organiser = service.authenticate(
+            db.session, form.email.data, form.password.data,
+            password_hash_method=current_app.config["PASSWORD_HASH_METHOD"])
         if organiser is not None:
             # A new session: nothing of the signed-out one is carried over, and the form
             # token (CSRF) is made anew.
@@ -90,9 +92,10 @@ def account():
     if form.validate_on_submit():
         try:
             with unit_of_work(db.session):
-                service.change_password(db.session, current_user,
-                                        current_password=form.current_password.data,
-                                        new_password=form.new_password.data)
+                service.change_password(
+                    db.session, current_user, current_password=form.current_password.data,
+                    new_password=form.new_password.data,
+                    password_hash_method=current_app.config["PASSWORD_HASH_METHOD"])
         except ValidationFailed as error:
             show_service_errors(form, error)
         else:
@@ -168,6 +171,7 @@ def team():
                 member = service.add_team_member(
                     db.session, current_user, email=form.email.data, name=form.name.data,
                     password=form.password.data, role=form.role.data,
+                    password_hash_method=current_app.config["PASSWORD_HASH_METHOD"],
                 )
         except (ValidationFailed, Conflict) as error:
             show_service_errors(form, error)

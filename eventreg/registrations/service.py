@@ -29,6 +29,7 @@ from eventreg.errors import Conflict, NotFound, ValidationFailed
 from eventreg.events.models import (
     AGE_GROUPS,
     SEXES,
+    STATUS_CANCELLED,
     STATUS_CLOSED,
     STATUS_PUBLISHED,
     Activity,
@@ -238,6 +239,30 @@ def cancel_attendees(
     return len(cancelled)
 
 
+@dataclass(frozen=True)
+class PartyOptions:
+    """What a party may still do from its private ticket link, now."""
+
+    #: Cancel some or all of its tickets: until the event starts, unless it was cancelled.
+    may_cancel: bool
+    #: Change a person's activity choices: while the event is published and has not
+    #: started, and has activities.
+    may_change_activities: bool
+
+
+def party_options(registration: Registration, now: datetime | None = None) -> PartyOptions:
+    """What the ticket page may offer; the services below refuse exactly the rest."""
+    now = now or utcnow()
+    event = registration.event
+    before_start = now < event.starts_at
+    return PartyOptions(
+        may_cancel=before_start and event.status != STATUS_CANCELLED
+        and bool(registration.active_attendees),
+        may_change_activities=before_start and event.status == STATUS_PUBLISHED
+        and bool(event.activities),
+    )
+
+
 def cancel_by_participant(
     session: Session,
     registration: Registration,
@@ -254,9 +279,9 @@ def cancel_by_participant(
     if not attendee_ids:
         raise ValidationFailed(_l("Tick the tickets to cancel."),
                                fields={"attendee_ids": _l("Tick the tickets to cancel.")})
-    if now >= registration.event.starts_at:
-        raise Conflict(_l("The event has started: tickets can no longer be cancelled here."),
-                       reason="too_late_to_cancel")
+    if not party_options(registration, now).may_cancel:
+        raise Conflict(_l("The event has started or was cancelled: tickets can no longer be "
+                          "cancelled here."), reason="too_late_to_cancel")
     return cancel_attendees(session, registration, attendee_ids, now=now)
 
 
@@ -272,16 +297,17 @@ def change_activities(
 
     New choices take places and dropped ones free them, with the same conditional UPDATE as
     registering, all or nothing: Conflict `activity_full` (nothing changed) when a new
-    choice has no place left, `too_late_to_cancel` once the event has started; NotFound for
+    choice has no place left, `too_late_to_cancel` once the page no longer offers it
+    (`party_options`: the event started, or is not published); NotFound for
     an attendee not (or no longer) in the party; ValidationFailed for an activity of
     another event. Freed places are announced (eventreg/hooks.py: the waiting list takes
     them).
     """
     now = now or utcnow()
     event = registration.event
-    if now >= event.starts_at:
-        raise Conflict(_l("The event has started: choices can no longer be changed here."),
-                       reason="too_late_to_cancel")
+    if not party_options(registration, now).may_change_activities:
+        raise Conflict(_l("The event has started or is no longer open: choices can no "
+                          "longer be changed here."), reason="too_late_to_cancel")
     attendee = next((a for a in registration.active_attendees if a.id == attendee_id), None)
     if attendee is None:
         raise NotFound(_l("No such attendee in this registration."),

@@ -28,6 +28,7 @@ def page(secret: str):
         registration=registration,
         event=registration.event,
         qr_svgs={attendee_id: qr_svg(token) for attendee_id, token in tokens.items()},
+        options=registration_service.party_options(registration),
     )
 
 

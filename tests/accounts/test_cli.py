@@ -2,6 +2,13 @@
 
 from eventreg.accounts.models import Organiser
 from eventreg.accounts.service import organiser_for_api_token
+from eventreg.config import load_settings
+from tests.conftest import TEST_HASH
+
+
+def test_passwords_are_hashed_with_scrypt_unless_a_setting_says_otherwise(monkeypatch):
+    monkeypatch.delenv("PASSWORD_HASH_METHOD", raising=False)
+    assert load_settings({"EVENTREG_ENV": "testing"})["PASSWORD_HASH_METHOD"] == "scrypt"
 
 
 def test_create_organiser_then_api_token(runner, db_session):
@@ -10,7 +17,7 @@ def test_create_organiser_then_api_token(runner, db_session):
                                  "--password", "a long enough password"])
     assert result.exit_code == 0, result.output
     organiser = db_session.query(Organiser).filter_by(email="ana@example.org").one()
-    assert organiser.password_hash.startswith("scrypt:")
+    assert organiser.password_hash.startswith(TEST_HASH + "$")  # the setting is followed
     token = runner.invoke(args=["create-api-token", "ana@example.org"]).output.strip()
     assert organiser_for_api_token(db_session, token).id == organiser.id
 

@@ -10,7 +10,7 @@ from eventreg.accounts.models import SignInSession
 from eventreg.accounts.service import authenticate, create_api_token
 from eventreg.audit.models import AuditEntry
 from eventreg.database import unit_of_work
-from tests.conftest import PASSWORD, AuthActions
+from tests.conftest import PASSWORD, TEST_HASH, AuthActions
 
 NEW_PASSWORD = "a brand new passphrase"
 
@@ -91,7 +91,7 @@ def test_changing_the_password_needs_the_current_one(app, db_session, organiser)
         "repeat_password": NEW_PASSWORD})
     assert response.status_code == 422
     assert "This is not your current password." in response.get_data(as_text=True)
-    assert authenticate(db_session, organiser.email, PASSWORD) is not None
+    assert authenticate(db_session, organiser.email, PASSWORD, password_hash_method=TEST_HASH) is not None
 
 
 def test_changing_the_password_signs_out_every_other_browser_and_keeps_this_one(
@@ -107,8 +107,8 @@ def test_changing_the_password_signs_out_every_other_browser_and_keeps_this_one(
     thief, where = replay(app, before)
     assert thief.get("/manage/", environ_base=where).status_code == 302
     db_session.expire_all()
-    assert authenticate(db_session, organiser.email, NEW_PASSWORD) is not None
-    assert authenticate(db_session, organiser.email, PASSWORD) is None
+    assert authenticate(db_session, organiser.email, NEW_PASSWORD, password_hash_method=TEST_HASH) is not None
+    assert authenticate(db_session, organiser.email, PASSWORD, password_hash_method=TEST_HASH) is None
 
 
 @pytest.mark.parametrize("new_password, problem", [
@@ -125,7 +125,7 @@ def test_a_weak_new_password_is_refused_and_the_old_one_kept(app, db_session, or
         "repeat_password": new_password})
     assert response.status_code == 422
     assert problem in response.get_data(as_text=True)
-    assert authenticate(db_session, organiser.email, PASSWORD) is not None
+    assert authenticate(db_session, organiser.email, PASSWORD, password_hash_method=TEST_HASH) is not None
 
 
 def test_an_idle_session_ends_and_says_why(app, db_session, organiser):
@@ -210,14 +210,14 @@ def test_an_admin_switches_a_colleague_off_at_once(app, db_session, make_organis
     assert their_browser.get("/manage/").status_code == 302
     assert api_status(token) == 401
     assert api_status(other_token) == 404  # another organisation's event: untouched token
-    assert authenticate(db_session, colleague.email, PASSWORD) is None
+    assert authenticate(db_session, colleague.email, PASSWORD, password_hash_method=TEST_HASH) is None
     entry = db_session.scalar(select(AuditEntry).where(
         AuditEntry.action == "team.member_switched_off"))
     assert (entry.target, entry.details) == (colleague.name,
                                              {"sessions_ended": 1, "api_tokens_revoked": 1})
     admin_browser.post(f"/manage/team/{colleague.id}/switch-on")
     db_session.expire_all()
-    assert authenticate(db_session, colleague.email, PASSWORD) is not None
+    assert authenticate(db_session, colleague.email, PASSWORD, password_hash_method=TEST_HASH) is not None
     assert api_status(token) == 401  # revoked tokens stay revoked
 
 

@@ -59,6 +59,7 @@ from eventreg.database import unit_of_work, utcnow
 from eventreg.events import service as events_service
 from eventreg.registrations import service as registrations
 from eventreg.tickets.service import ticket_tokens
+from tests.conftest import TEST_HASH
 
 PORTS = range(19000, 20000)
 PRIVACY = {"en": "We keep your names to run the event and delete them after 6 months.",
@@ -99,13 +100,13 @@ def _seed(session) -> SeededData:
     now = utcnow()
     ours = accounts.get_or_create_organisation(session, "Country office")
     admin = accounts.create_organiser(session, ours, email="admin@example.org", name="Admin",
-                                      password="correct horse battery", role="admin")
+                                      password="correct horse battery", role="admin", password_hash_method=TEST_HASH)
     accounts.create_organiser(session, ours, email="editor@example.org", name="Editor",
-                              password="correct horse battery", role="organiser")
+                              password="correct horse battery", role="organiser", password_hash_method=TEST_HASH)
     theirs = accounts.get_or_create_organisation(session, "Another NGO")
     stranger = accounts.create_organiser(session, theirs, email="other@example.org",
                                          name="Other", password="correct horse battery",
-                                         role="admin")
+                                         role="admin", password_hash_method=TEST_HASH)
     programme = events_service.create_programme(session, admin, "Refugee inclusion",
                                                 "Norwegian Financial Mechanism")
     their_programme = events_service.create_programme(session, stranger, "Their project",

@@ -10,6 +10,7 @@ from eventreg.checkin.doors import create_door_access
 from eventreg.database import unit_of_work
 from eventreg.events.service import get_published_event
 from eventreg.openapi import openapi_document
+from tests.conftest import TEST_HASH
 
 
 @pytest.fixture
@@ -173,7 +174,7 @@ def test_every_request_example_in_the_document_gets_a_2xx(client, db_session, or
     from eventreg.demo import load_demo_data
 
     with unit_of_work(db_session):
-        load_demo_data(db_session)
+        load_demo_data(db_session, password_hash_method=TEST_HASH)
     # The examples act on the demo event, so the token must be its organisation's.
     from eventreg.accounts.service import find_organiser
     from eventreg.demo import DEMO_EMAIL

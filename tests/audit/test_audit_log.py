@@ -7,6 +7,7 @@ from eventreg.checkin.doors import create_door_access, revoke_door_access
 from eventreg.database import unit_of_work
 from eventreg.events import service as events
 from eventreg.registrations.service import cancel_attendees, cancel_by_participant
+from tests.conftest import TEST_HASH
 
 
 def test_admin_sees_who_changed_cancelled_and_checked_in_what(
@@ -64,7 +65,7 @@ def test_team_tokens_programmes_and_the_waiting_list_are_in_the_log(
 
     with unit_of_work(db_session):
         add_team_member(db_session, organiser, email="colleague@example.org", name="Colleague",
-                        password="a long enough password", role="organiser")
+                        password="a long enough password", role="organiser", password_hash_method=TEST_HASH)
     with unit_of_work(db_session):
         row, _ = create_api_token(db_session, organiser, "reporting script")
     with unit_of_work(db_session):

@@ -11,6 +11,7 @@ from eventreg.demo import (
     REFUGEE_DAY_SLUG,
     load_demo_data,
 )
+from tests.conftest import TEST_HASH
 
 from .test_registration_flow import serious_accessibility_violations
 
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.browser
 def test_pages_have_no_serious_accessibility_violations(app, db_session, live_server, browser,
                                                         make_registration):
     with unit_of_work(db_session):
-        load_demo_data(db_session)
+        load_demo_data(db_session, password_hash_method=TEST_HASH)
     from eventreg.events.service import get_published_event
 
     event = get_published_event(db_session, REFUGEE_DAY_SLUG)

@@ -8,6 +8,7 @@ from flask_babel import force_locale, gettext
 
 from eventreg.database import unit_of_work
 from eventreg.demo import REFUGEE_DAY_SLUG, load_demo_data
+from tests.conftest import TEST_HASH
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +33,7 @@ def serious_accessibility_violations(page) -> list[str]:
 def test_family_registers_in_ukrainian_and_ticket_qr_codes_verify(
     app, db_session, live_server, browser, tmp_path, whose_ticket):
     with unit_of_work(db_session):
-        load_demo_data(db_session)
+        load_demo_data(db_session, password_hash_method=TEST_HASH)
     context = browser.new_context(locale="uk-UA", viewport={"width": 390, "height": 844},
                                   device_scale_factor=2)
     page = context.new_page()

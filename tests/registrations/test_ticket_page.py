@@ -132,3 +132,23 @@ def test_participant_changes_activities_where_places_are_left(client, db_session
     db_session.rollback()
     taken = dict(db_session.execute(select(Activity.id, Activity.places_taken)).all())
     assert taken == {dolls.id: 0, faces.id: 1}
+
+
+def test_once_the_event_has_started_the_page_offers_no_cancelling_or_changing(
+        client, db_session, make_event, make_registration):
+    """The page asks the service what the party may do: it never offers what is refused."""
+    from datetime import timedelta
+
+    started = make_event(starts_in=timedelta(hours=-1),
+                         activities=[{"title": {"en": "Doll-making"}, "capacity": 5}])
+    upcoming = make_event(slug="upcoming",
+                          activities=[{"title": {"en": "Doll-making"}, "capacity": 5}])
+    late = make_registration(started, ["Olena", "Mykola"])
+    early = make_registration(upcoming, ["Ivan", "Petar"])
+    page = client.get(f"/t/{late.ticket_secret}").get_data(as_text=True)
+    assert "cancel-tickets" not in page and "change-activities" not in page
+    refused = client.post(f"/t/{late.ticket_secret}/cancel",
+                          data={"attendee_ids": [late.attendees[0].id]}, follow_redirects=True)
+    assert "can no longer be cancelled" in refused.get_data(as_text=True)
+    page = client.get(f"/t/{early.ticket_secret}").get_data(as_text=True)
+    assert "cancel-tickets" in page and "change-activities" in page
