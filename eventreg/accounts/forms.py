@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from eventreg.accounts.passwords import MIN_PASSWORD_LENGTH
@@ -24,8 +25,8 @@ class TeamMemberForm(FlaskForm):
     )
     role = SelectField(
         _l("Role"),
-        choices=[("organiser", _l("Organiser: runs events")),
-                 ("admin", _l("Admin: runs events and adds people"))],
+        choices=[SelectChoice("organiser", _l("Organiser: runs events")),
+                 SelectChoice("admin", _l("Admin: runs events and adds people"))],
     )
 
 

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from eventreg.events.models import Event
@@ -25,7 +26,7 @@ class DoorAccessForm(FlaskForm):
     def __init__(self, event: Event, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.activities.choices = [
-            (activity.id, localized(activity.title)) for activity in event.activities
+            SelectChoice(activity.id, localized(activity.title)) for activity in event.activities
         ]
 
 

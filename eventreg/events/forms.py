@@ -13,6 +13,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from eventreg.database import NonexistentLocalTime, local_to_utc
@@ -84,7 +85,7 @@ class EventForm(FlaskForm):
     )
     age_mode = SelectField(
         _l("Ask each person's age as"),
-        choices=[("age_group", _l("child or adult")), ("birth_year", _l("year of birth"))],
+        choices=[SelectChoice("age_group", _l("child or adult")), SelectChoice("birth_year", _l("year of birth"))],
     )
     asks_sex = BooleanField(
         _l("Ask each person's sex, for reports by sex (“prefer not to say” is offered)")
@@ -96,9 +97,9 @@ class EventForm(FlaskForm):
     def __init__(self, *args, programmes=(), **kwargs):
         super().__init__(*args, **kwargs)
         zones = list(COMMON_TIMEZONES) + sorted(available_timezones() - set(COMMON_TIMEZONES))
-        self.timezone.choices = [(zone, zone) for zone in zones]
-        self.programme_id.choices = [("", _l("(none)"))] + [
-            (str(p.id), f"{p.name} ({p.funder})" if p.funder else p.name) for p in programmes
+        self.timezone.choices = [SelectChoice(zone, zone) for zone in zones]
+        self.programme_id.choices = [SelectChoice("", _l("(none)"))] + [
+            SelectChoice(str(p.id), f"{p.name} ({p.funder})" if p.funder else p.name) for p in programmes
         ]
 
     def fill_from(self, event: Event) -> None:
@@ -185,15 +186,15 @@ class QuestionForm(FlaskForm):
     kind = SelectField(
         _l("Answer"),
         choices=[
-            ("yes_no", QUESTION_KIND_NAMES["yes_no"]),
-            ("single_choice", QUESTION_KIND_NAMES["single_choice"]),
-            ("multiple_choice", QUESTION_KIND_NAMES["multiple_choice"]),
-            ("text", QUESTION_KIND_NAMES["text"]),
+            SelectChoice("yes_no", QUESTION_KIND_NAMES["yes_no"]),
+            SelectChoice("single_choice", QUESTION_KIND_NAMES["single_choice"]),
+            SelectChoice("multiple_choice", QUESTION_KIND_NAMES["multiple_choice"]),
+            SelectChoice("text", QUESTION_KIND_NAMES["text"]),
         ],
     )
     asked_per = SelectField(
-        _l("Ask"), choices=[("party", _l("once per registration")),
-                            ("attendee", _l("for each person"))],
+        _l("Ask"), choices=[SelectChoice("party", _l("once per registration")),
+                            SelectChoice("attendee", _l("for each person"))],
     )
     required = BooleanField(_l("An answer is required"))
     options_en = TextAreaField(_l("Options in English, one per line"))
