@@ -19,6 +19,7 @@ from pathlib import Path
 import requests
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
@@ -157,7 +158,9 @@ def postgres_database(name: str) -> Iterator[str]:
     dropped afterwards; yields its URL."""
     assert name.startswith("deploy_"), "this suite makes only databases named deploy_..."
     server = make_url(os.environ["TEST_DATABASE_URL"])
-    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    # No pool: each connection is closed when its block ends, none is left behind.
+    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT",
+                          poolclass=NullPool)
     try:
         with admin.connect() as connection:
             connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

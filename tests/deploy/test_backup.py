@@ -196,6 +196,7 @@ def test_backup_taken_while_people_register_restores_every_earlier_ticket(
         copied = db.session.scalar(select(func.count()).select_from(Registration))
         attendees = db.session.scalar(select(func.count()).select_from(Attendee))
         places_taken = db.session.get(Event, event.id).places_taken
+        db.session.remove()  # its connection back in the pool, which is then closed
         db.engine.dispose()
     # One moment's copy, within the backup's time: whole registrations, and the counter of
     # places agrees with the attendees copied.
