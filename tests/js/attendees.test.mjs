@@ -37,6 +37,7 @@ test("an offline undo of a return puts the person back outside, the first arriva
     { action: "check_out", at: at("12:00"), door: "Main gate", implied: false }] })]);
   assert.equal(scanOffline(attendees, { attendee_id: 1, scanned_at: at("13:00") }).status,
                "checked_in");
+  assert.equal(attendees.stateAt(1).left_at, null); // back in
   const undone = scanOffline(attendees, { action: "undo", attendee_id: 1, scanned_at: at("13:01") });
   assert.equal(undone.status, "undone");
   assert.deepEqual(attendees.stateAt(1), {

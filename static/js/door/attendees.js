@@ -41,6 +41,17 @@ export class AttendeeList {
     /** When the event was cancelled, as far as this phone knows (ms), or null. */
     this.eventCancelledAt = null;
     this.queuedBy = null; // queued records by attendee id, made when needed
+    this.states = new Map(); // attendee id → (activity id → stateAt's answer), kept until it changes
+  }
+
+  /** Forget what was worked out from the rows and queue: everyone's, or one attendee's. */
+  changed(attendeeId) {
+    if (attendeeId === undefined) {
+      this.queuedBy = null;
+      this.states.clear();
+    } else {
+      this.states.delete(attendeeId);
+    }
   }
 
   get size() {
@@ -51,25 +62,33 @@ export class AttendeeList {
   setDoor(name, eventCancelledAt) {
     this.doorName = name || "";
     this.eventCancelledAt = eventCancelledAt ?? null;
+    this.changed();
   }
 
   /** Take rows from the server, by id; a `complete` list replaces the whole list. */
   merge(rows, complete = false) {
     if (complete) this.rows.clear();
     for (const row of rows) this.rows.set(row.id, row);
+    this.changed();
   }
 
   clear() {
     this.rows.clear();
+    this.changed();
   }
 
   setQueue(records) {
     this.queue = [...records];
-    this.queuedBy = null;
+    this.changed();
   }
 
   addQueued(record) {
-    this.setQueue([...this.queue, record]);
+    this.queue = [...this.queue, record];
+    const id = record.attendee ?? record.attendee_id ?? null;
+    if (this.queuedBy && id !== null) {
+      this.queuedBy.set(id, [...(this.queuedBy.get(id) ?? []), record].sort(byTime));
+    }
+    this.changed(id ?? undefined);
   }
 
   /** The place a row has at `activityId` (null: the event's entrance), or null. */
@@ -146,7 +165,12 @@ export class AttendeeList {
 
   /** Whether someone is in at a place: {checked_in_at, checked_in_door, left_at} (ISO). */
   stateAt(attendeeId, activityId = null) {
-    return this.shown(replay(this.scansAt(attendeeId, activityId)).state);
+    if (!this.states.has(attendeeId)) this.states.set(attendeeId, new Map());
+    const known = this.states.get(attendeeId);
+    if (!known.has(activityId)) {
+      known.set(activityId, this.shown(replay(this.scansAt(attendeeId, activityId)).state));
+    }
+    return known.get(activityId);
   }
 
   shown(state) {
@@ -212,6 +236,7 @@ export class AttendeeList {
   applyServerResult(result) {
     const row = result.attendee && this.rows.get(result.attendee.id);
     if (!row) return null;
+    this.changed(row.id);
     if (result.attendee.cancelled && row.status !== "cancelled") {
       row.status = "cancelled";
       if (result.status === "cancelled") row.cancelled_at ??= result.scanned_at;

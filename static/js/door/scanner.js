@@ -7,7 +7,7 @@ import { element, sayer } from "./dom.js";
 import { findParties, showParties } from "./lookup.js";
 import { DoorState } from "./state.js";
 import { DoorStore } from "./store.js";
-import { ApiClient, DoorRefused } from "./sync.js";
+import { ApiClient, DOOR_REFUSALS, DoorRefused } from "./sync.js";
 import { setUpWalkIns } from "./walk_ins.js";
 
 const REFRESH_EVERY_MS = 15000;
@@ -16,7 +16,7 @@ const TONES = {
   checked_in: "ok", checked_out: "ok", undone: "ok",
   already_checked_in: "warn", already_checked_out: "warn", not_checked_in: "warn",
 };
-//: What the connection label says once the server refused the door link, by reason.
+// What the connection label says once the server refused the door link, by reason.
 const REFUSED_LABELS = {
   door_revoked: "link_switched_off", door_expired: "link_expired", door_unknown: "link_not_valid",
 };
@@ -50,8 +50,8 @@ function showTime(iso) {
 
 /** Why the door link no longer works, in the page's language. */
 function refusalText(refused) {
-  return ["door_revoked", "door_expired", "door_unknown"].includes(refused.reason)
-    ? say(refused.reason) : refused.message || say("door_unknown");
+  return DOOR_REFUSALS.has(refused.reason) ? say(refused.reason)
+    : refused.message || say("door_unknown");
 }
 
 // --- scanning --------------------------------------------------------------------------------
