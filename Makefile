@@ -1,4 +1,5 @@
-# Two commands: `make run` (a local server with demo data) and `make test` (the whole suite).
+# Two commands: `make run` (a local server with demo data) and `make test` (the whole suite:
+# pytest, then the scanner's JavaScript tests with Node's own runner).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -31,8 +32,10 @@ run: install translations
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
+# Then the door scanner's JavaScript modules, with Node's own test runner (no npm).
 test: install translations
 	$(BIN)/pytest $(PYTEST_ARGS)
+	node --test tests/js/
 
 lint: install
 	$(BIN)/ruff check .

@@ -2,8 +2,8 @@
 
 Names and queries are reduced to one Latin spelling, so that "kovalenko" finds
 "Коваленко", "Honcharenko" finds "Гончаренко" and "Daryna" finds "Дарина". The door's
-scanner does the same on the phone (`spelling` in static/js/door/scanner.js): change both
-together.
+scanner does the same on the phone (static/js/door/spelling.js): both are held to one table
+of cases, tests/cases/spelling.json; change them together.
 """
 
 import re

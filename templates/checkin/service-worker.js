@@ -2,7 +2,7 @@
 // the door link opens and works offline. Both come from the network when it answers within
 // NETWORK_WAIT_MS (so an upgrade reaches phones at once), else from the cache. API calls are
 // never answered from here: the page itself knows when it is offline and decides scans
-// with its own copy of the attendee list.
+// with its own copy of the attendee list, and when its link was switched off.
 const VERSION = {{ version | tojson }};
 const ASSETS_CACHE = `eventreg-door-assets-${VERSION}`;
 const PAGES_CACHE = "eventreg-door-pages";
@@ -40,8 +40,13 @@ async function networkOrCache(request, cacheName, key) {
       await cache.put(key, response.clone());
       return response;
     }
-    if (response.status === 401 || response.status === 404) {
-      await cache.delete(key); // a door link switched off or expired: forget its page
+    if (response.status === 401) {
+      // A door link switched off, expired or unknown: the kept page, if any, says so and
+      // still hands in the scans it made before (it knows from the API, and remembers).
+      return (await cache.match(key)) || response;
+    }
+    if (response.status === 404) {
+      await cache.delete(key);
       return response;
     }
     return (await cache.match(key)) || response; // a server error: the kept copy works

@@ -8,7 +8,7 @@ import pytest
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
-from eventreg.checkin.doors import create_door_access
+from eventreg.checkin.doors import create_door_access, revoke_door_access
 from eventreg.checkin.models import Checkin
 from eventreg.database import unit_of_work
 from eventreg.registrations.models import Attendee
@@ -274,3 +274,219 @@ def test_volunteer_checks_in_part_of_a_family_by_name_undoes_one_and_registers_w
     db_session.rollback()
     sexes = dict(db_session.execute(select(Attendee.name, Attendee.sex)).all())
     assert sexes.get("Ивана Петрова") == "female" and "Петър Иванов" not in sexes
+
+
+QUEUED_SCANS = """async () => {
+  const doorId = document.getElementById("door").dataset.doorId;
+  const db = await new Promise((resolve, reject) => {
+    const opening = indexedDB.open(`eventreg-door-${doorId}`);
+    opening.onsuccess = () => resolve(opening.result);
+    opening.onerror = () => reject(opening.error);
+  });
+  return new Promise((resolve) => {
+    const reading = db.transaction("queue").objectStore("queue").getAll();
+    reading.onsuccess = () => resolve(reading.result
+      .sort((a, b) => a.scanned_at.localeCompare(b.scanned_at))
+      .map((item) => ({ action: item.action, scanned_at: item.scanned_at })));
+  });
+}"""
+
+KEPT_ON_THE_PHONE = """async () => {
+  const doorId = document.getElementById("door").dataset.doorId;
+  const db = await new Promise((resolve, reject) => {
+    const opening = indexedDB.open(`eventreg-door-${doorId}`);
+    opening.onsuccess = () => resolve(opening.result);
+    opening.onerror = () => reject(opening.error);
+  });
+  const read = (store, key) => new Promise((resolve) => {
+    const objects = db.transaction(store).objectStore(store);
+    const reading = key === undefined ? objects.getAll() : objects.get(key);
+    reading.onsuccess = () => resolve(reading.result ?? null);
+  });
+  return { attendees: (await read("attendees")).length, door: await read("meta", "door"),
+           refused: await read("meta", "refused"), queue: (await read("queue")).length };
+}"""
+
+
+def shown_time(page, when) -> str:
+    """A time as the scanner shows it (the event's time zone, the page's language)."""
+    iso = when if isinstance(when, str) else when.isoformat()
+    return page.evaluate("""iso => {
+      const root = document.getElementById("door");
+      return new Intl.DateTimeFormat(root.dataset.language, { hour: "2-digit", minute: "2-digit",
+        timeZone: root.dataset.timezone }).format(new Date(iso));
+    }""", iso)
+
+
+def scan_time(iso: str):
+    from datetime import datetime
+
+    return datetime.fromisoformat(iso.replace("Z", "+00:00"))
+
+
+def test_offline_undo_of_a_return_puts_the_person_back_outside_with_the_first_arrival_kept(
+    app, db_session, live_server, browser, make_event, make_registration
+):
+    event = make_event(capacity=50)
+    olena = make_registration(event, ["Olena Kovalenko"]).attendees[0]
+    with unit_of_work(db_session):
+        _, token = create_door_access(db_session, event, "Park gate", records_exits=True)
+    context, page = open_door(browser, live_server, token)
+    context.set_offline(True)
+    page.get_by_text(english("Find by name or ticket code")).click()
+    page.get_by_label(english("Name or ticket code")).fill("olena")
+    row = page.locator(".party-members li", has_text="Olena Kovalenko")
+    check_in_ticked = page.get_by_role("button", name=english("Check in the ticked people"))
+
+    check_in_ticked.click()  # she comes in
+    assert wait_for_scan(page, 1)[0] == "checked_in"
+    page.get_by_label(english("going out")).check()
+    row.get_by_role("checkbox").check()
+    check_in_ticked.click()  # goes out
+    assert wait_for_scan(page, 2)[0] == "checked_out"
+    page.get_by_label(english("coming in")).check()
+    check_in_ticked.click()  # comes back
+    assert wait_for_scan(page, 3)[0] == "checked_in"
+    row.get_by_role("button", name=f"{english('Undo')}: Olena Kovalenko").click()  # by mistake
+    status, text = wait_for_scan(page, 4)
+    assert status == "undone"
+    assert english("Check-in undone") in text
+
+    # Outside again, as after her exit: the first arrival stays, so does the count.
+    arrived, left = [scan["scanned_at"] for scan in page.evaluate(QUEUED_SCANS)][:2]
+    assert english("went out at %(time)s", time=shown_time(page, left)) in row.inner_text()
+    assert row.get_by_role("button", name=f"{english('Undo')}: Olena Kovalenko").is_visible()
+    assert page.locator("#count-checked-in").inner_text() == "1"
+    db_session.rollback()
+    assert db_session.get(Attendee, olena.id).checked_in_at is None  # nothing sent yet
+
+    # The server, given the same scans, comes to the same.
+    context.set_offline(False)
+    page.wait_for_function("() => document.getElementById('door').dataset.queue === '0'",
+                           timeout=20000)
+    db_session.rollback()
+    attendee = db_session.get(Attendee, olena.id)
+    assert attendee.checked_in_at == scan_time(arrived)
+    assert attendee.left_at == scan_time(left)
+    page.get_by_label(english("Name or ticket code")).fill("kovalenko")  # the server's list now
+    assert english("went out at %(time)s", time=shown_time(page, left)) in row.inner_text()
+
+
+def wait_for_refusal(page, timeout=20000):
+    page.wait_for_function(
+        "() => document.getElementById('door').dataset.refused === 'door_revoked'",
+        timeout=timeout)
+
+
+def test_a_switched_off_phone_hands_in_what_it_scanned_and_decides_nothing_after_even_offline(
+    app, db_session, live_server, camera_browser, make_event, make_registration, tmp_path
+):
+    event = make_event(capacity=50)
+    olena, mykola = make_registration(event, ["Olena Kovalenko", "Mykola Kovalenko"]).attendees
+    with unit_of_work(db_session):
+        door, token = create_door_access(db_session, event, "Main gate")
+    codes = ticket_tokens(db_session, [olena, mykola])
+    browser = camera_browser(codes[olena.id], codes[mykola.id], lead_in=6.0)
+    context, page = open_door(browser, live_server, token)
+    context.set_offline(True)
+    assert wait_for_scan(page, 1)[0] == "checked_in"  # both welcomed offline
+    assert wait_for_scan(page, 2)[0] == "checked_in"
+
+    with unit_of_work(db_session):  # the organiser switches the door off
+        revoke_door_access(db_session, db_session.get(type(door), door.id))
+    context.set_offline(False)
+    wait_for_refusal(page)
+    page.wait_for_function("() => document.getElementById('door').dataset.queue === '0'",
+                           timeout=20000)
+    switched_off = english("This door link was switched off. Ask the organiser for a new one.")
+    assert page.locator("#door-problem").inner_text() == switched_off
+    assert page.locator("#connection-state").inner_text() == english("Door link switched off")
+    assert english("All scans made here were handed in") in page.locator("#queue-state").inner_text()
+    assert page.locator("#result").get_attribute("data-status") == "door_refused"  # no welcome
+    assert page.locator("#recent-scans button").count() == 0  # nothing to undo from here
+    kept = page.evaluate(KEPT_ON_THE_PHONE)
+    assert kept["attendees"] == 0 and kept["door"] is None  # no names, no public key
+    assert kept["refused"]["reason"] == "door_revoked"
+    page.get_by_text(english("Find by name or ticket code")).click()
+    page.get_by_label(english("Name or ticket code")).fill("kovalenko")
+    assert page.locator("#lookup-results").inner_text() == switched_off
+    page.screenshot(path=str(tmp_path / "switched-off.png"), full_page=True)
+
+    # What the phone admitted while its link worked reached the server.
+    db_session.rollback()
+    admitted = {checkin.attendee_id for checkin in db_session.scalars(
+        select(Checkin).where(Checkin.status == "checked_in"))}
+    assert admitted == {olena.id, mykola.id}
+    assert db_session.get(Attendee, olena.id).checked_in_at is not None
+    assert db_session.get(Attendee, mykola.id).checked_in_at is not None
+
+    # Opened again offline (from the service worker), it still knows, and welcomes nobody.
+    context.set_offline(True)
+    page.reload()
+    page.wait_for_function("() => document.getElementById('door').dataset.ready === 'true'")
+    assert page.locator("#door-problem").inner_text() == switched_off
+    assert page.locator("#connection-state").inner_text() == english("Door link switched off")
+    page.wait_for_function("() => Number(document.getElementById('result').dataset.scans) >= 1",
+                           timeout=20000)
+    result = page.locator("#result")
+    assert result.get_attribute("data-status") == "door_refused"
+    assert result.inner_text().strip() == switched_off
+    assert page.evaluate(KEPT_ON_THE_PHONE)["queue"] == 0  # it decided nothing: nothing to send
+    page.screenshot(path=str(tmp_path / "switched-off-offline.png"), full_page=True)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+
+
+@pytest.mark.parametrize("offline", [False, True], ids=["online", "offline"])
+def test_a_repeat_exit_says_since_when(
+    app, db_session, live_server, camera_browser, make_event, make_registration, offline
+):
+    event = make_event(capacity=50)
+    olena = make_registration(event, ["Olena Kovalenko"]).attendees[0]
+    with unit_of_work(db_session):
+        _, token = create_door_access(db_session, event, "Park gate", records_exits=True)
+    browser = camera_browser(ticket_tokens(db_session, [olena])[olena.id], lead_in=6.0)
+    context, page = open_door(browser, live_server, token)
+    context.set_offline(offline)
+    assert wait_for_scan(page, 1)[0] == "checked_in"
+    page.get_by_label(english("going out")).check()
+    assert wait_for_scan(page, 2)[0] == "checked_out"
+    status, text = wait_for_scan(page, 3)  # she shows the ticket again on her way out
+    assert status == "already_checked_out"
+
+    if offline:
+        left = next(scan["scanned_at"] for scan in page.evaluate(QUEUED_SCANS)
+                    if scan["action"] == "check_out")
+    else:
+        db_session.rollback()
+        left = db_session.get(Attendee, olena.id).left_at
+    assert english("Already went out at %(time)s", time=shown_time(page, left)) in text
+
+
+def test_a_phone_closed_with_offline_scans_hands_them_in_when_opened_after_the_switch_off(
+    app, db_session, live_server, browser, make_event, make_registration
+):
+    event = make_event(capacity=50)
+    olena = make_registration(event, ["Olena Kovalenko"]).attendees[0]
+    with unit_of_work(db_session):
+        door, token = create_door_access(db_session, event, "Main gate")
+    context, page = open_door(browser, live_server, token)
+    context.set_offline(True)
+    page.get_by_text(english("Find by name or ticket code")).click()
+    page.get_by_label(english("Name or ticket code")).fill("olena")
+    page.get_by_role("button", name=english("Check in the ticked people")).click()
+    assert wait_for_scan(page, 1)[0] == "checked_in"
+    page.close()  # the volunteer puts the phone away, the scan still waiting
+
+    with unit_of_work(db_session):
+        revoke_door_access(db_session, db_session.get(type(door), door.id))
+    context.set_offline(False)
+    page = context.new_page()
+    page.goto(f"{live_server}/door/{token}")  # the server refuses the link: the kept page opens
+    wait_for_refusal(page)
+    page.wait_for_function("() => document.getElementById('door').dataset.queue === '0'",
+                           timeout=20000)
+    assert page.locator("#door-problem").inner_text() == english(
+        "This door link was switched off. Ask the organiser for a new one.")
+    assert page.evaluate(KEPT_ON_THE_PHONE)["attendees"] == 0
+    db_session.rollback()
+    assert db_session.get(Attendee, olena.id).checked_in_at is not None

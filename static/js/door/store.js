@@ -1,7 +1,9 @@
 // What a door keeps on the phone (IndexedDB), so it works offline:
-//   attendees  the event's attendee list as the server last sent it, plus local scans
+//   attendees  the event's attendee list as the server last sent it, plus this door's
+//              scans the server has answered since
 //   queue      scans made offline, waiting to be uploaded (no names: ids and codes only)
-//   meta       the door and event (public key), and the list's cursor
+//   meta       "door": the door and event (public key); "cursor": the list's; "refused":
+//              {reason, message, at} once the server refused the door link (for good)
 
 function promised(request) {
   return new Promise((resolve, reject) => {
@@ -73,6 +75,18 @@ export class DoorStore {
     const transaction = this.db.transaction(["attendees", "meta"], "readwrite");
     transaction.objectStore("attendees").clear();
     transaction.objectStore("meta").delete("cursor");
+    return finished(transaction);
+  }
+
+  /** Remember that the door link was refused, and forget the names, the cursor and the
+   * door with its event's public key, all at once; queued scans stay to be handed in. */
+  async refuse(refused) {
+    const transaction = this.db.transaction(["attendees", "meta"], "readwrite");
+    transaction.objectStore("attendees").clear();
+    const meta = transaction.objectStore("meta");
+    meta.delete("cursor");
+    meta.delete("door");
+    meta.put(refused, "refused");
     return finished(transaction);
   }
 }

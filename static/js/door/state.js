@@ -1,0 +1,200 @@
+// What the door's phone knows and does, without the page: the door and its event, the
+// attendee list and the queue of scans made offline (attendees.js), whether the door link
+// still works, sending scans, and syncing with the server. The page (scanner.js) shows it.
+//
+// Online, the server decides every scan (POST /api/v1/checkins). When it cannot be
+// reached, the phone decides by the same rule with what it downloaded, queues the scan
+// and uploads it later. Once the server refuses the door link (401: switched off,
+// expired, unknown), for good: the phone remembers it across reloads, deletes the names
+// and the event's public key, decides no scan at all, and still hands in what it had
+// queued until the queue is empty (a switched-off door's scans made before count).
+
+import { AttendeeList } from "./attendees.js";
+import { DoorRefused, NoConnection, uploadQueue } from "./sync.js";
+import { importPublicKey, readTicket } from "./tickets.js";
+
+/** The answer to any scan once the door link was refused: it decides nothing. */
+export function refusedAnswer(refused, item) {
+  return {
+    client_id: item.client_id, action: item.action, status: "door_refused",
+    reason: refused.reason, message: refused.message, scanned_at: item.scanned_at,
+    activity: item.activity ?? null, attendee: null,
+  };
+}
+
+export class DoorState {
+  /**
+   * `store` keeps things on the phone (store.js's DoorStore, or the same methods), `api`
+   * is an ApiClient, `eventId` the event's id (tickets of others are not read), `now`
+   * the phone's clock in milliseconds.
+   */
+  constructor({ store, api, eventId, now = () => Date.now() }) {
+    Object.assign(this, { store, api, eventId, now });
+    this.list = new AttendeeList();
+    this.door = null;
+    this.publicKey = null;
+    /** {reason, message, at} once the server refused the door link; then null never again. */
+    this.refused = null;
+    this.online = true;
+    this.queueLength = 0;
+    /** Uploaded scans the server counted as duplicates (another door first). */
+    this.duplicates = 0;
+    /** Uploaded scans made after the door was switched off (they decided nothing). */
+    this.revokedScans = 0;
+    /** Milliseconds to add to this phone's clock to get the server's (its Date header). */
+    this.clockOffset = 0;
+    this.syncing = null;
+  }
+
+  /** Read what the phone kept: the refusal, the door, the list and the queue. */
+  async load() {
+    this.refused = (await this.store.get("meta", "refused")) ?? null;
+    const door = this.refused ? null : await this.store.get("meta", "door");
+    if (door) await this.useDoor(door);
+    if (!this.refused) this.list.merge(await this.store.all("attendees"));
+    await this.readQueue();
+    if (door && Date.parse(door.door.expires_at) < this.now()) {
+      await this.refuse("door_expired", ""); // keep no names once the link has expired
+    }
+  }
+
+  async useDoor(door) {
+    this.door = door;
+    this.publicKey = await importPublicKey(door.event.public_key);
+    this.list.setDoor(door.door.name, door.event_cancelled_seen_at
+      ? Date.parse(door.event_cancelled_seen_at) : null);
+  }
+
+  /** A new scan (or look-up by hand) made now by the server's clock. */
+  newItem(fields) {
+    return {
+      client_id: crypto.randomUUID(), action: "check_in",
+      scanned_at: new Date(this.now() + this.clockOffset).toISOString(), ...fields,
+    };
+  }
+
+  /** Send a scan to the server, or decide it here when the server is out of reach. */
+  async submit(item) {
+    if (this.refused) return refusedAnswer(this.refused, item);
+    if (this.online) {
+      try {
+        const { status, body } = item.action === "undo"
+          ? await this.api.undo(item) : await this.api.checkIn(item);
+        if (status !== 200) return { ...item, status: "invalid", attendee: null, message: body.message };
+        const row = this.list.applyServerResult(body);
+        if (row) await this.store.put("attendees", row);
+        return body;
+      } catch (error) {
+        if (error instanceof DoorRefused) {
+          await this.refuse(error.reason, error.message);
+          return refusedAnswer(this.refused, item);
+        }
+        if (!(error instanceof NoConnection)) throw error;
+        this.online = false;
+      }
+    }
+    const reading = item.qr
+      ? (this.publicKey ? await readTicket(item.qr, this.publicKey, this.eventId) : null)
+      : null;
+    const { result, record } = this.list.decide(item, reading);
+    await this.store.put("queue", record);
+    this.list.addQueued(record);
+    this.queueLength = this.list.queue.length;
+    return result;
+  }
+
+  /** Remember, for good, that the server refused the door link; forget the names. */
+  async refuse(reason, message) {
+    this.refused = { reason, message: message || "", at: this.refused?.at
+      ?? new Date(this.now()).toISOString() };
+    await this.store.refuse(this.refused);
+    this.list.clear();
+    this.door = null;
+    this.publicKey = null;
+  }
+
+  /** Upload waiting scans, then fetch what changed; one sync at a time. */
+  sync() {
+    this.syncing = this.syncing || this.syncWithServer().finally(() => {
+      this.syncing = null;
+    });
+    return this.syncing;
+  }
+
+  async syncWithServer() {
+    try {
+      if (this.refused) {
+        if (this.list.queue.length) {
+          await this.handIn();
+          this.online = true;
+        }
+        return;
+      }
+      const door = await this.api.door();
+      if (door.date) {
+        const offset = door.date - this.now();
+        this.clockOffset = Math.abs(offset) > 2000 ? offset : 0;
+      }
+      const body = { ...door.body };
+      if (body.event.status === "cancelled") {
+        body.event_cancelled_seen_at = this.door?.event_cancelled_seen_at
+          ?? new Date(this.now()).toISOString(); // cancelled by then, at the latest
+      }
+      await this.store.put("meta", body, "door");
+      await this.useDoor(body);
+      await this.handIn();
+      const cursor = await this.store.get("meta", "cursor");
+      const { body: list } = await this.api.attendees(cursor);
+      await this.store.putMany("attendees", list.attendees);
+      this.list.merge(list.attendees, list.complete);
+      await this.store.put("meta", list.cursor, "cursor");
+      this.online = true;
+    } catch (error) {
+      if (error instanceof DoorRefused) {
+        const first = !this.refused;
+        this.online = true; // the server answered
+        await this.refuse(error.reason, error.message);
+        if (first) await this.syncWithServer(); // hand in what it scanned before
+      } else if (error instanceof NoConnection) {
+        this.online = false;
+      } else {
+        throw error;
+      }
+    } finally {
+      await this.readQueue();
+    }
+  }
+
+  /** Upload the queue; the server's answers update the list (for a live door). */
+  async handIn() {
+    await uploadQueue(this.store, this.api, { answered: (results) => this.take(results) });
+    await this.readQueue();
+  }
+
+  /** The server's answers to uploaded scans: out of the queue and into the list at once,
+   * so that no scan counts twice. */
+  async take(results) {
+    const answered = new Set(results.map((result) => result.client_id));
+    this.list.setQueue(this.list.queue.filter((record) => !answered.has(record.client_id)));
+    this.queueLength = this.list.queue.length;
+    const changed = new Map();
+    for (const result of results) {
+      if (result.status === "already_checked_in") this.duplicates += 1;
+      if (result.status === "door_revoked") this.revokedScans += 1;
+      const row = this.refused ? null : this.list.applyServerResult(result);
+      if (row) changed.set(row.id, row);
+    }
+    if (changed.size) await this.store.putMany("attendees", [...changed.values()]);
+  }
+
+  async readQueue() {
+    this.list.setQueue(await this.store.all("queue"));
+    this.queueLength = this.list.queue.length;
+  }
+
+  /** Delete the names from this phone, as the volunteer asked; queued scans stay. */
+  async clearNames() {
+    await this.store.clearNames();
+    this.list.clear();
+  }
+}
