@@ -103,6 +103,24 @@ def app(app_settings):
         db.engine.dispose()
 
 
+@pytest.fixture
+def make_app(app_settings):
+    """Another app on this test's database with some settings changed (`app` keeps the
+    suite's); the connections each one opened are closed after the test."""
+    made = []
+
+    def make(**changes):
+        other = create_app({**app_settings, **changes})
+        made.append(other)
+        return other
+
+    yield make
+    for other in made:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
 def _empty_all_tables() -> None:
     db.session.rollback()
     for table in reversed(db.metadata.sorted_tables):

@@ -6,7 +6,6 @@ import json
 
 import pytest
 
-from eventreg import create_app
 from tests.servers import (
     PrivatePostgres,
     app_environment,
@@ -19,12 +18,11 @@ from tests.servers import (
 
 
 def test_an_unreachable_database_is_answered_503_in_json_and_in_the_persons_language(
-        app_settings):
+        make_app):
     closed = free_port()
-    app = create_app({**app_settings, "SQLALCHEMY_DATABASE_URI":
-                      f"postgresql+psycopg://postgres@127.0.0.1:{closed}/nothing",
-                      "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True,
-                                                    "connect_args": {"connect_timeout": 2}}})
+    app = make_app(SQLALCHEMY_DATABASE_URI=f"postgresql+psycopg://postgres@127.0.0.1:{closed}/nothing",
+                   SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True,
+                                              "connect_args": {"connect_timeout": 2}})
     client = app.test_client()
     api = client.get("/api/v1/events/world-refugee-day")
     assert api.status_code == 503

@@ -8,7 +8,6 @@ import time
 
 import pytest
 
-from eventreg import create_app
 from tests.servers import free_port, wait_for_port
 
 
@@ -49,11 +48,10 @@ def private_redis(tmp_path):
 
 
 def test_sign_in_keeps_working_when_redis_dies_and_counts_in_redis_again_when_it_is_back(
-        app, app_settings, organiser, private_redis, caplog):
+        app, make_app, organiser, private_redis, caplog):
     from eventreg.extensions import limiter
 
-    shared = create_app({**app_settings,
-                         "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{private_redis.port}"})
+    shared = make_app(RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{private_redis.port}")
     client = shared.test_client()
 
     def wrong_password():

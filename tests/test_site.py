@@ -29,11 +29,9 @@ def test_healthz_reports_the_database(client):
     assert response.get_json()["database"] == "ok"
 
 
-def test_healthz_answers_503_when_the_database_is_down(app_settings, tmp_path):
-    from eventreg import create_app
-
-    app_settings["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://nobody@127.0.0.1:1/none"
-    response = create_app(app_settings).test_client().get("/healthz")
+def test_healthz_answers_503_when_the_database_is_down(make_app):
+    down = make_app(SQLALCHEMY_DATABASE_URI="postgresql+psycopg://nobody@127.0.0.1:1/none")
+    response = down.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["database"] == "unavailable"
 
@@ -84,11 +82,8 @@ def test_organiser_pages_are_translated_into_bulgarian(client, auth, organiser):
     assert "New event" not in page
 
 
-def test_behind_a_proxy_each_client_address_has_its_own_sign_in_limit(app_settings, organiser):
-    from eventreg import create_app
-
-    app_settings["PROXY_FIX_HOPS"] = 1
-    client = create_app(app_settings).test_client()
+def test_behind_a_proxy_each_client_address_has_its_own_sign_in_limit(make_app, organiser):
+    client = make_app(PROXY_FIX_HOPS=1).test_client()
 
     def sign_in_from(address, email):
         return client.post("/login", data={"email": email, "password": "guess"},
@@ -129,15 +124,12 @@ def test_control_characters_in_the_query_string_are_refused(client, auth, organi
     assert response.status_code == 422
 
 
-def test_production_answers_say_https_only(app_settings):
-    from eventreg import create_app
-
-    production = create_app({**app_settings, "EVENTREG_ENV": "production",
-                             "SECRET_KEY": "p" * 48,
-                             "PUBLIC_BASE_URL": "https://events.example.org"})
+def test_production_answers_say_https_only(make_app):
+    production = make_app(EVENTREG_ENV="production", SECRET_KEY="p" * 48,
+                          PUBLIC_BASE_URL="https://events.example.org")
     hsts = production.test_client().get("/healthz").headers["Strict-Transport-Security"]
     assert hsts == "max-age=31536000; includeSubDomains"
-    development = create_app(app_settings).test_client().get("/healthz")
+    development = make_app().test_client().get("/healthz")
     assert "Strict-Transport-Security" not in development.headers
 
 

@@ -145,10 +145,8 @@ def test_a_session_in_use_ends_after_its_lifetime(app, db_session, organiser):
     assert db_session.scalar(select(SignInSession.end_reason)) == "expired"
 
 
-def test_lifetime_and_idle_timeout_are_settings(app_settings, db_session, organiser):
-    from eventreg import create_app
-
-    app = create_app({**app_settings, "SESSION_IDLE_MINUTES": 5})
+def test_lifetime_and_idle_timeout_are_settings(make_app, db_session, organiser):
+    app = make_app(SESSION_IDLE_MINUTES=5)
     browser = signed_in_client(app, organiser)
     set_every_session(db_session, last_seen_at=sessions.utcnow() - timedelta(minutes=6))
     with app.app_context():
@@ -167,10 +165,8 @@ def test_use_is_noted_at_most_once_a_minute(app, db_session, organiser):
     assert db_session.scalar(select(SignInSession.last_seen_at)) > first
 
 
-def test_the_form_token_is_renewed_at_sign_in(app_settings, organiser):
-    from eventreg import create_app
-
-    app = create_app({**app_settings, "WTF_CSRF_ENABLED": True})
+def test_the_form_token_is_renewed_at_sign_in(make_app, organiser):
+    app = make_app(WTF_CSRF_ENABLED=True)
     browser = app.test_client()
 
     def form_token(page):

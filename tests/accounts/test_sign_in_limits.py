@@ -3,15 +3,14 @@ organiser is never kept out of a browser they signed in from before."""
 
 import pytest
 
-from eventreg import create_app
 from tests.conftest import PASSWORD
 
 
 @pytest.fixture
-def behind_proxy(app_settings):
+def behind_proxy(make_app):
     """The app as deployed behind one proxy: each request says which address it is from."""
     def make(**settings):
-        return create_app({**app_settings, "PROXY_FIX_HOPS": 1, **settings})
+        return make_app(PROXY_FIX_HOPS=1, **settings)
     return make
 
 

@@ -101,11 +101,9 @@ def test_one_email_address_cannot_be_mailed_again_and_again_from_many_addresses(
 
 
 def test_a_family_centre_on_one_address_registers_its_families_over_a_morning(
-        app_settings, db_session, make_event):
+        make_app, db_session, make_event):
     """The limit is per minute and hour: a centre is slowed down, never stopped for long."""
-    from eventreg import create_app
-
-    app = create_app({**app_settings, "REGISTRATIONS_PER_ADDRESS_PER_EVENT": "5 per minute"})
+    app = make_app(REGISTRATIONS_PER_ADDRESS_PER_EVENT="5 per minute")
     client = app.test_client()
     event = make_event(capacity=100)
     assert [api_register(client, event, "192.0.2.1", name=f"Family {n}").status_code

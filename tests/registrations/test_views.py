@@ -77,11 +77,8 @@ def test_full_event_says_so(client, make_event, make_registration):
     assert "not enough places" in response.get_data(as_text=True)
 
 
-def test_form_without_csrf_token_is_refused(app_settings, make_event):
-    from eventreg import create_app
-
-    app_settings["WTF_CSRF_ENABLED"] = True
-    protected = create_app(app_settings)
+def test_form_without_csrf_token_is_refused(make_app, make_event):
+    protected = make_app(WTF_CSRF_ENABLED=True)
     event = make_event()
     response = protected.test_client().post(f"/e/{event.slug}/register", data=_form(event))
     assert response.status_code == 400

@@ -157,13 +157,12 @@ def test_concurrent_cancellations_never_promote_more_than_the_places_freed(
 
 
 def test_a_waiting_party_with_a_local_phone_is_promoted_where_the_region_is_not_bg(
-        app_settings, db_session, make_event, make_registration):
+        make_app, db_session, make_event, make_registration):
     """Ukraine's office: '067 123 4567' is a Ukrainian number. Promotion after a
     cancellation once read it as Bulgarian and dropped the family from the line."""
-    from eventreg import create_app
     from eventreg.registrations.models import Registration
 
-    app = create_app({**app_settings, "DEFAULT_PHONE_REGION": "UA"})
+    app = make_app(DEFAULT_PHONE_REGION="UA")
     client = app.test_client()
     event = make_event(capacity=1)
     first = make_registration(event, ["Olena"])
