@@ -1,7 +1,8 @@
 """Command-line commands: `flask create-organiser`, `create-api-token`, `create-door-access`,
-`load-demo`."""
+`deliver-messages`, `send-reminders`, `purge-personal-data`, `load-demo`."""
 
 import time
+from datetime import timedelta
 
 import click
 from flask import Flask, current_app
@@ -16,6 +17,7 @@ from eventreg.events.models import Event
 from eventreg.events.service import get_published_event
 from eventreg.extensions import db
 from eventreg.messages.service import deliver_due
+from eventreg.privacy.purge import BATCH_SIZE, purge_personal_data
 from eventreg.registrations.notifications import queue_reminders
 
 
@@ -94,6 +96,7 @@ def deliver_messages_command(loop, every):
     """Send the queued messages that are due, retrying failed ones with growing pauses."""
 
 
+    last_purge = None
     while True:
         report = deliver_due(db.session)
         if report.sent or report.retried or report.failed or not loop:
@@ -101,7 +104,30 @@ def deliver_messages_command(loop, every):
                        f"failed for good {len(report.failed)}")
         if not loop:
             return
+        # The worker also deletes personal data that is due, once a day, so a deployment
+        # that runs it needs no cron line for that.
+        if last_purge is None or time.monotonic() - last_purge >= PURGE_EVERY.total_seconds():
+            _purge()
+            last_purge = time.monotonic()
         time.sleep(every)
+
+
+#: How often the mail worker's loop runs the purge.
+PURGE_EVERY = timedelta(days=1)
+
+
+@click.command("purge-personal-data")
+@click.option("--batch-size", default=BATCH_SIZE, show_default=True,
+              help="Registrations anonymised per transaction.")
+def purge_personal_data_command(batch_size):
+    """Anonymise the personal data whose retention has passed (run daily from cron)."""
+    _purge(batch_size)
+
+
+def _purge(batch_size: int = BATCH_SIZE) -> None:
+    report = purge_personal_data(db.session, batch_size=batch_size)
+    for line in report.lines():
+        click.echo(line)
 
 
 @click.command("send-reminders")
@@ -138,5 +164,5 @@ def load_demo_command(base_url):
 def init_app(app: Flask) -> None:
     for command in (create_organiser_command, create_api_token_command,
                     create_door_access_command, deliver_messages_command,
-                    send_reminders_command, load_demo_command):
+                    send_reminders_command, purge_personal_data_command, load_demo_command):
         app.cli.add_command(command)

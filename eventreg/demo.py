@@ -27,18 +27,15 @@ PRIVACY_NOTICE = {
     "en": "We ask only what we need to run this event: names, age group (and sex, where an "
           "event asks it for its reports), activity choices and, "
           "if you give them, an email or phone number to reach you about it. Only the "
-          "organisers see them. We count attendance for reports without names, and delete "
-          "your registration 6 months after the event.",
+          "organisers see them.",
     "bg": "Питаме само за това, което ни е нужно за събитието: имена, възрастова група (и пол, "
           "където събитието го пита за отчетите си), избрани "
           "дейности и, ако ги дадете, имейл или телефон, за да се свържем с вас. Виждат ги само "
-          "организаторите. Отчитаме посещаемостта без имена и изтриваме регистрацията ви 6 "
-          "месеца след събитието.",
+          "организаторите.",
     "uk": "Ми просимо лише те, що потрібно для цієї події: імена, вікову групу (і стать, де "
           "подія питає її для звітів), обрані заняття "
           "і, якщо ви їх вкажете, email або телефон, щоб зв'язатися з вами. Їх бачать лише "
-          "організатори. Ми рахуємо відвідуваність для звітів без імен і видаляємо вашу "
-          "реєстрацію через 6 місяців після події.",
+          "організатори.",
 }
 
 

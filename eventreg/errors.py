@@ -20,6 +20,8 @@ REASONS = {
     "unsupported_media_type": "The body is not sent as `Content-Type: application/json`.",
     "request_too_large": "The body is larger than the server takes (1 MiB).",
     "bad_request": "The request could not be read as HTTP.",
+    "invalid_retention": "A retention period is out of bounds: `fields` says which, the "
+                         "message says between how many days.",
     "sex_answers_would_be_deleted": "Turning `asks_sex` off would delete answers given; "
                                     "send `delete_sex_answers: true` to go on.",
     # Who is asking

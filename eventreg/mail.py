@@ -12,14 +12,21 @@ from pathlib import Path
 
 from flask import current_app
 
+#: Names the outbox row an email was written from, so that its .eml file can be deleted
+#: with the person's data (eventreg/privacy/).
+OUTBOX_ID_HEADER = "X-Eventreg-Outbox-Id"
 
-def build_message(to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
+
+def build_message(to: str, subject: str, text: str, html: str | None = None, *,
+                  outbox_id: int | None = None) -> EmailMessage:
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = to
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="eventreg.local")
+    if outbox_id is not None:
+        message[OUTBOX_ID_HEADER] = str(outbox_id)
     message.set_content(text)
     if html:
         message.add_alternative(html, subtype="html")
@@ -40,9 +47,16 @@ def send_message(message: EmailMessage) -> None:
 def _write_outbox(message: EmailMessage) -> Path:
     folder = Path(current_app.config["MAIL_OUTBOX_PATH"])
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{uuid.uuid4().hex}.eml"
+    prefix = f"{message[OUTBOX_ID_HEADER]}-" if message[OUTBOX_ID_HEADER] else ""
+    path = folder / f"{prefix}{uuid.uuid4().hex}.eml"
     path.write_bytes(bytes(message))
     return path
+
+
+def outbox_files(outbox_ids: list[int]) -> list[Path]:
+    """The .eml files the `outbox` backend wrote for these outbox rows."""
+    folder = Path(current_app.config["MAIL_OUTBOX_PATH"])
+    return [path for outbox_id in outbox_ids for path in folder.glob(f"{outbox_id}-*.eml")]
 
 
 def _send_smtp(message: EmailMessage) -> None:

@@ -40,6 +40,7 @@ from eventreg.i18n import (
     format_local_time,
     localized,
 )
+from eventreg.privacy.notice import privacy_notice
 from eventreg.text import control_character_paths, has_control_characters
 from eventreg.web import (
     control_character_error,
@@ -142,6 +143,7 @@ def _handle_server_error(error: Exception):
 def _template_helpers():
     return {
         "localized": localized,
+        "privacy_notice": privacy_notice,
         "current_language": current_language,
         "language_names": LANGUAGE_NAMES,
         "status_names": STATUS_NAMES,

@@ -29,9 +29,9 @@ from eventreg.registrations import service as registrations  # noqa: E402
 TEST_HASH = "pbkdf2:sha256:1000"
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 PASSWORD = "correct horse battery"
-PRIVACY = {"en": "We keep your names to run the event and delete them after 6 months.",
-           "bg": "Пазим имената ви за събитието и ги изтриваме след 6 месеца.",
-           "uk": "Ми зберігаємо ваші імена для події та видаляємо їх через 6 місяців."}
+PRIVACY = {"en": "We keep your names to run the event, and no longer than we say below.",
+           "bg": "Пазим имената ви за събитието и не по-дълго, отколкото пише по-долу.",
+           "uk": "Ми зберігаємо ваші імена для події і не довше, ніж написано нижче."}
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -204,9 +204,10 @@ def make_event(db_session, organiser):
 
 @pytest.fixture
 def make_registration(db_session):
-    """Register a party; `people` is a list of names (all adults) or AttendeeRequests."""
+    """Register a party; `people` is a list of names (all adults) or AttendeeRequests;
+    `walk_in` registers at the door (also once the event started)."""
 
-    def make(event, people=("Olena Kovalenko",), **values):
+    def make(event, people=("Olena Kovalenko",), walk_in=False, **values):
         attendees = [
             person if isinstance(person, registrations.AttendeeRequest)
             else registrations.AttendeeRequest(
@@ -219,7 +220,7 @@ def make_registration(db_session):
             outcome = registrations.register(
                 db_session, event, registrations.RegistrationRequest(attendees=attendees,
                                                                      **values),
-                phone_region="BG",
+                phone_region="BG", walk_in=walk_in,
             )
         return outcome.registration
 

@@ -31,6 +31,7 @@ from eventreg.events.service import (
     MAX_SLUG_LENGTH,
     SLUG_PATTERN,
 )
+from eventreg.privacy.retention import MAX_RETENTION_DAYS, MIN_RETENTION_DAYS
 
 CAPACITY = {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_CAPACITY,
             "description": "Places in all; null for no limit."}
@@ -70,6 +71,12 @@ EVENT_FIELDS = {
     },
     "programme_id": {**ID, "type": ["integer", "null"]},
     "slug": SLUG,
+    "retention_days": {
+        "type": ["integer", "null"], "minimum": MIN_RETENTION_DAYS,
+        "maximum": MAX_RETENTION_DAYS,
+        "description": "Days after the event ends that its people's personal data is kept, "
+                       "when shorter than the organisation's period; null keeps that period.",
+    },
 }
 EVENT_RULES = {
     "starts_at": REAL_TIME_RULE,
@@ -79,6 +86,11 @@ EVENT_RULES = {
     "timezone": "An IANA time zone name this server knows, e.g. Europe/Sofia.",
     "programme_id": "One of the organisation's programmes.",
     "slug": "Not the address of another event.",
+    "retention_days": "Not longer than the organisation's period (`validation_failed`, naming "
+                      "`retention_days`).",
+    "privacy_notice": "States no period of its own (`validation_failed`, naming "
+                      "`privacy_notice`): the period configured is added to the notice people "
+                      "see.",
 }
 EVENT_UPDATE_RULES = {
     **EVENT_RULES,
@@ -136,6 +148,7 @@ ORGANISERS_EVENT = {
     "capacity": CAPACITY,
     "registration_opens_at": NULLABLE_DATE_TIME,
     "registration_closes_at": NULLABLE_DATE_TIME,
+    "retention_days": {"type": ["integer", "null"]},
     "programme": {
         "oneOf": [
             closed_object({"id": {"type": "integer"}, "name": {"type": "string"},
@@ -174,8 +187,8 @@ EVENT_EXAMPLE = {
     "title": {"en": "Info session: safe travel and work abroad",
               "bg": "Информационна среща: безопасно пътуване и работа в чужбина"},
     "description": {"en": "An hour of questions and answers."},
-    "privacy_notice": {"en": "We keep your name to count attendance and delete it 6 months "
-                             "after the event."},
+    "privacy_notice": {"en": "We keep your name to count attendance; only the organisers "
+                             "see it."},
     "venue": "Community centre", "address": "Fakulteta, Sofia",
     "timezone": "Europe/Sofia",
     "starts_at": "2027-03-12T17:00:00", "ends_at": "2027-03-12T18:30:00",

@@ -91,6 +91,9 @@ class EventForm(FlaskForm):
         _l("Ask each person's sex, for reports by sex (“prefer not to say” is offered)")
     )
     delete_sex_answers = BooleanField(_l("Delete their answers"))
+    retention_days = IntegerField(
+        _l("Delete personal data this many days after the event (leave empty for your "
+           "organisation's period)"), validators=[Optional()])
     programme_id = SelectField(_l("Programme or project"), coerce=str)
     slug = StringField(_l("Web address"))
 
@@ -105,7 +108,8 @@ class EventForm(FlaskForm):
     def fill_from(self, event: Event) -> None:
         for stem in ("title", "description", "privacy_notice"):
             _fill_per_language(self, stem, getattr(event, stem))
-        for name in ("venue", "address", "timezone", "capacity", "age_mode", "asks_sex", "slug"):
+        for name in ("venue", "address", "timezone", "capacity", "age_mode", "asks_sex", "slug",
+                     "retention_days"):
             self[name].data = getattr(event, name)
         for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
             value = _local(getattr(event, name), event.timezone)
@@ -131,6 +135,7 @@ class EventForm(FlaskForm):
             delete_sex_answers=self.delete_sex_answers.data,
             programme_id=int(self.programme_id.data) if self.programme_id.data else None,
             slug=(self.slug.data or "").strip().lower() or None,
+            retention_days=self.retention_days.data,
         )
 
 

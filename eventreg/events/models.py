@@ -89,10 +89,15 @@ class Event(HasPlaces, db.Model):
     age_mode: Mapped[str] = mapped_column(String(20), default="age_group")
     #: Whether the form asks each attendee's sex (one of SEXES, "prefer not to say" included).
     asks_sex: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: Days after the event ends that its people's personal data is kept, when shorter
+    #: than the organisation's period; None keeps the organisation's.
+    retention_days: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     programme: Mapped[Programme | None] = relationship()
+    #: Its retention periods are the organisation's (eventreg/privacy/retention.py).
+    organisation: Mapped["Organisation"] = relationship()  # noqa: F821 (accounts.models)
     activities: Mapped[list["Activity"]] = relationship(
         back_populates="event", order_by="Activity.position, Activity.id"
     )

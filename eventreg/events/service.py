@@ -37,6 +37,8 @@ from eventreg.events.models import (
     Question,
 )
 from eventreg.i18n import LANGUAGE_CODES, localized
+from eventreg.privacy.notice import NOTICE_STATES_A_PERIOD, states_a_period
+from eventreg.privacy.retention import check_period
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG_LENGTH = 80
@@ -110,6 +112,8 @@ class EventDetails:
     delete_sex_answers: bool = False
     programme_id: int | None = None
     slug: str | None = None
+    #: Days after the end that personal data is kept, when shorter than the organisation's.
+    retention_days: int | None = None
 
 
 @dataclass
@@ -547,6 +551,14 @@ def _validate_event(
         errors["capacity"] = _l("Enter a number of places from 1 to 100000, or leave it empty.")
     if details.age_mode not in AGE_MODES:
         errors["age_mode"] = _l("Choose how to ask for age.")
+    if any(states_a_period(text) for text in (details.privacy_notice or {}).values()
+           if isinstance(text, str)):
+        errors["privacy_notice"] = NOTICE_STATES_A_PERIOD
+    try:
+        check_period(details.retention_days, field="retention_days",
+                     longest=organiser.organisation.retention_days)
+    except ValidationFailed as error:
+        errors.update(error.fields)
     if details.programme_id is not None:
         programme = session.get(Programme, details.programme_id)
         if programme is None or programme.organisation_id != organiser.organisation_id:
@@ -566,6 +578,7 @@ def _apply_event_details(event: Event, details: EventDetails) -> None:
     event.title = _clean_texts(details.title)
     event.description = _clean_texts(details.description)
     event.privacy_notice = _clean_texts(details.privacy_notice)
+    event.retention_days = details.retention_days
     event.venue = (details.venue or "").strip()
     event.address = (details.address or "").strip()
     event.timezone = details.timezone

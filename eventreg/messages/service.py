@@ -151,7 +151,7 @@ def _attempt(session: Session, message_id: int, claimed_until: datetime,
             subject, text, html = message.subject, message.text_body, message.html_body
         to_address = message.to_address
         session.commit()  # no transaction stays open while the mail server is talked to
-        send_message(build_message(to_address, subject, text, html))
+        send_message(build_message(to_address, subject, text, html, outbox_id=message_id))
     except Exception as error:  # any failure of any backend: keep the message, say why
         session.rollback()
         attempts = session.get(OutboxMessage, message_id).attempts

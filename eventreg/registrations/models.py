@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventreg.database import UTCDateTime, utcnow
@@ -10,7 +10,7 @@ from eventreg.events.models import Activity, Event, Question
 from eventreg.extensions import db
 
 #: Which activities each attendee chose, and whether they came in at the activity's door.
-#: The check-in columns are written only by the rules in eventreg/checkin/service.py.
+#: The check-in columns are written only by the rules in eventreg/checkin/scanning.py.
 attendee_activities = Table(
     "attendee_activities",
     db.metadata,
@@ -59,6 +59,8 @@ class Registration(db.Model):
     source_hash: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When its personal data was anonymised (retention or erasure); the figures stay.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     event: Mapped[Event] = relationship()
     attendees: Mapped[list["Attendee"]] = relationship(
@@ -100,7 +102,7 @@ class Attendee(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: When the attendee first came in (the earliest scan that admitted them), or None.
-    #: Written only by the rules in eventreg/checkin/service.py.
+    #: Written only by the rules in eventreg/checkin/scanning.py.
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: The door access that admitted them.
     checked_in_door_id: Mapped[int | None] = mapped_column(
@@ -110,6 +112,12 @@ class Attendee(db.Model):
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Last change a door's attendee list must learn of (registered, cancelled, checked in).
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: When this person's personal data was anonymised (with the party's, or alone).
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Random keys that stand for "same name and same email or phone" once the name and
+    #: contacts are gone, so that individuals reached are counted as before
+    #: (eventreg/reports/people.py). They say nothing about the person.
+    person_keys: Mapped[list] = mapped_column(JSON, default=list, server_default=text("'[]'"))
 
     registration: Mapped[Registration] = relationship(back_populates="attendees")
     activities: Mapped[list[Activity]] = relationship(

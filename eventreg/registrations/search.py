@@ -40,6 +40,16 @@ def spelling(text: str) -> str:
     return " ".join(latin.split())
 
 
+def search_key(registration) -> str:
+    """What organisers' searches look in: the party's contact and its people's names and
+    ticket codes (none of an anonymised person)."""
+    return spelling(" ".join(
+        [registration.contact_name, registration.email or "", registration.phone or ""]
+        + [f"{a.name} {a.ticket_code}" for a in registration.attendees
+           if a.anonymised_at is None]
+    ))
+
+
 def search_words(query: str) -> list[str]:
     """The words a search must all find."""
     return spelling(query).split()

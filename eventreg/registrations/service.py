@@ -38,9 +38,10 @@ from eventreg.events.models import (
 )
 from eventreg.events.service import registration_is_open
 from eventreg.i18n import localized
+from eventreg.privacy.notice import privacy_notice
 from eventreg.registrations.models import Answer, Attendee, Registration, attendee_activities
 from eventreg.registrations.notifications import add_party_message
-from eventreg.registrations.search import search_words, spelling
+from eventreg.registrations.search import search_key, search_words
 from eventreg.text import clean_text, is_blank
 
 MAX_PARTY_SIZE = 20
@@ -490,7 +491,7 @@ def _validate(event: Event, request: RegistrationRequest, phone_region: str | No
         phone=phone,
         attendees=attendees,
         answers=answers,
-        consent_text=localized(event.privacy_notice, request.language),
+        consent_text=privacy_notice(event, request.language),
     )
 
 
@@ -728,7 +729,7 @@ def _create_rows(
             age_group=person.age_group,
             birth_year=person.birth_year,
             sex=person.sex,
-            ticket_code=_new_ticket_code(),
+            ticket_code=new_ticket_code(),
             position=position,
             changed_at=now,
             activities=person.activities,
@@ -739,17 +740,12 @@ def _create_rows(
                                question_id=question_id, value=value))
     for question_id, value in cleaned.answers.items():
         session.add(Answer(registration=registration, question_id=question_id, value=value))
-    registration.search_text = spelling(
-        " ".join(
-            [cleaned.contact_name, cleaned.email or "", cleaned.phone or ""]
-            + [f"{a.name} {a.ticket_code}" for a in registration.attendees]
-        )
-    )
+    registration.search_text = search_key(registration)
     session.flush()
     return registration
 
 
-def _new_ticket_code() -> str:
+def new_ticket_code() -> str:
     code = "".join(secrets.choice(TICKET_CODE_ALPHABET) for _ in range(10))
     return f"{code[:5]}-{code[5:]}"
 

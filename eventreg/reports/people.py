@@ -1,20 +1,27 @@
 """Who is the same person across an organisation's events.
 
 Two attendances are one person when their names match (ignoring case, accents, extra
-spaces and the alphabet they were typed in) and their registrations share an email or a phone number, or when an organiser
-said so. Attendances of one name at different events without a shared contact may be
+spaces and the alphabet they were typed in) and their registrations share an email or a
+phone number, or when an organiser said so. Attendances of one name at different events without a shared contact may be
 one person or several: they are offered to the organiser as possible duplicates until
 the organiser says "same person" or "different people". Two attendances at the same
 event are never one person, whatever matches: both people came through the door.
+
+When a person's name and contacts are anonymised (eventreg/privacy/), what matched them
+stays: just before, each "name and email" or "name and phone" they hold gets a random key
+that every attendee of the organisation holding the same pair is given too
+(`keep_person_keys`). Sharing a key then matches as sharing the pair did, so every
+figure of every period is counted as before; the keys say nothing about anyone.
 """
 
+import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import combinations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -37,10 +44,20 @@ class Attendance:
     event_id: int
     email: str | None
     phone: str | None
+    #: Keys kept for this attendance's name and contacts once they were anonymised.
+    person_keys: tuple[str, ...] = ()
 
     @property
     def contacts(self) -> set[str]:
         return {c for c in (self.email and self.email.casefold(), self.phone) if c}
+
+    @property
+    def match_keys(self) -> set[tuple[str, ...]]:
+        """What two attendances of one person share: a name with a contact, or a key kept
+        for one."""
+        name = name_key(self.name)
+        pairs = {("pair", name, contact) for contact in self.contacts} if name else set()
+        return pairs | {("key", key) for key in self.person_keys}
 
 
 @dataclass
@@ -120,12 +137,10 @@ def find_people(session: Session, organisation_id: int,
             parent[max(a, b)] = min(a, b)
             events_of[min(a, b)] |= events_of.pop(max(a, b))
 
-    first_with_contact: dict[tuple[str, str], int] = {}
+    first_with_key: dict[tuple[str, ...], int] = {}
     for attendance in attendances:
-        for contact in attendance.contacts:
-            seen = first_with_contact.setdefault((name_key(attendance.name), contact),
-                                                 attendance.attendee_id)
-            join(seen, attendance.attendee_id)
+        for key in sorted(attendance.match_keys):
+            join(first_with_key.setdefault(key, attendance.attendee_id), attendance.attendee_id)
     for match in matches:
         if match.same_person:
             join(match.attendee_id, match.other_attendee_id)
@@ -143,7 +158,9 @@ def find_people(session: Session, organisation_id: int,
     for person_root, person in people_by_root.items():
         same_name[name_key(person.name)].append((person_root, person))
     possible_duplicates = []
-    for group in same_name.values():
+    for name, group in same_name.items():
+        if not name:
+            continue  # anonymised: no name left to offer
         undecided = {
             person.key
             for (root_a, a), (root_b, b) in combinations(group, 2)
@@ -222,6 +239,40 @@ def undo_decision(session: Session, organiser: Organiser, decision_id: int) -> N
     session.execute(delete(PersonMatch).where(PersonMatch.id == decision_id))
     record(session, organisation_id=organiser.organisation_id, by=organiser,
            action="people.decision_undone", target=", ".join(names), details=details)
+
+
+def keep_person_keys(session: Session, attendees: list[Attendee]) -> None:
+    """Before these attendees' names and contacts go: give each name-and-contact pair they
+    hold a new random key, and give it to every attendee of their organisation holding the
+    same pair, so they keep matching (see the module's docstring)."""
+    rows = session.execute(
+        select(Attendee.id, Attendee.name, Registration.email, Registration.phone,
+               Event.organisation_id)
+        .join(Registration, Registration.id == Attendee.registration_id)
+        .join(Event, Event.id == Attendee.event_id)
+        .where(Attendee.id.in_([a.id for a in attendees]))
+    ).all()
+    pairs = {(organisation_id, name_key(name), contact)
+             for _, name, email, phone, organisation_id in rows
+             for contact in Attendance(0, name, 0, email, phone).contacts if name_key(name)}
+    if not pairs:
+        return
+    emails = {contact for _, _, contact in pairs if "@" in contact}
+    phones = {contact for _, _, contact in pairs if "@" not in contact}
+    holders = session.execute(
+        select(Attendee, Registration.email, Registration.phone, Event.organisation_id)
+        .join(Registration, Registration.id == Attendee.registration_id)
+        .join(Event, Event.id == Attendee.event_id)
+        .where(Event.organisation_id.in_({organisation_id for organisation_id, _, _ in pairs}),
+               or_(func.lower(Registration.email).in_(emails), Registration.phone.in_(phones)))
+    ).all()
+    key_of = {pair: secrets.token_hex(12) for pair in pairs}
+    for attendee, email, phone, organisation_id in holders:
+        held = Attendance(attendee.id, attendee.name, 0, email, phone).contacts
+        new = [key_of[(organisation_id, name_key(attendee.name), contact)] for contact in held
+               if (organisation_id, name_key(attendee.name), contact) in key_of]
+        if new:
+            attendee.person_keys = [*attendee.person_keys, *sorted(new)]
 
 
 def name_key(name: str) -> str:

@@ -115,7 +115,8 @@ def programme_report(
                 if event.asks_sex:
                     sexes[attendee.sex or NOT_RECORDED] += 1
                 attendances.append(Attendance(attendee.id, attendee.name, event.id,
-                                              registration.email, registration.phone))
+                                              registration.email, registration.phone,
+                                              tuple(attendee.person_keys)))
         report.events.append(figures)
     report.registered = sum(e.registered for e in report.events)
     report.attended = sum(e.attended for e in report.events)

@@ -32,6 +32,8 @@ class WaitlistEntry(db.Model):
     registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id"))
     #: Set when the party or an organiser took the entry off the line.
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the form as sent was emptied of personal data (eventreg/privacy/).
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     #: The event, which lists its entries as `Event.waitlist_entries` (first in line first).
     event: Mapped[Event] = relationship(

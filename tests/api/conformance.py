@@ -62,8 +62,8 @@ from eventreg.tickets.service import ticket_tokens
 from tests.conftest import TEST_HASH
 
 PORTS = range(19000, 20000)
-PRIVACY = {"en": "We keep your names to run the event and delete them after 6 months.",
-           "uk": "Ми зберігаємо ваші імена для події та видаляємо їх через 6 місяців."}
+PRIVACY = {"en": "We keep your names to run the event, and no longer than we say below.",
+           "uk": "Ми зберігаємо ваші імена для події і не довше, ніж написано нижче."}
 #: The checks run; see the module's docstring for those left out.
 CHECKS = ("not_a_server_error", "status_code_conformance", "content_type_conformance",
           "response_headers_conformance", "response_schema_conformance",

@@ -116,7 +116,7 @@ def test_organiser_endpoints_refuse_missing_wrong_and_revoked_tokens(client, db_
 def test_organiser_creates_updates_and_publishes_an_event_with_activities(client, token):
     created = client.post("/api/v1/events", headers=bearer(token), json={
         "title": {"en": "Info session"}, "starts_at": "2027-03-12T17:00:00",
-        "ends_at": "2027-03-12T18:30:00", "privacy_notice": {"en": "Deleted after 6 months."}})
+        "ends_at": "2027-03-12T18:30:00", "privacy_notice": {"en": "Only the organisers see your name."}})
     assert created.status_code == 201
     event = created.get_json()
     assert event["status"] == "draft"

@@ -80,7 +80,9 @@ def test_sign_in_sheet_prints_one_a4_page_of_numbered_rows(browser, live_server,
     page = signed_in_page(browser, live_server, organiser)
     pdf, [text] = printed(page, f"{live_server}/manage/events/{event.slug}/sign-in-sheet")
     assert "By signing you agree to the privacy notice" in text
-    assert "delete your registration 6 months after the event" in " ".join(text.split())
+    # The period people sign for is the one configured, added to the organiser's notice.
+    assert ("answers 180 days after the event ends" in " ".join(text.split())
+            and "Only the organisers see them." in " ".join(text.split()))
     assert_a4(pdf)
     for heading in ("Full name", "Sex", "Signature", "World Refugee Day"):
         assert heading in text

@@ -40,7 +40,9 @@ def test_family_registered_with_no_email_gets_a_ticket_each(db_session, make_eve
     assert {whose_ticket(t).name for t in tokens.values()} == {
         "Olena", "Mykola", "Sofiia"}
     assert registration.consent_given_at is not None
-    assert registration.consent_text == event.privacy_notice["uk"]
+    # What they consented to: the organiser's notice and the period really configured.
+    assert registration.consent_text.startswith(event.privacy_notice["uk"])
+    assert "180 днів після завершення події" in registration.consent_text
 
 
 def test_contact_details_are_normalised(db_session, make_event, make_registration):
