@@ -17,7 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from eventreg.accounts.models import Organisation
-from eventreg.errors import ValidationFailed
+from eventreg.audit.service import record
+from eventreg.errors import PermissionDenied, ValidationFailed
 from eventreg.events.models import Event
 from eventreg.registrations.models import Attendee, Registration
 from eventreg.waitlist.models import WaitlistEntry
@@ -58,6 +59,24 @@ def check_period(days: int | None, *, field: str, longest: int | None = None) ->
         message = _l("Keep personal data between %(shortest)s and %(longest)s days.",
                      shortest=MIN_RETENTION_DAYS, longest=longest)
         raise ValidationFailed(message, fields={field: message}, reason="invalid_retention")
+
+
+def set_periods(session: Session, admin, *, after_event: int, after_cancellation: int) -> None:
+    """An admin sets the organisation's periods (audited). The one after a cancellation is
+    no longer than the one after the event; every event's shorter period still holds."""
+    if not admin.is_admin:
+        raise PermissionDenied(_l("Only your organisation's admins set how long data is kept."),
+                               reason="admin_only")
+    check_period(after_event, field="retention_days")
+    check_period(after_cancellation, field="cancelled_retention_days", longest=after_event)
+    organisation = admin.organisation
+    before = {"retention_days": organisation.retention_days,
+              "cancelled_retention_days": organisation.cancelled_retention_days}
+    organisation.retention_days = after_event
+    organisation.cancelled_retention_days = after_cancellation
+    record(session, organisation_id=organisation.id, by=admin, action="organisation.retention",
+           details={"before": before, "after": {"retention_days": after_event,
+                                                "cancelled_retention_days": after_cancellation}})
 
 
 @dataclass
