@@ -24,6 +24,7 @@ from werkzeug.routing import IntegerConverter
 from eventreg.accounts.sessions import SessionPolicy, check_session
 from eventreg.database import MAX_ID, unit_of_work
 from eventreg.errors import DomainError
+from eventreg.events.retention import privacy_notice
 from eventreg.events.service import (
     AGE_GROUP_NAMES,
     QUESTION_KIND_NAMES,
@@ -40,7 +41,6 @@ from eventreg.i18n import (
     format_local_time,
     localized,
 )
-from eventreg.privacy.notice import privacy_notice
 from eventreg.text import control_character_paths, has_control_characters
 from eventreg.web import (
     control_character_error,

@@ -24,7 +24,7 @@ class Organisation(db.Model):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     #: Days after an event ends that its people's personal data is kept (an event may
     #: shorten it), and after a cancellation or a removal from a waiting list.
-    #: eventreg/privacy/retention.py applies them.
+    #: eventreg/events/retention.py applies them.
     retention_days: Mapped[int] = mapped_column(default=180, server_default="180")
     cancelled_retention_days: Mapped[int] = mapped_column(default=30, server_default="30")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

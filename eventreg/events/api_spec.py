@@ -23,6 +23,7 @@ from eventreg.api.spec import (
     text,
 )
 from eventreg.events.models import AGE_MODES, QUESTION_KINDS, QUESTION_SCOPES, STATUSES
+from eventreg.events.retention import MAX_RETENTION_DAYS, MIN_RETENTION_DAYS
 from eventreg.events.service import (
     ACTIVITY_TEXT_LIMITS,
     EVENT_TEXT_LIMITS,
@@ -31,7 +32,6 @@ from eventreg.events.service import (
     MAX_SLUG_LENGTH,
     SLUG_PATTERN,
 )
-from eventreg.privacy.retention import MAX_RETENTION_DAYS, MIN_RETENTION_DAYS
 
 CAPACITY = {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_CAPACITY,
             "description": "Places in all; null for no limit."}

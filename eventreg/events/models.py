@@ -96,7 +96,7 @@ class Event(HasPlaces, db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     programme: Mapped[Programme | None] = relationship()
-    #: Its retention periods are the organisation's (eventreg/privacy/retention.py).
+    #: Its retention periods are the organisation's (eventreg/events/retention.py).
     organisation: Mapped["Organisation"] = relationship()  # noqa: F821 (accounts.models)
     activities: Mapped[list["Activity"]] = relationship(
         back_populates="event", order_by="Activity.position, Activity.id"

@@ -36,9 +36,8 @@ from eventreg.events.models import (
     Programme,
     Question,
 )
+from eventreg.events.retention import NOTICE_STATES_A_PERIOD, check_period, states_a_period
 from eventreg.i18n import LANGUAGE_CODES, localized
-from eventreg.privacy.notice import NOTICE_STATES_A_PERIOD, states_a_period
-from eventreg.privacy.retention import check_period
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG_LENGTH = 80

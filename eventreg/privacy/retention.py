@@ -1,12 +1,7 @@
-"""How long the personal data of an event's people is kept, and whose time is up.
+"""Whose time is up: what the daily purge anonymises now, and the organisation's periods.
 
-Each organisation keeps it for `Organisation.retention_days` after an event ends (an
-event may shorten that, never lengthen it), and a cancelled registration, a cancelled
-person or a party taken off a waiting list for `Organisation.cancelled_retention_days`
-after it happened. Then eventreg/privacy/anonymise.py removes it and keeps the figures.
-
-The privacy notice people consent to states these periods as configured
-(eventreg/privacy/notice.py).
+The periods themselves, and the sentence of the privacy notice that states them, are the
+event's (eventreg/events/retention.py).
 """
 
 from dataclasses import dataclass
@@ -18,47 +13,11 @@ from sqlalchemy.orm import Session
 
 from eventreg.accounts.models import Organisation
 from eventreg.audit.service import record
-from eventreg.errors import PermissionDenied, ValidationFailed
+from eventreg.errors import PermissionDenied
 from eventreg.events.models import Event
+from eventreg.events.retention import check_period, deletion_due_at, periods_of
 from eventreg.registrations.models import Attendee, Registration
 from eventreg.waitlist.models import WaitlistEntry
-
-#: Door links work until a day after the event ends (eventreg/checkin/doors.py): with at
-#: least two days, no phone holds a name past the retention.
-MIN_RETENTION_DAYS = 2
-#: Ten years: beyond that a period is a mistake, not a policy.
-MAX_RETENTION_DAYS = 3650
-
-
-@dataclass(frozen=True)
-class Periods:
-    """The days personal data is kept: after the event ends, and after a cancellation."""
-
-    after_event: int
-    after_cancellation: int
-
-
-def periods_of(event: Event, organisation: Organisation) -> Periods:
-    after_event = organisation.retention_days
-    if event.retention_days is not None:
-        after_event = min(after_event, event.retention_days)
-    return Periods(after_event, min(organisation.cancelled_retention_days, after_event))
-
-
-def deletion_due_at(event: Event, organisation: Organisation) -> datetime:
-    """When the personal data of the event's people is anonymised."""
-    return event.ends_at + timedelta(days=periods_of(event, organisation).after_event)
-
-
-def check_period(days: int | None, *, field: str, longest: int | None = None) -> None:
-    """Refuse a retention period out of bounds, naming the field; None passes (unset)."""
-    if days is None:
-        return
-    longest = MAX_RETENTION_DAYS if longest is None else longest
-    if not MIN_RETENTION_DAYS <= days <= longest:
-        message = _l("Keep personal data between %(shortest)s and %(longest)s days.",
-                     shortest=MIN_RETENTION_DAYS, longest=longest)
-        raise ValidationFailed(message, fields={field: message}, reason="invalid_retention")
 
 
 def set_periods(session: Session, admin, *, after_event: int, after_cancellation: int) -> None:

@@ -36,9 +36,9 @@ from eventreg.events.models import (
     Event,
     Question,
 )
+from eventreg.events.retention import privacy_notice
 from eventreg.events.service import registration_is_open
 from eventreg.i18n import localized
-from eventreg.privacy.notice import privacy_notice
 from eventreg.registrations.models import Answer, Attendee, Registration, attendee_activities
 from eventreg.registrations.notifications import add_party_message
 from eventreg.registrations.search import search_key, search_words

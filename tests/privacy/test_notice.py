@@ -4,7 +4,7 @@ import pytest
 
 from eventreg.accounts.service import create_api_token
 from eventreg.database import unit_of_work
-from eventreg.privacy.notice import states_a_period
+from eventreg.events.retention import states_a_period
 
 
 @pytest.fixture

@@ -324,7 +324,7 @@ def test_an_event_cannot_keep_data_longer_than_its_organisation_or_less_than_two
 def test_no_door_link_outlives_the_shortest_retention(db_session, organiser, make_event):
     """A phone forgets names when its link ends: the link must end before the names go."""
     from eventreg.checkin.doors import create_door_access, door_expires_at
-    from eventreg.privacy.retention import MIN_RETENTION_DAYS, deletion_due_at
+    from eventreg.events.retention import MIN_RETENTION_DAYS, deletion_due_at
 
     event = make_event(retention_days=MIN_RETENTION_DAYS)
     with unit_of_work(db_session):
