@@ -58,7 +58,8 @@ class AttendeeTable:
 
 
 def attendee_table(session: Session, event: Event) -> AttendeeTable:
-    """Every attendee of the event, cancelled ones too, in the order they registered.
+    """Every attendee of the event, cancelled ones too, in the order they registered (but
+    those whose data was anonymised).
 
     Headers, choice labels and yes/no are in the current language; times are wall-clock
     times in the event's time zone.
@@ -84,6 +85,8 @@ def attendee_table(session: Session, event: Event) -> AttendeeTable:
         party_answers = {a.question_id: a.value for a in registration.answers
                          if a.attendee_id is None}
         for attendee in registration.attendees:
+            if attendee.anonymised_at is not None:
+                continue  # nothing of them is left to list
             own_answers = {a.question_id: a.value for a in registration.answers
                            if a.attendee_id == attendee.id}
             rows.append([

@@ -367,11 +367,12 @@ def get_event_registration(session: Session, event: Event, registration_id: int)
 def list_registrations(
     session: Session, event: Event, search: str | None = None
 ) -> list[Registration]:
-    """An event's registrations, newest first; `search` matches names (in either alphabet,
-    eventreg/registrations/search.py), contact details and ticket codes, every word."""
+    """An event's registrations, newest first, but those whose data was anonymised;
+    `search` matches names (in either alphabet, eventreg/registrations/search.py), contact
+    details and ticket codes, every word."""
     query = (
         select(Registration)
-        .where(Registration.event_id == event.id)
+        .where(Registration.event_id == event.id, Registration.anonymised_at.is_(None))
         .options(
             selectinload(Registration.attendees).selectinload(Attendee.activities),
             selectinload(Registration.answers),

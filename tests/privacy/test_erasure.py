@@ -80,3 +80,23 @@ def test_a_participant_erases_before_the_event_or_once_it_is_over_never_during_i
         coming.slug: [""], "on-now": ["Nadiia"], "over": [""]}
     assert parties[coming.slug].attendees[0].cancelled_at is not None
     assert parties["over"].attendees[0].cancelled_at is None
+
+
+def test_erased_people_leave_the_lists_and_downloads_but_not_the_counts(
+        client, auth, db_session, organiser, make_event, make_registration):
+    held = make_event(starts_in=timedelta(days=-3))
+    family = make_registration(held, ["Olena Kovalenko", "Sofiia Kovalenko"], walk_in=True)
+    alone = make_registration(held, ["Petro Erased"], walk_in=True)
+    make_registration(held, ["Ivan Stays"], walk_in=True)
+    with unit_of_work(db_session):
+        erase(db_session, family, [family.attendees[1].id], by=organiser)
+        erase(db_session, alone, by=organiser)
+    auth.login(organiser)
+    page = client.get(f"/manage/events/{held.slug}/registrations").get_data(as_text=True)
+    assert "Olena Kovalenko" in page and "Ivan Stays" in page and "(data erased)" in page
+    assert "Sofiia" not in page and "Petro" not in page
+    csv = client.get(f"/manage/events/{held.slug}/attendees.csv").get_data(as_text=True)
+    assert csv.count("\n") == 3  # the header, Olena and Ivan
+    from eventreg.registrations.service import count_registrations
+
+    assert count_registrations(db_session, held).attendees == 4  # still came, still counted
