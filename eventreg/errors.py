@@ -57,7 +57,8 @@ REASONS = {
     "activity_in_use": "People chose this activity, or a door checks people in to it (pages).",
     "question_in_use": "People answered this question: it may be reworded, not removed or "
                        "changed in kind (pages).",
-    "too_late_to_cancel": "The event has started: tickets and choices stay as they are (pages).",
+    "too_late_to_cancel": "The event has started: tickets, choices and names stay as they "
+                          "are (pages).",
     "not_waiting": "This party is no longer on the waiting list (pages).",
     "email_taken": "An account with this email already exists (pages).",
     "wrong_password": "The current password given is not the organiser's (pages).",
