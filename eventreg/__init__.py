@@ -58,6 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
     from eventreg.events import views as event_views
     from eventreg.exports import api as export_api  # noqa: F401
     from eventreg.exports import views as export_views
+    from eventreg.privacy import api as privacy_api  # noqa: F401
     from eventreg.privacy import manage as privacy_manage
     from eventreg.registrations import api as registration_api  # noqa: F401
     from eventreg.registrations import manage as registration_manage

@@ -38,7 +38,8 @@ REASONS = {
     "activity_not_found": "No such activity in this event.",
     "question_not_found": "No such question in this event (pages).",
     "programme_not_found": "No such programme of the organisation (pages).",
-    "registration_not_found": "No such registration (pages: a ticket link that is wrong).",
+    "registration_not_found": "No such registration (or not one of the caller's "
+                              "organisation; pages: a ticket link that is wrong).",
     "attendee_not_found": "No such attendee in this registration (pages).",
     "waitlist_entry_not_found": "No such place on a waiting list (pages).",
     "door_not_found": "No such door of this event (pages).",

@@ -419,6 +419,20 @@ def get_event_registration(session: Session, event: Event, registration_id: int)
     return registration
 
 
+def get_organiser_registration(session: Session, organiser, registration_id: int) -> Registration:
+    """Return registration `registration_id` of an event of the organiser's organisation;
+    NotFound `registration_not_found` for any other (another organisation's looks the same
+    as none)."""
+    registration = session.scalar(
+        select(Registration).join(Event, Event.id == Registration.event_id)
+        .where(Registration.id == registration_id,
+               Event.organisation_id == organiser.organisation_id)
+    )
+    if registration is None:
+        raise NotFound(_l("No such registration."), reason="registration_not_found")
+    return registration
+
+
 def list_registrations(
     session: Session, event: Event, search: str | None = None
 ) -> list[Registration]:
