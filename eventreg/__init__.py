@@ -58,6 +58,8 @@ def create_app(config: dict | None = None) -> Flask:
     from eventreg.events import views as event_views
     from eventreg.exports import api as export_api  # noqa: F401
     from eventreg.exports import views as export_views
+    from eventreg.privacy import api as privacy_api  # noqa: F401
+    from eventreg.privacy import manage as privacy_manage
     from eventreg.registrations import api as registration_api  # noqa: F401
     from eventreg.registrations import manage as registration_manage
     from eventreg.registrations import ticket_page
@@ -71,6 +73,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(event_manage.blueprint)
     app.register_blueprint(registration_views.blueprint)
     app.register_blueprint(registration_manage.blueprint)
+    app.register_blueprint(privacy_manage.blueprint)
     app.register_blueprint(ticket_page.blueprint)
     app.register_blueprint(checkin_views.blueprint)
     app.register_blueprint(checkin_manage.blueprint)

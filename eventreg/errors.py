@@ -40,7 +40,8 @@ REASONS = {
     "activity_not_found": "No such activity in this event.",
     "question_not_found": "No such question in this event (pages).",
     "programme_not_found": "No such programme of the organisation (pages).",
-    "registration_not_found": "No such registration (pages: a ticket link that is wrong).",
+    "registration_not_found": "No such registration (or not one of the caller's "
+                              "organisation; pages: a ticket link that is wrong).",
     "attendee_not_found": "No such attendee in this registration (pages).",
     "waitlist_entry_not_found": "No such place on a waiting list (pages).",
     "door_not_found": "No such door of this event (pages).",
@@ -61,7 +62,8 @@ REASONS = {
                        "changed in kind (pages).",
     "event_in_progress": "The event is on now: a party's data can be erased from its ticket "
                          "link before it starts or once it is over (pages).",
-    "too_late_to_cancel": "The event has started: tickets and choices stay as they are (pages).",
+    "too_late_to_cancel": "The event has started: tickets, choices and names stay as they "
+                          "are (pages).",
     "not_waiting": "This party is no longer on the waiting list (pages).",
     "email_taken": "An account with this email already exists (pages).",
     "wrong_password": "The current password given is not the organiser's (pages).",

@@ -16,10 +16,11 @@ from eventreg.checkin import api_spec as checkin_spec
 from eventreg.errors import REASONS
 from eventreg.events import api_spec as events_spec
 from eventreg.exports import api_spec as exports_spec
+from eventreg.privacy import api_spec as privacy_spec
 from eventreg.registrations import api_spec as registrations_spec
 
 #: Each feature's part, in the order the document lists its paths.
-FEATURE_PARTS = (events_spec, registrations_spec, exports_spec, checkin_spec)
+FEATURE_PARTS = (events_spec, registrations_spec, privacy_spec, exports_spec, checkin_spec)
 for _part in FEATURE_PARTS:
     add_to_document(_part.SCHEMAS, _part.PATHS)
 

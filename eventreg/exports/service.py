@@ -104,7 +104,7 @@ def attendee_table(session: Session, event: Event) -> AttendeeTable:
                 attendee.ticket_code,
                 _("cancelled") if attendee.is_cancelled else _("valid"),
                 "; ".join(localized(activity.title) for activity in attendee.activities),
-                *[_answer_text(question,
+                *[answer_text(question,
                                (own_answers if question.asked_per == "attendee"
                                 else party_answers).get(question.id))
                   for question in questions],
@@ -159,7 +159,9 @@ def _csv_cell(cell):
     return cell.isoformat(sep=" ") if isinstance(cell, datetime) else cell
 
 
-def _answer_text(question: Question, value) -> str:
+def answer_text(question: Question, value) -> str:
+    """An answer as people read it, in the current language: a choice's label, yes or no,
+    or the text; "" when unanswered."""
     if value is None:
         return ""
     if question.kind == "yes_no":

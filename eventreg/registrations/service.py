@@ -249,6 +249,8 @@ class PartyOptions:
     #: Change a person's activity choices: while the event is published and has not
     #: started, and has activities.
     may_change_activities: bool
+    #: Correct a misspelled name of a person whose ticket is valid: until the event starts.
+    may_correct_names: bool
 
 
 def party_options(registration: Registration, now: datetime | None = None) -> PartyOptions:
@@ -261,6 +263,7 @@ def party_options(registration: Registration, now: datetime | None = None) -> Pa
         and bool(registration.active_attendees),
         may_change_activities=before_start and event.status == STATUS_PUBLISHED
         and bool(event.activities),
+        may_correct_names=before_start and bool(registration.active_attendees),
     )
 
 
@@ -346,6 +349,59 @@ def change_activities(
         hooks.places_freed.send(session, event=registration.event, now=now)
 
 
+def correct_names(
+    session: Session,
+    registration: Registration,
+    names: dict[int, str],
+    *,
+    now: datetime | None = None,
+) -> int:
+    """Correct misspelled names of the party's people, from the private ticket link:
+    `names` maps an attendee's id to their name as it should be. Returns how many names
+    changed (a name given as it already is changes nothing).
+
+    Each name is checked as at registration (`clean_name`: not blank or invisible only,
+    at most MAX_NAME_LENGTH); ValidationFailed names each one at fault (`names.<id>`) and
+    changes none. Refuses with Conflict `too_late_to_cancel` once the page no longer offers
+    it (`party_options`: the event has started), NotFound `attendee_not_found` for a
+    person not (or no longer) in the party. The registration's search key is made again
+    from the new names, the door phones' lists learn them (`changed_at`), and the audit
+    log records which people were corrected, by id, never the names old or new.
+    """
+    now = now or utcnow()
+    if not party_options(registration, now).may_correct_names:
+        raise Conflict(_l("The event has started: names can no longer be corrected here."),
+                       reason="too_late_to_cancel")
+    attendees = {attendee.id: attendee for attendee in registration.active_attendees}
+    if set(names) - attendees.keys():
+        raise NotFound(_l("No such attendee in this registration."),
+                       reason="attendee_not_found")
+    errors: dict[str, object] = {}
+    cleaned: dict[int, str] = {}
+    for attendee_id, typed in names.items():
+        name, problem = clean_name(typed)
+        if problem:
+            errors[f"names.{attendee_id}"] = problem
+        else:
+            cleaned[attendee_id] = name
+    if errors:
+        raise ValidationFailed(_l("Please correct the marked fields."), fields=errors)
+    changed = sorted(attendee_id for attendee_id, name in cleaned.items()
+                     if attendees[attendee_id].name != name)
+    if not changed:
+        return 0
+    for attendee_id in changed:
+        attendees[attendee_id].name = cleaned[attendee_id]
+        attendees[attendee_id].changed_at = now
+    registration.search_text = search_key(registration)
+    event = registration.event
+    record(session, organisation_id=event.organisation_id, event_id=event.id, by=None,
+           action="registration.names_corrected", target=f"registration {registration.id}",
+           details={"registration": registration.id, "attendees": changed}, now=now)
+    session.flush()
+    return len(changed)
+
+
 def get_registration_by_secret(session: Session, ticket_secret: str) -> Registration:
     registration = session.scalar(
         select(Registration)
@@ -360,6 +416,20 @@ def get_registration_by_secret(session: Session, ticket_secret: str) -> Registra
 def get_event_registration(session: Session, event: Event, registration_id: int) -> Registration:
     registration = session.get(Registration, registration_id)
     if registration is None or registration.event_id != event.id:
+        raise NotFound(_l("No such registration."), reason="registration_not_found")
+    return registration
+
+
+def get_organiser_registration(session: Session, organiser, registration_id: int) -> Registration:
+    """Return registration `registration_id` of an event of the organiser's organisation;
+    NotFound `registration_not_found` for any other (another organisation's looks the same
+    as none)."""
+    registration = session.scalar(
+        select(Registration).join(Event, Event.id == Registration.event_id)
+        .where(Registration.id == registration_id,
+               Event.organisation_id == organiser.organisation_id)
+    )
+    if registration is None:
         raise NotFound(_l("No such registration."), reason="registration_not_found")
     return registration
 
@@ -508,11 +578,9 @@ def _validate_attendee(
     answers_required: bool,
 ) -> _CleanAttendee:
     prefix = f"attendees.{index}"
-    name = clean_text(person.name)
-    if is_blank(name):
-        errors[f"{prefix}.name"] = _l("Enter this person's name.")
-    elif len(name) > MAX_NAME_LENGTH:
-        errors[f"{prefix}.name"] = _l("Keep the name under 200 characters.")
+    name, problem = clean_name(person.name)
+    if problem:
+        errors[f"{prefix}.name"] = problem
 
     age_group = birth_year = None
     if event.age_mode == "age_group":
@@ -549,6 +617,19 @@ def _validate_attendee(
     answers = _validate_answers(attendee_questions, person.answers, f"{prefix}.answers", errors,
                                 required=answers_required)
     return _CleanAttendee(name, age_group, birth_year, sex, chosen, answers)
+
+
+def clean_name(typed: str | None) -> tuple[str, object]:
+    """A person's name as stored (eventreg/text.py's `clean_text`), and the problem with it
+    or None: a name must show something (not only spaces or invisible characters) and
+    hold at most MAX_NAME_LENGTH characters. Control characters are refused before this,
+    with the fields named, by the request's checks (eventreg/site.py, eventreg/web.py)."""
+    name = clean_text(typed)
+    if is_blank(name):
+        return name, _l("Enter this person's name.")
+    if len(name) > MAX_NAME_LENGTH:
+        return name, _l("Keep the name under 200 characters.")
+    return name, None
 
 
 def _validate_answers(

@@ -5,30 +5,55 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 
 from eventreg.database import unit_of_work
-from eventreg.errors import Conflict, ValidationFailed
+from eventreg.errors import Conflict, DomainError, ValidationFailed
 from eventreg.extensions import db
 from eventreg.forms import ActionForm
 from eventreg.i18n import current_language
 from eventreg.registrations import service as registration_service
-from eventreg.registrations.service import cancel_by_participant, get_registration_by_secret
+from eventreg.registrations.models import Registration
+from eventreg.registrations.service import (
+    as_int,
+    cancel_by_participant,
+    get_registration_by_secret,
+)
+from eventreg.text import strip_control_characters
 from eventreg.tickets.calendar import event_calendar
 from eventreg.tickets.qr import qr_png, qr_svg
 from eventreg.tickets.service import ticket_tokens
+from eventreg.web import (
+    answers_control_characters_on_its_form,
+    control_character_error,
+    form_control_character_paths,
+)
 
 blueprint = Blueprint("tickets", __name__, url_prefix="/t")
+
+#: The names form's fields are `names.<attendee id>`.
+NAME_FIELD_PREFIX = "names."
 
 
 @blueprint.get("/<secret>")
 def page(secret: str):
     """Show every ticket of the party, ready to show at the door, save or print."""
-    registration = get_registration_by_secret(db.session, secret)
+    return render_page(get_registration_by_secret(db.session, secret))
+
+
+def render_page(registration: Registration, *, typed_names: dict[str, str] | None = None,
+                error: DomainError | None = None):
+    """The ticket page; after a refused name correction, with the names as typed and the
+    refusal beside its fields."""
     tokens = ticket_tokens(db.session, registration.active_attendees)
+    names = {f"{NAME_FIELD_PREFIX}{a.id}": a.name for a in registration.active_attendees}
+    names.update(typed_names or {})
     return render_template(
         "tickets/page.html",
         registration=registration,
         event=registration.event,
         qr_svgs={attendee_id: qr_svg(token) for attendee_id, token in tokens.items()},
         options=registration_service.party_options(registration),
+        names=names,
+        names_error=error,
+        name_errors={key: str(message) for key, message in (error.fields if error else {}).items()},
     )
 
 
@@ -67,6 +92,35 @@ def change_activities(secret: str, attendee_id: int):
         flash(str(error.message), "error")
     else:
         flash(_("Choices saved."), "success")
+    return redirect(url_for(".page", secret=secret))
+
+
+@blueprint.post("/<secret>/names")
+@answers_control_characters_on_its_form
+def correct_names(secret: str):
+    """Correct misspelled names of the party's people, until the event starts."""
+    registration = get_registration_by_secret(db.session, secret)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    typed = {key: strip_control_characters(value) for key, value in request.form.items()
+             if key.startswith(NAME_FIELD_PREFIX)}
+    refused = form_control_character_paths(request.form)
+    if refused:
+        return render_page(registration, typed_names=typed,
+                           error=control_character_error(refused)), 422
+    names = {as_int(key.removeprefix(NAME_FIELD_PREFIX)): value for key, value in typed.items()}
+    try:
+        with unit_of_work(db.session):
+            changed = registration_service.correct_names(db.session, registration, names)
+    except ValidationFailed as error:
+        return render_page(registration, typed_names=typed, error=error), 422
+    except Conflict as error:
+        flash(str(error.message), "error")
+        return redirect(url_for(".page", secret=secret))
+    if changed:
+        flash(_("Names saved. The tickets and the list at the door show them now."), "success")
+    else:
+        flash(_("The names were already written like this: nothing changed."), "info")
     return redirect(url_for(".page", secret=secret))
 
 

@@ -84,6 +84,8 @@ class SeededData:
     slugs: list[str]
     activity_ids: list[int]
     attendee_ids: list[int]
+    #: Both organisations' registrations: the token's own, and another's it must not see.
+    registration_ids: list[int]
     qr_codes: list[str]
     programme_ids: list[int]
     times: list[str] = field(default_factory=list)
@@ -165,7 +167,8 @@ def _seed(session) -> SeededData:
     doll_making, face_painting = today.activities
     families = [
         party(today, "Olena Kovalenko", "Mykola Kovalenko", activities=[doll_making],
-              email="olena@example.org", phone="+359 88 123 4567"),
+              email="olena@example.org", phone="+359 88 123 4567",
+              answers={today.questions[0].id: True}),
         party(today, "Ivana Petrova", activities=[face_painting]),
         party(today, "Ahmad Karimi", "Leyla Karimi", "Sara Karimi"),
         party(info, "Maria Ivanova", answers={info.questions[0].id: "o1"}),
@@ -192,6 +195,7 @@ def _seed(session) -> SeededData:
                "cancelled-walk", "last-years-day", "their-summer-fair", "no-such-event"],
         activity_ids=[doll_making.id, face_painting.id, theirs_event.activities[0].id],
         attendee_ids=[attendee.id for attendee in attendees],
+        registration_ids=[family.id for family in families],
         qr_codes=qr_codes + [qr_codes[0][:-4] + "AAAA"],
         programme_ids=[programme.id, their_programme.id],
         times=[(now + timedelta(days=days)).isoformat(timespec="seconds")
@@ -295,6 +299,7 @@ def schemathesis_config(seeded: SeededData, *, examples: int, seed: int,
             "slugs": {"values": seeded.slugs},
             "activities": {"values": seeded.activity_ids},
             "attendees": {"values": seeded.attendee_ids},
+            "registrations": {"values": seeded.registration_ids},
             "tickets": {"values": seeded.qr_codes},
             "programmes": {"values": seeded.programme_ids},
             "times": {"values": seeded.times},
@@ -303,6 +308,7 @@ def schemathesis_config(seeded: SeededData, *, examples: int, seed: int,
         "parameters": {
             "path.slug": binding("slugs", 0.9),
             "path.activity_id": binding("activities", 0.9),
+            "path.registration_id": binding("registrations", 0.9),
             "body.programme_id": binding("programmes"),
             "body.timezone": binding("zones"),
             "body.starts_at": binding("times"),

@@ -166,6 +166,7 @@ def test_openapi_document_is_3_1_and_documents_every_route(app, client):
     assert document["openapi"].startswith("3.1")
     documented = {f"/api/v1{path}" for path in document["paths"]}
     routes = {rule.rule.replace("<slug>", "{slug}").replace("<int:activity_id>", "{activity_id}")
+              .replace("<int:registration_id>", "{registration_id}")
               for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1/")}
     assert routes - {"/api/v1/openapi.json"} == documented
 
