@@ -98,7 +98,9 @@ def test_everything_held_about_a_party_and_nothing_about_others(db_session, held
         "phone": "+359881234567", "language": "uk", "created_at": None,
         "cancelled_at": None, "walk_in": False}
     assert data["consent"] == {"given_at": olena.consent_given_at.isoformat(),
-                               "notice_text": PRIVACY["uk"]}
+                               "notice_text": olena.consent_text}
+    # The notice consented to: the organiser's words and the period really configured.
+    assert olena.consent_text.startswith(PRIVACY["uk"]) and "180 днів" in olena.consent_text
 
     olena_person, mykola = data["attendees"]
     assert [olena_person["name"], mykola["name"]] == ["Olena Kovalenko", "Mykola Kovalenko"]
