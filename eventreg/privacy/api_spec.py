@@ -119,7 +119,20 @@ PERSONAL_DATA = closed_object({
     })], "description": "The waiting-list place the party was registered from, or null."},
 })
 
-SCHEMAS = {"PersonalData": PERSONAL_DATA}
+ERASURE_REQUEST = closed_object({
+    "attendee_ids": {"type": "array", "items": ID, "minItems": 1, "maxItems": 100,
+                     "uniqueItems": True,
+                     "description": "The people to erase; all of the party's when left out."},
+}, optional=("attendee_ids",))
+ERASURE = closed_object({
+    "erased_people": {"type": "integer", "minimum": 0},
+    "cancelled_tickets": {"type": "integer", "minimum": 0,
+                          "description": "Valid tickets for an event still to come, cancelled "
+                          "on the way (their places are free again; nobody is told)."},
+})
+
+SCHEMAS = {"PersonalData": PERSONAL_DATA, "ErasureRequest": ERASURE_REQUEST,
+           "Erasure": ERASURE}
 
 REGISTRATION_PARAMETER = {"name": "registration_id", "in": "path", "required": True,
                           "schema": ID, "example": 1}
@@ -141,6 +154,26 @@ PATHS = {
                 "404": error_response("No such registration of the caller's organisation, or "
                                       "a registration_id that is not a number (no such "
                                       "path).", "registration_not_found", "not_found"),
+            },
+        ),
+    },
+    "/registrations/{registration_id}/erase": {
+        "parameters": [REGISTRATION_PARAMETER],
+        "post": operation(
+            "eraseRegistrationPersonalData",
+            "Erase a party's personal data now, or some of its people's (on request).",
+            description="The same anonymisation as retention: names, contacts, free-text "
+            "answers, ticket secrets, messages and names in the audit log go; attendance "
+            "and every report figure stay. Tickets still valid for an event to come are "
+            "cancelled first. Cannot be undone; recorded in the audit log without a name.",
+            security=ORGANISER,
+            body=("ErasureRequest", {}),
+            rules={"attendee_ids": "People of this party whose data is still held; at least "
+                   "one."},
+            responses={
+                "200": ok("Erasure", "Erased"),
+                "404": error_response("No such registration of the caller's organisation.",
+                                      "registration_not_found", "not_found"),
             },
         ),
     },

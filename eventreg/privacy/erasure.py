@@ -18,7 +18,7 @@ from eventreg.database import lock_row, utcnow
 from eventreg.errors import Conflict, ValidationFailed
 from eventreg.privacy.anonymise import anonymise_attendees, anonymise_registrations
 from eventreg.registrations.models import Registration
-from eventreg.registrations.service import cancel_attendees
+from eventreg.registrations.service import cancel_attendees, party_options
 
 REASON = "erasure"
 
@@ -60,19 +60,12 @@ def erase(session: Session, registration: Registration, attendee_ids: list[int] 
     return Erasure(done.total_people, len(to_cancel))
 
 
-def participant_may_erase(registration: Registration, now: datetime | None = None) -> bool:
-    """From the ticket link: before the event starts (cancelling too), or once it is over."""
-    now = now or utcnow()
-    event = registration.event
-    return registration.anonymised_at is None and not event.starts_at <= now < event.ends_at
-
-
 def erase_by_participant(session: Session, registration: Registration, *,
                          now: datetime | None = None) -> Erasure:
     """The party's own request, from its ticket link: the whole party. Conflict
     `event_in_progress` while the event is on."""
     now = now or utcnow()
-    if not participant_may_erase(registration, now):
+    if not party_options(registration, now).may_erase:
         raise Conflict(_l("The event is on now: you can erase your data once it is over."),
                        reason="event_in_progress")
     return erase(session, registration, now=now)

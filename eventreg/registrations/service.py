@@ -251,6 +251,9 @@ class PartyOptions:
     may_change_activities: bool
     #: Correct a misspelled name of a person whose ticket is valid: until the event starts.
     may_correct_names: bool
+    #: Have the party's data erased (eventreg/privacy/erasure.py): before the event starts
+    #: (its tickets cancelled with it) or once it is over, never while it is on.
+    may_erase: bool
 
 
 def party_options(registration: Registration, now: datetime | None = None) -> PartyOptions:
@@ -264,6 +267,8 @@ def party_options(registration: Registration, now: datetime | None = None) -> Pa
         may_change_activities=before_start and event.status == STATUS_PUBLISHED
         and bool(event.activities),
         may_correct_names=before_start and bool(registration.active_attendees),
+        may_erase=registration.anonymised_at is None
+        and not event.starts_at <= now < event.ends_at,
     )
 
 
