@@ -60,6 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
     from eventreg.exports import views as export_views
     from eventreg.privacy import api as privacy_api  # noqa: F401
     from eventreg.privacy import manage as privacy_manage
+    from eventreg.privacy import organisation as privacy_settings
     from eventreg.privacy import views as privacy_views
     from eventreg.registrations import api as registration_api  # noqa: F401
     from eventreg.registrations import manage as registration_manage
@@ -76,6 +77,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(registration_manage.blueprint)
     app.register_blueprint(privacy_manage.blueprint)
     app.register_blueprint(privacy_views.blueprint)
+    app.register_blueprint(privacy_settings.blueprint)
     app.register_blueprint(ticket_page.blueprint)
     app.register_blueprint(checkin_views.blueprint)
     app.register_blueprint(checkin_manage.blueprint)
