@@ -20,10 +20,9 @@ event, ... For a threshold N (the organisation's setting, 5 unless changed):
 Ties go to the first cell in the breakdown's order, so the same figures always hide the same
 cells. A threshold of 1 hides nothing.
 
-This protects each breakdown against its own total, not a breakdown against another that
-splits the same people along a line a reader can follow (attendance by month against
-attendance by event, when the events' dates are shown): a report shows only breakdowns no
-cell of which is a sum of another's cells, and keeps the others out (eventreg/reports/donor.py).
+This protects each breakdown against its own total, not against another breakdown whose
+cells are sums of its cells (attendance by month against attendance by event, when the
+events' dates are shown): the donor version shows no such pair (eventreg/reports/donor.py).
 """
 
 from collections.abc import Hashable, Mapping
@@ -58,6 +57,16 @@ class Breakdown(Generic[Key]):
     @property
     def any_hidden(self) -> bool:
         return self.withheld or any(cell.hidden for cell in self.cells)
+
+    @property
+    def largest_shown(self) -> int:
+        """The largest figure shown (0 if none): bars are drawn to it, never to a hidden one,
+        whose size their lengths would give away."""
+        return max((cell.count for cell in self.cells if cell.hidden is None), default=0)
+
+    def cell(self, key: Key) -> Cell[Key] | None:
+        """The key's cell; None when the breakdown is withheld."""
+        return next((cell for cell in self.cells if cell.key == key), None)
 
 
 def suppress_small_cells(counts: Mapping[Key, int], threshold: int, *,

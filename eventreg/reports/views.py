@@ -1,4 +1,5 @@
-"""Programme report pages for organisers: on screen, printable, and as a workbook."""
+"""Programme report pages for organisers: on screen, printable, and as a workbook; each also
+in its donor version (no names, small figures hidden: eventreg/reports/donor.py)."""
 
 from datetime import date
 
@@ -23,9 +24,16 @@ from eventreg.extensions import db
 from eventreg.forms import ActionForm
 from eventreg.i18n import format_month
 from eventreg.registrations.service import as_int
+from eventreg.reports.donor import (
+    DonorReport,
+    donor_version,
+    hidden_note,
+    shown_value,
+    withheld_note,
+)
 from eventreg.reports.people import decide_same_person, undo_decision
 from eventreg.reports.service import AGE_LABELS, SEX_LABELS, ProgrammeReport, programme_report
-from eventreg.reports.workbooks import programme_workbook
+from eventreg.reports.workbooks import donor_workbook, programme_workbook
 
 blueprint = Blueprint("reports", __name__, url_prefix="/manage/programmes/<int:programme_id>")
 
@@ -113,3 +121,28 @@ def report_xlsx(programme_id: int):
     return download(programme_workbook(figures, timezone=current_app.config["DEFAULT_TIMEZONE"]),
                     XLSX_TYPE,
                     f"programme-{programme_id}-{figures.period_start}-{figures.period_end}.xlsx")
+
+
+def _donor_report(programme_id: int) -> DonorReport:
+    return donor_version(_report(programme_id),
+                         threshold=current_user.organisation.small_cell_threshold)
+
+
+@blueprint.get("/report/donor")
+def donor_report(programme_id: int):
+    """Show the donor version of a programme's figures: no names, small figures hidden."""
+    figures = _donor_report(programme_id)
+    return render_template(
+        "reports/donor.html", report=figures, sex_labels=SEX_LABELS, age_labels=AGE_LABELS,
+        shown=lambda cell: shown_value(cell, figures.threshold),
+        hidden_note=hidden_note(figures.threshold),
+        withheld_note=withheld_note(figures.threshold))
+
+
+@blueprint.get("/report/donor.xlsx")
+def donor_report_xlsx(programme_id: int):
+    """Download the donor version of a programme's figures as an XLSX workbook."""
+    figures = _donor_report(programme_id)
+    return download(donor_workbook(figures, timezone=current_app.config["DEFAULT_TIMEZONE"]),
+                    XLSX_TYPE, f"programme-{programme_id}-donor-{figures.period_start}-"
+                               f"{figures.period_end}.xlsx")

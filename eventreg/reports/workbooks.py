@@ -1,7 +1,8 @@
-"""Programme reports as XLSX workbooks.
+"""Programme reports as XLSX workbooks: the organisers' report and its donor version.
 
 A summary sheet, then one sheet per breakdown; headers in bold, text cells written as text
-(never a formula) and made safe as in eventreg/exports/service.py.
+(never a formula) and made safe as in eventreg/exports/service.py. In the donor version a
+hidden cell holds its mark ("<5" or "hidden") as text, never its figure.
 """
 
 import io
@@ -14,6 +15,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from eventreg.exports.service import spreadsheet_safe
+from eventreg.reports.donor import DonorReport, hidden_note, shown_value, withheld_note
 from eventreg.reports.service import AGE_LABELS, SEX_LABELS, ProgrammeReport
 
 
@@ -46,7 +48,38 @@ def programme_workbook(report: ProgrammeReport, *, timezone: str) -> bytes:
     return _saved(workbook)
 
 
-def _summary(sheet: Worksheet, report: ProgrammeReport, timezone: str) -> None:
+def donor_workbook(report: DonorReport, *, timezone: str) -> bytes:
+    """The donor version: no people, small cells hidden (eventreg/reports/donor.py)."""
+    workbook = Workbook()
+    summary = workbook.active
+    _summary(summary, report, timezone)
+    summary.append([_("Hidden figures"), hidden_note(report.threshold)])
+    sheet = workbook.create_sheet(_("Events")[:31])
+    sheet.append([_("Event"), _("Date"), _("Place"), _("Attendance")])
+    for event in report.events:
+        sheet.append([event.title, event.starts_at.date().isoformat(), event.venue,
+                      shown_value(report.attended_by_event.cell(event.id), report.threshold)])
+    breakdowns = []
+    if report.individuals_by_sex is not None:
+        breakdowns.append((_("Individuals by sex"), _("Individuals reached"),
+                           report.individuals_by_sex, SEX_LABELS))
+    breakdowns += [(_("Individuals by age"), _("Individuals reached"),
+                    report.individuals_by_age, AGE_LABELS),
+                   (_("By age group"), _("Attendance"), report.by_age_group, AGE_LABELS)]
+    if report.by_sex is not None:
+        breakdowns.append((_("By sex"), _("Attendance"), report.by_sex, SEX_LABELS))
+    for title, counted, breakdown, labels in breakdowns:
+        sheet = workbook.create_sheet(title[:31])
+        sheet.append([title, counted])
+        if breakdown.withheld:
+            sheet.append([withheld_note(report.threshold)])
+        for cell in breakdown.cells:
+            sheet.append([str(labels.get(cell.key, cell.key)),
+                          shown_value(cell, report.threshold)])
+    return _saved(workbook)
+
+
+def _summary(sheet: Worksheet, report: ProgrammeReport | DonorReport, timezone: str) -> None:
     sheet.title = _("Summary")[:31]
     for row in [
         (_("Programme"), report.programme.name),
