@@ -204,9 +204,10 @@ def _closing_event(session: Session, organiser) -> Event:
 
 
 #: Info sessions already held in the awareness project, with the people checked in at each
-#: (name, age group, sex, phone): the programme report has figures to show. Maria Asenova
-#: came twice with the same phone (one person); Ivan Kostov twice without one (offered to
-#: the organiser as possibly the same person).
+#: (name, age group or year of birth, sex, phone): the programme report has figures to
+#: show. Maria Asenova came twice with the same phone (one person); Ivan Kostov twice
+#: without one (offered to the organiser as possibly the same person). The session in
+#: Nadezhda asked the year of birth, so the report has age bands too.
 PAST_INFO_SESSIONS = [
     ("info-session-fakulteta", "Fakulteta, Sofia", "2026-03-12T17:00", [
         ("Мария Асенова", "adult", "female", "+359881000101"),
@@ -222,9 +223,10 @@ PAST_INFO_SESSIONS = [
         ("Кирил Петров", "child", "male", "+359881000202"),
     ]),
     ("info-session-nadezhda", "Nadezhda, Sliven", "2026-09-17T17:00", [
-        ("Асен Тодоров", "adult", "male", ""),
-        ("Тодорка Тодорова", "adult", "female", ""),
-        ("Айше Мехмед", "adult", "female", ""),
+        ("Асен Тодоров", 1958, "male", ""),
+        ("Тодорка Тодорова", 1961, "female", ""),
+        ("Айше Мехмед", 1994, "female", "+359881000303"),
+        ("Мехмед Мехмедов", 2021, "male", "+359881000303"),
     ]),
 ]
 
@@ -240,12 +242,14 @@ def _past_info_sessions(session: Session, organiser, programme_id: int) -> None:
             privacy_notice=PRIVACY_NOTICE, venue=venue, timezone=ZONE,
             starts_at=_at(starts), ends_at=_at(starts.replace("T17", "T19")),
             asks_sex=True, programme_id=programme_id,
+            age_mode="birth_year" if isinstance(people[0][1], int) else "age_group",
         ))
         events.publish_event(session, organiser, event)
         door, _ = create_door_access(session, event, "Entrance", created_at=event.starts_at)
         by_phone: dict[str, list[AttendeeRequest]] = {}
-        for name, age_group, sex, phone in people:
-            person = AttendeeRequest(name=name, age_group=age_group, sex=sex)
+        for name, age, sex, phone in people:
+            person = AttendeeRequest(name=name, sex=sex, **(
+                {"birth_year": age} if isinstance(age, int) else {"age_group": age}))
             by_phone.setdefault(phone or name, []).append(person)
         for key, party in by_phone.items():
             outcome = register(session, event, RegistrationRequest(

@@ -2,10 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 
+from eventreg.accounts.models import SMALL_CELL_THRESHOLDS
 from eventreg.accounts.passwords import MIN_PASSWORD_LENGTH
 
 
@@ -27,6 +28,14 @@ class TeamMemberForm(FlaskForm):
         _l("Role"),
         choices=[SelectChoice("organiser", _l("Organiser: runs events")),
                  SelectChoice("admin", _l("Admin: runs events and adds people"))],
+    )
+
+
+class ReportSettingsForm(FlaskForm):
+    small_cell_threshold = IntegerField(
+        _l("Hide any figure of fewer people than"),
+        validators=[InputRequired(_l("Enter a whole number."))],
+        render_kw={"min": SMALL_CELL_THRESHOLDS.start, "max": SMALL_CELL_THRESHOLDS.stop - 1},
     )
 
 

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventreg.database import UTCDateTime, utcnow
@@ -12,12 +12,21 @@ from eventreg.extensions import db
 ROLE_ADMIN = "admin"
 ROLE_ORGANISER = "organiser"
 ROLES = (ROLE_ADMIN, ROLE_ORGANISER)
+#: The smallest figure of people a donor report shows, unless the organisation sets another
+#: within SMALL_CELL_THRESHOLDS. Not 2: "<2" could only be 1 (zeros are shown).
+DEFAULT_SMALL_CELL_THRESHOLD = 5
+SMALL_CELL_THRESHOLDS = range(3, 101)
 
 
 class Organisation(db.Model):
     """A country office or partner NGO: it owns events, and its organisers see only those."""
 
     __tablename__ = "organisations"
+    __table_args__ = (
+        CheckConstraint(
+            f"small_cell_threshold BETWEEN {SMALL_CELL_THRESHOLDS.start} "
+            f"AND {SMALL_CELL_THRESHOLDS.stop - 1}", name="small_cell_threshold_in_range"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Display name, e.g. "IOM Bulgaria".
@@ -27,6 +36,10 @@ class Organisation(db.Model):
     #: eventreg/events/retention.py applies them.
     retention_days: Mapped[int] = mapped_column(default=180, server_default="180")
     cancelled_retention_days: Mapped[int] = mapped_column(default=30, server_default="30")
+    #: Donor versions of reports hide any breakdown cell of fewer people than this ("<5"):
+    #: eventreg/reports/suppression.py.
+    small_cell_threshold: Mapped[int] = mapped_column(
+        default=DEFAULT_SMALL_CELL_THRESHOLD, server_default=str(DEFAULT_SMALL_CELL_THRESHOLD))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organisers: Mapped[list["Organiser"]] = relationship(back_populates="organisation")

@@ -12,7 +12,13 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from eventreg.accounts import sessions
-from eventreg.accounts.models import ROLES, ApiToken, Organisation, Organiser
+from eventreg.accounts.models import (
+    ROLES,
+    SMALL_CELL_THRESHOLDS,
+    ApiToken,
+    Organisation,
+    Organiser,
+)
 from eventreg.accounts.passwords import password_problem
 from eventreg.audit.service import record
 from eventreg.database import utcnow
@@ -178,6 +184,26 @@ def _team_member(session: Session, admin: Organiser, member_id: int) -> Organise
     if member is None or member.organisation_id != admin.organisation_id:
         raise NotFound(_l("No such person in your team."), reason="organiser_not_found")
     return member
+
+
+def set_small_cell_threshold(session: Session, admin: Organiser, threshold: int) -> Organisation:
+    """An admin sets the smallest figure of people the organisation's donor reports show
+    (any breakdown cell under it reads "<N"). Refuses anyone but the organisation's admins
+    (`admin_only`) and a number outside SMALL_CELL_THRESHOLDS (ValidationFailed on
+    `small_cell_threshold`). Recorded in the audit log; a repeat changes nothing."""
+    if not admin.is_admin:
+        raise PermissionDenied(_l("Only your organisation's admins can do this."),
+                               reason="admin_only")
+    if threshold not in SMALL_CELL_THRESHOLDS:
+        message = _l("Enter a whole number from %(least)d to %(most)d.",
+                     least=SMALL_CELL_THRESHOLDS.start, most=SMALL_CELL_THRESHOLDS.stop - 1)
+        raise ValidationFailed(message, fields={"small_cell_threshold": message})
+    organisation = admin.organisation
+    if organisation.small_cell_threshold != threshold:
+        _audit(session, admin, "organisation.small_cell_threshold_changed", organisation.name,
+               small_cell_threshold=[organisation.small_cell_threshold, threshold])
+        organisation.small_cell_threshold = threshold
+    return organisation
 
 
 def list_team(session: Session, organiser: Organiser) -> list[Organiser]:

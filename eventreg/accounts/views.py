@@ -1,4 +1,5 @@
-"""Signing organisers in and out, and their API tokens page."""
+"""Signing organisers in and out, their API tokens page, and the team page with the
+organisation's settings."""
 
 from flask import (
     Blueprint,
@@ -15,7 +16,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from eventreg.accounts import service, sessions, throttle
-from eventreg.accounts.forms import ApiTokenForm, ChangePasswordForm, LoginForm, TeamMemberForm
+from eventreg.accounts.forms import (
+    ApiTokenForm,
+    ChangePasswordForm,
+    LoginForm,
+    ReportSettingsForm,
+    TeamMemberForm,
+)
 from eventreg.database import unit_of_work
 from eventreg.errors import Conflict, ValidationFailed
 from eventreg.extensions import db, limiter
@@ -178,9 +185,38 @@ def team():
         else:
             flash(_("%(name)s can now sign in.", name=member.name), "success")
             return redirect(url_for("accounts.team"))
-    status = 422 if form.errors else 200
+    return _team_page(form, _report_settings_form(formdata=None))
+
+
+@blueprint.post("/manage/team/report-settings")
+@login_required
+def report_settings():
+    """Set the smallest figure of people the organisation's donor reports show."""
+    settings_form = _report_settings_form()
+    if settings_form.validate_on_submit():
+        try:
+            with unit_of_work(db.session):
+                service.set_small_cell_threshold(db.session, current_user,
+                                                 settings_form.small_cell_threshold.data)
+        except ValidationFailed as error:
+            show_service_errors(settings_form, error)
+        else:
+            flash(_("Donor reports now hide any figure of fewer than %(count)d people.",
+                    count=current_user.organisation.small_cell_threshold), "success")
+            return redirect(url_for("accounts.team"))
+    return _team_page(TeamMemberForm(formdata=None), settings_form)
+
+
+def _report_settings_form(**kwargs) -> ReportSettingsForm:
+    return ReportSettingsForm(
+        small_cell_threshold=current_user.organisation.small_cell_threshold, **kwargs)
+
+
+def _team_page(form: TeamMemberForm, settings_form: ReportSettingsForm):
+    status = 422 if form.errors or settings_form.errors else 200
     return render_template(
-        "accounts/team.html", form=form, members=service.list_team(db.session, current_user),
+        "accounts/team.html", form=form, settings_form=settings_form,
+        members=service.list_team(db.session, current_user),
         switch_form=ActionForm(formdata=None),
     ), status
 

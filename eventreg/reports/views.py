@@ -1,8 +1,7 @@
-"""Programme report pages for organisers: on screen, printable, and as a workbook."""
+"""Programme report pages for organisers: on screen, printable, and as a workbook; each also
+in its donor version (no names, small figures hidden: eventreg/reports/donor.py)."""
 
-import io
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from flask import (
     Blueprint,
@@ -16,20 +15,25 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from eventreg.database import unit_of_work
 from eventreg.errors import NotFound, ValidationFailed
-from eventreg.events.service import AGE_GROUP_NAMES, SEX_NAMES, get_programme
-from eventreg.exports.service import spreadsheet_safe
+from eventreg.events.service import get_programme
 from eventreg.exports.views import XLSX_TYPE, download
 from eventreg.extensions import db
 from eventreg.forms import ActionForm
 from eventreg.i18n import format_month
 from eventreg.registrations.service import as_int
+from eventreg.reports.donor import (
+    DonorReport,
+    donor_version,
+    hidden_note,
+    shown_value,
+    withheld_note,
+)
 from eventreg.reports.people import decide_same_person, undo_decision
-from eventreg.reports.service import NOT_RECORDED, ProgrammeReport, programme_report
+from eventreg.reports.service import AGE_LABELS, SEX_LABELS, ProgrammeReport, programme_report
+from eventreg.reports.workbooks import donor_workbook, programme_workbook
 
 blueprint = Blueprint("reports", __name__, url_prefix="/manage/programmes/<int:programme_id>")
 
@@ -56,18 +60,13 @@ def _report(programme_id: int) -> ProgrammeReport:
                             timezone=current_app.config["DEFAULT_TIMEZONE"])
 
 
-def _local(moment: datetime) -> datetime:
-    """A naive wall-clock time in the organisation's zone, as a spreadsheet cell takes it."""
-    zone = ZoneInfo(current_app.config["DEFAULT_TIMEZONE"])
-    return moment.astimezone(zone).replace(tzinfo=None, microsecond=0)
-
-
 @blueprint.get("/report")
 def report(programme_id: int):
     """Show a programme's figures for a period, ready to print for a donor report."""
     figures = _report(programme_id)
     return render_template("reports/programme.html", report=figures,
-                           month_names={key: format_month(key) for key in figures.by_month})
+                           month_names={key: format_month(key) for key in figures.by_month},
+                           sex_labels=SEX_LABELS, age_labels=AGE_LABELS)
 
 
 @blueprint.post("/report/same-person")
@@ -119,48 +118,31 @@ def _back_to_report(programme_id: int) -> str:
 def report_xlsx(programme_id: int):
     """Download a programme's figures for a period as an XLSX workbook."""
     figures = _report(programme_id)
-    workbook = Workbook()
-    summary = workbook.active
-    summary.title = _("Summary")[:31]
-    rows = [
-        (_("Programme"), figures.programme.name),
-        (_("Funder"), figures.programme.funder or ""),
-        (_("From"), figures.period_start.isoformat()),
-        (_("Until"), figures.period_end.isoformat()),
-        (_("Figures as of"), _local(figures.generated_at)),
-        (_("Events held"), figures.events_held),
-        (_("Registered"), figures.registered),
-        (_("Attendance"), figures.attended),
-        (_("Individuals reached"), figures.individuals),
-    ]
-    for row in rows:
-        summary.append([spreadsheet_safe(cell) for cell in row])
-    sheet = workbook.create_sheet(_("Events")[:31])
-    sheet.append([_("Event"), _("Date"), _("Place"), _("Registered"), _("Attendance"),
-                  _("Walk-ins")])
-    for event in figures.events:
-        sheet.append([spreadsheet_safe(event.title), event.starts_at.date().isoformat(),
-                      spreadsheet_safe(event.venue), event.registered, event.attended,
-                      event.walk_ins])
-    breakdowns = [(_("By month"), figures.by_month, {}),
-                  (_("By age group"), figures.by_age_group, AGE_GROUP_NAMES)]
-    if figures.events_asking_sex:
-        breakdowns.append((_("By sex"), figures.by_sex,
-                           {**SEX_NAMES, NOT_RECORDED: _("Not recorded")}))
-    breakdowns.append((_("By place"), figures.by_place, {}))
-    for title, values, labels in breakdowns:
-        sheet = workbook.create_sheet(title[:31])
-        sheet.append([title, _("Attendance")])
-        for key, count in values.items():
-            sheet.append([spreadsheet_safe(str(labels.get(key, key))), count])
-    for worksheet in workbook.worksheets:
-        for cell in worksheet[1]:
-            cell.font = Font(bold=True)
-        for cells in worksheet.iter_rows():
-            for cell in cells:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return download(buffer.getvalue(), XLSX_TYPE,
+    return download(programme_workbook(figures, timezone=current_app.config["DEFAULT_TIMEZONE"]),
+                    XLSX_TYPE,
                     f"programme-{programme_id}-{figures.period_start}-{figures.period_end}.xlsx")
+
+
+def _donor_report(programme_id: int) -> DonorReport:
+    return donor_version(_report(programme_id),
+                         threshold=current_user.organisation.small_cell_threshold)
+
+
+@blueprint.get("/report/donor")
+def donor_report(programme_id: int):
+    """Show the donor version of a programme's figures: no names, small figures hidden."""
+    figures = _donor_report(programme_id)
+    return render_template(
+        "reports/donor.html", report=figures, sex_labels=SEX_LABELS, age_labels=AGE_LABELS,
+        shown=lambda cell: shown_value(cell, figures.threshold),
+        hidden_note=hidden_note(figures.threshold),
+        withheld_note=withheld_note(figures.threshold))
+
+
+@blueprint.get("/report/donor.xlsx")
+def donor_report_xlsx(programme_id: int):
+    """Download the donor version of a programme's figures as an XLSX workbook."""
+    figures = _donor_report(programme_id)
+    return download(donor_workbook(figures, timezone=current_app.config["DEFAULT_TIMEZONE"]),
+                    XLSX_TYPE, f"programme-{programme_id}-donor-{figures.period_start}-"
+                               f"{figures.period_end}.xlsx")

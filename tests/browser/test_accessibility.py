@@ -52,6 +52,9 @@ def test_pages_have_no_serious_accessibility_violations(app, db_session, live_se
                  f"/manage/programmes/{event.programme_id}/report",
                  # The demo's past info sessions: figures by sex and a possible duplicate.
                  f"/manage/programmes/{awareness.programme_id}/report?from=2026-01-01&to=2026-12-31",
+                 # Its donor version: small figures hidden, age bands from the year of birth.
+                 f"/manage/programmes/{awareness.programme_id}/report/donor?from=2026-01-01"
+                 "&to=2026-12-31",
                  f"/manage/events/{REFUGEE_DAY_SLUG}/door-list",
                  f"/manage/events/{REFUGEE_DAY_SLUG}/sign-in-sheet",
                  f"/manage/events/{REFUGEE_DAY_SLUG}/sign-in-sheet/enter"]:

@@ -121,17 +121,26 @@ def figures(report) -> dict:
         "individuals": report.individuals, "by_age_group": report.by_age_group,
         "by_month": report.by_month, "by_place": report.by_place, "by_sex": report.by_sex,
         "events_asking_sex": report.events_asking_sex,
+        "individuals_by_sex": report.individuals_by_sex,
+        "individuals_by_age": report.individuals_by_age,
     }
 
 
-def workbook_cells(client, programme) -> list:
-    answer = client.get(f"/manage/programmes/{programme.id}/report.xlsx"
+def workbook_cells(client, programme, version="report") -> list:
+    answer = client.get(f"/manage/programmes/{programme.id}/{version}.xlsx"
                         "?from=2026-01-01&to=2026-12-31")
     assert answer.status_code == 200
     workbook = load_workbook(io.BytesIO(answer.data))
     return [[cell for cell in row if cell != "Figures as of"]
             for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True)
             if row[0] != "Figures as of"]
+
+
+def _without_generated_time(page: str) -> str:
+    """The page but its "Figures as of" time and its form token."""
+    import re
+
+    return re.sub(r'(Figures as of)[^<]*|name="csrf_token" value="[^"]*"', r"\1", page)
 
 
 def everything_stored(db_session) -> str:
@@ -153,6 +162,9 @@ def test_the_report_is_the_same_and_no_name_is_left_anywhere(
     before = figures(year_report(db_session, organiser, programme))
     before_other = figures(year_report(db_session, organiser, other_programme))
     cells_before = workbook_cells(client, programme)
+    donor_before = workbook_cells(client, programme, "report/donor")
+    donor_page_before = client.get(f"/manage/programmes/{programme.id}/report/donor"
+                                   "?from=2026-01-01&to=2026-12-31").get_data(as_text=True)
     assert before["individuals"] < before["attended"], "repeat visitors are counted once"
 
     report = purge_personal_data(db_session, now=LATER, batch_size=7)
@@ -161,6 +173,10 @@ def test_the_report_is_the_same_and_no_name_is_left_anywhere(
     assert figures(year_report(db_session, organiser, programme)) == before
     assert figures(year_report(db_session, organiser, other_programme)) == before_other
     assert workbook_cells(client, programme) == cells_before
+    assert workbook_cells(client, programme, "report/donor") == donor_before
+    donor_page = client.get(f"/manage/programmes/{programme.id}/report/donor"
+                            "?from=2026-01-01&to=2026-12-31").get_data(as_text=True)
+    assert _without_generated_time(donor_page) == _without_generated_time(donor_page_before)
     stored = everything_stored(db_session)
     left = sorted(text for text in identifying | others if text.casefold() in stored)
     assert left == []
