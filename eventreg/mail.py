@@ -6,6 +6,7 @@ install never mails anyone; `smtp` sends through the SMTP_* settings.
 
 import smtplib
 import uuid
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -57,6 +58,15 @@ def outbox_files(outbox_ids: list[int]) -> list[Path]:
     """The .eml files the `outbox` backend wrote for these outbox rows."""
     folder = Path(current_app.config["MAIL_OUTBOX_PATH"])
     return [path for outbox_id in outbox_ids for path in folder.glob(f"{outbox_id}-*.eml")]
+
+
+def unnamed_outbox_files(older_than: datetime) -> list[Path]:
+    """The .eml files written before files were named by their outbox row, last changed
+    before `older_than`: the purge deletes them whole once no one's data may be older."""
+    folder = Path(current_app.config["MAIL_OUTBOX_PATH"])
+    cutoff = older_than.timestamp()
+    return [path for path in folder.glob("*.eml")
+            if "-" not in path.stem and path.stat().st_mtime < cutoff]
 
 
 def _send_smtp(message: EmailMessage) -> None:

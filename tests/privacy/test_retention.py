@@ -370,3 +370,21 @@ def test_no_door_link_outlives_the_shortest_retention(db_session, organiser, mak
     with unit_of_work(db_session):
         door, _token = create_door_access(db_session, event, "Gate")
     assert door_expires_at(door) < deletion_due_at(event, organiser.organisation)
+
+
+def test_old_eml_files_that_name_no_message_go_after_the_longest_period(
+        db_session, organiser, outbox):
+    import os
+
+    outbox.mkdir(parents=True, exist_ok=True)
+    old = outbox / "0a1b2c3d4e5f60718293a4b5c6d7e8f9.eml"
+    recent = outbox / "1a1b2c3d4e5f60718293a4b5c6d7e8f9.eml"
+    named = outbox / "17-2a1b2c3d4e5f60718293a4b5c6d7e8f9.eml"
+    for path in (old, recent, named):
+        path.write_text("To: someone@example.net\n\nHello")
+    long_ago = (utcnow() - timedelta(days=181)).timestamp()
+    os.utime(old, (long_ago, long_ago))
+    os.utime(named, (long_ago, long_ago))  # goes with its message, not by its age
+    report = purge_personal_data(db_session)
+    assert report.old_outbox_files == 1
+    assert sorted(p.name for p in outbox.glob("*.eml")) == sorted([recent.name, named.name])
