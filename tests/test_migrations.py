@@ -51,3 +51,41 @@ def test_search_keys_of_earlier_registrations_are_respelled(app_settings, tmp_pa
             key = connection.execute(text("SELECT search_text FROM registrations")).scalar()
         assert key == "олена коваленко abcde-fghjk"
         db.engine.dispose()
+
+
+def test_phones_of_earlier_waiting_parties_are_stored_in_e164(app_settings, tmp_path):
+    """A party that joined with "088 123 4567" before phones were normalised is promoted."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from eventreg import create_app
+
+    app = create_app({**app_settings,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite3'}"})
+    with app.app_context():
+        upgrade(revision="c41d7e5b9f20")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO organisations (id, name, created_at) VALUES (1, 'O', '2026-01-01')"))
+            connection.execute(text(
+                "INSERT INTO events (id, organisation_id, slug, title, description, "
+                "privacy_notice, venue, address, timezone, starts_at, ends_at, status, "
+                "places_taken, age_mode, asks_sex, created_at, updated_at) VALUES (1, 1, 'e', "
+                "'{}', '{}', '{}', '', '', 'Europe/Sofia', '2026-06-20', '2026-06-20', "
+                "'published', 1, 'age_group', 0, '2026-01-01', '2026-01-01')"))
+            for entry_id, phone in ((1, "088 123 4567"), (2, "+380671234567"), (3, "12"),
+                                    (4, "")):
+                connection.execute(text(
+                    "INSERT INTO waitlist_entries (id, event_id, request, secret, party_size, "
+                    "joined_at) VALUES (:id, 1, :request, :secret, 1, '2026-01-01')"),
+                    {"id": entry_id, "secret": f"s{entry_id}",
+                     "request": f'{{"phone": "{phone}", "attendees": []}}'})
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = connection.execute(text(
+                "SELECT request FROM waitlist_entries ORDER BY id")).scalars().all()
+        db.engine.dispose()
+    import json
+
+    phones = [(json.loads(r) if isinstance(r, str) else r)["phone"] for r in rows]
+    assert phones == ["+359881234567", "+380671234567", "12", ""]
