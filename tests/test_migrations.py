@@ -25,14 +25,7 @@ def test_search_keys_of_earlier_registrations_are_respelled(app_settings, tmp_pa
     with app.app_context():
         upgrade(revision="ef2509c7cd1f")
         with db.engine.begin() as connection:
-            connection.execute(text(
-                "INSERT INTO organisations (id, name, created_at) VALUES (1, 'O', '2026-01-01')"))
-            connection.execute(text(
-                "INSERT INTO events (id, organisation_id, slug, title, description, "
-                "privacy_notice, venue, address, timezone, starts_at, ends_at, status, "
-                "places_taken, age_mode, asks_sex, created_at, updated_at) VALUES (1, 1, 'e', "
-                "'{}', '{}', '{}', '', '', 'Europe/Sofia', '2026-06-20', '2026-06-20', "
-                "'published', 1, 'age_group', 0, '2026-01-01', '2026-01-01')"))
+            _insert_an_organisation_and_its_event(connection)
             connection.execute(text(
                 "INSERT INTO registrations (id, event_id, client_id, ticket_secret, "
                 "contact_name, language, consent_given_at, consent_text, created_at, "
@@ -65,14 +58,7 @@ def test_phones_of_earlier_waiting_parties_are_stored_in_e164(app_settings, tmp_
     with app.app_context():
         upgrade(revision="c41d7e5b9f20")
         with db.engine.begin() as connection:
-            connection.execute(text(
-                "INSERT INTO organisations (id, name, created_at) VALUES (1, 'O', '2026-01-01')"))
-            connection.execute(text(
-                "INSERT INTO events (id, organisation_id, slug, title, description, "
-                "privacy_notice, venue, address, timezone, starts_at, ends_at, status, "
-                "places_taken, age_mode, asks_sex, created_at, updated_at) VALUES (1, 1, 'e', "
-                "'{}', '{}', '{}', '', '', 'Europe/Sofia', '2026-06-20', '2026-06-20', "
-                "'published', 1, 'age_group', 0, '2026-01-01', '2026-01-01')"))
+            _insert_an_organisation_and_its_event(connection)
             for entry_id, phone in ((1, "088 123 4567"), (2, "+380671234567"), (3, "12"),
                                     (4, "")):
                 connection.execute(text(
@@ -89,3 +75,17 @@ def test_phones_of_earlier_waiting_parties_are_stored_in_e164(app_settings, tmp_
 
     phones = [(json.loads(r) if isinstance(r, str) else r)["phone"] for r in rows]
     assert phones == ["+359881234567", "+380671234567", "12", ""]
+
+
+def _insert_an_organisation_and_its_event(connection) -> None:
+    """Rows as the migrations before personal-data retention left them."""
+    from sqlalchemy import text
+
+    connection.execute(text(
+        "INSERT INTO organisations (id, name, created_at) VALUES (1, 'O', '2026-01-01')"))
+    connection.execute(text(
+        "INSERT INTO events (id, organisation_id, slug, title, description, "
+        "privacy_notice, venue, address, timezone, starts_at, ends_at, status, "
+        "places_taken, age_mode, asks_sex, created_at, updated_at) VALUES (1, 1, 'e', "
+        "'{}', '{}', '{}', '', '', 'Europe/Sofia', '2026-06-20', '2026-06-20', "
+        "'published', 1, 'age_group', 0, '2026-01-01', '2026-01-01')"))

@@ -64,12 +64,8 @@ def anonymise_registrations(session: Session, registration_ids: list[int], now: 
     done = Anonymised()
     if not claimed:
         return done
-    registrations = list(session.scalars(
-        select(Registration).where(Registration.id.in_(claimed))
-        .execution_options(populate_existing=True)))
-    attendees = list(session.scalars(
-        select(Attendee).where(Attendee.registration_id.in_(claimed))
-        .execution_options(populate_existing=True)))
+    registrations = _fresh(session, Registration, Registration.id.in_(claimed))
+    attendees = _fresh(session, Attendee, Attendee.registration_id.in_(claimed))
     keep_person_keys(session, attendees)
     words = _identifying_words(registrations, attendees)
     for registration in registrations:
@@ -98,9 +94,7 @@ def anonymise_attendees(session: Session, attendee_ids: list[int], now: datetime
     done = Anonymised()
     if not claimed:
         return done
-    attendees = list(session.scalars(
-        select(Attendee).where(Attendee.id.in_(claimed))
-        .execution_options(populate_existing=True)))
+    attendees = _fresh(session, Attendee, Attendee.id.in_(claimed))
     keep_person_keys(session, attendees)
     words = _identifying_words([], attendees)
     for attendee in attendees:
@@ -147,6 +141,12 @@ def _claim(session: Session, model, ids: list[int], now: datetime) -> list[int]:
         update(model).where(model.id.in_(ids), model.anonymised_at.is_(None))
         .values(anonymised_at=now).returning(model.id)
         .execution_options(synchronize_session=False)))
+
+
+def _fresh(session: Session, model, condition) -> list:
+    """The rows, read again (what the claim's UPDATE wrote included)."""
+    return list(session.scalars(
+        select(model).where(condition).execution_options(populate_existing=True)))
 
 
 def _empty_registration(registration: Registration) -> None:

@@ -102,15 +102,6 @@ def test_erased_people_leave_the_lists_and_downloads_but_not_the_counts(
     assert count_registrations(db_session, held).attendees == 4  # still came, still counted
 
 
-@pytest.fixture
-def api_headers(db_session, organiser):
-    from eventreg.accounts.service import create_api_token
-
-    with unit_of_work(db_session):
-        token = create_api_token(db_session, organiser, "tests")[1]
-    return {"Authorization": f"Bearer {token}"}
-
-
 def test_the_api_erases_a_party_or_one_person_and_says_what_it_did(
         client, db_session, api_headers, make_organiser, make_event, make_registration):
     held = make_event(starts_in=timedelta(days=-3))

@@ -2,16 +2,7 @@
 
 import pytest
 
-from eventreg.accounts.service import create_api_token
-from eventreg.database import unit_of_work
 from eventreg.events.retention import states_a_period
-
-
-@pytest.fixture
-def token_headers(db_session, organiser):
-    with unit_of_work(db_session):
-        token = create_api_token(db_session, organiser, "tests")[1]
-    return {"Authorization": f"Bearer {token}"}
 
 
 def test_the_form_states_the_period_configured_in_the_persons_language(
@@ -40,8 +31,8 @@ def test_the_form_states_the_period_configured_in_the_persons_language(
     "Видаляємо дані через 2 роки.",
     "Kept for 30 days.",
 ])
-def test_a_notice_that_promises_a_period_of_its_own_is_refused(client, token_headers, text):
-    answer = client.post("/api/v1/events", headers=token_headers, json={
+def test_a_notice_that_promises_a_period_of_its_own_is_refused(client, api_headers, text):
+    answer = client.post("/api/v1/events", headers=api_headers, json={
         "title": {"en": "Info session"}, "starts_at": "2027-03-12T17:00:00",
         "ends_at": "2027-03-12T18:30:00", "privacy_notice": {"en": text}})
     assert answer.status_code == 422
