@@ -65,6 +65,9 @@ REASONS = {
     "too_late_to_cancel": "The event has started: tickets, choices and names stay as they "
                           "are (pages).",
     "not_waiting": "This party is no longer on the waiting list (pages).",
+    "not_removed": "This party was not taken off the waiting list, or can no longer be put "
+                   "back: it was registered, its data erased or the event cancelled (pages).",
+    "not_closed": "The event's registration is not closed, so it cannot be reopened (pages).",
     "email_taken": "An account with this email already exists (pages).",
     "wrong_password": "The current password given is not the organiser's (pages).",
     "cannot_switch_off_yourself": "An admin cannot switch their own access off (pages).",

@@ -1,12 +1,25 @@
 """Form helpers shared by every feature's pages."""
 
 from flask_wtf import FlaskForm
+from wtforms import HiddenField
 
 from eventreg.errors import DomainError
 
 
 class ActionForm(FlaskForm):
     """Only a CSRF token, for buttons that change state (publish, cancel, revoke, remove)."""
+
+
+class ConfirmForm(ActionForm):
+    """The button of an action that cannot be undone. Its confirmation page (templates/
+    confirm.html) sends `confirmed=yes`; a view that gets no such field shows that page
+    instead of acting, so the action always takes two steps, with or without JavaScript."""
+
+    confirmed = HiddenField()
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed.data == "yes"
 
 
 def show_service_errors(

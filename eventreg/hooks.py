@@ -20,6 +20,10 @@ event_created = _signals.signal("event-created")
 #: A published or closed event moved (`kind="event_changed"`: its time or place) or was
 #: cancelled (`kind="event_cancelled"`), `event`. Registrations tell their parties.
 event_changed = _signals.signal("event-changed")
+#: Who would hear of `kind` (as for event_changed) if it happened to `event` now? Asked
+#: before it happens, to show the organiser. Receivers answer a PeopleToTell
+#: (eventreg/registrations/notifications.py).
+people_to_tell = _signals.signal("people-to-tell")
 #: An event stopped asking each attendee's sex (`event`, `confirmed`). Registrations
 #: delete the answers given, or refuse when there are some and it is not `confirmed`.
 sex_question_dropped = _signals.signal("sex-question-dropped")
@@ -31,6 +35,17 @@ activity_removing = _signals.signal("activity-removing")
 #: Places of an event or its activities were freed or added (`event`, `now`): a
 #: cancellation, a changed choice, a raised capacity. The waiting list promotes.
 places_freed = _signals.signal("places-freed")
+
+
+def people_to_tell_of(session, event, kind: str):
+    """Whom `kind` would reach if it happened to `event` now, as the features that would
+    tell people say (added up); None when no feature would tell anyone."""
+    answers = [answer for _receiver, answer in
+               people_to_tell.send(session, event=event, kind=kind)]
+    total = None
+    for answer in answers:
+        total = answer if total is None else total + answer
+    return total
 
 
 def answers_to(session, question) -> int:

@@ -1,12 +1,14 @@
 """Small helpers that read requests, shared by every feature's views (and by no service).
 
 - Where to go after a page: only paths of this site (`safe_next_url`).
+- A message after an action that can be undone, with its undo button (`flash_with_undo`).
 - Text refused for its control characters (eventreg/text.py): the one message, naming
   each field, and a mark for a view that shows the refusal on its own form.
 """
 
 from urllib.parse import urlsplit
 
+from flask import flash
 from flask_babel import lazy_gettext as _l
 
 from eventreg.errors import ValidationFailed
@@ -21,6 +23,13 @@ def safe_next_url(target: str | None, default: str = "/") -> str:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return default
     return target
+
+
+def flash_with_undo(message: str, *, undo_url: str, undo_label: str) -> None:
+    """Show `message` on the next page with a button that posts to `undo_url` (a view that
+    undoes what was just done): templates/base.html draws it as a small form."""
+    flash({"text": str(message), "undo_url": undo_url, "undo_label": str(undo_label)},
+          "success")
 
 
 #: Said of every text refused for its control characters (eventreg/text.py), form or API.

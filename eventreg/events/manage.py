@@ -3,6 +3,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from eventreg.database import unit_of_work
@@ -17,8 +18,11 @@ from eventreg.events.forms import (
     ProgrammeForm,
     QuestionForm,
 )
+from eventreg.events.models import STATUS_CLOSED
 from eventreg.extensions import db
-from eventreg.forms import ActionForm, show_service_errors
+from eventreg.forms import ActionForm, ConfirmForm, show_service_errors
+from eventreg.i18n import localized
+from eventreg.web import flash_with_undo
 
 blueprint = Blueprint("manage_events", __name__, url_prefix="/manage")
 
@@ -67,7 +71,7 @@ def overview(slug: str):
         "events/manage_overview.html",
         event=event,
         next_statuses=[s for s in service.STATUS_TRANSITIONS[event.status] if s in STATUS_ACTIONS],
-        status_actions=STATUS_ACTIONS,
+        status_actions=STATUS_ACTIONS, irreversible_statuses=service.IRREVERSIBLE_STATUSES,
     )
 
 
@@ -92,17 +96,64 @@ def edit_event(slug: str):
 
 @blueprint.post("/events/<slug>/status/<new_status>")
 def change_status(slug: str, new_status: str):
-    """Publish, close or cancel an event."""
+    """Publish, close or cancel an event; one that cannot be undone only once confirmed."""
+    event = service.get_organiser_event(db.session, current_user, slug)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return redirect(url_for(".overview", slug=slug))
+    if service.is_irreversible(new_status) and not form.is_confirmed:
+        return redirect(url_for(".confirm_status", slug=slug, new_status=new_status))
+    try:
+        with unit_of_work(db.session):
+            service.change_event_status(db.session, current_user, event, new_status)
+    except Conflict as error:
+        flash(str(error.message), "error")
+        return redirect(url_for(".overview", slug=slug))
+    message = _("The event is now %(status)s.",
+                status=service.STATUS_NAMES.get(new_status, new_status))
+    if new_status == STATUS_CLOSED:
+        flash_with_undo(message, undo_url=url_for(".reopen", slug=slug),
+                        undo_label=_("Undo: reopen registration"))
+    else:
+        flash(message, "success")
+    return redirect(url_for(".overview", slug=slug))
+
+
+@blueprint.get("/events/<slug>/status/<new_status>")
+def confirm_status(slug: str, new_status: str):
+    """Ask once more before a status change that cannot be undone, saying whom it tells."""
+    event = service.get_organiser_event(db.session, current_user, slug)
+    if (not service.is_irreversible(new_status)
+            or new_status not in service.STATUS_TRANSITIONS[event.status]):
+        return redirect(url_for(".overview", slug=slug))
+    return render_template(
+        "confirm.html",
+        heading=_("Cancel “%(title)s”?", title=localized(event.title)),
+        consequences=[
+            _("Registration closes for good and the waiting list stops."),
+            ngettext("The ticket of %(num)d person is no longer valid at the door.",
+                     "The tickets of %(num)d people are no longer valid at the door.",
+                     event.places_taken),
+        ],
+        told=service.people_told_of_status_change(db.session, event, new_status),
+        action_url=url_for(".change_status", slug=slug, new_status=new_status),
+        hidden={}, confirm_label=_("Yes, cancel the event"),
+        back_url=url_for(".overview", slug=slug), breadcrumb=localized(event.title),
+    )
+
+
+@blueprint.post("/events/<slug>/reopen")
+def reopen(slug: str):
+    """Undo closing registration: publish the event again."""
     event = service.get_organiser_event(db.session, current_user, slug)
     if ActionForm().validate_on_submit():
         try:
             with unit_of_work(db.session):
-                service.change_event_status(db.session, current_user, event, new_status)
+                service.reopen_registration(db.session, current_user, event)
         except Conflict as error:
             flash(str(error.message), "error")
         else:
-            flash(_("The event is now %(status)s.",
-                    status=service.STATUS_NAMES.get(new_status, new_status)), "success")
+            flash(_("Registration is open again."), "success")
     return redirect(url_for(".overview", slug=slug))
 
 

@@ -295,6 +295,45 @@ def change_event_status(
     return event
 
 
+#: Status changes that cannot be undone, so an organiser is asked once more before them:
+#: a cancelled event stays cancelled, and its parties have been told.
+IRREVERSIBLE_STATUSES = frozenset({STATUS_CANCELLED})
+
+
+def is_irreversible(new_status: str) -> bool:
+    """Whether moving an event to `new_status` can never be undone."""
+    return new_status in IRREVERSIBLE_STATUSES
+
+
+def people_told_of_status_change(session: Session, event: Event, new_status: str):
+    """Whom `change_event_status` would tell if the event became `new_status` now: a
+    PeopleToTell (eventreg/registrations/notifications.py), or None when it tells nobody
+    (closing, publishing, cancelling a draft)."""
+    if new_status == STATUS_CANCELLED and event.status != STATUS_DRAFT:
+        return hooks.people_to_tell_of(session, event, "event_cancelled")
+    return None
+
+
+def reopen_registration(session: Session, organiser: Organiser, event: Event) -> Event:
+    """Undo closing registration: the event is published again, as it was, and places
+    freed while it was closed go to the waiting list.
+
+    Refuses with Conflict `not_closed` unless the event is closed (a cancelled event stays
+    cancelled). Recorded in the audit log as `event.registration_reopened`.
+    """
+    _check_owner(organiser, event)
+    lock_row(session, event)
+    if event.status != STATUS_CLOSED:
+        raise Conflict(_l("Registration for this event is not closed, so there is nothing "
+                          "to reopen."), reason="not_closed")
+    event.status = STATUS_PUBLISHED
+    _audit(session, organiser, event, "event.registration_reopened",
+           status=[STATUS_CLOSED, STATUS_PUBLISHED])
+    session.flush()
+    hooks.places_freed.send(session, event=event, now=utcnow())
+    return event
+
+
 def publish_event(session: Session, organiser: Organiser, event: Event) -> Event:
     return change_event_status(session, organiser, event, STATUS_PUBLISHED)
 

@@ -60,17 +60,17 @@ def find_bursts(session: Session, event: Event, *, min_registrations: int,
                   key=lambda burst: burst.last_at, reverse=True)
 
 
-def cancel_burst(session: Session, event: Event, registration_ids: list[int], *,
-                 by) -> int:
-    """Cancel the registrations of a burst the organiser was shown, without telling the
-    addresses they gave; return how many people were cancelled.
+def get_burst(session: Session, event: Event, registration_ids: list[int]) -> Burst:
+    """The live registrations named, if they are one burst of this event (to show them
+    before cancelling them).
 
-    Refuses with ValidationFailed ids that are not one burst of this event: registrations
-    of another event, made at the door, or from more than one address.
+    Refuses with ValidationFailed `not_a_burst` ids that are not one burst of this event:
+    registrations of another event, made at the door, or from more than one address.
     """
     registrations = list(session.scalars(
         select(Registration).where(Registration.id.in_(registration_ids or [-1]),
                                    Registration.event_id == event.id)
+        .order_by(Registration.created_at, Registration.id)
     ))
     sources = {registration.source_hash for registration in registrations}
     if (not registrations or len(registrations) != len(set(registration_ids))
@@ -78,5 +78,16 @@ def cancel_burst(session: Session, event: Event, registration_ids: list[int], *,
         raise ValidationFailed(_l("These registrations are not one burst of this event: "
                                   "reload the page and try again."),
                                reason="not_a_burst")
+    return Burst(registrations)
+
+
+def cancel_burst(session: Session, event: Event, registration_ids: list[int], *,
+                 by) -> int:
+    """Cancel the registrations of a burst the organiser was shown, without telling the
+    addresses they gave; return how many people were cancelled.
+
+    Refuses as `get_burst` does.
+    """
+    burst = get_burst(session, event, registration_ids)
     return sum(cancel_attendees(session, registration, by=by, tell_party=False)
-               for registration in registrations)
+               for registration in burst.registrations)

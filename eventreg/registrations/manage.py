@@ -4,16 +4,18 @@ from datetime import timedelta
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from eventreg.database import unit_of_work
 from eventreg.errors import ValidationFailed
 from eventreg.events.service import get_organiser_event
 from eventreg.extensions import db
-from eventreg.forms import ActionForm
+from eventreg.forms import ConfirmForm
 from eventreg.messages.service import messages_by_registration
 from eventreg.registrations import bursts, service
 from eventreg.registrations.bursts import find_bursts
+from eventreg.registrations.notifications import people_to_tell
 from eventreg.registrations.service import as_int
 
 blueprint = Blueprint("manage_registrations", __name__, url_prefix="/manage/events/<slug>")
@@ -46,12 +48,44 @@ def index(slug: str):
     )
 
 
+@blueprint.get("/registrations/bursts/cancel")
+def confirm_cancel_burst(slug: str):
+    """Ask once more before cancelling a burst, naming whom it cancels."""
+    event = get_organiser_event(db.session, current_user, slug)
+    ids = [as_int(value) for value in request.args.getlist("registration_id")]
+    try:
+        burst = bursts.get_burst(db.session, event, ids)
+    except ValidationFailed as error:
+        flash(str(error.message), "error")
+        return redirect(url_for(".index", slug=slug))
+    names = ", ".join(registration.contact_display_name for registration in burst.registrations)
+    return render_template(
+        "confirm.html",
+        heading=ngettext("Cancel %(num)d registration from one address?",
+                         "Cancel %(num)d registrations from one address?",
+                         len(burst.registrations)),
+        consequences=[
+            ngettext("The ticket of %(num)d person is cancelled and the place is free again:",
+                     "The tickets of %(num)d people are cancelled and their places are free "
+                     "again:", burst.people) + " " + names,
+            _("The addresses they gave are not told: they may be anybody's."),
+        ],
+        told=people_to_tell([]),
+        action_url=url_for(".cancel_burst", slug=slug), hidden={"registration_id": ids},
+        confirm_label=_("Yes, cancel them"), back_url=url_for(".index", slug=slug),
+        breadcrumb=_("Registrations"),
+    )
+
+
 @blueprint.post("/registrations/bursts/cancel")
 def cancel_burst(slug: str):
     """Cancel every registration of a burst from one address, telling none of them."""
     event = get_organiser_event(db.session, current_user, slug)
-    if ActionForm().validate_on_submit():
+    form = ConfirmForm()
+    if form.validate_on_submit():
         ids = [as_int(value) for value in request.form.getlist("registration_id")]
+        if not form.is_confirmed:
+            return redirect(url_for(".confirm_cancel_burst", slug=slug, registration_id=ids))
         try:
             with unit_of_work(db.session):
                 cancelled = bursts.cancel_burst(db.session, event, ids, by=current_user)
@@ -63,13 +97,51 @@ def cancel_burst(slug: str):
     return redirect(url_for(".index", slug=slug))
 
 
-@blueprint.post("/registrations/<int:registration_id>/cancel")
-def cancel(slug: str, registration_id: int):
-    """Cancel a whole registration, or one attendee when the form names one."""
+@blueprint.get("/registrations/<int:registration_id>/cancel")
+def confirm_cancel(slug: str, registration_id: int):
+    """Ask once more before cancelling a registration or one attendee, saying whom it
+    tells."""
     event = get_organiser_event(db.session, current_user, slug)
     registration = service.get_event_registration(db.session, event, registration_id)
-    if ActionForm().validate_on_submit():
+    attendee_id = request.args.get("attendee_id", type=int)
+    preview = service.preview_cancellation(registration, [attendee_id] if attendee_id else None)
+    back_url = url_for(".index", slug=slug, q=request.args.get("q") or None)
+    if not preview.names:
+        flash(_("Nothing to cancel: those tickets were already cancelled."), "info")
+        return redirect(back_url)
+    hidden = {"attendee_id": [attendee_id]} if attendee_id else {}
+    return render_template(
+        "confirm.html",
+        heading=(_("Cancel the ticket of %(name)s?", name=preview.names[0]) if attendee_id
+                 else _("Cancel the whole registration of %(name)s?",
+                        name=registration.contact_display_name)),
+        consequences=[
+            ngettext("%(num)d ticket is no longer valid, and its place goes to others:",
+                     "%(num)d tickets are no longer valid, and their places go to others:",
+                     len(preview.names)) + " " + ", ".join(preview.names),
+        ],
+        told=preview.told,
+        action_url=url_for(".cancel", slug=slug, registration_id=registration.id,
+                           q=request.args.get("q") or None),
+        hidden=hidden,
+        confirm_label=(_("Yes, cancel this ticket") if attendee_id
+                       else _("Yes, cancel the registration")),
+        back_url=back_url, breadcrumb=_("Registrations"),
+    )
+
+
+@blueprint.post("/registrations/<int:registration_id>/cancel")
+def cancel(slug: str, registration_id: int):
+    """Cancel a whole registration, or one attendee when the form names one, once
+    confirmed."""
+    event = get_organiser_event(db.session, current_user, slug)
+    registration = service.get_event_registration(db.session, event, registration_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
         attendee_id = request.form.get("attendee_id", type=int)
+        if not form.is_confirmed:
+            return redirect(url_for(".confirm_cancel", slug=slug, registration_id=registration.id,
+                                    attendee_id=attendee_id, q=request.args.get("q") or None))
         with unit_of_work(db.session):
             cancelled = service.cancel_attendees(
                 db.session, registration, [attendee_id] if attendee_id else None, by=current_user

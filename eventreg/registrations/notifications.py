@@ -1,5 +1,7 @@
 """Messages to people who registered, in the language they registered in."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -30,6 +32,34 @@ SUBJECTS = {
     "event_changed": _l("Changed: %(title)s"),
     "event_cancelled": _l("Cancelled: %(title)s"),
 }
+
+
+@dataclass(frozen=True)
+class PeopleToTell:
+    """Whom a message about a change reaches, counted by the way it reaches them, so that
+    an organiser is shown it before the change (the confirmation pages). A way to reach
+    people added later (text messages) is one more count here."""
+
+    #: Parties with an email: each is sent one email, however many of its people the
+    #: change concerns.
+    by_email: int = 0
+
+    @property
+    def parties(self) -> int:
+        """How many parties hear of the change, by any way."""
+        return self.by_email
+
+    def __add__(self, other: "PeopleToTell") -> "PeopleToTell":
+        return PeopleToTell(by_email=self.by_email + other.by_email)
+
+
+def people_to_tell(registrations: Iterable[Registration]) -> PeopleToTell:
+    """Whom `add_party_message` would reach for each of these registrations: the one place
+    that counts them, as `add_party_message` is the one place that sends. The caller passes
+    only the registrations it would tell (a party none of whose tickets change is not
+    told)."""
+    return PeopleToTell(by_email=sum(1 for registration in registrations
+                                     if registration.email))
 
 
 def add_party_message(session: Session, registration: Registration, kind: str,
@@ -68,15 +98,20 @@ def add_event_notices(session: Session, event: Event, kind: str,
     registration of the event that gave an email, in its own language, to the caller's
     transaction; returns how many."""
     if registrations is None:
-        registrations = list(session.scalars(
-            select(Registration).where(Registration.event_id == event.id,
-                                       Registration.cancelled_at.is_(None),
-                                       Registration.email.is_not(None))
-            .options(selectinload(Registration.attendees))
-        ))
+        registrations = parties_told_of_event(session, event)
     added = [add_party_message(session, registration, kind)
              for registration in registrations if registration.active_attendees]
     return sum(message is not None for message in added)
+
+
+def parties_told_of_event(session: Session, event: Event) -> list[Registration]:
+    """The registrations a notice of the whole event (moved, cancelled) is for: those with
+    a valid ticket. `people_to_tell` says how many of them it reaches."""
+    return [registration for registration in session.scalars(
+        select(Registration).where(Registration.event_id == event.id,
+                                   Registration.cancelled_at.is_(None))
+        .options(selectinload(Registration.attendees))
+    ) if registration.active_attendees]
 
 
 def _compose(registration: Registration, kind: str, context: dict) -> tuple[str, str, str]:

@@ -13,12 +13,22 @@ from eventreg import hooks
 from eventreg.errors import ValidationFailed
 from eventreg.events.models import Activity, Event, Question
 from eventreg.registrations.models import Answer, Attendee, attendee_activities
-from eventreg.registrations.notifications import add_event_notices
+from eventreg.registrations.notifications import (
+    PeopleToTell,
+    add_event_notices,
+    parties_told_of_event,
+    people_to_tell,
+)
 
 
 @hooks.event_changed.connect
 def tell_parties_the_event_changed(session: Session, *, event: Event, kind: str) -> None:
     add_event_notices(session, event, kind)
+
+
+@hooks.people_to_tell.connect
+def parties_who_would_hear(session: Session, *, event: Event, kind: str) -> PeopleToTell:
+    return people_to_tell(parties_told_of_event(session, event))
 
 
 @hooks.sex_question_dropped.connect

@@ -40,7 +40,7 @@ from eventreg.events.retention import privacy_notice
 from eventreg.events.service import registration_is_open
 from eventreg.i18n import localized
 from eventreg.registrations.models import Answer, Attendee, Registration, attendee_activities
-from eventreg.registrations.notifications import add_party_message
+from eventreg.registrations.notifications import PeopleToTell, add_party_message, people_to_tell
 from eventreg.registrations.search import search_key, search_words
 from eventreg.text import clean_text, is_blank
 
@@ -238,6 +238,30 @@ def cancel_attendees(
     if cancelled:
         hooks.places_freed.send(session, event=registration.event, now=now)
     return len(cancelled)
+
+
+@dataclass(frozen=True)
+class CancellationPreview:
+    """What `cancel_attendees` would do now, to show before it is done."""
+
+    #: Names of the people whose tickets it would cancel (none: nothing to cancel).
+    names: list[str]
+    #: Whom it would tell (eventreg/registrations/notifications.py).
+    told: PeopleToTell
+
+
+def preview_cancellation(registration: Registration, attendee_ids: list[int] | None = None,
+                         *, tell_party: bool = True) -> CancellationPreview:
+    """What `cancel_attendees` would cancel and whom it would tell, with the same
+    arguments, changing nothing. Refuses as it does (NotFound `attendee_not_found`)."""
+    wanted = None if attendee_ids is None else set(attendee_ids)
+    if wanted is not None and wanted - {attendee.id for attendee in registration.attendees}:
+        raise NotFound(_l("No such attendee in this registration."),
+                       reason="attendee_not_found")
+    names = [attendee.name for attendee in registration.active_attendees
+             if wanted is None or attendee.id in wanted]
+    told = people_to_tell([registration] if names and tell_party else [])
+    return CancellationPreview(names=names, told=told)
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,14 @@ def make_qr(text: str) -> qrcode.QRCode:
 
 
 def qr_svg(text: str) -> str:
-    """Return an inline <svg> element (no XML declaration) drawing the text."""
+    """Return an inline <svg> element (no XML declaration) drawing the text.
+
+    The library names its path `id="qr-path"`; a page shows one code per ticket, and ids
+    must be unique in a page, so the id (which nothing refers to) is dropped.
+    """
     image = make_qr(text).make_image(image_factory=SvgPathFillImage)
     svg = image.to_string(encoding="unicode")
-    return svg[svg.index("<svg"):]
+    return svg[svg.index("<svg"):].replace(' id="qr-path"', "")
 
 
 def qr_png(token: str, box_size: int = 10) -> bytes:

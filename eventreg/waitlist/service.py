@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from eventreg.audit.service import record
 from eventreg.database import utcnow
 from eventreg.errors import Conflict, NotFound, ValidationFailed
-from eventreg.events.models import STATUS_PUBLISHED, Event
+from eventreg.events.models import STATUS_CANCELLED, STATUS_PUBLISHED, Event
 from eventreg.registrations.models import Registration
 from eventreg.registrations.service import (
     AttendeeRequest,
@@ -125,6 +125,37 @@ def remove_from_waitlist(session: Session, entry: WaitlistEntry, *, by=None,
     session.expire_all()
     if removed and by is not None:
         _audit(session, entry, by, "waitlist.removed")
+
+
+def put_back_on_waitlist(session: Session, entry: WaitlistEntry, *, by,
+                         now: datetime | None = None) -> WaitlistEntry:
+    """Undo a removal from the line: the party waits again in its old place (the line is
+    in the order parties joined, which a removal does not change). If places are free by
+    now, it is promoted at once, as when it joined.
+
+    Refuses with Conflict `not_removed` unless the party was taken off the line and is
+    still as it was then: not registered since, its data not erased, the event not
+    cancelled. Recorded in the audit log as `waitlist.put_back` (`by`, the organiser).
+    """
+    event = session.get(Event, entry.event_id)
+    back = 0
+    if event.status != STATUS_CANCELLED:
+        back = session.execute(
+            update(WaitlistEntry)
+            .where(WaitlistEntry.id == entry.id, WaitlistEntry.removed_at.is_not(None),
+                   WaitlistEntry.promoted_at.is_(None), WaitlistEntry.anonymised_at.is_(None))
+            .values(removed_at=None)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    if not back:
+        raise Conflict(_l("This party can no longer be put back on the waiting list."),
+                       reason="not_removed")
+    session.flush()  # then the objects loaded before reload what the update wrote
+    session.expire_all()
+    _audit(session, entry, by, "waitlist.put_back")
+    if event.status == STATUS_PUBLISHED:
+        promote_waitlist(session, event, now=now)
+    return session.get(WaitlistEntry, entry.id)
 
 
 def get_entry_by_secret(session: Session, secret: str) -> WaitlistEntry:

@@ -14,7 +14,11 @@ from eventreg.registrations import limits
 from eventreg.registrations.forms import parse_registration_form
 from eventreg.registrations.views import form_with_wait_message, posted_form, render_form
 from eventreg.waitlist import line, service
-from eventreg.web import answers_control_characters_on_its_form, control_character_error
+from eventreg.web import (
+    answers_control_characters_on_its_form,
+    control_character_error,
+    flash_with_undo,
+)
 
 blueprint = Blueprint("waitlist", __name__)
 
@@ -101,5 +105,30 @@ def remove(slug: str, entry_id: int):
     if ActionForm().validate_on_submit():
         with unit_of_work(db.session):
             service.remove_from_waitlist(db.session, entry, by=current_user)
-        flash(_("Taken off the waiting list."), "success")
+        flash_with_undo(
+            _("%(names)s taken off the waiting list.", names=", ".join(line.names_of(entry))),
+            undo_url=url_for(".put_back", slug=slug, entry_id=entry_id),
+            undo_label=_("Undo: put back in the same place"))
+    return redirect(url_for(".manage", slug=slug))
+
+
+@blueprint.post("/manage/events/<slug>/waitlist/<int:entry_id>/put-back")
+@login_required
+def put_back(slug: str, entry_id: int):
+    """Undo taking a party off the waiting list: it waits again in its old place."""
+    event = get_organiser_event(db.session, current_user, slug)
+    entry = service.get_event_entry(db.session, event, entry_id)
+    if ActionForm().validate_on_submit():
+        try:
+            with unit_of_work(db.session):
+                entry = service.put_back_on_waitlist(db.session, entry, by=current_user)
+        except Conflict as error:
+            flash(str(error.message), "error")
+        else:
+            if entry.is_waiting:
+                flash(_("Back on the waiting list, in place %(place)d.",
+                        place=line.place_in_line(db.session, entry)), "success")
+            else:
+                flash(_("Back on the waiting list, and registered at once: places were free."),
+                      "success")
     return redirect(url_for(".manage", slug=slug))

@@ -118,9 +118,15 @@ def test_cancelling_one_person_from_the_registrations_page(client, auth, organis
     event = make_event(capacity=5)
     registration = make_registration(event, ["Olena", "Mykola"])
     auth.login(organiser)
-    response = client.post(
-        f"/manage/events/{event.slug}/registrations/{registration.id}/cancel",
-        data={"attendee_id": registration.attendees[1].id})
+    url = f"/manage/events/{event.slug}/registrations/{registration.id}/cancel"
+    unconfirmed = client.post(url, data={"attendee_id": registration.attendees[1].id})
+    assert unconfirmed.status_code == 302 and "attendee_id=" in unconfirmed.headers["Location"]
+    db_session.refresh(event)
+    assert event.places_taken == 2
+    question = client.get(unconfirmed.headers["Location"]).get_data(as_text=True)
+    assert "Cancel the ticket of Mykola?" in question
+    response = client.post(url, data={"attendee_id": registration.attendees[1].id,
+                                      "confirmed": "yes"})
     assert response.status_code == 302
     db_session.rollback()
     db_session.refresh(event)

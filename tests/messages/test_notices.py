@@ -125,7 +125,7 @@ def test_organiser_cancelling_a_ticket_tells_the_party_right_after_the_answer(
     family = make_registration(event, ["Olena", "Mykola"], email="olena@example.org")
     auth.login(organiser)
     response = client.post(f"/manage/events/{event.slug}/registrations/{family.id}/cancel",
-                           data={"attendee_id": family.attendees[1].id})
+                           data={"attendee_id": family.attendees[1].id, "confirmed": "yes"})
     assert response.status_code == 302
     [sent] = outbox.glob("*.eml")
     notice = message_from_bytes(sent.read_bytes(), policy=policy.default)

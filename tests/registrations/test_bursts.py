@@ -35,7 +35,7 @@ def test_a_burst_from_one_address_is_shown_and_cancelled_in_one_step(
     assert "5 registrations from one address" in page
     assert "Bot 0" in page and "bot4@example.org" in page
     response = client.post(f"/manage/events/{event.slug}/registrations/bursts/cancel",
-                           data={"registration_id": burst})
+                           data={"registration_id": burst, "confirmed": "yes"})
     assert response.status_code == 302
     cancelled = dict(db_session.execute(
         select(Registration.id, Registration.cancelled_at.is_not(None))).all())
@@ -72,7 +72,8 @@ def test_a_cancel_naming_registrations_of_two_addresses_is_refused(client, db_se
     second = register_from(client, event, "203.0.113.9", "Olena Kovalenko")
     auth.login(organiser)
     page = client.post(f"/manage/events/{event.slug}/registrations/bursts/cancel",
-                       data={"registration_id": [first, second]}, follow_redirects=True)
+                       data={"registration_id": [first, second], "confirmed": "yes"},
+                       follow_redirects=True)
     assert "not one burst" in page.get_data(as_text=True)
     assert db_session.scalars(select(Registration.cancelled_at)).all() == [None, None]
 
@@ -84,7 +85,7 @@ def test_another_organisations_burst_cannot_be_cancelled(client, db_session, aut
     ids = [register_from(client, event, "198.51.100.7", f"Bot {n}") for n in range(5)]
     auth.login(make_organiser("Another office"))
     response = client.post(f"/manage/events/{event.slug}/registrations/bursts/cancel",
-                           data={"registration_id": ids})
+                           data={"registration_id": ids, "confirmed": "yes"})
     assert response.status_code == 404
     assert db_session.scalars(select(Registration.cancelled_at)).all() == [None] * 5
 
