@@ -65,6 +65,8 @@ REASONS = {
     "too_late_to_cancel": "The event has started: tickets, choices and names stay as they "
                           "are (pages).",
     "not_waiting": "This party is no longer on the waiting list (pages).",
+    "activity_already_chosen": "The person already has a place in this activity, so they "
+                               "cannot wait for it (pages).",
     "email_taken": "An account with this email already exists (pages).",
     "wrong_password": "The current password given is not the organiser's (pages).",
     "cannot_switch_off_yourself": "An admin cannot switch their own access off (pages).",

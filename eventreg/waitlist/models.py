@@ -73,7 +73,8 @@ class ActivityWaiting(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    attendee_id: Mapped[int] = mapped_column(ForeignKey("attendees.id"), index=True)
+    attendee_id: Mapped[int] = mapped_column(
+        ForeignKey("attendees.id", ondelete="CASCADE"), index=True)
     activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"))
     #: The line is in this order (then by id).
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -25,7 +25,7 @@ def upgrade():
     sa.Column('promoted_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('removed_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['activity_id'], ['activities.id'], name=op.f('fk_activity_waits_activity_id_activities')),
-    sa.ForeignKeyConstraint(['attendee_id'], ['attendees.id'], name=op.f('fk_activity_waits_attendee_id_attendees')),
+    sa.ForeignKeyConstraint(['attendee_id'], ['attendees.id'], name=op.f('fk_activity_waits_attendee_id_attendees'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_activity_waits'))
     )
     with op.batch_alter_table('activity_waits', schema=None) as batch_op:
