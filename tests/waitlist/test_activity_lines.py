@@ -8,7 +8,6 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import func, select
 
 from eventreg.database import unit_of_work
-from eventreg.events import service as events
 from eventreg.events.models import Activity, Event
 from eventreg.messages.models import OutboxMessage
 from eventreg.registrations.models import Attendee, Registration, attendee_activities
