@@ -232,3 +232,23 @@ def test_fit_order_lets_a_smaller_party_that_fits_go_before_the_family_at_the_he
                 if db_session.get(WaitlistEntry, entry.id).promoted_at is not None}
     assert promoted == {"Petar", "Gala"}  # two places: the family of three still waits
     assert db_session.get(Event, event.id).places_taken == 3
+
+
+def test_the_api_registers_the_party_now_and_puts_a_person_in_a_full_activitys_line(
+    client, db_session, make_event, make_registration
+):
+    event = make_event(activities=[DOLLS, DRUMS])
+    dolls, drums = event.activities
+    make_registration(event, [child("Mykola", holds=[dolls.id]), child("Sofia", holds=[dolls.id])])
+    make_registration(event, [child("Ivan", waits=[dolls.id])])
+    response = client.post(f"/api/v1/events/{event.slug}/registrations", json={
+        "consent": True, "language": "uk", "client_id": "api-waits-0000001",
+        "attendees": [{"name": "Olena", "age_group": "adult"},
+                      {"name": "Daryna", "age_group": "child", "activities": [drums.id],
+                       "waitlist_activities": [dolls.id]}]})
+    assert response.status_code == 201, response.get_json()
+    mother, daughter = response.get_json()["attendees"]
+    assert mother["waitlist_activities"] == []
+    assert daughter["activities"] == [drums.id]
+    assert daughter["waitlist_activities"] == [{"activity": dolls.id, "place": 2}]
+    assert waiting(db_session, event, dolls.id) == ["Ivan", "Daryna"]

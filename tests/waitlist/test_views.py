@@ -194,3 +194,15 @@ def test_organiser_sees_each_activitys_line_and_gives_a_place_or_removes_audited
     assert [w.attendee.name for w in drum_line] == ["Daryna"]
     actions = set(db_session.scalars(select(AuditEntry.action)))
     assert "waitlist.activity_removed" in actions
+
+
+def test_the_event_form_offers_the_waiting_list_order_strict_by_default(
+    client, auth, organiser, make_event
+):
+    auth.login(organiser)
+    page = client.get("/manage/events/new").get_data(as_text=True)
+    assert '<option selected value="strict">' in page
+    assert "Strict is the default" in page
+    event = make_event(waitlist_order="fit")
+    page = client.get(f"/manage/events/{event.slug}/edit").get_data(as_text=True)
+    assert '<option selected value="fit">' in page
