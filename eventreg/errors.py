@@ -68,6 +68,8 @@ REASONS = {
     "not_removed": "This party was not taken off the waiting list, or can no longer be put "
                    "back: it was registered, its data erased or the event cancelled (pages).",
     "not_closed": "The event's registration is not closed, so it cannot be reopened (pages).",
+    "activity_already_chosen": "The person already has a place in this activity, so they "
+                               "cannot wait for it (pages).",
     "email_taken": "An account with this email already exists (pages).",
     "wrong_password": "The current password given is not the organiser's (pages).",
     "cannot_switch_off_yourself": "An admin cannot switch their own access off (pages).",

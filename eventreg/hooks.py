@@ -35,6 +35,13 @@ activity_removing = _signals.signal("activity-removing")
 #: Places of an event or its activities were freed or added (`event`, `now`): a
 #: cancellation, a changed choice, a raised capacity. The waiting list promotes.
 places_freed = _signals.signal("places-freed")
+#: People just registered asked to wait for a place in full activities (`waits`: pairs of
+#: an attendee and the activities they wait for, `now`). The waiting list puts each in
+#: the activity's line.
+activity_waits_requested = _signals.signal("activity-waits-requested")
+#: Which activities are these attendees waiting for (`attendee_ids`)? Receivers answer
+#: {attendee id: [(activity id, place in its line), ...]}.
+activity_waits_asked = _signals.signal("activity-waits-asked")
 
 
 def people_to_tell_of(session, event, kind: str):
@@ -51,3 +58,12 @@ def people_to_tell_of(session, event, kind: str):
 def answers_to(session, question) -> int:
     """How many stored answers use `question`, as the features that store them say."""
     return sum(count for _receiver, count in question_answers.send(session, question=question))
+
+
+def activity_waits_of(session, attendee_ids) -> dict[int, list[tuple[int, int]]]:
+    """The activities each attendee waits for, with their place in line (first is 1)."""
+    waits: dict[int, list[tuple[int, int]]] = {}
+    for _receiver, answer in activity_waits_asked.send(session, attendee_ids=list(attendee_ids)):
+        for attendee_id, lines in answer.items():
+            waits.setdefault(attendee_id, []).extend(lines)
+    return waits

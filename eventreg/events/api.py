@@ -68,6 +68,7 @@ def event_json(event: Event, *, for_organiser: bool) -> dict:
             registration_opens_at=_iso(event.registration_opens_at),
             registration_closes_at=_iso(event.registration_closes_at),
             retention_days=event.retention_days,
+            waitlist_order=event.waitlist_order,
             programme=(
                 {"id": event.programme.id, "name": event.programme.name,
                  "funder": event.programme.funder} if event.programme else None
@@ -164,7 +165,7 @@ def update_activity(slug: str, activity_id: int):
 EVENT_DEFAULTS = {
     "title": {}, "description": {}, "privacy_notice": {}, "venue": "", "address": "",
     "capacity": None, "age_mode": "age_group", "asks_sex": False,
-    "programme_id": None, "retention_days": None, "starts_at": None,
+    "programme_id": None, "retention_days": None, "waitlist_order": "strict", "starts_at": None,
     "ends_at": None, "registration_opens_at": None, "registration_closes_at": None,
 }
 ACTIVITY_DEFAULTS = {

@@ -22,7 +22,13 @@ from eventreg.api.spec import (
     schema_ref,
     text,
 )
-from eventreg.events.models import AGE_MODES, QUESTION_KINDS, QUESTION_SCOPES, STATUSES
+from eventreg.events.models import (
+    AGE_MODES,
+    QUESTION_KINDS,
+    QUESTION_SCOPES,
+    STATUSES,
+    WAITLIST_ORDERS,
+)
 from eventreg.events.retention import MAX_RETENTION_DAYS, MIN_RETENTION_DAYS
 from eventreg.events.service import (
     ACTIVITY_TEXT_LIMITS,
@@ -48,6 +54,15 @@ EVENT_NOT_FOUND = error_response("No such event (or not one of the caller's orga
 
 # --- requests ------------------------------------------------------------------------------
 
+WAITLIST_ORDER = {
+    "enum": list(WAITLIST_ORDERS),
+    "description": "How the event's waiting list of whole parties moves when places free up. "
+    "`strict` (the default): first come, first served; a party at the head that does not fit "
+    "yet keeps everyone behind it waiting, so a family is not passed for ever by single people "
+    "who each fit one freed place. `fit`: smaller parties behind it that fit go first, the "
+    "bigger one keeping its place at the head. People waiting for a full activity are always "
+    "served strictly in order (one person, one place).",
+}
 EVENT_FIELDS = {
     "title": language_texts(EVENT_TEXT_LIMITS["title"], required=True),
     "description": language_texts(EVENT_TEXT_LIMITS["description"]),
@@ -71,6 +86,7 @@ EVENT_FIELDS = {
     },
     "programme_id": {**ID, "type": ["integer", "null"]},
     "slug": SLUG,
+    "waitlist_order": WAITLIST_ORDER,
     "retention_days": {
         "type": ["integer", "null"], "minimum": MIN_RETENTION_DAYS,
         "maximum": MAX_RETENTION_DAYS,
@@ -149,6 +165,7 @@ ORGANISERS_EVENT = {
     "registration_opens_at": NULLABLE_DATE_TIME,
     "registration_closes_at": NULLABLE_DATE_TIME,
     "retention_days": {"type": ["integer", "null"]},
+    "waitlist_order": {"enum": list(WAITLIST_ORDERS)},
     "programme": {
         "oneOf": [
             closed_object({"id": {"type": "integer"}, "name": {"type": "string"},

@@ -18,7 +18,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 
 from eventreg.database import NonexistentLocalTime, local_to_utc
 from eventreg.errors import ValidationFailed
-from eventreg.events.models import Activity, Event, Question
+from eventreg.events.models import WAITLIST_ORDER_DEFAULT, Activity, Event, Question
 from eventreg.events.service import (
     QUESTION_KIND_NAMES,
     ActivityDetails,
@@ -91,6 +91,12 @@ class EventForm(FlaskForm):
         _l("Ask each person's sex, for reports by sex (“prefer not to say” is offered)")
     )
     delete_sex_answers = BooleanField(_l("Delete their answers"))
+    waitlist_order = SelectField(
+        _l("When the first party on the waiting list does not fit the places freed"),
+        choices=[SelectChoice("strict", _l("it stays first and everyone waits (strict order)")),
+                 SelectChoice("fit", _l("smaller parties behind it that fit go first"))],
+        default=WAITLIST_ORDER_DEFAULT,
+    )
     retention_days = IntegerField(
         _l("Delete personal data this many days after the event (leave empty for your "
            "organisation's period)"), validators=[Optional()])
@@ -109,7 +115,7 @@ class EventForm(FlaskForm):
         for stem in ("title", "description", "privacy_notice"):
             _fill_per_language(self, stem, getattr(event, stem))
         for name in ("venue", "address", "timezone", "capacity", "age_mode", "asks_sex", "slug",
-                     "retention_days"):
+                     "retention_days", "waitlist_order"):
             self[name].data = getattr(event, name)
         for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
             value = _local(getattr(event, name), event.timezone)
@@ -136,6 +142,7 @@ class EventForm(FlaskForm):
             programme_id=int(self.programme_id.data) if self.programme_id.data else None,
             slug=(self.slug.data or "").strip().lower() or None,
             retention_days=self.retention_days.data,
+            waitlist_order=self.waitlist_order.data,
         )
 
 

@@ -20,6 +20,15 @@ AGE_MODES = ("age_group", "birth_year")
 #: Answers to the sex question an event may ask each attendee (for sex-disaggregated reports).
 SEXES = ("female", "male", "other", "prefer_not_to_say")
 
+#: How the event's waiting list (whole parties waiting for the event's places) moves when
+#: places free up. "strict": first come, first served, and a party at the head that does
+#: not fit yet holds everyone behind it, so a family of four is never kept waiting for ever
+#: behind a stream of single people who each fit into one freed place (the default: the
+#: people this is for come as families). "fit": a smaller party behind that fits goes
+#: first, the big one keeping its place at the head.
+WAITLIST_ORDERS = ("strict", "fit")
+WAITLIST_ORDER_DEFAULT = "strict"
+
 QUESTION_KINDS = ("text", "single_choice", "multiple_choice", "yes_no")
 #: A question is answered once for the whole party or once for each attendee.
 QUESTION_SCOPES = ("party", "attendee")
@@ -92,6 +101,10 @@ class Event(HasPlaces, db.Model):
     #: Days after the event ends that its people's personal data is kept, when shorter
     #: than the organisation's period; None keeps the organisation's.
     retention_days: Mapped[int | None]
+    #: One of WAITLIST_ORDERS: whether a smaller party may pass a bigger one at the head of
+    #: the waiting list that does not fit yet.
+    waitlist_order: Mapped[str] = mapped_column(
+        String(20), default=WAITLIST_ORDER_DEFAULT, server_default=WAITLIST_ORDER_DEFAULT)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

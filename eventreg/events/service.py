@@ -30,6 +30,8 @@ from eventreg.events.models import (
     STATUS_CLOSED,
     STATUS_DRAFT,
     STATUS_PUBLISHED,
+    WAITLIST_ORDER_DEFAULT,
+    WAITLIST_ORDERS,
     Activity,
     Event,
     HasPlaces,
@@ -113,6 +115,9 @@ class EventDetails:
     slug: str | None = None
     #: Days after the end that personal data is kept, when shorter than the organisation's.
     retention_days: int | None = None
+    #: One of WAITLIST_ORDERS; strict unless the organiser chose otherwise (why: its
+    #: comment in eventreg/events/models.py).
+    waitlist_order: str = WAITLIST_ORDER_DEFAULT
 
 
 @dataclass
@@ -511,7 +516,7 @@ def _audited_fields(event: Event) -> dict:
         "title": localized(event.title), "venue": event.venue, "address": event.address,
         "starts_at": event.starts_at.isoformat(), "ends_at": event.ends_at.isoformat(),
         "capacity": event.capacity, "timezone": event.timezone, "slug": event.slug,
-        "asks_sex": event.asks_sex,
+        "asks_sex": event.asks_sex, "waitlist_order": event.waitlist_order,
         "registration_opens_at": event.registration_opens_at.isoformat()
         if event.registration_opens_at else None,
         "registration_closes_at": event.registration_closes_at.isoformat()
@@ -589,6 +594,8 @@ def _validate_event(
         errors["capacity"] = _l("Enter a number of places from 1 to 100000, or leave it empty.")
     if details.age_mode not in AGE_MODES:
         errors["age_mode"] = _l("Choose how to ask for age.")
+    if details.waitlist_order not in WAITLIST_ORDERS:
+        errors["waitlist_order"] = _l("Choose how the waiting list moves.")
     if any(states_a_period(text) for text in (details.privacy_notice or {}).values()
            if isinstance(text, str)):
         errors["privacy_notice"] = NOTICE_STATES_A_PERIOD
@@ -627,6 +634,7 @@ def _apply_event_details(event: Event, details: EventDetails) -> None:
     event.capacity = details.capacity
     event.age_mode = details.age_mode
     event.asks_sex = bool(details.asks_sex)
+    event.waitlist_order = details.waitlist_order or WAITLIST_ORDER_DEFAULT
     event.programme_id = details.programme_id
 
 

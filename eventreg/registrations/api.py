@@ -2,6 +2,7 @@
 
 from flask import current_app, g, jsonify, request, url_for
 
+from eventreg import hooks
 from eventreg.api import blueprint, json_body, organiser_required, query_args
 from eventreg.database import unit_of_work
 from eventreg.errors import ValidationFailed
@@ -19,6 +20,7 @@ CONTACT_FIELDS = {"contact_name": "contact.name", "email": "contact.email",
 
 def registration_json(registration: Registration, *, with_tickets: bool) -> dict:
     tokens = ticket_tokens(db.session, registration.active_attendees) if with_tickets else {}
+    waits = hooks.activity_waits_of(db.session, [a.id for a in registration.attendees])
     body = {
         "id": registration.id,
         "event": registration.event.slug,
@@ -51,6 +53,8 @@ def registration_json(registration: Registration, *, with_tickets: bool) -> dict
             "ticket_code": attendee.ticket_code,
             "status": "cancelled" if attendee.is_cancelled else "valid",
             "activities": [activity.id for activity in attendee.activities],
+            "waitlist_activities": [{"activity": activity_id, "place": place}
+                                    for activity_id, place in waits.get(attendee.id, [])],
             "answers": {
                 str(answer.question_id): answer.value
                 for answer in registration.answers

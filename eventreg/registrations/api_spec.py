@@ -70,6 +70,8 @@ PERSON_RULES = {
     "attendees.*.sex": "Required where the event's `asks_sex` is true.",
     "attendees.*.activities": "Activities of this event.",
 }
+WAITLIST_RULE = ("Activities of this event. A person waits only for activities not among "
+                 "their `activities`; one also chosen there is left out here.")
 
 
 def attendees_schema(*, with_answers: bool) -> dict:
@@ -84,6 +86,13 @@ def attendees_schema(*, with_answers: bool) -> dict:
     }
     if with_answers:
         person["answers"] = ANSWERS
+        person["waitlist_activities"] = {
+            "type": "array", "maxItems": 50, "items": ID,
+            "description": "Full activities this person waits for while the party registers "
+            "now: the tickets are made at once, and the person joins each activity's waiting "
+            "list (strictly first come, first served); when a place frees up it is theirs, "
+            "and the party is told. An activity with a place free is theirs at once.",
+        }
     return {
         "type": "array", "minItems": 1, "maxItems": MAX_PARTY_SIZE,
         "items": {"type": "object", "additionalProperties": False, "required": ["name"],
@@ -107,6 +116,13 @@ ATTENDEE = {
     "ticket_code": {"type": "string", "pattern": "^[A-Z2-9]{5}-[A-Z2-9]{5}$"},
     "status": {"enum": ["valid", "cancelled"]},
     "activities": {"type": "array", "items": {"type": "integer"}},
+    "waitlist_activities": {
+        "type": "array",
+        "items": closed_object({"activity": {"type": "integer"},
+                                "place": {"type": "integer", "minimum": 1,
+                                          "description": "1 for the first in line."}}),
+        "description": "Activities the person waits for, with their place in each line.",
+    },
     "answers": STORED_ANSWERS,
 }
 TICKET = {
@@ -203,6 +219,7 @@ PATHS = {
                 "contact.phone": PHONE_RULE,
                 "answers.*": ANSWERS_RULE,
                 "attendees.*.answers.*": ANSWERS_RULE,
+                "attendees.*.waitlist_activities": WAITLIST_RULE,
             },
             rate_limited=True,
             responses={

@@ -32,6 +32,7 @@ def parse_registration_form(form: MultiDict, event: Event, language: str) -> Reg
                 birth_year=form.get(f"{prefix}.birth_year") or None,
                 sex=form.get(f"{prefix}.sex") or None,
                 activity_ids=form.getlist(f"{prefix}.activities"),
+                waitlist_activity_ids=form.getlist(f"{prefix}.waitlist_activities"),
                 answers=_answers(form, attendee_questions, f"{prefix}.answers"),
             )
         )

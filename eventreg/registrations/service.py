@@ -63,6 +63,9 @@ class AttendeeRequest:
     #: One of SEXES, asked only where the event asks it.
     sex: str | None = None
     activity_ids: list[int] = field(default_factory=list)
+    #: Full activities this person waits for while registering now: once the tickets
+    #: exist, they join each one's line (eventreg/waitlist/), and get a place when one frees.
+    waitlist_activity_ids: list[int] = field(default_factory=list)
     #: Answers to per-attendee questions, keyed by question id.
     answers: dict[int, object] = field(default_factory=dict)
 
@@ -75,6 +78,7 @@ class AttendeeRequest:
             birth_year=person.get("birth_year"),
             sex=person.get("sex"),
             activity_ids=person.get("activities", []),
+            waitlist_activity_ids=person.get("waitlist_activities", []),
             answers=person.get("answers", {}),
         )
 
@@ -130,7 +134,9 @@ def register(
     `client_id_reused` (the id came with other content: the first registration is not
     shown, since its ticket link is private); a refusal changes nothing. A new registration
     with an email queues its ticket link (a confirmation, or a promotion notice for a party
-    from the waiting list) in the same transaction.
+    from the waiting list) in the same transaction. A person's `waitlist_activity_ids` take
+    no place: they are announced once the tickets exist (eventreg/hooks.py), and the waiting
+    list puts the person in each activity's line, in the same transaction.
     """
     now = now or utcnow()
     fingerprint = _submission_fingerprint(request)
@@ -154,6 +160,11 @@ def register(
             registration = _create_rows(session, event, request, cleaned, client_id, now)
             registration.submission_fingerprint = fingerprint
             registration.walk_in = walk_in
+            waits = [(attendee, person.waits_for) for attendee, person
+                     in zip(registration.attendees, cleaned.attendees, strict=True)
+                     if person.waits_for]
+            if waits:
+                hooks.activity_waits_requested.send(session, waits=waits, now=now)
             # Queued with the registration, so neither is kept without the other.
             add_party_message(session, registration,
                               "promotion" if from_waitlist else "confirmation")
@@ -193,6 +204,7 @@ def cancel_attendees(
     """
     now = now or utcnow()
     registration_id = registration.id
+    lock_event_first(session, registration.event_id)
     wanted = None if attendee_ids is None else set(attendee_ids)
     cancelled_at_by_id = dict(
         session.execute(
@@ -345,6 +357,7 @@ def change_activities(
     if attendee is None:
         raise NotFound(_l("No such attendee in this registration."),
                        reason="attendee_not_found")
+    lock_event_first(session, event.id)
     activities = {activity.id: activity for activity in event.activities}
     wanted = {as_int(value) for value in activity_ids}
     if not wanted <= activities.keys():
@@ -354,7 +367,7 @@ def change_activities(
     chosen = set(session.scalars(
         select(choice.activity_id).where(choice.attendee_id == attendee_id)))
     for activity_id in sorted(wanted - chosen):
-        if not _take(session, Activity, activity_id, 1):
+        if not take_places(session, Activity, activity_id, 1):
             raise Conflict(
                 _l("Sorry, %(activity)s is full.",
                    activity=localized(activities[activity_id].title)),
@@ -519,6 +532,8 @@ class _CleanAttendee:
     sex: str | None
     activities: list[Activity]
     answers: dict[int, object]
+    #: Full activities the person waits for (none of `activities`).
+    waits_for: list[Activity] = field(default_factory=list)
 
 
 @dataclass
@@ -641,11 +656,20 @@ def _validate_attendee(
             errors[f"{prefix}.activities"] = _l("Choose from the activities listed.")
             break
         chosen.append(activity)
+    waits_for: list[Activity] = []
+    for activity_id in dict.fromkeys(as_int(value)
+                                     for value in person.waitlist_activity_ids or []):
+        activity = activities_by_id.get(activity_id)
+        if activity is None:
+            errors[f"{prefix}.waitlist_activities"] = _l("Choose from the activities listed.")
+            break
+        if activity not in chosen:  # a place held is better than a place in line
+            waits_for.append(activity)
 
     attendee_questions = [q for q in questions.values() if q.asked_per == "attendee"]
     answers = _validate_answers(attendee_questions, person.answers, f"{prefix}.answers", errors,
                                 required=answers_required)
-    return _CleanAttendee(name, age_group, birth_year, sex, chosen, answers)
+    return _CleanAttendee(name, age_group, birth_year, sex, chosen, answers, waits_for)
 
 
 def clean_name(typed: str | None) -> tuple[str, object]:
@@ -743,7 +767,8 @@ def _take_places(
     The event's row is taken only while its status is one of `open_statuses`, so a
     registration racing an organiser who closes or cancels the event loses.
     """
-    if not _take(session, Event, event.id, len(attendees), Event.status.in_(open_statuses)):
+    if not take_places(session, Event, event.id, len(attendees),
+                       Event.status.in_(open_statuses)):
         status, left = session.execute(
             select(Event.status, Event.capacity - Event.places_taken).where(Event.id == event.id)
         ).one()
@@ -756,7 +781,7 @@ def _take_places(
         )
     wanted = Counter(activity.id for person in attendees for activity in person.activities)
     for activity_id in sorted(wanted):
-        if not _take(session, Activity, activity_id, wanted[activity_id]):
+        if not take_places(session, Activity, activity_id, wanted[activity_id]):
             activity = session.get(Activity, activity_id)
             session.refresh(activity)
             fields = {
@@ -775,7 +800,10 @@ def _take_places(
             )
 
 
-def _take(session: Session, model, row_id: int, count: int, *conditions) -> bool:
+def take_places(session: Session, model, row_id: int, count: int, *conditions) -> bool:
+    """The one capacity rule: take `count` places of an Event's or Activity's row if its
+    capacity allows (and `conditions` hold), in one conditional UPDATE; False when not.
+    The row stays locked until the unit of work ends."""
     result = session.execute(
         update(model)
         .where(
@@ -787,6 +815,14 @@ def _take(session: Session, model, row_id: int, count: int, *conditions) -> bool
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
+
+
+def lock_event_first(session: Session, event_id: int) -> None:
+    """Lock the event's row before any other of its rows (PostgreSQL; SQLite's unit of work
+    already holds the write lock). Every change of places and every promotion that follows
+    it takes rows in one order, event, then activities, then waiting-list entries, so two
+    of them at once wait for each other in turn and never deadlock."""
+    session.execute(select(Event.id).where(Event.id == event_id).with_for_update())
 
 
 def _release_places(session: Session, event_id: int, attendee_ids: list[int]) -> None:

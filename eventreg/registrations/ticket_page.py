@@ -4,6 +4,7 @@ the QR images and the calendar file, and what the party may still change there."
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from eventreg import hooks
 from eventreg.database import unit_of_work
 from eventreg.errors import Conflict, DomainError, ValidationFailed
 from eventreg.extensions import db
@@ -45,12 +46,15 @@ def render_page(registration: Registration, *, typed_names: dict[str, str] | Non
     tokens = ticket_tokens(db.session, registration.active_attendees)
     names = {f"{NAME_FIELD_PREFIX}{a.id}": a.name for a in registration.active_attendees}
     names.update(typed_names or {})
+    waits = hooks.activity_waits_of(db.session, [a.id for a in registration.active_attendees])
     return render_template(
         "tickets/page.html",
         registration=registration,
         event=registration.event,
         qr_svgs={attendee_id: qr_svg(token) for attendee_id, token in tokens.items()},
         options=registration_service.party_options(registration),
+        # {attendee id: {activity id: place in its waiting list}}
+        places_in_line={attendee_id: dict(lines) for attendee_id, lines in waits.items()},
         names=names,
         names_error=error,
         name_errors={key: str(message) for key, message in (error.fields if error else {}).items()},

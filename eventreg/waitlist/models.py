@@ -1,14 +1,22 @@
-"""The waiting list: parties who asked for places once an event or activity was full."""
+"""The waiting lists: whole parties waiting for an event's places, and registered people
+waiting for a place in a full activity.
+
+They are two models, not one: a party waiting for the event has no registration yet (its
+form as sent is kept, and it is registered when promoted), while a person waiting for an
+activity already holds a ticket, so their line entry only names the attendee and the
+activity, and promotion adds the activity to that ticket. One line per activity, in the
+order people joined it.
+"""
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from eventreg.database import UTCDateTime, utcnow
-from eventreg.events.models import Event
+from eventreg.events.models import Activity, Event
 from eventreg.extensions import db
-from eventreg.registrations.models import Registration
+from eventreg.registrations.models import Attendee, Registration
 
 
 class WaitlistEntry(db.Model):
@@ -39,6 +47,45 @@ class WaitlistEntry(db.Model):
     event: Mapped[Event] = relationship(
         backref=backref("waitlist_entries", order_by="WaitlistEntry.joined_at, WaitlistEntry.id"))
     registration: Mapped[Registration | None] = relationship()
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.promoted_at is None and self.removed_at is None
+
+
+#: A line entry is waiting while neither promoted nor removed.
+_WAITING = text("promoted_at IS NULL AND removed_at IS NULL")
+
+
+class ActivityWaiting(db.Model):
+    """A registered person waiting for a place in a full activity of their event.
+
+    Promotion takes the place with the same conditional UPDATE as registering and adds the
+    activity to the person's choices; a person waits at most once at a time for an activity
+    (a unique index over the entries still waiting decides a double click).
+    """
+
+    __tablename__ = "activity_waits"
+    __table_args__ = (
+        Index("activity_waits_one_per_person", "attendee_id", "activity_id", unique=True,
+              sqlite_where=_WAITING, postgresql_where=_WAITING),
+        Index("activity_waits_line", "activity_id", "joined_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attendee_id: Mapped[int] = mapped_column(
+        ForeignKey("attendees.id", ondelete="CASCADE"), index=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"))
+    #: The line is in this order (then by id).
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Set when the person got the place.
+    promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Set when the person left the line, an organiser removed them, or their ticket was
+    #: cancelled.
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    attendee: Mapped[Attendee] = relationship()
+    activity: Mapped[Activity] = relationship()
 
     @property
     def is_waiting(self) -> bool:

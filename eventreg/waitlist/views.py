@@ -1,6 +1,6 @@
 """The waiting list for participants (joining it, their private link) and for organisers."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -9,9 +9,10 @@ from eventreg.errors import Conflict, ValidationFailed
 from eventreg.events.service import get_organiser_event, get_published_event
 from eventreg.extensions import db
 from eventreg.forms import ActionForm
-from eventreg.i18n import current_language
+from eventreg.i18n import current_language, localized
 from eventreg.registrations import limits
 from eventreg.registrations.forms import parse_registration_form
+from eventreg.registrations.service import get_registration_by_secret
 from eventreg.registrations.views import form_with_wait_message, posted_form, render_form
 from eventreg.waitlist import line, service
 from eventreg.web import (
@@ -49,10 +50,12 @@ def join(slug: str):
 @blueprint.get("/manage/events/<slug>/waitlist")
 @login_required
 def manage(slug: str):
-    """List the parties waiting, first in line first, to register or remove by hand."""
+    """List the parties waiting for the event and the people waiting for each activity,
+    first in line first, to promote or remove by hand."""
     event = get_organiser_event(db.session, current_user, slug)
     return render_template("waitlist/manage.html", event=event,
                            waiting=line.list_waiting(db.session, event),
+                           activity_lines=line.activity_lines(db.session, event),
                            names_of=line.names_of)
 
 
@@ -131,4 +134,73 @@ def put_back(slug: str, entry_id: int):
             else:
                 flash(_("Back on the waiting list, and registered at once: places were free."),
                       "success")
+    return redirect(url_for(".manage", slug=slug))
+
+
+@blueprint.post("/t/<secret>/activities/<int:attendee_id>/wait/<int:activity_id>")
+def join_activity_line(secret: str, attendee_id: int, activity_id: int):
+    """Put one person of the party in the line of a full activity."""
+    registration = get_registration_by_secret(db.session, secret)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        with unit_of_work(db.session):
+            wait = service.join_activity_line(db.session, registration, attendee_id,
+                                              activity_id)
+            name, title = wait.attendee.name, localized(wait.activity.title)
+            place = (line.activity_places_in_line(db.session, [attendee_id])
+                     .get(attendee_id, []))
+            place = next((p for a, p in place if a == activity_id), None)
+    except (ValidationFailed, Conflict) as error:
+        flash(str(error.message), "error")
+    else:
+        if place is None:
+            flash(_("%(name)s has a place in %(activity)s.", name=name, activity=title),
+                  "success")
+        else:
+            flash(_("%(name)s is number %(place)d in line for %(activity)s. When a place "
+                    "frees up, the first in line gets it.", name=name, place=place,
+                    activity=title), "success")
+    return redirect(url_for("tickets.page", secret=secret))
+
+
+@blueprint.post("/t/<secret>/activities/<int:attendee_id>/wait/<int:activity_id>/leave")
+def leave_activity_line(secret: str, attendee_id: int, activity_id: int):
+    """Take one person of the party off an activity's line."""
+    registration = get_registration_by_secret(db.session, secret)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    with unit_of_work(db.session):
+        service.leave_activity_line(db.session, registration, attendee_id, activity_id)
+    flash(_("You left the waiting list."), "success")
+    return redirect(url_for("tickets.page", secret=secret))
+
+
+@blueprint.post("/manage/events/<slug>/waitlist/activities/<int:wait_id>/promote")
+@login_required
+def promote_activity_wait(slug: str, wait_id: int):
+    """Give a person waiting for an activity its place out of turn, if one is free."""
+    event = get_organiser_event(db.session, current_user, slug)
+    wait = service.get_event_wait(db.session, event, wait_id)
+    if ActionForm().validate_on_submit():
+        try:
+            with unit_of_work(db.session):
+                service.promote_from_activity_line_by_hand(db.session, wait, by=current_user)
+        except Conflict as error:
+            flash(str(error.message), "error")
+        else:
+            flash(_("The place in the activity was given."), "success")
+    return redirect(url_for(".manage", slug=slug))
+
+
+@blueprint.post("/manage/events/<slug>/waitlist/activities/<int:wait_id>/remove")
+@login_required
+def remove_activity_wait(slug: str, wait_id: int):
+    """Take a person off an activity's waiting list."""
+    event = get_organiser_event(db.session, current_user, slug)
+    wait = service.get_event_wait(db.session, event, wait_id)
+    if ActionForm().validate_on_submit():
+        with unit_of_work(db.session):
+            service.remove_from_activity_line(db.session, wait, by=current_user)
+        flash(_("Taken off the waiting list."), "success")
     return redirect(url_for(".manage", slug=slug))

@@ -9,9 +9,11 @@ from eventreg.waitlist import service as waitlist
 DOLLS = {"title": {"en": "Doll-making"}, "capacity": 1}
 
 
-def test_raising_a_workshops_capacity_mails_the_promoted_party_after_the_answer(
+def test_raising_a_workshops_capacity_mails_the_person_waiting_for_it_after_the_answer(
     client, auth, db_session, organiser, make_event, make_registration, outbox
 ):
+    """The party that joined the waiting list for the full workshop got its tickets at
+    once (the event had places) and Daryna waits for the workshop: the mail names it."""
     event = make_event(activities=[DOLLS])
     dolls = event.activities[0]
     make_registration(event, [AttendeeRequest(name="Mykola", age_group="child",
@@ -27,7 +29,7 @@ def test_raising_a_workshops_capacity_mails_the_promoted_party_after_the_answer(
     response.close()
     subjects = [message_from_bytes(path.read_bytes(), policy=policy.default)["Subject"]
                 for path in outbox.glob("*.eml")]
-    assert subjects == ["You have places: World Refugee Day"]
+    assert subjects == ["A place in Doll-making: World Refugee Day"]
 
 
 def test_a_participant_cancelling_mails_both_the_notice_and_the_promotion_after_the_answer(
@@ -74,7 +76,10 @@ def test_a_party_that_joined_through_the_form_is_mailed_when_promoted(
     response.close()
     subjects = sorted(message_from_bytes(path.read_bytes(), policy=policy.default)["Subject"]
                       for path in outbox.glob("*.eml"))
-    assert subjects == ["On the waiting list: World Refugee Day",
+    # The event had places: the party got its tickets at once, Daryna waited for the
+    # workshop, and the raised capacity gave her its place.
+    assert subjects == ["A place in Doll-making: World Refugee Day",
+                        "On the waiting list: World Refugee Day",
                         "You have places: World Refugee Day"]
 
 
