@@ -2,6 +2,17 @@
 
 The language is, in order: one chosen on the page (remembered in a cookie), the best match
 of the browser's Accept-Language, then English.
+
+Participant pages (the event pages, the registration form, the waiting-list and ticket pages,
+the door scanner) and the messages speak every language in `LANGUAGE_CODES`; organiser pages
+only those in `ORGANISER_LANGUAGE_CODES`. A page is a participant page when its blueprint is
+in `PARTICIPANT_BLUEPRINTS` and it is not under /manage/ (the waiting list's blueprint also
+holds the organisers' page of the line). On an organiser page a chosen Arabic or Persian falls back to
+the browser's best organiser language, then English, and the language switcher offers only
+the organiser languages; on a participant page it offers all of them.
+
+Arabic and Persian are written right to left: `text_direction` gives `rtl` for them, which
+templates/base.html and the messages put on `<html dir>`.
 """
 
 from datetime import date, datetime
@@ -12,20 +23,57 @@ from flask import has_request_context, request
 from flask_babel import get_locale
 
 LANGUAGE_COOKIE = "lang"
-#: The languages every page is translated into; the first is the fallback.
-LANGUAGE_CODES = ("en", "bg", "uk")
-#: Names of the languages in themselves, for the language switcher.
-LANGUAGE_NAMES = {"en": "English", "bg": "Български", "uk": "Українська"}
+#: The languages of participant pages, messages, tickets and the door scanner, and of an
+#: event's own texts (title, description, ...); the first is the fallback.
+LANGUAGE_CODES = ("en", "bg", "uk", "ar", "fa")
+#: The languages every page, organiser pages too, is translated into.
+ORGANISER_LANGUAGE_CODES = ("en", "bg", "uk")
+#: The languages written right to left.
+RIGHT_TO_LEFT = frozenset({"ar", "fa"})
+#: Names of the languages in themselves, for the language switcher. Persian is named with
+#: its Afghan name too: Dari speakers look for "دری".
+LANGUAGE_NAMES = {"en": "English", "bg": "Български", "uk": "Українська", "ar": "العربية",
+                  "fa": "فارسی / دری"}
+#: Blueprints whose pages participants and door volunteers see: every language.
+PARTICIPANT_BLUEPRINTS = frozenset({"events", "registrations", "waitlist", "tickets", "checkin",
+                                    "privacy"})
+
+
+def page_language_codes() -> tuple[str, ...]:
+    """The languages the current page is offered in (organiser languages outside a page)."""
+    if (has_request_context() and request.blueprint in PARTICIPANT_BLUEPRINTS
+            and not request.path.startswith("/manage/")):
+        return LANGUAGE_CODES
+    return ORGANISER_LANGUAGE_CODES
+
+
+def page_language_names() -> dict[str, str]:
+    """The language switcher's choices on the current page."""
+    return {code: LANGUAGE_NAMES[code] for code in page_language_codes()}
 
 
 def select_locale() -> str:
     """Pick the language of the current request (English outside a request)."""
     if not has_request_context():
         return LANGUAGE_CODES[0]
+    offered = page_language_codes()
     chosen = request.cookies.get(LANGUAGE_COOKIE)
-    if chosen in LANGUAGE_CODES:
+    if chosen in offered:
         return chosen
-    return request.accept_languages.best_match(LANGUAGE_CODES, default=LANGUAGE_CODES[0])
+    return request.accept_languages.best_match(offered, default=LANGUAGE_CODES[0])
+
+
+def text_direction(language: str | None = None) -> str:
+    """"rtl" for a language written right to left, else "ltr"."""
+    return "rtl" if (language or current_language()) in RIGHT_TO_LEFT else "ltr"
+
+
+def isolated(value) -> str:
+    """A name or code in plain text (a text message's body), kept in its own direction inside
+    a right-to-left sentence by Unicode's isolates (FSI ... PDI); unchanged in other
+    languages. HTML uses `<bdi>` or `dir="ltr"` instead."""
+    text = "" if value is None else str(value)
+    return f"\u2068{text}\u2069" if text and text_direction() == "rtl" else text
 
 
 def current_language() -> str:

@@ -39,7 +39,10 @@ from eventreg.i18n import (
     format_local,
     format_local_date,
     format_local_time,
+    isolated,
     localized,
+    page_language_names,
+    text_direction,
 )
 from eventreg.text import control_character_paths, has_control_characters
 from eventreg.web import (
@@ -146,6 +149,8 @@ def _template_helpers():
         "privacy_notice": privacy_notice,
         "current_language": current_language,
         "language_names": LANGUAGE_NAMES,
+        "page_language_names": page_language_names,
+        "text_direction": text_direction,
         "status_names": STATUS_NAMES,
         "sex_names": SEX_NAMES,
         "age_group_names": AGE_GROUP_NAMES,
@@ -231,6 +236,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_local, "local_datetime")
     app.add_template_filter(format_local_date, "local_date")
     app.add_template_filter(format_local_time, "local_time")
+    app.add_template_filter(isolated, "isolated")
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"

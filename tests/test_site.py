@@ -152,3 +152,41 @@ def test_api_answers_with_personal_data_are_never_cached(client, db_session, org
     created = client.post(f"/api/v1/events/{event.slug}/registrations", json={
         "consent": True, "attendees": [{"name": "Mykola", "age_group": "adult"}]})
     assert created.status_code == 201 and "no-store" in created.headers["Cache-Control"]
+
+
+@pytest.mark.parametrize("language", ["ar", "fa"])
+def test_arabic_and_persian_participant_pages_are_right_to_left(client, make_event, language):
+    event = make_event(title={"en": "World Refugee Day", "ar": "اليوم العالمي للاجئين"})
+    page = client.get(f"/e/{event.slug}", headers={"Accept-Language": language})
+    text = page.get_data(as_text=True)
+    assert f'<html lang="{language}" dir="rtl">' in text
+    # The event's own Arabic title, else its English one.
+    assert ("اليوم العالمي للاجئين" if language == "ar" else "World Refugee Day") in text
+    for code in ("en", "bg", "uk", "ar", "fa"):
+        assert f'hreflang="{code}"' in text or f'lang="{code}" dir=' in text
+
+
+def test_organiser_pages_offer_only_their_languages_and_leave_arabic_for_english(client, auth,
+                                                                                 organiser):
+    client.get("/language/ar?next=/")
+    auth.login(organiser)
+    page = client.get("/manage/", headers={"Accept-Language": "ar, bg;q=0.5"})
+    text = page.get_data(as_text=True)
+    assert '<html lang="bg">' in text  # the browser's best organiser language
+    assert 'hreflang="ar"' not in text and 'hreflang="fa"' not in text
+
+
+def test_a_message_in_arabic_is_right_to_left_with_codes_left_to_right(app, db_session,
+                                                                       make_event,
+                                                                       make_registration):
+    from eventreg.registrations.notifications import _compose
+
+    event = make_event(title={"en": "World Refugee Day", "ar": "اليوم العالمي للاجئين"})
+    registration = make_registration(event, ["Olena Kovalenko"], language="ar",
+                                     email="olena@example.org")
+    code = registration.attendees[0].ticket_code
+    with app.test_request_context():
+        subject, body, html = _compose(registration, "confirmation", {})
+    assert subject == "تذاكركم: اليوم العالمي للاجئين"
+    assert '<html lang="ar" dir="rtl">' in html and f'<span dir="ltr">{code}</span>' in html
+    assert f"(\u2068{code}\u2069)" in body  # isolated in the plain text too

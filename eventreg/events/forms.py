@@ -28,6 +28,9 @@ from eventreg.events.service import (
 from eventreg.i18n import LANGUAGE_CODES
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+#: Fields for texts in a right-to-left language are typed right to left.
+AR = {"lang": "ar", "dir": "rtl"}
+FA = {"lang": "fa", "dir": "rtl"}
 COMMON_TIMEZONES = ("Europe/Sofia", "Europe/Kyiv", "Europe/Bucharest", "Europe/Athens",
                     "Europe/Berlin", "Europe/London", "UTC")
 
@@ -61,12 +64,18 @@ class EventForm(FlaskForm):
     title_en = StringField(_l("Title in English"))
     title_bg = StringField(_l("Title in Bulgarian"))
     title_uk = StringField(_l("Title in Ukrainian"))
+    title_ar = StringField(_l("Title in Arabic"), render_kw=AR)
+    title_fa = StringField(_l("Title in Persian (Dari/Farsi)"), render_kw=FA)
     description_en = TextAreaField(_l("Description in English"))
     description_bg = TextAreaField(_l("Description in Bulgarian"))
     description_uk = TextAreaField(_l("Description in Ukrainian"))
+    description_ar = TextAreaField(_l("Description in Arabic"), render_kw=AR)
+    description_fa = TextAreaField(_l("Description in Persian (Dari/Farsi)"), render_kw=FA)
     privacy_notice_en = TextAreaField(_l("Privacy notice in English"))
     privacy_notice_bg = TextAreaField(_l("Privacy notice in Bulgarian"))
     privacy_notice_uk = TextAreaField(_l("Privacy notice in Ukrainian"))
+    privacy_notice_ar = TextAreaField(_l("Privacy notice in Arabic"), render_kw=AR)
+    privacy_notice_fa = TextAreaField(_l("Privacy notice in Persian (Dari/Farsi)"), render_kw=FA)
     venue = StringField(_l("Venue"))
     address = StringField(_l("Address"))
     timezone = SelectField(_l("Time zone"),
@@ -160,6 +169,8 @@ class ActivityForm(FlaskForm):
     title_en = StringField(_l("Title in English"))
     title_bg = StringField(_l("Title in Bulgarian"))
     title_uk = StringField(_l("Title in Ukrainian"))
+    title_ar = StringField(_l("Title in Arabic"), render_kw=AR)
+    title_fa = StringField(_l("Title in Persian (Dari/Farsi)"), render_kw=FA)
     place = StringField(_l("Place"))
     starts_at = DateTimeLocalField(_l("Starts (optional)"), format=DATETIME_FORMAT,
                                    validators=[Optional()])
@@ -195,6 +206,8 @@ class QuestionForm(FlaskForm):
     label_en = StringField(_l("Question in English"))
     label_bg = StringField(_l("Question in Bulgarian"))
     label_uk = StringField(_l("Question in Ukrainian"))
+    label_ar = StringField(_l("Question in Arabic"), render_kw=AR)
+    label_fa = StringField(_l("Question in Persian (Dari/Farsi)"), render_kw=FA)
     kind = SelectField(
         _l("Answer"),
         choices=[
@@ -212,6 +225,8 @@ class QuestionForm(FlaskForm):
     options_en = TextAreaField(_l("Options in English, one per line"))
     options_bg = TextAreaField(_l("Options in Bulgarian, one per line"))
     options_uk = TextAreaField(_l("Options in Ukrainian, one per line"))
+    options_ar = TextAreaField(_l("Options in Arabic, one per line"), render_kw=AR)
+    options_fa = TextAreaField(_l("Options in Persian (Dari/Farsi), one per line"), render_kw=FA)
     position = IntegerField(_l("Order on the form"), default=0, validators=[Optional()])
 
     def fill_from(self, question: Question) -> None:

@@ -58,7 +58,8 @@ export function showParties(results, parties, { say, showTime, place, stateAt, o
         disabled: usable ? false : "",
       });
       const item = element("li", {}, element("label", { className: "check" }, box, " ",
-        row.name, " ", element("span", { className: "meta" }, `${row.ticket_code} · ${status}`)));
+        element("bdi", {}, row.name), " ", element("span", { className: "meta" },
+          element("span", { dir: "ltr" }, row.ticket_code), ` · ${status}`)));
       if (state.checked_in_at) {
         const undo = element("button", {
           type: "button", className: "link-button", "aria-label": `${say("undo")}: ${row.name}`,

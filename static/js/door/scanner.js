@@ -36,8 +36,9 @@ const config = {
   activityTitles: JSON.parse(root.dataset.activityTitles),
 };
 const $ = (id) => document.getElementById(id);
+// Latin digits in every language, as the server writes them (Babel) and as ticket codes are.
 const timeFormat = new Intl.DateTimeFormat(config.language, {
-  hour: "2-digit", minute: "2-digit", timeZone: config.timezone,
+  hour: "2-digit", minute: "2-digit", timeZone: config.timezone, numberingSystem: "latn",
 });
 
 let door; // the DoorState, once the phone's store is open
