@@ -145,16 +145,10 @@ def describe(action: str, target: str) -> str:
 def actor_name(actor: str, *, door: bool = False) -> str:
     """Who acted, in words: an organiser's name, a door link, or what acted for nobody."""
     if door:
+        from eventreg.checkin.sign_in_sheets import door_name  # a feature's, read late
+
         return _("door link %(name)s", name=door_name(actor))
     return str(ACTOR_NAMES[actor]) if actor in ACTOR_NAMES else actor
-
-
-def door_name(name: str) -> str:
-    """A door's name as shown: the door paper sheets are typed in through has a name in
-    every language (eventreg/checkin/sign_in_sheets.py)."""
-    from eventreg.checkin.sign_in_sheets import SIGN_IN_SHEET_DOOR
-
-    return _("Sign-in sheet") if name == SIGN_IN_SHEET_DOOR else name
 
 
 def details_in_words(action: str, details: dict, timezone: str) -> list[tuple[str, str]]:

@@ -44,3 +44,16 @@ def people_of(entry: WaitlistEntry) -> list[tuple[str, list[str]]]:
          [titles[i] for i in map(as_int, person.get("activity_ids") or []) if i in titles])
         for person in entry.request.get("attendees", [])
     ]
+
+
+def activities_waited_for(entry: WaitlistEntry) -> list[str]:
+    """The titles (localized) of the activities the party chose that have too few places
+    left for the people who chose them: what the party waits for. Empty when the party
+    waits for the event itself (or no longer waits for any activity)."""
+    wanted: dict[int, int] = {}
+    for person in entry.request.get("attendees", []):
+        for activity_id in map(as_int, person.get("activity_ids") or []):
+            wanted[activity_id] = wanted.get(activity_id, 0) + 1
+    return [localized(activity.title) for activity in entry.event.activities
+            if activity.id in wanted and activity.places_left is not None
+            and activity.places_left < wanted[activity.id]]

@@ -18,7 +18,7 @@ from eventreg.messages.service import (
     queue_message,
     register_writer,
 )
-from eventreg.waitlist.line import names_of, place_in_line
+from eventreg.waitlist.line import activities_waited_for, names_of, place_in_line
 from eventreg.waitlist.models import WaitlistEntry
 
 KIND = "waitlist_joined"
@@ -42,6 +42,7 @@ def write_joined_message(session: Session, message: OutboxMessage) -> tuple[str,
                "link": public_url("waitlist.page", secret=entry.secret),
                "place": place_in_line(session, entry) if entry.is_waiting else None}
     with force_locale(entry.request.get("language") or "en"):
+        context["activities"] = activities_waited_for(entry)  # titles in the party's language
         subject = str(SUBJECT) % {"title": localized(event.title)}
         return (subject, render_template("mail/waitlist_joined.txt", **context),
                 render_template("mail/waitlist_joined.html", **context))
