@@ -10,12 +10,15 @@ from zoneinfo import ZoneInfo
 from babel import dates as babel_dates
 from flask import has_request_context, request
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 
 LANGUAGE_COOKIE = "lang"
 #: The languages every page is translated into; the first is the fallback.
 LANGUAGE_CODES = ("en", "bg", "uk")
 #: Names of the languages in themselves, for the language switcher.
 LANGUAGE_NAMES = {"en": "English", "bg": "Български", "uk": "Українська"}
+#: Names of the languages in the page's language, for sentences ("not written in Bulgarian").
+LANGUAGE_NAMES_IN_PAGE = {"en": _l("English"), "bg": _l("Bulgarian"), "uk": _l("Ukrainian")}
 
 
 def select_locale() -> str:

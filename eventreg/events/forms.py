@@ -67,7 +67,9 @@ class EventForm(FlaskForm):
     privacy_notice_en = TextAreaField(_l("Privacy notice in English"))
     privacy_notice_bg = TextAreaField(_l("Privacy notice in Bulgarian"))
     privacy_notice_uk = TextAreaField(_l("Privacy notice in Ukrainian"))
-    venue = StringField(_l("Venue"))
+    venue_en = StringField(_l("Venue in English"))
+    venue_bg = StringField(_l("Venue in Bulgarian"))
+    venue_uk = StringField(_l("Venue in Ukrainian"))
     address = StringField(_l("Address"))
     timezone = SelectField(_l("Time zone"),
                            default=lambda: current_app.config["DEFAULT_TIMEZONE"])
@@ -106,9 +108,9 @@ class EventForm(FlaskForm):
         ]
 
     def fill_from(self, event: Event) -> None:
-        for stem in ("title", "description", "privacy_notice"):
+        for stem in ("title", "description", "privacy_notice", "venue"):
             _fill_per_language(self, stem, getattr(event, stem))
-        for name in ("venue", "address", "timezone", "capacity", "age_mode", "asks_sex", "slug",
+        for name in ("address", "timezone", "capacity", "age_mode", "asks_sex", "slug",
                      "retention_days"):
             self[name].data = getattr(event, name)
         for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
@@ -122,7 +124,7 @@ class EventForm(FlaskForm):
             title=_per_language(self, "title"),
             description=_per_language(self, "description"),
             privacy_notice=_per_language(self, "privacy_notice"),
-            venue=self.venue.data or "",
+            venue=_per_language(self, "venue"),
             address=self.address.data or "",
             timezone=zone,
             starts_at=_utc(self.starts_at, zone),
@@ -145,7 +147,8 @@ def _per_language_aliases(*stems: str) -> dict[str, str]:
 
 
 EVENT_FIELD_ALIASES = {
-    "title": "title_en", **_per_language_aliases("title", "description", "privacy_notice"),
+    "title": "title_en", "venue": "venue_en",
+    **_per_language_aliases("title", "description", "privacy_notice", "venue"),
 }
 
 
@@ -153,7 +156,9 @@ class ActivityForm(FlaskForm):
     title_en = StringField(_l("Title in English"))
     title_bg = StringField(_l("Title in Bulgarian"))
     title_uk = StringField(_l("Title in Ukrainian"))
-    place = StringField(_l("Place"))
+    place_en = StringField(_l("Place in English"))
+    place_bg = StringField(_l("Place in Bulgarian"))
+    place_uk = StringField(_l("Place in Ukrainian"))
     starts_at = DateTimeLocalField(_l("Starts (optional)"), format=DATETIME_FORMAT,
                                    validators=[Optional()])
     ends_at = DateTimeLocalField(_l("Ends (optional)"), format=DATETIME_FORMAT,
@@ -166,7 +171,7 @@ class ActivityForm(FlaskForm):
 
     def fill_from(self, activity: Activity, timezone: str) -> None:
         _fill_per_language(self, "title", activity.title)
-        self.place.data = activity.place
+        _fill_per_language(self, "place", activity.place)
         self.capacity.data = activity.capacity
         self.position.data = activity.position
         for name in ("starts_at", "ends_at"):
@@ -176,7 +181,7 @@ class ActivityForm(FlaskForm):
     def to_details(self, timezone: str) -> ActivityDetails:
         return ActivityDetails(
             title=_per_language(self, "title"),
-            place=self.place.data or "",
+            place=_per_language(self, "place"),
             starts_at=_utc(self.starts_at, timezone),
             ends_at=_utc(self.ends_at, timezone),
             capacity=self.capacity.data,
@@ -242,7 +247,8 @@ class QuestionForm(FlaskForm):
 QUESTION_FIELD_ALIASES = {
     "label": "label_en", "options": "options_en", **_per_language_aliases("label", "options"),
 }
-ACTIVITY_FIELD_ALIASES = {"title": "title_en", **_per_language_aliases("title")}
+ACTIVITY_FIELD_ALIASES = {"title": "title_en", "place": "place_en",
+                          **_per_language_aliases("title", "place")}
 
 
 class ProgrammeForm(FlaskForm):

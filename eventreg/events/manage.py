@@ -68,6 +68,7 @@ def overview(slug: str):
         event=event,
         next_statuses=[s for s in service.STATUS_TRANSITIONS[event.status] if s in STATUS_ACTIONS],
         status_actions=STATUS_ACTIONS,
+        language_gaps=service.language_gaps(event),
     )
 
 
@@ -103,6 +104,9 @@ def change_status(slug: str, new_status: str):
         else:
             flash(_("The event is now %(status)s.",
                     status=service.STATUS_NAMES.get(new_status, new_status)), "success")
+            if new_status == service.STATUS_PUBLISHED:
+                for gap in service.language_gaps(event):
+                    flash(gap, "info")
     return redirect(url_for(".overview", slug=slug))
 
 
