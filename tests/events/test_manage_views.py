@@ -197,4 +197,4 @@ def test_publishing_warns_of_a_privacy_notice_or_question_lacking_an_offered_lan
     assert "“Need a bus?” is not written" not in page and "Bulgarian" not in page
     bg = client.get(f"/manage/events/{event.slug}",
                     headers={"Accept-Language": "bg"}).get_data(as_text=True)
-    assert "Декларацията за поверителност не е написана на: украински." in bg
+    assert "Уведомлението за поверителност не е написано на: украински." in bg
