@@ -137,6 +137,10 @@ def kind_of(action: str) -> str:
 def describe(action: str, target: str) -> str:
     """The action as a sentence in the page's language (its code when unknown)."""
     sentence = ACTION_SENTENCES.get(action)
+    if kind_of(action) == "door":
+        from eventreg.checkin.sign_in_sheets import door_name  # a feature's, read late
+
+        target = door_name(target)
     if sentence is None:
         return f"{action} {target}".strip()
     return str(sentence) % {"target": target}
