@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from babel import dates as babel_dates
 from flask import has_request_context, request
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 
 LANGUAGE_COOKIE = "lang"
 #: The languages of participant pages, messages, tickets and the door scanner, and of an
@@ -50,6 +51,9 @@ def page_language_codes() -> tuple[str, ...]:
 def page_language_names() -> dict[str, str]:
     """The language switcher's choices on the current page."""
     return {code: LANGUAGE_NAMES[code] for code in page_language_codes()}
+#: Names of the languages in the page's language, for sentences ("not written in Bulgarian").
+LANGUAGE_NAMES_IN_PAGE = {"en": _l("English"), "bg": _l("Bulgarian"), "uk": _l("Ukrainian"),
+                          "ar": _l("Arabic"), "fa": _l("Persian")}
 
 
 def select_locale() -> str:

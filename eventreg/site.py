@@ -22,6 +22,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from eventreg.accounts.sessions import SessionPolicy, check_session
+from eventreg.checkin.sign_in_sheets import door_name
 from eventreg.database import MAX_ID, unit_of_work
 from eventreg.errors import DomainError
 from eventreg.events.retention import privacy_notice
@@ -44,6 +45,7 @@ from eventreg.i18n import (
     page_language_names,
     text_direction,
 )
+from eventreg.messages.models import MESSAGE_KIND_NAMES
 from eventreg.text import control_character_paths, has_control_characters
 from eventreg.web import (
     control_character_error,
@@ -155,6 +157,7 @@ def _template_helpers():
         "sex_names": SEX_NAMES,
         "age_group_names": AGE_GROUP_NAMES,
         "question_kind_names": QUESTION_KIND_NAMES,
+        "message_kind_names": MESSAGE_KIND_NAMES,
     }
 
 
@@ -237,6 +240,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_local_date, "local_date")
     app.add_template_filter(format_local_time, "local_time")
     app.add_template_filter(isolated, "isolated")
+    app.add_template_filter(door_name, "door_name")
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"

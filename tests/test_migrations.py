@@ -77,6 +77,57 @@ def test_phones_of_earlier_waiting_parties_are_stored_in_e164(app_settings, tmp_
     assert phones == ["+359881234567", "+380671234567", "12", ""]
 
 
+def test_venues_and_places_become_every_offered_languages_text_and_come_back(app_settings,
+                                                                             tmp_path):
+    """A venue or place written once is, after the upgrade, the text of each language the
+    event's title is written in (English when none); downgrading keeps the English one."""
+    import json
+
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+
+    from eventreg import create_app
+
+    app = create_app({**app_settings,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite3'}"})
+    with app.app_context():
+        upgrade(revision="16f7d5b989c7")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO organisations (id, name, created_at) VALUES (1, 'O', '2026-01-01')"))
+            for event_id, title, venue in (
+                    (1, '{"bg": "Среща", "uk": "Зустріч"}', "Читалище"),
+                    (2, '{"en": "Day", "uk": "День"}', ""), (3, "{}", "G8")):
+                connection.execute(text(
+                    "INSERT INTO events (id, organisation_id, slug, title, description, "
+                    "privacy_notice, venue, address, timezone, starts_at, ends_at, status, "
+                    "places_taken, age_mode, asks_sex, created_at, updated_at) VALUES (:id, 1, "
+                    ":slug, :title, '{}', '{}', :venue, '', 'Europe/Sofia', '2026-06-20', "
+                    "'2026-06-20', 'published', 0, 'age_group', 0, '2026-01-01', '2026-01-01')"),
+                    {"id": event_id, "slug": f"e{event_id}", "title": title, "venue": venue})
+            for activity_id, event_id, place in ((1, 1, "Шатра"), (2, 2, "Tent"), (3, 2, "")):
+                connection.execute(text(
+                    "INSERT INTO activities (id, event_id, title, place, places_taken, "
+                    "position) VALUES (:id, :event, '{\"en\": \"A\"}', :place, 0, 0)"),
+                    {"id": activity_id, "event": event_id, "place": place})
+        upgrade()
+        with db.engine.connect() as connection:
+            venues = connection.execute(text("SELECT venue FROM events ORDER BY id")).scalars()
+            places = connection.execute(text("SELECT place FROM activities ORDER BY id")).scalars()
+            venues, places = [json.loads(v) for v in venues], [json.loads(p) for p in places]
+        assert venues == [{"bg": "Читалище", "uk": "Читалище"}, {}, {"en": "G8"}]
+        assert places == [{"bg": "Шатра", "uk": "Шатра"}, {"en": "Tent", "uk": "Tent"}, {}]
+        with db.engine.begin() as connection:
+            connection.execute(text("""UPDATE events SET venue = '{"uk": "Ч", "en": "Hall"}'
+                                       WHERE id = 1"""))
+        downgrade(revision="16f7d5b989c7")
+        with db.engine.connect() as connection:
+            venues = connection.execute(text("SELECT venue FROM events ORDER BY id")).scalars()
+            places = connection.execute(text("SELECT place FROM activities ORDER BY id")).scalars()
+            assert (list(venues), list(places)) == (["Hall", "", "G8"], ["Шатра", "Tent", ""])
+        db.engine.dispose()
+
+
 def _insert_an_organisation_and_its_event(connection) -> None:
     """Rows as the migrations before personal-data retention left them."""
     from sqlalchemy import text

@@ -47,7 +47,7 @@ ORGANISER_SOURCES = (
     "eventreg/checkin/manage.py", "eventreg/checkin/forms.py", "eventreg/checkin/receivers.py",
     "eventreg/checkin/sign_in_sheets.py", "eventreg/privacy/forms.py",
     "eventreg/privacy/manage.py", "eventreg/privacy/organisation.py",
-    "eventreg/privacy/retention.py",
+    "eventreg/privacy/retention.py", "eventreg/i18n.py", "eventreg/messages/models.py",
 )
 #: Templates participant views render, with everything they extend, include or import.
 PARTICIPANT_PAGES = ("events/detail.html", "events/index.html", "registrations/form.html",

@@ -119,7 +119,7 @@ DOOR_EVENT = closed_object({
     "public_key": {"type": "string", "pattern": "^[A-Za-z0-9_-]{43}$"},
     "activities": {"type": "array", "items": closed_object({
         "id": {"type": "integer"}, "title": ANSWERED_TEXTS,
-        "place": {"type": "string"}, "capacity": CAPACITY,
+        "place": ANSWERED_TEXTS, "capacity": CAPACITY,
         "places_left": PLACES_LEFT,
     })},
 })

@@ -12,7 +12,7 @@ from eventreg.checkin import doors
 from eventreg.checkin.counts import count_checkins
 from eventreg.checkin.dashboard import event_dashboard
 from eventreg.checkin.forms import DoorAccessForm, parse_sign_in_sheet
-from eventreg.checkin.sign_in_sheets import enter_sign_in_sheet
+from eventreg.checkin.sign_in_sheets import door_name, enter_sign_in_sheet
 from eventreg.database import unit_of_work
 from eventreg.errors import Conflict, ValidationFailed
 from eventreg.events.service import get_organiser_event
@@ -82,7 +82,7 @@ def revoke(slug: str, door_id: int):
     if ActionForm().validate_on_submit():
         with unit_of_work(db.session):
             doors.revoke_door_access(db.session, door, by=current_user)
-        flash(_("The door link %(name)s no longer works.", name=door.name), "success")
+        flash(_("The door link %(name)s no longer works.", name=door_name(door.name)), "success")
     return redirect(url_for(".index", slug=slug))
 
 

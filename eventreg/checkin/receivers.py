@@ -5,11 +5,11 @@ organisers' actions on the audit log page.
 """
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from eventreg import hooks
-from eventreg.audit.service import LOG_SOURCES, LogLine
+from eventreg.audit.service import LOG_SOURCES, LogLine, LogQuery
 from eventreg.checkin.models import Checkin, DoorAccess, door_access_activities
 from eventreg.errors import Conflict
 from eventreg.events.models import Activity, Event
@@ -30,21 +30,31 @@ def keep_activities_doors_use(session: Session, *, activity: Activity) -> None:
         )
 
 
-def door_actions(session: Session, organisation_id: int, limit: int) -> list[LogLine]:
-    """The organisation's latest scans, exits and undos, as lines of the audit log."""
-    rows = session.execute(
+def door_actions(session: Session, organisation_id: int, query: LogQuery) -> list[LogLine]:
+    """The organisation's latest scans, exits and undos that match `query`, as lines of the
+    audit log (kind "checkin"; the person is the door's or the attendee's name)."""
+    if query.kind and query.kind != "checkin":
+        return []
+    statement = (
         select(Checkin.received_at, DoorAccess.name, Checkin.action, Checkin.status,
-               Attendee.name, Event.slug, Checkin.scanned_at)
+               Attendee.name, Event.timezone, Event.title, Checkin.scanned_at)
         .join(DoorAccess, DoorAccess.id == Checkin.door_access_id)
         .join(Event, Event.id == Checkin.event_id)
         .outerjoin(Attendee, Attendee.id == Checkin.attendee_id)
         .where(Event.organisation_id == organisation_id)
-        .order_by(Checkin.received_at.desc()).limit(limit)
+        .order_by(Checkin.received_at.desc(), Checkin.id.desc())
     )
+    if pattern := query.person_pattern():
+        statement = statement.where(or_(DoorAccess.name.ilike(pattern, escape="\\"),
+                                        Attendee.name.ilike(pattern, escape="\\")))
+    if query.wanted is not None:
+        statement = statement.limit(query.wanted)
     return [
-        LogLine(received_at, f"door: {door}", f"checkin.{action}", f"{slug}: {name or '?'}",
-                {"status": status, "scanned_at": scanned_at.isoformat()})
-        for received_at, door, action, status, name, slug, scanned_at in rows
+        LogLine(received_at, door, f"checkin.{action}", name or "?",
+                {"outcome": status, "scanned_at": scanned_at.isoformat()},
+                timezone=timezone, event_title=title, by_door=True)
+        for received_at, door, action, status, name, timezone, title, scanned_at
+        in session.execute(statement)
     ]
 
 

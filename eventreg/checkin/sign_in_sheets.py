@@ -14,6 +14,7 @@ records every line once. A sheet is recorded whole or not at all.
 import re
 from datetime import datetime
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,7 +33,8 @@ from eventreg.registrations.service import (
     validate_registration,
 )
 
-#: The name of the door that paper sign-in sheets are entered through.
+#: The name of the door that paper sign-in sheets are entered through, as stored; pages
+#: show it in their own language (`door_name`).
 SIGN_IN_SHEET_DOOR = "Sign-in sheet"
 #: What a sheet's id may look like (the page makes one at random).
 SHEET_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -107,6 +109,12 @@ def _sheet_refused(refusal: Conflict, index: int, lines: int,
     return Conflict(_l("Line %(line)d was refused: %(reason)s Nothing from this sheet was "
                        "saved.", line=index + 1, reason=reason),
                     reason=refusal.reason, fields={f"rows.{index}": reason})
+
+
+def door_name(name: str) -> str:
+    """A door's name as pages show it: the sign-in sheets' door is named in the page's
+    language, every other door as its organiser named it."""
+    return _("Sign-in sheet") if name == SIGN_IN_SHEET_DOOR else name
 
 
 def _line(person: AttendeeRequest, sheet_id: str, index: int,

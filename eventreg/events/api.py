@@ -163,13 +163,13 @@ def update_activity(slug: str, activity_id: int):
 
 #: Fields an API body may set, with the value a new row gets when a field is left out.
 EVENT_DEFAULTS = {
-    "title": {}, "description": {}, "privacy_notice": {}, "venue": "", "address": "",
+    "title": {}, "description": {}, "privacy_notice": {}, "venue": {}, "address": "",
     "capacity": None, "age_mode": "age_group", "asks_sex": False,
     "programme_id": None, "retention_days": None, "waitlist_order": "strict", "starts_at": None,
     "ends_at": None, "registration_opens_at": None, "registration_closes_at": None,
 }
 ACTIVITY_DEFAULTS = {
-    "title": {}, "place": "", "capacity": None, "position": 0, "starts_at": None,
+    "title": {}, "place": {}, "capacity": None, "position": 0, "starts_at": None,
     "ends_at": None,
 }
 

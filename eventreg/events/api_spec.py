@@ -63,11 +63,21 @@ WAITLIST_ORDER = {
     "bigger one keeping its place at the head. People waiting for a full activity are always "
     "served strictly in order (one person, one place).",
 }
+
+def texts_or_one_text(max_length: int) -> dict:
+    """A text per language code, or one string as clients sent before venues and places had
+    languages: that string is then the text of every language the event offers (those its
+    title is written in). Answers always give a text per language code."""
+    return {"oneOf": [language_texts(max_length),
+                      text(max_length, description="One text for every language the event "
+                           "offers (what clients sent before this had languages).")]}
+
+
 EVENT_FIELDS = {
     "title": language_texts(EVENT_TEXT_LIMITS["title"], required=True),
     "description": language_texts(EVENT_TEXT_LIMITS["description"]),
     "privacy_notice": language_texts(EVENT_TEXT_LIMITS["privacy_notice"]),
-    "venue": text(EVENT_TEXT_LIMITS["venue"]),
+    "venue": texts_or_one_text(EVENT_TEXT_LIMITS["venue"]),
     "address": text(EVENT_TEXT_LIMITS["address"]),
     "timezone": {"type": "string", "maxLength": 64, "pattern": "^[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*$",
                  "examples": ["Europe/Sofia"]},
@@ -116,7 +126,7 @@ EVENT_UPDATE_RULES = {
 }
 ACTIVITY_FIELDS = {
     "title": language_texts(ACTIVITY_TEXT_LIMITS["title"], required=True),
-    "place": text(ACTIVITY_TEXT_LIMITS["place"]),
+    "place": texts_or_one_text(ACTIVITY_TEXT_LIMITS["place"]),
     "starts_at": NULLABLE_TIME,
     "ends_at": NULLABLE_TIME,
     "capacity": CAPACITY,
@@ -128,7 +138,7 @@ ACTIVITY_UPDATE_RULES = {**ACTIVITY_RULES, "capacity": "Not below the places alr
 # --- answers' bodies -----------------------------------------------------------------------
 
 PUBLIC_ACTIVITY = {
-    "id": {"type": "integer"}, "title": ANSWERED_TEXTS, "place": {"type": "string"},
+    "id": {"type": "integer"}, "title": ANSWERED_TEXTS, "place": ANSWERED_TEXTS,
     "starts_at": NULLABLE_DATE_TIME, "ends_at": NULLABLE_DATE_TIME, "places_left": PLACES_LEFT,
 }
 QUESTION = closed_object({
@@ -145,7 +155,7 @@ PUBLIC_EVENT = {
     "title": ANSWERED_TEXTS,
     "description": ANSWERED_TEXTS,
     "privacy_notice": ANSWERED_TEXTS,
-    "venue": {"type": "string"},
+    "venue": ANSWERED_TEXTS,
     "address": {"type": "string"},
     "timezone": {"type": "string"},
     "starts_at": DATE_TIME,
@@ -206,7 +216,7 @@ EVENT_EXAMPLE = {
     "description": {"en": "An hour of questions and answers."},
     "privacy_notice": {"en": "We keep your name to count attendance; only the organisers "
                              "see it."},
-    "venue": "Community centre", "address": "Fakulteta, Sofia",
+    "venue": {"en": "Community centre", "bg": "Читалище"}, "address": "Fakulteta, Sofia",
     "timezone": "Europe/Sofia",
     "starts_at": "2027-03-12T17:00:00", "ends_at": "2027-03-12T18:30:00",
     "capacity": 40,

@@ -76,7 +76,11 @@ class EventForm(FlaskForm):
     privacy_notice_uk = TextAreaField(_l("Privacy notice in Ukrainian"))
     privacy_notice_ar = TextAreaField(_l("Privacy notice in Arabic"), render_kw=AR)
     privacy_notice_fa = TextAreaField(_l("Privacy notice in Persian (Dari/Farsi)"), render_kw=FA)
-    venue = StringField(_l("Venue"))
+    venue_en = StringField(_l("Venue in English"))
+    venue_bg = StringField(_l("Venue in Bulgarian"))
+    venue_uk = StringField(_l("Venue in Ukrainian"))
+    venue_ar = StringField(_l("Venue in Arabic"), render_kw=AR)
+    venue_fa = StringField(_l("Venue in Persian (Dari/Farsi)"), render_kw=FA)
     address = StringField(_l("Address"))
     timezone = SelectField(_l("Time zone"),
                            default=lambda: current_app.config["DEFAULT_TIMEZONE"])
@@ -121,9 +125,9 @@ class EventForm(FlaskForm):
         ]
 
     def fill_from(self, event: Event) -> None:
-        for stem in ("title", "description", "privacy_notice"):
+        for stem in ("title", "description", "privacy_notice", "venue"):
             _fill_per_language(self, stem, getattr(event, stem))
-        for name in ("venue", "address", "timezone", "capacity", "age_mode", "asks_sex", "slug",
+        for name in ("address", "timezone", "capacity", "age_mode", "asks_sex", "slug",
                      "retention_days", "waitlist_order"):
             self[name].data = getattr(event, name)
         for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
@@ -137,7 +141,7 @@ class EventForm(FlaskForm):
             title=_per_language(self, "title"),
             description=_per_language(self, "description"),
             privacy_notice=_per_language(self, "privacy_notice"),
-            venue=self.venue.data or "",
+            venue=_per_language(self, "venue"),
             address=self.address.data or "",
             timezone=zone,
             starts_at=_utc(self.starts_at, zone),
@@ -161,7 +165,8 @@ def _per_language_aliases(*stems: str) -> dict[str, str]:
 
 
 EVENT_FIELD_ALIASES = {
-    "title": "title_en", **_per_language_aliases("title", "description", "privacy_notice"),
+    "title": "title_en", "venue": "venue_en",
+    **_per_language_aliases("title", "description", "privacy_notice", "venue"),
 }
 
 
@@ -171,7 +176,11 @@ class ActivityForm(FlaskForm):
     title_uk = StringField(_l("Title in Ukrainian"))
     title_ar = StringField(_l("Title in Arabic"), render_kw=AR)
     title_fa = StringField(_l("Title in Persian (Dari/Farsi)"), render_kw=FA)
-    place = StringField(_l("Place"))
+    place_en = StringField(_l("Place in English"))
+    place_bg = StringField(_l("Place in Bulgarian"))
+    place_uk = StringField(_l("Place in Ukrainian"))
+    place_ar = StringField(_l("Place in Arabic"), render_kw=AR)
+    place_fa = StringField(_l("Place in Persian (Dari/Farsi)"), render_kw=FA)
     starts_at = DateTimeLocalField(_l("Starts (optional)"), format=DATETIME_FORMAT,
                                    validators=[Optional()])
     ends_at = DateTimeLocalField(_l("Ends (optional)"), format=DATETIME_FORMAT,
@@ -184,7 +193,7 @@ class ActivityForm(FlaskForm):
 
     def fill_from(self, activity: Activity, timezone: str) -> None:
         _fill_per_language(self, "title", activity.title)
-        self.place.data = activity.place
+        _fill_per_language(self, "place", activity.place)
         self.capacity.data = activity.capacity
         self.position.data = activity.position
         for name in ("starts_at", "ends_at"):
@@ -194,7 +203,7 @@ class ActivityForm(FlaskForm):
     def to_details(self, timezone: str) -> ActivityDetails:
         return ActivityDetails(
             title=_per_language(self, "title"),
-            place=self.place.data or "",
+            place=_per_language(self, "place"),
             starts_at=_utc(self.starts_at, timezone),
             ends_at=_utc(self.ends_at, timezone),
             capacity=self.capacity.data,
@@ -264,7 +273,8 @@ class QuestionForm(FlaskForm):
 QUESTION_FIELD_ALIASES = {
     "label": "label_en", "options": "options_en", **_per_language_aliases("label", "options"),
 }
-ACTIVITY_FIELD_ALIASES = {"title": "title_en", **_per_language_aliases("title")}
+ACTIVITY_FIELD_ALIASES = {"title": "title_en", "place": "place_en",
+                          **_per_language_aliases("title", "place")}
 
 
 class ProgrammeForm(FlaskForm):

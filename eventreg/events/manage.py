@@ -72,6 +72,7 @@ def overview(slug: str):
         event=event,
         next_statuses=[s for s in service.STATUS_TRANSITIONS[event.status] if s in STATUS_ACTIONS],
         status_actions=STATUS_ACTIONS, irreversible_statuses=service.IRREVERSIBLE_STATUSES,
+        language_gaps=service.language_gaps(event),
     )
 
 
@@ -116,6 +117,9 @@ def change_status(slug: str, new_status: str):
                         undo_label=_("Undo: reopen registration"))
     else:
         flash(message, "success")
+    if new_status == service.STATUS_PUBLISHED:
+        for gap in service.language_gaps(event):
+            flash(gap, "info")
     return redirect(url_for(".overview", slug=slug))
 
 

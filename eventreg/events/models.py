@@ -78,7 +78,9 @@ class Event(HasPlaces, db.Model):
     description: Mapped[dict] = mapped_column(JSON, default=dict)
     #: Privacy notice per language code, which people consent to when they register.
     privacy_notice: Mapped[dict] = mapped_column(JSON, default=dict)
-    venue: Mapped[str] = mapped_column(String(200), default="")
+    #: The venue's name per language code, e.g. {"en": "Borisova Gradina", "bg": "Борисова
+    #: градина"}; may be empty.
+    venue: Mapped[dict] = mapped_column(JSON, default=dict)
     address: Mapped[str] = mapped_column(String(300), default="")
     #: IANA time zone the event's times are shown in.
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Sofia")
@@ -134,8 +136,9 @@ class Activity(HasPlaces, db.Model):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
     #: Title per language code.
     title: Mapped[dict] = mapped_column(JSON, default=dict)
-    #: Where in the venue: "Doll-making tent", "Main stage", "Meeting point: Lavov most".
-    place: Mapped[str] = mapped_column(String(200), default="")
+    #: Where in the venue, per language code: "Doll-making tent", "Meeting point: Lavov
+    #: most"; may be empty.
+    place: Mapped[dict] = mapped_column(JSON, default=dict)
     starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Most attendees who may choose it, or None for no limit.

@@ -39,7 +39,7 @@ from eventreg.events.models import (
     Question,
 )
 from eventreg.events.retention import NOTICE_STATES_A_PERIOD, check_period, states_a_period
-from eventreg.i18n import LANGUAGE_CODES, localized
+from eventreg.i18n import LANGUAGE_CODES, LANGUAGE_NAMES_IN_PAGE, localized
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG_LENGTH = 80
@@ -101,7 +101,8 @@ class EventDetails:
     ends_at: datetime
     description: dict[str, str] = field(default_factory=dict)
     privacy_notice: dict[str, str] = field(default_factory=dict)
-    venue: str = ""
+    #: The venue per language; a plain string stands for every language the event offers.
+    venue: dict[str, str] | str = field(default_factory=dict)
     address: str = ""
     timezone: str = "Europe/Sofia"
     registration_opens_at: datetime | None = None
@@ -123,7 +124,9 @@ class EventDetails:
 @dataclass
 class ActivityDetails:
     title: dict[str, str]
-    place: str = ""
+    #: Where in the venue, per language; a plain string stands for every language the
+    #: event offers.
+    place: dict[str, str] | str = field(default_factory=dict)
     starts_at: datetime | None = None
     ends_at: datetime | None = None
     capacity: int | None = None
@@ -373,7 +376,7 @@ def add_activity(
     _check_owner(organiser, event)
     _validate_activity(details, event)
     activity = Activity(event_id=event.id)
-    _apply_activity_details(activity, details)
+    _apply_activity_details(activity, details, event)
     session.add(activity)
     session.flush()
     _audit(session, organiser, event, "activity.added", title=localized(activity.title))
@@ -388,7 +391,7 @@ def update_activity(
     _validate_activity(details, activity.event)
     lock_row(session, activity)
     _refuse_capacity_below_places_taken(details.capacity, activity)
-    _apply_activity_details(activity, details)
+    _apply_activity_details(activity, details, activity.event)
     _audit(session, organiser, activity.event, "activity.updated",
            title=localized(activity.title), capacity=activity.capacity)
     hooks.places_freed.send(session, event=activity.event, now=utcnow())
@@ -513,7 +516,7 @@ def _refuse_capacity_below_places_taken(capacity: int | None, row: HasPlaces) ->
 
 def _audited_fields(event: Event) -> dict:
     return {
-        "title": localized(event.title), "venue": event.venue, "address": event.address,
+        "title": localized(event.title), "venue": dict(event.venue), "address": event.address,
         "starts_at": event.starts_at.isoformat(), "ends_at": event.ends_at.isoformat(),
         "capacity": event.capacity, "timezone": event.timezone, "slug": event.slug,
         "asks_sex": event.asks_sex, "waitlist_order": event.waitlist_order,
@@ -573,6 +576,43 @@ def _clean_texts(texts: dict[str, str] | None) -> dict[str, str]:
     }
 
 
+def offered_languages(event: Event) -> list[str]:
+    """The languages an event offers: those its title is written in, in LANGUAGE_CODES
+    order."""
+    return [code for code in LANGUAGE_CODES if (event.title or {}).get(code)]
+
+
+def _texts_per_language(texts: dict[str, str] | str | None, event: Event) -> dict[str, str]:
+    """A text per language; one plain string (as venues and places were before they had
+    languages, and as API clients of then still send) is the text of every language the
+    event offers, like the migration that gave them languages."""
+    if isinstance(texts, str):
+        texts = {code: texts for code in offered_languages(event) or LANGUAGE_CODES[:1]}
+    return _clean_texts(texts)
+
+
+def language_gaps(event: Event) -> list[str]:
+    """What lacks a language the event offers, as sentences for organisers: its privacy
+    notice, and each question's wording and options. Publishing warns of them (and
+    publishes all the same: a form half in English is better than none)."""
+    offered = offered_languages(event)
+
+    def missing(texts: dict) -> str:
+        return ", ".join(str(LANGUAGE_NAMES_IN_PAGE[code]) for code in offered
+                         if not (texts or {}).get(code))
+
+    gaps = []
+    if gap := missing(event.privacy_notice):
+        gaps.append(_l("The privacy notice is not written in: %(languages)s.", languages=gap))
+    for question in event.questions:
+        if gap := missing(question.label) or next(
+                (missing(option["label"]) for option in question.options
+                 if missing(option["label"])), ""):
+            gaps.append(_l("The question “%(question)s” is not written in: %(languages)s.",
+                           question=localized(question.label), languages=gap))
+    return gaps
+
+
 def _validate_event(
     session: Session, organiser: Organiser, details: EventDetails, event: Event | None
 ) -> None:
@@ -624,7 +664,7 @@ def _apply_event_details(event: Event, details: EventDetails) -> None:
     event.description = _clean_texts(details.description)
     event.privacy_notice = _clean_texts(details.privacy_notice)
     event.retention_days = details.retention_days
-    event.venue = (details.venue or "").strip()
+    event.venue = _texts_per_language(details.venue, event)
     event.address = (details.address or "").strip()
     event.timezone = details.timezone
     event.starts_at = details.starts_at
@@ -656,9 +696,9 @@ def _validate_position(position: int, errors: dict) -> None:
         errors["position"] = _l("Enter a number from -1000 to 1000.")
 
 
-def _apply_activity_details(activity: Activity, details: ActivityDetails) -> None:
+def _apply_activity_details(activity: Activity, details: ActivityDetails, event: Event) -> None:
     activity.title = _clean_texts(details.title)
-    activity.place = (details.place or "").strip()
+    activity.place = _texts_per_language(details.place, event)
     activity.starts_at = details.starts_at
     activity.ends_at = details.ends_at
     activity.capacity = details.capacity

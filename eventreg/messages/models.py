@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -11,6 +12,15 @@ from eventreg.extensions import db
 STATUS_PENDING = "pending"
 STATUS_SENT = "sent"
 STATUS_FAILED = "failed"
+
+
+#: Each kind of message as organisers and participants read it (one name per kind).
+MESSAGE_KIND_NAMES = {
+    "confirmation": _l("Confirmation with the tickets"), "cancellation": _l("Tickets cancelled"),
+    "promotion": _l("Places from the waiting list"), "reminder": _l("Reminder the day before"),
+    "event_changed": _l("The event changed"), "event_cancelled": _l("The event was cancelled"),
+    "waitlist_joined": _l("On the waiting list"),
+}
 
 
 class OutboxMessage(db.Model):

@@ -99,7 +99,7 @@ def _gather(session: Session, registration: Registration, now: datetime) -> dict
             "starts_at": event.starts_at,
             "ends_at": event.ends_at,
             "timezone": event.timezone,
-            "venue": event.venue,
+            "venue": localized(event.venue),
             "address": event.address,
             "age_mode": event.age_mode,
             "asks_sex": event.asks_sex,

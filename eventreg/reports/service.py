@@ -142,7 +142,8 @@ def programme_report(
     attendances: list[Attendance] = []
     seen: dict[int, _Seen] = {}
     for event in events:
-        figures = EventFigures(event.id, localized(event.title), event.starts_at, event.venue)
+        venue = localized(event.venue)  # places are counted by their name in the page's language
+        figures = EventFigures(event.id, localized(event.title), event.starts_at, venue)
         for registration in registrations_by_event[event.id]:
             for attendee in registration.active_attendees:
                 figures.registered += 1
@@ -152,7 +153,7 @@ def programme_report(
                 figures.walk_ins += registration.walk_in
                 ages[attendee.age_group or _age_group_of(attendee, event)] += 1
                 months[event.starts_at.astimezone(zone).strftime("%Y-%m")] += 1
-                places[event.venue or "—"] += 1
+                places[venue or "—"] += 1
                 if event.asks_sex:
                     sexes[attendee.sex or NOT_RECORDED] += 1
                 attendances.append(Attendance(attendee.id, attendee.name, event.id,

@@ -17,7 +17,8 @@ def event_calendar(event: Event, language: str, ticket_url: str) -> bytes:
     entry.add("dtstart", event.starts_at)
     entry.add("dtend", event.ends_at)
     entry.add("dtstamp", event.updated_at or event.created_at)
-    entry.add("location", ", ".join(part for part in (event.venue, event.address) if part))
+    entry.add("location", ", ".join(part for part in (localized(event.venue, language),
+                                                      event.address) if part))
     entry.add("description", f"{localized(event.description, language)}\n\n{ticket_url}".strip())
     entry.add("url", ticket_url)
     calendar.add_component(entry)

@@ -102,3 +102,16 @@ def party_waits(session: Session, attendee_ids: list[int]) -> dict[tuple[int, in
                ActivityWaiting.promoted_at.is_(None), ActivityWaiting.removed_at.is_(None))
     ).all()
     return {(attendee_id, activity_id): wait_id for attendee_id, activity_id, wait_id in rows}
+
+
+def activities_waited_for(entry: WaitlistEntry) -> list[str]:
+    """The titles (localized) of the activities the party chose that have too few places
+    left for the people who chose them: what the party waits for. Empty when the party
+    waits for the event itself (or no longer waits for any activity)."""
+    wanted: dict[int, int] = {}
+    for person in entry.request.get("attendees", []):
+        for activity_id in map(as_int, person.get("activity_ids") or []):
+            wanted[activity_id] = wanted.get(activity_id, 0) + 1
+    return [localized(activity.title) for activity in entry.event.activities
+            if activity.id in wanted and activity.places_left is not None
+            and activity.places_left < wanted[activity.id]]

@@ -27,7 +27,7 @@ from eventreg.messages.service import (
 )
 from eventreg.registrations.models import Attendee, Registration
 from eventreg.registrations.notifications import ticket_link
-from eventreg.waitlist.line import names_of, people_of, place_in_line
+from eventreg.waitlist.line import activities_waited_for, names_of, people_of, place_in_line
 from eventreg.waitlist.models import WaitlistEntry
 
 KIND = "waitlist_joined"
@@ -54,6 +54,7 @@ def write_joined_message(session: Session, message: OutboxMessage) -> tuple[str,
                    "people": people_of(entry),  # the activities' titles in this language
                    "link": public_url("waitlist.page", secret=entry.secret),
                    "place": place_in_line(session, entry) if entry.is_waiting else None}
+        context["activities"] = activities_waited_for(entry)  # titles in the party's language
         subject = str(SUBJECT) % {"title": localized(event.title)}
         return (subject, render_template("mail/waitlist_joined.txt", **context),
                 render_template("mail/waitlist_joined.html", **context))

@@ -129,7 +129,7 @@ def test_organiser_creates_updates_and_publishes_an_event_with_activities(client
                            headers=bearer(token), json={"capacity": 12})
     assert patched.get_json()["capacity"] == 12
     assert client.patch(f"/api/v1/events/{slug}", headers=bearer(token),
-                        json={"venue": "Fakulteta"}).get_json()["venue"] == "Fakulteta"
+                        json={"venue": "Fakulteta"}).get_json()["venue"] == {"en": "Fakulteta"}
     published = client.post(f"/api/v1/events/{slug}/publish", headers=bearer(token))
     assert published.get_json()["status"] == "published"
     assert client.get(f"/api/v1/events/{slug}").status_code == 200
@@ -311,6 +311,7 @@ def test_the_events_own_organisers_see_its_programme_and_funder(client, db_sessi
 
 @pytest.mark.parametrize("field,value", [
     ("venue", "V" * 201),
+    ("venue", {"bg": "V" * 201}),
     ("address", "A" * 301),
     ("title", {"en": "T" * 201}),
     ("description", {"bg": "D" * 5001}),
@@ -326,9 +327,10 @@ def test_the_api_refuses_texts_over_the_services_limits(client, token, make_even
     assert response.status_code == 422
     [path] = response.get_json()["fields"]
     assert path.split(".")[0] == field
-    schema = openapi_document()["components"]["schemas"]["EventUpdate"]["properties"][field]
-    limit = schema.get("maxLength") or schema["additionalProperties"]["maxLength"]
-    assert limit == EVENT_TEXT_LIMITS[field]
+    declared = openapi_document()["components"]["schemas"]["EventUpdate"]["properties"][field]
+    for schema in declared.get("oneOf", [declared]):  # a venue: per language, or one string
+        limit = schema.get("maxLength") or schema["additionalProperties"]["maxLength"]
+        assert limit == EVENT_TEXT_LIMITS[field]
 
 
 def test_an_undeclared_method_is_answered_405_with_the_methods_allowed(client):
@@ -359,3 +361,23 @@ def test_a_search_longer_than_the_document_allows_is_refused(client, token, make
     response = client.get(url, headers=bearer(token), query_string={"q": "x" * 201})
     assert response.status_code == 422
     assert set(response.get_json()["fields"]) == {"q"}
+
+
+def test_venues_and_places_are_texts_per_language_and_a_plain_string_is_every_language(
+    client, token
+):
+    created = client.post("/api/v1/events", headers=bearer(token), json={
+        "title": {"en": "Info session", "uk": "Інформаційна зустріч"},
+        "venue": "G8", "starts_at": "2027-03-12T17:00:00", "ends_at": "2027-03-12T18:30:00",
+    }).get_json()
+    assert created["venue"] == {"en": "G8", "uk": "G8"}
+    slug = created["slug"]
+    patched = client.patch(f"/api/v1/events/{slug}", headers=bearer(token), json={
+        "venue": {"en": "Community centre", "uk": "Громадський центр"}}).get_json()
+    assert patched["venue"] == {"en": "Community centre", "uk": "Громадський центр"}
+    activity = client.post(f"/api/v1/events/{slug}/activities", headers=bearer(token), json={
+        "title": {"en": "Q&A"}, "place": {"en": "Hall", "uk": "Зала", "bg": ""}}).get_json()
+    assert activity["place"] == {"en": "Hall", "uk": "Зала"}
+    plain = client.patch(f"/api/v1/events/{slug}/activities/{activity['id']}",
+                         headers=bearer(token), json={"place": "Tent 2"}).get_json()
+    assert plain["place"] == {"en": "Tent 2", "uk": "Tent 2"}

@@ -83,7 +83,7 @@ def test_event_form_shows_an_over_long_text_and_keeps_all_that_was_typed(client,
     description = "Workshops for children. " * 5000  # about 100 KB
     venue = "Borisova Gradina, " + "the meadow by the lake " * 10  # over 200 characters
     response = client.post("/manage/events/new", data={
-        "title_en": "Long", "description_en": description, "venue": venue,
+        "title_en": "Long", "description_en": description, "venue_en": venue,
         "timezone": "Europe/Sofia", "starts_at": "2027-03-12T17:00",
         "ends_at": "2027-03-12T18:30", "age_mode": "age_group", "programme_id": ""})
     page = response.get_data(as_text=True)
@@ -91,7 +91,7 @@ def test_event_form_shows_an_over_long_text_and_keeps_all_that_was_typed(client,
     assert page.count("Too long: at most") == 2
     assert (f'id="description_en-error">Too long: at most {EVENT_TEXT_LIMITS["description"]} '
             f"characters, this has {len(description)}.") in page
-    assert (f'id="venue-error">Too long: at most {EVENT_TEXT_LIMITS["venue"]} characters, '
+    assert (f'id="venue_en-error">Too long: at most {EVENT_TEXT_LIMITS["venue"]} characters, '
             f"this has {len(venue)}.") in page
     assert description.strip() in page and f'value="{venue}"' in page
     assert db_session.query(Event).count() == 0
@@ -101,9 +101,9 @@ def test_activity_and_question_forms_show_over_long_texts(client, auth, organise
     event = make_event()
     auth.login(organiser)
     response = client.post(f"/manage/events/{event.slug}/activities/new", data={
-        "title_en": "Face painting", "place": "T" * 201, "position": "0"})
+        "title_en": "Face painting", "place_uk": "T" * 201, "position": "0"})
     assert response.status_code == 422
-    assert 'id="place-error">Too long: at most 200 characters, this has 201.' in (
+    assert 'id="place_uk-error">Too long: at most 200 characters, this has 201.' in (
         response.get_data(as_text=True))
     response = client.post(f"/manage/events/{event.slug}/questions/new", data={
         "label_bg": "В" * 501, "kind": "yes_no", "asked_per": "party", "position": "0"})
@@ -175,3 +175,32 @@ def test_overview_names_question_kinds_in_words(client, auth, organiser, make_ev
     page = client.get(f"/manage/events/{event.slug}").get_data(as_text=True)
     assert "Coming by bus? <span class=\"meta\">(Yes or no, per registration)" in page
     assert "yes_no" not in page
+
+
+def test_publishing_warns_of_a_privacy_notice_or_question_lacking_an_offered_language(
+    client, auth, organiser, make_event
+):
+    event = make_event(
+        status="draft", title={"en": "Day", "uk": "День"},
+        privacy_notice={"en": "We keep names to run the event."},
+        questions=[
+            {"label": {"en": "Need a bus?", "uk": "Потрібен автобус?"}, "kind": "yes_no"},
+            {"label": {"en": "Which stop?", "uk": "Яка зупинка?"}, "kind": "single_choice",
+             "option_labels": [{"en": "Centre", "uk": "Центр"}, {"en": "Station"}]},
+            {"label": {"en": "Allergies?"}, "kind": "text"},
+        ])
+    auth.login(organiser)
+    overview = client.get(f"/manage/events/{event.slug}").get_data(as_text=True)
+    assert "The privacy notice is not written in: Ukrainian." in overview
+    response = client.post(f"/manage/events/{event.slug}/status/published",
+                           follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "The event is now published." in page  # a warning, not a refusal
+    for gap in ("The privacy notice is not written in: Ukrainian.",
+                "The question “Which stop?” is not written in: Ukrainian.",
+                "The question “Allergies?” is not written in: Ukrainian."):
+        assert gap in page, gap
+    assert "“Need a bus?” is not written" not in page and "Bulgarian" not in page
+    bg = client.get(f"/manage/events/{event.slug}",
+                    headers={"Accept-Language": "bg"}).get_data(as_text=True)
+    assert "Уведомлението за поверителност не е написано на: украински." in bg

@@ -256,6 +256,7 @@ TEXT_LIMITS = service.EVENT_TEXT_LIMITS
     ({"description": {"bg": "д" * (TEXT_LIMITS["description"] + 1)}}, "description.bg"),
     ({"privacy_notice": {"uk": "п" * (TEXT_LIMITS["privacy_notice"] + 1)}}, "privacy_notice.uk"),
     ({"venue": "V" * (TEXT_LIMITS["venue"] + 1)}, "venue"),
+    ({"venue": {"bg": "В" * (TEXT_LIMITS["venue"] + 1)}}, "venue.bg"),
     ({"address": "A" * (TEXT_LIMITS["address"] + 1)}, "address"),
 ])
 def test_an_over_long_event_text_is_refused_not_cut(db_session, organiser, make_event, values,
@@ -268,7 +269,7 @@ def test_an_over_long_event_text_is_refused_not_cut(db_session, organiser, make_
     with pytest.raises(ValidationFailed), unit_of_work(db_session):
         service.update_event(db_session, organiser, event, details(**values))
     db_session.refresh(event)
-    assert event.venue == "Borisova Gradina"
+    assert event.venue == {code: "Borisova Gradina" for code in ("en", "bg", "uk")}
 
 
 def test_event_texts_at_their_limits_are_kept_whole(db_session, organiser):
@@ -278,7 +279,7 @@ def test_event_texts_at_their_limits_are_kept_whole(db_session, organiser):
             description={"en": "D" * TEXT_LIMITS["description"]},
             venue="V" * TEXT_LIMITS["venue"], address="A" * TEXT_LIMITS["address"]))
     db_session.expire_all()
-    assert (len(event.title["en"]), len(event.description["en"]), len(event.venue),
+    assert (len(event.title["en"]), len(event.description["en"]), len(event.venue["en"]),
             len(event.address)) == (TEXT_LIMITS["title"], TEXT_LIMITS["description"],
                                     TEXT_LIMITS["venue"], TEXT_LIMITS["address"])
 
@@ -308,8 +309,11 @@ def test_over_long_programme_texts_are_refused(db_session, organiser):
 
 
 def test_the_columns_hold_the_longest_texts_allowed(app):
+    from sqlalchemy import JSON
+
     from eventreg.events.models import Activity, Event
 
-    assert Event.__table__.c.venue.type.length == TEXT_LIMITS["venue"]
     assert Event.__table__.c.address.type.length == TEXT_LIMITS["address"]
-    assert Activity.__table__.c.place.type.length == service.ACTIVITY_TEXT_LIMITS["place"]
+    # venues and places are texts per language (JSON): the service alone holds their limits
+    assert isinstance(Event.__table__.c.venue.type, JSON)
+    assert isinstance(Activity.__table__.c.place.type, JSON)

@@ -102,3 +102,27 @@ def test_joining_the_waiting_list_mails_the_private_link_and_the_place_in_line(
     assert f"{app.config['PUBLIC_BASE_URL']}/w/{secret}" in text
     assert "You are on the waiting list for World Refugee Day: Ivan Petrov." in text
     assert "You are number 1 in line." in text
+
+
+def test_the_waiting_list_mail_names_the_full_activities_waited_for_in_the_partys_language(
+    db_session, make_event, make_registration, outbox
+):
+    from eventreg.messages.service import deliver_due
+
+    event = make_event(activities=[
+        {"title": {"en": "Doll-making", "uk": "Виготовлення ляльок"}, "capacity": 1},
+        {"title": {"en": "Face painting", "uk": "Аквагрим"}, "capacity": 1},
+        {"title": {"en": "Concert", "uk": "Концерт"}}])
+    dolls, faces, concert = event.activities
+    make_registration(event, [AttendeeRequest(name="Mykola", age_group="child",
+                                              activity_ids=[dolls.id, faces.id])])
+    with unit_of_work(db_session):
+        waitlist.join_waitlist(db_session, event, RegistrationRequest(
+            attendees=[AttendeeRequest(name="Daryna", age_group="child",
+                                       activity_ids=[dolls.id, faces.id, concert.id])],
+            consent=True, email="olena@example.org", language="uk"), phone_region="BG")
+    deliver_due(db_session)
+    [mail] = [message_from_bytes(path.read_bytes(), policy=policy.default)
+              for path in outbox.glob("*.eml")]
+    text = mail.get_body(("plain",)).get_content()
+    assert "Виготовлення ляльок, Аквагрим" in text and "Концерт" not in text
