@@ -100,7 +100,7 @@ def seeded(db_session, organiser, make_event, make_registration):
     db_session.expire_all()
     return {"slug": event.slug, "registration_id": family.id, "door_id": door.id,
             "programme_id": programme.id, "activity_id": event.activities[0].id,
-            "question_id": event.questions[0].id}
+            "question_id": event.questions[0].id, "new_status": "cancelled"}
 
 
 def _waiting():
@@ -117,7 +117,8 @@ def _organiser_pages(app, ids: dict) -> list[str]:
     pages = []
     for rule in app.url_map.iter_rules():
         if (not rule.rule.startswith("/manage") or "GET" not in rule.methods
-                or re.search(r"\.(csv|xlsx|json)$|/live$", rule.rule)):
+                or re.search(r"\.(csv|xlsx|json)$|/live$", rule.rule)
+                or rule.rule.endswith("/bursts/cancel")):  # shown only for a burst's ids
             continue
         pages.append(re.sub(r"<(?:int:)?(\w+)>", lambda m: str(ids[m.group(1)]), rule.rule))
     return sorted(pages)
