@@ -30,8 +30,8 @@ from eventreg.messages.models import STATUS_FAILED, STATUS_PENDING, OutboxMessag
 from eventreg.registrations.models import Answer, Attendee, Registration
 from eventreg.registrations.search import search_key
 from eventreg.registrations.service import new_ticket_code
-from eventreg.sms import sms_outbox_files
 from eventreg.reports.people import keep_person_keys
+from eventreg.sms import sms_outbox_files
 from eventreg.waitlist.models import WaitlistEntry
 from eventreg.waitlist.notifications import KIND as WAITLIST_MESSAGE
 
