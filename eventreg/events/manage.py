@@ -19,6 +19,7 @@ from eventreg.events.forms import (
 )
 from eventreg.extensions import db
 from eventreg.forms import ActionForm, show_service_errors
+from eventreg.registrations.notifications import estimate_event_notices
 
 blueprint = Blueprint("manage_events", __name__, url_prefix="/manage")
 
@@ -68,6 +69,9 @@ def overview(slug: str):
         event=event,
         next_statuses=[s for s in service.STATUS_TRANSITIONS[event.status] if s in STATUS_ACTIONS],
         status_actions=STATUS_ACTIONS,
+        # What cancelling will send, shown beside the button (a draft tells no one).
+        cancel_sends=(estimate_event_notices(db.session, event, "event_cancelled")
+                      if event.status != service.STATUS_DRAFT else None),
     )
 
 
@@ -87,7 +91,10 @@ def edit_event(slug: str):
         else:
             flash(_("Changes saved."), "success")
             return redirect(url_for(".overview", slug=event.slug))
-    return _form_page("events/manage_event_form.html", form=form, event=event)
+    return _form_page("events/manage_event_form.html", form=form, event=event,
+                      moving_sends=estimate_event_notices(db.session, event, "event_changed")
+                      if event.status in (service.STATUS_PUBLISHED, service.STATUS_CLOSED)
+                      else None)
 
 
 @blueprint.post("/events/<slug>/status/<new_status>")
