@@ -12,6 +12,7 @@ server that is down or does not answer raises SmsNotSent, and the outbox retries
 """
 
 import random
+import time
 import uuid
 from pathlib import Path
 
@@ -92,6 +93,7 @@ def _send_smpp(to: str, text: str) -> None:
     timeout = config["SMPP_TIMEOUT"]
     client = smpplib.client.Client(config["SMPP_HOST"], config["SMPP_PORT"],
                                    timeout=timeout, allow_unknown_opt_params=True)
+    started = time.monotonic()
     try:
         client.connect()
         client.bind_transmitter(system_id=config["SMPP_SYSTEM_ID"],
@@ -109,6 +111,9 @@ def _send_smpp(to: str, text: str) -> None:
         raise SmsNotSent(f"the SMS server {config['SMPP_HOST']}:{config['SMPP_PORT']} did "
                          f"not answer within {timeout:g} s") from None
     except smpplib.exceptions.ConnectionError:
+        if time.monotonic() - started >= timeout:  # smpplib says so of a silent bind too
+            raise SmsNotSent(f"the SMS server {config['SMPP_HOST']}:{config['SMPP_PORT']} "
+                             f"did not answer within {timeout:g} s") from None
         raise SmsNotSent(f"the SMS server {config['SMPP_HOST']}:{config['SMPP_PORT']} "
                          "could not be reached or closed the connection") from None
     except smpplib.exceptions.PDUError as error:
