@@ -119,7 +119,9 @@ def _retry_until_failed(db_session, message_id):
         db_session.rollback()
         if attempt < MAX_ATTEMPTS - 1:
             assert report.retried == [message_id]
-            now += RETRY_PAUSES[attempt] + timedelta(seconds=1)
+            retry_at = db_session.get(OutboxMessage, message_id).next_attempt_at
+            assert retry_at >= now + RETRY_PAUSES[attempt]
+            now = retry_at
         else:
             assert report.failed == [message_id]
     return db_session.get(OutboxMessage, message_id)
