@@ -64,6 +64,25 @@ def load_settings(overrides: dict | None = None) -> dict:
         "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
         "SMTP_STARTTLS": os.environ.get("SMTP_STARTTLS", "0") == "1",
         "SMTP_TIMEOUT": float(os.environ.get("SMTP_TIMEOUT", "10")),
+        #: Text messages: "outbox" writes .sms.txt files to SMS_OUTBOX_PATH (by default the
+        #: mail outbox folder); "smpp" sends through an SMS centre or aggregator's SMPP
+        #: server (SMPP_*), from SMS_FROM (a registered sender name or number).
+        "SMS_BACKEND": os.environ.get("SMS_BACKEND", "outbox"),
+        "SMS_OUTBOX_PATH": os.environ.get("SMS_OUTBOX_PATH", ""),
+        "SMS_FROM": os.environ.get("SMS_FROM", "eventreg"),
+        "SMPP_HOST": os.environ.get("SMPP_HOST", "localhost"),
+        "SMPP_PORT": int(os.environ.get("SMPP_PORT", "2775")),
+        "SMPP_SYSTEM_ID": os.environ.get("SMPP_SYSTEM_ID", ""),
+        "SMPP_PASSWORD": os.environ.get("SMPP_PASSWORD", ""),
+        "SMPP_SYSTEM_TYPE": os.environ.get("SMPP_SYSTEM_TYPE", ""),
+        #: Seconds to wait for the SMPP server's every answer before the attempt fails (and
+        #: is retried); the sending thread, never a page, waits.
+        "SMPP_TIMEOUT": float(os.environ.get("SMPP_TIMEOUT", "10")),
+        #: "Get my tickets again": per client address, and per email or phone typed.
+        "LINK_RECOVERY_PER_ADDRESS": os.environ.get("LINK_RECOVERY_PER_ADDRESS",
+                                                    "10 per hour"),
+        "LINK_RECOVERY_PER_CONTACT": os.environ.get("LINK_RECOVERY_PER_CONTACT",
+                                                    "3 per hour;6 per day"),
         #: Whether web processes send what their requests queued, from a thread of their own
         #: (never making a page wait); off ("0") leaves all sending to the mail worker.
         "MAIL_SEND_FROM_WEB": os.environ.get("MAIL_SEND_FROM_WEB", "1") != "0",
@@ -118,6 +137,8 @@ def load_settings(overrides: dict | None = None) -> dict:
         # A Redis that stops answering costs a request half a second, not a hang.
         settings.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_timeout": 0.5,
                                                  "socket_connect_timeout": 0.5})
+    if not settings["SMS_OUTBOX_PATH"]:
+        settings["SMS_OUTBOX_PATH"] = settings["MAIL_OUTBOX_PATH"]
     if not settings["TICKET_KEY_SECRET"]:
         settings["TICKET_KEY_SECRET"] = settings["SECRET_KEY"]
     _refuse_unsafe(settings)

@@ -57,6 +57,9 @@ REASONS = {
     "client_id_reused": "This client_id came before with a different body; make a new one.",
     "invalid_status_change": "The event's status cannot change that way.",
     "privacy_notice_missing": "An event needs a privacy notice before it is published.",
+    "registration_cancelled": "The registration is cancelled: its link is not sent again "
+                              "(pages).",
+    "no_contact": "The party gave no email, and no phone the event may text (pages).",
     "activity_in_use": "People chose this activity, or a door checks people in to it (pages).",
     "question_in_use": "People answered this question: it may be reworded, not removed or "
                        "changed in kind (pages).",

@@ -26,6 +26,7 @@ PARTICIPANT_SOURCES = (
     "templates/registrations/form.html", "templates/waitlist/page.html",
     "templates/tickets/*", "templates/mail/*", "templates/checkin/scanner.html",
     "templates/privacy/erase_own.html", "templates/privacy/erased.html",
+    "templates/registrations/recovery.html", "eventreg/registrations/recovery.py",
     "eventreg/registrations/notifications.py", "eventreg/waitlist/notifications.py",
     "eventreg/registrations/views.py", "eventreg/registrations/ticket_page.py",
     "eventreg/registrations/service.py", "eventreg/registrations/limits.py",
@@ -52,7 +53,8 @@ ORGANISER_SOURCES = (
 #: Templates participant views render, with everything they extend, include or import.
 PARTICIPANT_PAGES = ("events/detail.html", "events/index.html", "registrations/form.html",
                      "waitlist/page.html", "tickets/page.html", "checkin/scanner.html",
-                     "privacy/erase_own.html", "privacy/erased.html", "errors.html")
+                     "privacy/erase_own.html", "privacy/erased.html", "errors.html",
+                     "registrations/recovery.html")
 
 
 def _matches(path: str, patterns) -> bool:

@@ -58,6 +58,7 @@ def event_json(event: Event, *, for_organiser: bool) -> dict:
         "places_left": event.places_left,
         "age_mode": event.age_mode,
         "asks_sex": event.asks_sex,
+        "sends_text_messages": event.sends_text_messages,
         "activities": [activity_json(activity, for_organiser=for_organiser)
                        for activity in event.activities],
         "questions": [question_json(question) for question in event.questions],
@@ -165,6 +166,7 @@ def update_activity(slug: str, activity_id: int):
 EVENT_DEFAULTS = {
     "title": {}, "description": {}, "privacy_notice": {}, "venue": {}, "address": "",
     "capacity": None, "age_mode": "age_group", "asks_sex": False,
+    "sends_text_messages": True,
     "programme_id": None, "retention_days": None, "waitlist_order": "strict", "starts_at": None,
     "ends_at": None, "registration_opens_at": None, "registration_closes_at": None,
 }

@@ -89,6 +89,13 @@ EVENT_FIELDS = {
     "age_mode": {"enum": list(AGE_MODES)},
     "asks_sex": {"type": "boolean",
                  "description": "Whether each attendee is asked their sex (see Attendee.sex)."},
+    "sends_text_messages": {
+        "type": "boolean",
+        "description": "Whether parties with a phone are sent text messages (default true): "
+                       "a party without an email is told everything by text, one with both "
+                       "only of promotions and of the event moved or cancelled. False: "
+                       "emails only.",
+    },
     "delete_sex_answers": {
         "type": "boolean",
         "description": "Set true with `asks_sex: false` to delete the answers already given; "
@@ -165,6 +172,7 @@ PUBLIC_EVENT = {
     "places_left": PLACES_LEFT,
     "age_mode": {"enum": list(AGE_MODES)},
     "asks_sex": {"type": "boolean"},
+    "sends_text_messages": {"type": "boolean"},
     "activities": {"type": "array", "items": schema_ref("PublicActivity")},
     "questions": {"type": "array", "items": schema_ref("Question")},
 }

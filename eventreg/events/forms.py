@@ -110,6 +110,9 @@ class EventForm(FlaskForm):
                  SelectChoice("fit", _l("smaller parties behind it that fit go first"))],
         default=WAITLIST_ORDER_DEFAULT,
     )
+    sends_text_messages = BooleanField(
+        _l("Send text messages to people who gave a phone (each costs money per segment)"),
+        default=True)
     retention_days = IntegerField(
         _l("Delete personal data this many days after the event (leave empty for your "
            "organisation's period)"), validators=[Optional()])
@@ -127,8 +130,8 @@ class EventForm(FlaskForm):
     def fill_from(self, event: Event) -> None:
         for stem in ("title", "description", "privacy_notice", "venue"):
             _fill_per_language(self, stem, getattr(event, stem))
-        for name in ("address", "timezone", "capacity", "age_mode", "asks_sex", "slug",
-                     "retention_days", "waitlist_order"):
+        for name in ("address", "timezone", "capacity", "age_mode", "asks_sex",
+                     "sends_text_messages", "slug", "retention_days", "waitlist_order"):
             self[name].data = getattr(event, name)
         for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
             value = _local(getattr(event, name), event.timezone)
@@ -152,6 +155,7 @@ class EventForm(FlaskForm):
             age_mode=self.age_mode.data,
             asks_sex=self.asks_sex.data,
             delete_sex_answers=self.delete_sex_answers.data,
+            sends_text_messages=self.sends_text_messages.data,
             programme_id=int(self.programme_id.data) if self.programme_id.data else None,
             slug=(self.slug.data or "").strip().lower() or None,
             retention_days=self.retention_days.data,

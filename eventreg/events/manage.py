@@ -22,6 +22,7 @@ from eventreg.events.models import STATUS_CLOSED
 from eventreg.extensions import db
 from eventreg.forms import ActionForm, ConfirmForm, show_service_errors
 from eventreg.i18n import localized
+from eventreg.registrations.notifications import estimate_event_notices
 from eventreg.web import flash_with_undo
 
 blueprint = Blueprint("manage_events", __name__, url_prefix="/manage")
@@ -73,6 +74,9 @@ def overview(slug: str):
         next_statuses=[s for s in service.STATUS_TRANSITIONS[event.status] if s in STATUS_ACTIONS],
         status_actions=STATUS_ACTIONS, irreversible_statuses=service.IRREVERSIBLE_STATUSES,
         language_gaps=service.language_gaps(event),
+        # What cancelling will send, shown beside the button (a draft tells no one).
+        cancel_sends=(estimate_event_notices(db.session, event, "event_cancelled")
+                      if event.status != service.STATUS_DRAFT else None),
     )
 
 
@@ -92,7 +96,10 @@ def edit_event(slug: str):
         else:
             flash(_("Changes saved."), "success")
             return redirect(url_for(".overview", slug=event.slug))
-    return _form_page("events/manage_event_form.html", form=form, event=event)
+    return _form_page("events/manage_event_form.html", form=form, event=event,
+                      moving_sends=estimate_event_notices(db.session, event, "event_changed")
+                      if event.status in (service.STATUS_PUBLISHED, service.STATUS_CLOSED)
+                      else None)
 
 
 @blueprint.post("/events/<slug>/status/<new_status>")

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, false
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventreg.database import UTCDateTime, utcnow
@@ -100,6 +100,9 @@ class Event(HasPlaces, db.Model):
     age_mode: Mapped[str] = mapped_column(String(20), default="age_group")
     #: Whether the form asks each attendee's sex (one of SEXES, "prefer not to say" included).
     asks_sex: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: Whether parties with a phone are sent text messages (they cost money per segment);
+    #: off, only emails go.
+    sends_text_messages: Mapped[bool] = mapped_column(default=True, server_default=true())
     #: Days after the event ends that its people's personal data is kept, when shorter
     #: than the organisation's period; None keeps the organisation's.
     retention_days: Mapped[int | None]

@@ -110,6 +110,8 @@ class EventDetails:
     capacity: int | None = None
     age_mode: str = "age_group"
     asks_sex: bool = False
+    #: Whether parties with a phone are sent text messages (paid per segment).
+    sends_text_messages: bool = True
     #: Turning `asks_sex` off deletes the answers given; the organiser must say so.
     delete_sex_answers: bool = False
     programme_id: int | None = None
@@ -520,6 +522,7 @@ def _audited_fields(event: Event) -> dict:
         "starts_at": event.starts_at.isoformat(), "ends_at": event.ends_at.isoformat(),
         "capacity": event.capacity, "timezone": event.timezone, "slug": event.slug,
         "asks_sex": event.asks_sex, "waitlist_order": event.waitlist_order,
+        "sends_text_messages": event.sends_text_messages,
         "registration_opens_at": event.registration_opens_at.isoformat()
         if event.registration_opens_at else None,
         "registration_closes_at": event.registration_closes_at.isoformat()
@@ -675,6 +678,7 @@ def _apply_event_details(event: Event, details: EventDetails) -> None:
     event.age_mode = details.age_mode
     event.asks_sex = bool(details.asks_sex)
     event.waitlist_order = details.waitlist_order or WAITLIST_ORDER_DEFAULT
+    event.sends_text_messages = bool(details.sends_text_messages)
     event.programme_id = details.programme_id
 
 

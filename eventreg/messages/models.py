@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eventreg.database import UTCDateTime, utcnow
@@ -12,6 +12,9 @@ from eventreg.extensions import db
 STATUS_PENDING = "pending"
 STATUS_SENT = "sent"
 STATUS_FAILED = "failed"
+
+CHANNEL_EMAIL = "email"
+CHANNEL_SMS = "sms"
 
 
 #: Each kind of message as organisers and participants read it (one name per kind).
@@ -24,13 +27,20 @@ MESSAGE_KIND_NAMES = {
 
 
 class OutboxMessage(db.Model):
-    """One email to send, with its delivery attempts."""
+    """One email or text message to send, with its delivery attempts."""
 
     __tablename__ = "outbox_messages"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: What it is: confirmation, promotion, reminder, cancellation, event_changed.
+    #: What it is: confirmation, promotion, reminder, cancellation, event_changed,
+    #: event_cancelled, waitlist_joined, link_recovery, ticket_link.
     kind: Mapped[str] = mapped_column(String(30))
+    #: How it goes: "email" (to_address is an email) or "sms" (to_address is a phone in
+    #: E.164 form; text_body is the text message, subject is empty, html_body None).
+    channel: Mapped[str] = mapped_column(String(10), default=CHANNEL_EMAIL,
+                                         server_default=text("'email'"))
+    #: For a text message, the segments it was sent in (what it cost), once written.
+    segments: Mapped[int | None]
     registration_id: Mapped[int | None] = mapped_column(
         ForeignKey("registrations.id", ondelete="SET NULL"), index=True
     )

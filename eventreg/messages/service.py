@@ -8,6 +8,10 @@ sending thread once the request is done (eventreg/messages/web.py), and by `flas
 deliver-messages` (the mail worker, or cron) for whatever is due, retries included. Sending never slows or breaks a registration. A message that keeps failing is
 retried with growing pauses and, after MAX_ATTEMPTS, marked failed with the server's last
 words for organisers to see.
+
+Text messages (channel "sms") go the same way: queued with the change, written at delivery
+by the writer registered for their kind and channel (the text only: its subject is empty),
+and sent by eventreg/sms.py, which counts the segments they went in.
 """
 
 from collections.abc import Callable
@@ -22,11 +26,14 @@ from sqlalchemy.orm import Session
 from eventreg.database import unit_of_work, utcnow
 from eventreg.mail import build_message, send_message
 from eventreg.messages.models import (
+    CHANNEL_EMAIL,
+    CHANNEL_SMS,
     STATUS_FAILED,
     STATUS_PENDING,
     STATUS_SENT,
     OutboxMessage,
 )
+from eventreg.sms import send_text
 
 #: Pauses before the 2nd, 3rd, ... attempt; after the last the message is failed.
 RETRY_PAUSES = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30),
@@ -36,9 +43,10 @@ MAX_ATTEMPTS = len(RETRY_PAUSES) + 1
 #: (if that worker died mid-send, the message goes out again: at least once).
 CLAIM_LEASE = timedelta(minutes=10)
 
-#: How each kind of message is written: (session, message) -> (subject, text, html).
+#: How each kind of message is written: (session, message) -> (subject, text, html); a
+#: text message's writer gives ("", text, None).
 Writer = Callable[[Session, OutboxMessage], tuple[str, str, str | None]]
-_writers: dict[str, Writer] = {}
+_writers: dict[tuple[str, str], Writer] = {}
 
 
 class CannotBeWritten(Exception):
@@ -54,20 +62,22 @@ def public_url(endpoint: str, **values) -> str:
         return f"{parts.scheme}://{parts.netloc}{url_for(endpoint, **values)}"
 
 
-def register_writer(kind: str, writer: Writer) -> None:
-    """Say how messages of `kind` queued without their words are written at delivery."""
-    _writers[kind] = writer
+def register_writer(kind: str, writer: Writer, *, channel: str = CHANNEL_EMAIL) -> None:
+    """Say how messages of `kind` on `channel` queued without their words are written at
+    delivery."""
+    _writers[(channel, kind)] = writer
 
 
 def queue_message(
     session: Session, *, kind: str, to: str, registration_id: int | None = None,
     context: dict | None = None, subject: str | None = None, text: str | None = None,
-    html: str | None = None, now: datetime | None = None,
+    html: str | None = None, now: datetime | None = None, channel: str = CHANNEL_EMAIL,
 ) -> OutboxMessage:
     """Add a message to the outbox (inside the caller's transaction, if any): with its words
-    given, or with `context` for the writer of its kind to write them at delivery."""
+    given, or with `context` for the writer of its kind to write them at delivery. On the
+    "sms" channel `to` is a phone in E.164 form and `text` the whole text message."""
     message = OutboxMessage(
-        kind=kind, to_address=to, registration_id=registration_id, context=context or {},
+        kind=kind, channel=channel, to_address=to, registration_id=registration_id, context=context or {},
         subject=subject, text_body=text, html_body=html, next_attempt_at=now or utcnow(),
     )
     session.add(message)
@@ -142,16 +152,20 @@ def _attempt(session: Session, message_id: int, claimed_until: datetime,
     outcome: dict = {}
     try:
         if message.text_body is None:
-            writer = _writers.get(message.kind)
+            writer = _writers.get((message.channel, message.kind))
             if writer is None:
-                raise CannotBeWritten(f"no writer for messages of kind {message.kind!r}")
+                raise CannotBeWritten(f"no writer for {message.channel} messages of kind "
+                                      f"{message.kind!r}")
             subject, text, html = writer(session, message)
             outcome.update(subject=subject, text_body=text, html_body=html)
         else:
             subject, text, html = message.subject, message.text_body, message.html_body
-        to_address = message.to_address
+        to_address, channel = message.to_address, message.channel
         session.commit()  # no transaction stays open while the mail server is talked to
-        send_message(build_message(to_address, subject, text, html, outbox_id=message_id))
+        if channel == CHANNEL_SMS:
+            outcome["segments"] = send_text(to_address, text, outbox_id=message_id)
+        else:
+            send_message(build_message(to_address, subject, text, html, outbox_id=message_id))
     except Exception as error:  # any failure of any backend: keep the message, say why
         session.rollback()
         attempts = session.get(OutboxMessage, message_id).attempts

@@ -1,8 +1,8 @@
 """Removing a person's data and keeping the figures: one way, for retention and erasure.
 
 What goes: names, emails, phones, answers typed as free text, search keys, ticket secrets
-and codes, the form a waiting party sent, the written messages (and the .eml files of the
-`outbox` mail backend), and the names in the audit log. What stays: the event, the party
+and codes, the form a waiting party sent, the written messages (and the .eml and .sms.txt
+files of the `outbox` mail and text-message backends), and the names in the audit log. What stays: the event, the party
 and its size, age group or year of birth, sex where asked, activity choices, check-in and
 exit times and doors, walk-in or not, and the consent's time and the notice consented to
 (it names no one). Before the names go, each person's "same name and same email or phone"
@@ -31,6 +31,7 @@ from eventreg.registrations.models import Answer, Attendee, Registration
 from eventreg.registrations.search import search_key
 from eventreg.registrations.service import new_ticket_code
 from eventreg.reports.people import keep_person_keys
+from eventreg.sms import sms_outbox_files
 from eventreg.waitlist.models import WaitlistEntry
 from eventreg.waitlist.notifications import KIND as WAITLIST_MESSAGE
 
@@ -186,7 +187,8 @@ def _empty_messages(session: Session, message_ids, *,
         message.last_error = ""
         if message.status == STATUS_PENDING:
             message.status = STATUS_FAILED  # never sent now: there is no one to send it to
-    for path in outbox_files([m.id for m in messages]):
+    ids = [m.id for m in messages]
+    for path in outbox_files(ids) + sms_outbox_files(ids):
         path.unlink(missing_ok=True)
 
 

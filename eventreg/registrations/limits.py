@@ -10,11 +10,18 @@ alike (settings, counted in Flask-Limiter's storage, shared by every worker with
   a day): nobody can make the app mail someone else's inbox full, from however many
   addresses.
 
+"Get my tickets again" has two limits of its own (`LINK_RECOVERY_PER_ADDRESS`, default 10
+an hour, and `LINK_RECOVERY_PER_CONTACT` per email or phone typed, default 3 an hour and 6
+a day): every request counts, for contacts that are known and unknown alike, so that the
+limit says nothing about who registered, and nobody can make the app text a phone again
+and again.
+
 Only what was really made counts (a refused form costs nothing). When a limit is reached
 the form is shown again with what was typed and a message in the person's language;
 the API answers 429 `too_many_requests` with `Retry-After`.
 """
 
+import contextlib
 import hashlib
 import hmac
 import math
@@ -24,6 +31,7 @@ from flask import current_app, jsonify, make_response, request
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
+from eventreg.errors import ValidationFailed
 from eventreg.extensions import limiter
 
 #: Form actions that only change the form (add or remove a person): never counted.
@@ -111,3 +119,42 @@ def _submitted_email() -> str:
     else:
         email = request.form.get("email")
     return email.strip().lower() if isinstance(email, str) else ""
+
+
+def limit_link_recovery(on_breach):
+    """Both limits of "Get my tickets again", on every POST (known contacts or not)."""
+
+    def decorate(view):
+        view = limiter.shared_limit(
+            lambda: current_app.config["LINK_RECOVERY_PER_ADDRESS"],
+            scope="link recovery per address", key_func=lambda: "recovery:" + get_remote_address(),
+            methods=["POST"], on_breach=on_breach)(view)
+        return limiter.shared_limit(
+            lambda: current_app.config["LINK_RECOVERY_PER_CONTACT"],
+            scope="link recovery per contact", key_func=recovery_contact_key,
+            methods=["POST"], exempt_when=lambda: not _typed_contact(),
+            on_breach=on_breach)(view)
+
+    return decorate
+
+
+def recovery_contact_key() -> str:
+    """The contact typed, in one form however it was typed (a phone in E.164 form), hashed."""
+    from eventreg.registrations.recovery import parse_contact
+
+    typed = _typed_contact()
+    with contextlib.suppress(ValidationFailed):
+        typed = parse_contact(typed, phone_region=current_app.config["DEFAULT_PHONE_REGION"])[1]
+    return "recovery-to:" + hashlib.sha256(typed.lower().encode()).hexdigest()[:32]
+
+
+def recovery_wait_message(limit) -> str:
+    minutes = max(1, math.ceil((limit.reset_at - time.time()) / 60))
+    return _("You asked for your links many times in a short time. Please wait %(minutes)d "
+             "minutes and ask again. The organiser at the door can also find your tickets "
+             "by your name.", minutes=minutes)
+
+
+def _typed_contact() -> str:
+    contact = request.form.get("contact")
+    return contact.strip() if isinstance(contact, str) else ""

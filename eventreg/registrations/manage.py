@@ -8,14 +8,18 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from eventreg.database import unit_of_work
-from eventreg.errors import ValidationFailed
+from eventreg.errors import Conflict, ValidationFailed
 from eventreg.events.service import get_organiser_event
 from eventreg.extensions import db
-from eventreg.forms import ConfirmForm
+from eventreg.forms import ActionForm, ConfirmForm
 from eventreg.messages.service import messages_by_registration
-from eventreg.registrations import bursts, service
+from eventreg.registrations import bursts, recovery, service
 from eventreg.registrations.bursts import find_bursts
-from eventreg.registrations.notifications import people_to_tell
+from eventreg.registrations.notifications import (
+    estimate_party_message,
+    people_to_tell,
+    ticket_link,
+)
 from eventreg.registrations.service import as_int
 
 blueprint = Blueprint("manage_registrations", __name__, url_prefix="/manage/events/<slug>")
@@ -38,6 +42,12 @@ def index(slug: str):
         event=event,
         registrations=registrations,
         messages=messages_by_registration(db.session, [r.id for r in registrations]),
+        # What cancelling each registration will send, and each party's private link.
+        cancel_estimates={r.id: estimate_party_message(
+            r, "cancellation", cancelled_names=[a.name for a in r.active_attendees])
+            for r in registrations if not r.cancelled_at},
+        ticket_links={r.id: ticket_link(r) for r in registrations
+                      if not r.cancelled_at and r.anonymised_at is None},
         counts=service.count_registrations(db.session, event),
         search=search,
         bursts=find_bursts(
@@ -151,4 +161,23 @@ def cancel(slug: str, registration_id: int):
                     count=cancelled), "success")
         else:
             flash(_("Nothing to cancel: those tickets were already cancelled."), "info")
+    return redirect(url_for(".index", slug=slug, q=request.args.get("q") or None))
+
+
+@blueprint.post("/registrations/<int:registration_id>/resend-link")
+def resend_link(slug: str, registration_id: int):
+    """Send a party its private ticket link again, by its email or else its phone."""
+    event = get_organiser_event(db.session, current_user, slug)
+    registration = service.get_event_registration(db.session, event, registration_id)
+    if ActionForm().validate_on_submit():
+        try:
+            with unit_of_work(db.session):
+                messages = recovery.resend_ticket_link(db.session, registration,
+                                                       by=current_user)
+        except Conflict as error:
+            flash(str(error.message), "error")
+        else:
+            flash(ngettext("The link is being sent again (%(num)d message).",
+                           "The link is being sent again (%(num)d messages).",
+                           len(messages)), "success")
     return redirect(url_for(".index", slug=slug, q=request.args.get("q") or None))

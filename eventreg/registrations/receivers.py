@@ -28,7 +28,7 @@ def tell_parties_the_event_changed(session: Session, *, event: Event, kind: str)
 
 @hooks.people_to_tell.connect
 def parties_who_would_hear(session: Session, *, event: Event, kind: str) -> PeopleToTell:
-    return people_to_tell(parties_told_of_event(session, event))
+    return people_to_tell(parties_told_of_event(session, event), kind)
 
 
 @hooks.sex_question_dropped.connect

@@ -20,7 +20,7 @@ from eventreg.errors import Conflict, ValidationFailed
 from eventreg.events.service import get_published_event, registration_is_open
 from eventreg.extensions import db
 from eventreg.i18n import current_language
-from eventreg.registrations import limits, service
+from eventreg.registrations import limits, recovery, service
 from eventreg.registrations.forms import parse_registration_form, party_size_from
 from eventreg.text import strip_control_characters
 from eventreg.web import (
@@ -81,6 +81,10 @@ def register(slug: str):
     if registration.email:
         flash(_("You are registered. We also sent the link to this page to %(email)s.",
                 email=registration.email), "success")
+    elif registration.phone and event.sends_text_messages:
+        flash(_("You are registered. We also sent the link to this page by text message to "
+                "%(phone)s. Keep this page: its address is your ticket.",
+                phone=registration.phone), "success")
     else:
         flash(_("You are registered. Keep this page: its address is your ticket."), "success")
     return redirect(url_for("tickets.page", secret=registration.ticket_secret))
@@ -107,3 +111,32 @@ def render_form(event, values: MultiDict, error=None, focus: str | None = None):
         registration_open=registration_is_open(event),
         focus=focus,
     )
+
+
+def recovery_wait_page(limit):
+    """The page again, with what was typed, saying how long to wait (a limit reached)."""
+    response = make_response(render_template(
+        "registrations/recovery.html", contact=request.form.get("contact", ""),
+        error=limits.recovery_wait_message(limit), sent=False), 429)
+    response.headers["Retry-After"] = limits.api_refusal(limit).headers["Retry-After"]
+    return response
+
+
+@blueprint.route("/tickets/again", methods=["GET", "POST"])
+@limits.limit_link_recovery(on_breach=recovery_wait_page)
+def recover_links():
+    """Send a person the private links of their registrations, to the email or phone typed."""
+    if request.method == "GET":
+        return render_template("registrations/recovery.html", contact="", error=None,
+                               sent=False)
+    contact = strip_control_characters(request.form.get("contact", ""))
+    try:
+        with unit_of_work(db.session):
+            recovery.send_links_again(
+                db.session, contact, phone_region=current_app.config["DEFAULT_PHONE_REGION"],
+                language=current_language())
+    except ValidationFailed as error:
+        return render_template("registrations/recovery.html", contact=contact,
+                               error=str(error.message), sent=False), 422
+    # The same answer whether the contact is known or not.
+    return render_template("registrations/recovery.html", contact="", error=None, sent=True)

@@ -4,10 +4,11 @@
   activities each person waits for. Being promoted later is told by the registration's own
   "promotion" message (eventreg/registrations/notifications.py).
 - `activity_promotion`: a person who waited for a full activity has a place in it now; it
-  names the activity and the person, with the ticket link.
+  names the activity and the person, with the ticket link (by email only, for now).
 
-Each is queued in the transaction of the change it tells of (if the party gave an email)
-and written when it goes out.
+Each is queued in the transaction of the change it tells of (`waitlist_joined` by email if
+the party gave one, else by text message to its phone: eventreg/messages/channels.py) and
+written when it goes out, in the language the party used.
 """
 
 from flask import render_template
@@ -18,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from eventreg.events.models import Activity
 from eventreg.i18n import localized
-from eventreg.messages.models import OutboxMessage
+from eventreg.messages.channels import channels_for
+from eventreg.messages.models import CHANNEL_SMS, OutboxMessage
 from eventreg.messages.service import (
     CannotBeWritten,
     public_url,
@@ -26,7 +28,7 @@ from eventreg.messages.service import (
     register_writer,
 )
 from eventreg.registrations.models import Attendee, Registration
-from eventreg.registrations.notifications import ticket_link
+from eventreg.registrations.notifications import shortened, ticket_link
 from eventreg.waitlist.line import activities_waited_for, names_of, people_of, place_in_line
 from eventreg.waitlist.models import WaitlistEntry
 
@@ -34,14 +36,32 @@ KIND = "waitlist_joined"
 SUBJECT = _l("On the waiting list: %(title)s")
 ACTIVITY_PROMOTION = "activity_promotion"
 ACTIVITY_PROMOTION_SUBJECT = _l("A place in %(activity)s: %(title)s")
+TEXT = _l("%(title)s: you are number %(place)d on the waiting list. We will write when "
+          "places are found. %(link)s")
+#: For an entry no longer waiting when the text is written (promoted at once, or left).
+TEXT_NOT_WAITING = _l("%(title)s: your waiting-list page: %(link)s")
 
 
-def add_joined_message(session: Session, entry: WaitlistEntry) -> OutboxMessage | None:
-    """Add the message to the caller's transaction, if the party gave an email (the entry
-    must have its id: flushed)."""
-    if not entry.email:
-        return None
-    return queue_message(session, kind=KIND, to=entry.email, context={"entry": entry.id})
+def add_joined_message(session: Session, entry: WaitlistEntry) -> list[OutboxMessage]:
+    """Add the message to the caller's transaction, to the party's email or phone (the
+    entry must have its id: flushed); returns the messages queued."""
+    return [queue_message(session, kind=KIND, channel=channel, to=address,
+                          context={"entry": entry.id})
+            for channel, address in channels_for(
+                KIND, email=entry.email, phone=(entry.request or {}).get("phone") or None,
+                texts_on=entry.event.sends_text_messages)]
+
+
+def write_joined_text(session: Session, message: OutboxMessage) -> tuple[str, str, None]:
+    entry = session.get(WaitlistEntry, message.context.get("entry"))
+    if entry is None:
+        raise CannotBeWritten("the waiting-list entry was deleted before the message went out")
+    with force_locale(entry.request.get("language") or "en"):
+        values = {"title": shortened(localized(entry.event.title)),
+                  "link": public_url("waitlist.page", secret=entry.secret)}
+        if entry.is_waiting:
+            return "", str(TEXT) % {**values, "place": place_in_line(session, entry)}, None
+        return "", str(TEXT_NOT_WAITING) % values, None
 
 
 def write_joined_message(session: Session, message: OutboxMessage) -> tuple[str, str, str]:
@@ -97,3 +117,4 @@ def write_activity_promotion(session: Session, message: OutboxMessage) -> tuple[
 
 
 register_writer(ACTIVITY_PROMOTION, write_activity_promotion)
+register_writer(KIND, write_joined_text, channel=CHANNEL_SMS)
