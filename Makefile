@@ -43,7 +43,7 @@ lint: install
 # Refresh the message catalogues after changing user-facing text.
 extract-messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_ngettext:1,2 -o eventreg/translations/messages.pot .
-	$(BIN)/pybabel update -i eventreg/translations/messages.pot -d eventreg/translations
+	$(BIN)/pybabel update --no-fuzzy-matching -i eventreg/translations/messages.pot -d eventreg/translations
 
 clean:
 	rm -rf $(VENV) .pytest_cache

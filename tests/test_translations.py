@@ -128,3 +128,15 @@ def test_participant_pages_use_only_participant_templates():
 def _translated(message) -> bool:
     strings = message.string if isinstance(message.string, tuple) else (message.string,)
     return not message.fuzzy and all(strings)
+
+
+@pytest.mark.parametrize("language", ["bg", "uk", "ar", "fa"])
+def test_every_catalogue_compiles_without_placeholder_errors(language):
+    """`make translations` refuses a translation whose placeholders are not the message's:
+    a fuzzy guess left by `pybabel update` is enough to fail a fresh install."""
+    path = ROOT / "eventreg" / "translations" / language / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as source:
+        catalogue = read_po(source)
+    problems = [f"{message.id!r}: {error}" for message, errors in catalogue.check()
+                for error in errors]
+    assert problems == []
