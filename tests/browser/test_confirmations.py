@@ -33,6 +33,7 @@ def test_cancel_the_event_asks_naming_the_people_told_then_cancels(
     page.get_by_role("link", name="Cancel the event").click()
     page.get_by_role("heading", name="Cancel “World Refugee Day”?").wait_for()
     assert page.get_by_text("It tells 2 parties by email.").is_visible()
+    assert page.get_by_text("It tells 1 party by text message.").is_visible()  # Aisha
     assert page.get_by_text("The tickets of 4 people are no longer valid").is_visible()
     page.screenshot(path=str(tmp_path / "confirm-cancel-event.png"), full_page=True)
     db_session.rollback()
@@ -41,8 +42,10 @@ def test_cancel_the_event_asks_naming_the_people_told_then_cancels(
     page.get_by_text("The event is now cancelled.").wait_for()
     db_session.rollback()
     assert db_session.get(Event, event.id).status == "cancelled"
-    assert db_session.scalar(select(func.count(OutboxMessage.id)).where(
-        OutboxMessage.kind == "event_cancelled")) == 2
+    sent = db_session.execute(select(OutboxMessage.channel, func.count(OutboxMessage.id))
+                              .where(OutboxMessage.kind == "event_cancelled")
+                              .group_by(OutboxMessage.channel)).all()
+    assert dict(sent) == {"email": 2, "sms": 1}
     context.close()
 
 
