@@ -15,8 +15,8 @@ from tests.waitlist.test_service import party
 
 
 def families(make_registration, event):
-    """Three parties with an email (one of them with one ticket cancelled), one without,
-    one cancelled whole: four are told, by email three."""
+    """Three parties with an email (one of them with one ticket cancelled), one with only a
+    phone, one cancelled whole: four are told, three by email and one by text message."""
     told = [make_registration(event, ["Olena", "Mykola"], email="olena@example.org"),
             make_registration(event, ["Maria"], email="maria@example.org"),
             make_registration(event, ["Ivan", "Petar"], email="ivan@example.org")]
@@ -25,7 +25,7 @@ def families(make_registration, event):
     return told, phone_only, gone
 
 
-def test_people_told_of_a_cancellation_are_the_parties_with_an_email_and_a_valid_ticket(
+def test_people_told_of_a_cancellation_are_the_parties_with_a_contact_and_a_valid_ticket(
     db_session, make_event, make_registration
 ):
     event = make_event(capacity=20)
@@ -36,7 +36,7 @@ def test_people_told_of_a_cancellation_are_the_parties_with_an_email_and_a_valid
         cancel_attendees(db_session, gone)
         cancel_attendees(db_session, told[2], [told[2].attendees[0].id])
     preview = events.people_told_of_status_change(db_session, event, "cancelled")
-    assert preview.by_email == 3 and preview.parties == 3
+    assert (preview.by_email, preview.by_text, preview.parties) == (3, 1, 4)
     assert events.people_told_of_status_change(db_session, event, "closed") is None
     pending = set(db_session.scalars(select(OutboxMessage.id)))
     organiser = event.organisation.organisers[0]
@@ -44,7 +44,7 @@ def test_people_told_of_a_cancellation_are_the_parties_with_an_email_and_a_valid
         events.change_event_status(db_session, organiser, event, "cancelled")
     notices = db_session.scalars(select(OutboxMessage).where(
         OutboxMessage.id.not_in(pending))).all()
-    assert len(notices) == preview.by_email
+    assert len(notices) == preview.by_email + preview.by_text  # what was shown is what went
     assert {notice.kind for notice in notices} == {"event_cancelled"}
 
 
@@ -126,7 +126,7 @@ def test_cancelling_an_event_without_the_confirmation_changes_nothing(
     db_session.refresh(event)
     assert event.status == "cancelled"
     assert len(db_session.scalars(select(OutboxMessage).where(
-        OutboxMessage.kind == "event_cancelled")).all()) == 4
+        OutboxMessage.kind == "event_cancelled")).all()) == 5  # 4 emails and a text
 
 
 def test_closing_registration_offers_an_undo_that_reopens_it(

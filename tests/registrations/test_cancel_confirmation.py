@@ -11,15 +11,16 @@ from eventreg.registrations.service import cancel_attendees, preview_cancellatio
 from tests.registrations.test_bursts import register_from
 
 
-def test_people_to_tell_counts_the_parties_with_an_email(db_session, make_event,
-                                                        make_registration):
+def test_people_to_tell_counts_the_parties_by_the_way_they_are_told(db_session, make_event,
+                                                                    make_registration):
     event = make_event(capacity=10)
     with_email = [make_registration(event, ["Olena", "Mykola"], email="olena@example.org"),
                   make_registration(event, ["Maria"], email="maria@example.org")]
-    without = [make_registration(event, ["Aisha"], phone="+359 88 123 4567"),
-               make_registration(event, ["Samir"])]
-    assert people_to_tell(with_email + without) == PeopleToTell(by_email=2)
-    assert people_to_tell(without).parties == 0
+    phone_only = make_registration(event, ["Aisha"], phone="+359 88 123 4567")
+    nothing = make_registration(event, ["Samir"])
+    assert people_to_tell(with_email + [phone_only, nothing]) == PeopleToTell(
+        by_email=2, by_text=1, parties=3)
+    assert people_to_tell([nothing]).parties == 0
     assert (people_to_tell(with_email[:1]) + people_to_tell(with_email[1:])).parties == 2
 
 
@@ -74,11 +75,11 @@ def test_cancelling_a_registration_asks_first_and_names_its_people_and_email(
         OutboxMessage.kind == "cancellation")) == "olena@example.org"
 
 
-def test_cancelling_a_person_without_an_email_says_it_tells_nobody(
+def test_cancelling_a_person_of_a_party_without_contact_says_it_tells_nobody(
     client, auth, organiser, make_event, make_registration
 ):
     event = make_event(capacity=10)
-    family = make_registration(event, ["Aisha", "Omar"], phone="+359 88 123 4567")
+    family = make_registration(event, ["Aisha", "Omar"])
     make_registration(event, ["Maria"], email="maria@example.org")
     auth.login(organiser)
     page = client.get(f"/manage/events/{event.slug}/registrations/{family.id}/cancel"
