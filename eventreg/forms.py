@@ -1,12 +1,21 @@
 """Form helpers shared by every feature's pages."""
 
 from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from eventreg.errors import DomainError
 
 
 class ActionForm(FlaskForm):
     """Only a CSRF token, for buttons that change state (publish, cancel, revoke, remove)."""
+
+
+class CheckboxesField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 def show_service_errors(

@@ -22,6 +22,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from eventreg.accounts.sessions import SessionPolicy, check_session
+from eventreg.consents.service import consent_name, consent_statement
 from eventreg.database import MAX_ID, unit_of_work
 from eventreg.errors import DomainError
 from eventreg.events.retention import privacy_notice
@@ -150,6 +151,8 @@ def _template_helpers():
         "sex_names": SEX_NAMES,
         "age_group_names": AGE_GROUP_NAMES,
         "question_kind_names": QUESTION_KIND_NAMES,
+        "consent_name": consent_name,
+        "consent_statement": consent_statement,
     }
 
 

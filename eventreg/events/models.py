@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, false
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventreg.database import UTCDateTime, utcnow
@@ -19,6 +19,14 @@ AGE_GROUPS = ("child", "adult")
 AGE_MODES = ("age_group", "birth_year")
 #: Answers to the sex question an event may ask each attendee (for sex-disaggregated reports).
 SEXES = ("female", "male", "other", "prefer_not_to_say")
+
+#: The optional consents an event may ask each attendee, in the order the form asks them:
+#: photos and video, contact about future events, sharing with a partner the organiser
+#: names. Admission never depends on one (eventreg/consents/).
+PHOTOS = "photos"
+FUTURE_CONTACT = "future_contact"
+PARTNER_SHARING = "partner_sharing"
+CONSENT_KINDS = (PHOTOS, FUTURE_CONTACT, PARTNER_SHARING)
 
 QUESTION_KINDS = ("text", "single_choice", "multiple_choice", "yes_no")
 #: A question is answered once for the whole party or once for each attendee.
@@ -89,6 +97,11 @@ class Event(HasPlaces, db.Model):
     age_mode: Mapped[str] = mapped_column(String(20), default="age_group")
     #: Whether the form asks each attendee's sex (one of SEXES, "prefer not to say" included).
     asks_sex: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: The optional consents each attendee is asked (of CONSENT_KINDS, in that order).
+    optional_consents: Mapped[list] = mapped_column(JSON, default=list,
+                                                    server_default=text("'[]'"))
+    #: The partner a "sharing with a partner" consent names, as the organiser typed it.
+    consent_partner: Mapped[str] = mapped_column(String(200), default="", server_default="")
     #: Days after the event ends that its people's personal data is kept, when shorter
     #: than the organisation's period; None keeps the organisation's.
     retention_days: Mapped[int | None]
