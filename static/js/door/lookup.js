@@ -61,7 +61,7 @@ export function showParties(results, parties, { say, showTime, place, stateAt, o
       const mark = row.no_photos
         ? element("strong", { className: "no-photos" }, say("no_photos")) : null;
       const item = element("li", {}, element("label", { className: "check" }, box, " ",
-        row.name, " ", mark, mark ? " " : null,
+        element("span", {}, row.name, mark ? " " : null, mark), " ",
         element("span", { className: "meta" }, `${row.ticket_code} · ${status}`)));
       if (state.checked_in_at) {
         const undo = element("button", {
