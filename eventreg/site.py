@@ -22,7 +22,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from eventreg.accounts.sessions import SessionPolicy, check_session
-from eventreg.consents.service import consent_name, consent_statement
+from eventreg.consents.service import consent_name, consent_statement, given_consent_name
 from eventreg.database import MAX_ID, unit_of_work
 from eventreg.errors import DomainError
 from eventreg.events.retention import privacy_notice
@@ -153,6 +153,7 @@ def _template_helpers():
         "question_kind_names": QUESTION_KIND_NAMES,
         "consent_name": consent_name,
         "consent_statement": consent_statement,
+        "given_consent_name": given_consent_name,
     }
 
 

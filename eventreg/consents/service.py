@@ -66,6 +66,12 @@ def consent_name(event: Event, kind: str, language: str | None = None) -> str:
         return CONSENT_NAMES[kind](event.consent_partner)
 
 
+def given_consent_name(consent: Consent, language: str | None = None) -> str:
+    """The short name of a consent given, naming the partner it was given for."""
+    with force_locale(language or current_language()):
+        return CONSENT_NAMES[consent.kind](consent.partner or "")
+
+
 def consent_statement(event: Event, kind: str, language: str | None = None) -> str:
     """What ticking the consent agrees to, in `language` (the page's, when None)."""
     with force_locale(language or current_language()):

@@ -4,7 +4,7 @@ the QR images and the calendar file, and what the party may still change there."
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from eventreg.consents.service import consent_name, withdraw_consent
+from eventreg.consents.service import given_consent_name, withdraw_consent
 from eventreg.database import unit_of_work
 from eventreg.errors import Conflict, DomainError, NotFound, ValidationFailed
 from eventreg.extensions import db
@@ -140,9 +140,10 @@ def withdraw(secret: str):
         flash(str(error.message), "error")
         return redirect(url_for(".page", secret=secret))
     attendee = next(a for a in registration.attendees if a.id == attendee_id)
+    consent = next(c for c in attendee.consents if c.kind == kind)
     if withdrawn:
         flash(_("Withdrawn: %(consent)s, for %(name)s. The organisers and the door see it now.",
-                consent=consent_name(registration.event, kind), name=attendee.name), "success")
+                consent=given_consent_name(consent), name=attendee.name), "success")
     else:
         flash(_("This consent was already withdrawn."), "info")
     return redirect(url_for(".page", secret=secret))
