@@ -36,6 +36,7 @@ from eventreg.events.models import (
 )
 from eventreg.i18n import LANGUAGE_CODES, current_language
 from eventreg.registrations.models import Attendee, Registration
+from eventreg.text import clean_text
 
 #: Each consent's short name, as the form's box, the exports' column and the ticket page
 #: call it, and what ticking it agrees to (stored with the consent, in the person's
@@ -97,7 +98,7 @@ def asked_consents(event: Event, given, *, partner_shown: str | None,
     """
     given = {str(kind) for kind in (given or [])}
     if (PARTNER_SHARING in given and partner_shown is not None
-            and partner_shown.strip() != event.consent_partner):
+            and clean_text(partner_shown) != event.consent_partner):
         given.discard(PARTNER_SHARING)
     unasked = bool(given - set(event.optional_consents)) and not drop_unasked
     return [kind for kind in event.optional_consents if kind in given], unasked

@@ -201,3 +201,19 @@ def test_a_consent_never_given_or_of_another_party_cannot_be_withdrawn(db_sessio
         withdraw_consent(db_session, party, stranger.attendees[0].id, "photos")
     assert refused.value.reason == "attendee_not_found"
     assert db_session.scalar(select(Consent.id).where(Consent.withdrawn_at.is_not(None))) is None
+
+
+def test_erasing_a_person_keeps_their_consents_which_name_no_one(db_session, organiser, asking):
+    from eventreg.privacy.erasure import erase
+
+    party = register_family(db_session, asking, ("Olena Kovalenko", "adult", ALL_THREE),
+                            ("Mykola Kovalenko", "child", ["photos"]))
+    before = [(c.attendee_id, c.kind, c.text, c.given_at)
+              for c in db_session.scalars(select(Consent).order_by(Consent.id))]
+    with unit_of_work(db_session):
+        erase(db_session, party, [party.attendees[1].id], by=organiser)
+    db_session.expire_all()
+    after = db_session.scalars(select(Consent).order_by(Consent.id)).all()
+    assert [(c.attendee_id, c.kind, c.text, c.given_at) for c in after] == before
+    assert not [c for c in after if "Kovalenko" in c.text or "Kovalenko" in (c.partner or "")]
+    assert db_session.get(Attendee, party.attendees[1].id).name == ""
