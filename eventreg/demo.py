@@ -96,6 +96,7 @@ def _refugee_day(session: Session, organiser) -> Event:
         capacity=600,
         age_mode="age_group",
         asks_sex=True,
+        optional_consents=["photos", "future_contact"],
         programme_id=programme.id,
     ))
     activities = [

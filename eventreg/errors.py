@@ -43,6 +43,8 @@ REASONS = {
     "registration_not_found": "No such registration (or not one of the caller's "
                               "organisation; pages: a ticket link that is wrong).",
     "attendee_not_found": "No such attendee in this registration (pages).",
+    "consent_not_found": "This person did not give that consent, so it cannot be withdrawn "
+                         "(pages).",
     "waitlist_entry_not_found": "No such place on a waiting list (pages).",
     "door_not_found": "No such door of this event (pages).",
     "decision_not_found": "That same-person decision was already taken back (pages).",

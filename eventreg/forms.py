@@ -1,7 +1,8 @@
 """Form helpers shared by every feature's pages."""
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
+from wtforms import HiddenField, SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from eventreg.errors import DomainError
 
@@ -20,6 +21,13 @@ class ConfirmForm(ActionForm):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed.data == "yes"
+
+
+class CheckboxesField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 def show_service_errors(

@@ -27,6 +27,9 @@ people_to_tell = _signals.signal("people-to-tell")
 #: An event stopped asking each attendee's sex (`event`, `confirmed`). Registrations
 #: delete the answers given, or refuse when there are some and it is not `confirmed`.
 sex_question_dropped = _signals.signal("sex-question-dropped")
+#: An event started or stopped asking photo consent (`event`, `now`). Doors learn again
+#: whom to mark "no photos".
+photo_consent_asked_changed = _signals.signal("photo-consent-asked-changed")
 #: Does anyone's answer use this question (`question`)? Receivers answer how many do.
 question_answers = _signals.signal("question-answers")
 #: An activity is about to be removed (`activity`). Receivers refuse (Conflict) if it is

@@ -4,6 +4,7 @@ this), so that no feature imports another's models only to have them registered.
 from eventreg.accounts import models as accounts  # noqa: F401
 from eventreg.audit import models as audit  # noqa: F401
 from eventreg.checkin import models as checkin  # noqa: F401
+from eventreg.consents import models as consents  # noqa: F401
 from eventreg.events import models as events  # noqa: F401
 from eventreg.messages import models as messages  # noqa: F401
 from eventreg.registrations import models as registrations  # noqa: F401

@@ -23,6 +23,7 @@ from werkzeug.routing import IntegerConverter
 
 from eventreg.accounts.sessions import SessionPolicy, check_session
 from eventreg.checkin.sign_in_sheets import door_name
+from eventreg.consents.service import consent_name, consent_statement, given_consent_name
 from eventreg.database import MAX_ID, unit_of_work
 from eventreg.errors import DomainError
 from eventreg.events.retention import privacy_notice
@@ -158,6 +159,9 @@ def _template_helpers():
         "age_group_names": AGE_GROUP_NAMES,
         "question_kind_names": QUESTION_KIND_NAMES,
         "message_kind_names": MESSAGE_KIND_NAMES,
+        "consent_name": consent_name,
+        "consent_statement": consent_statement,
+        "given_consent_name": given_consent_name,
     }
 
 

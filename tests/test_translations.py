@@ -27,6 +27,7 @@ PARTICIPANT_SOURCES = (
     "templates/tickets/*", "templates/mail/*", "templates/checkin/scanner.html",
     "templates/privacy/erase_own.html", "templates/privacy/erased.html",
     "templates/registrations/recovery.html", "eventreg/registrations/recovery.py",
+    "eventreg/consents/service.py",
     "eventreg/registrations/notifications.py", "eventreg/waitlist/notifications.py",
     "eventreg/registrations/views.py", "eventreg/registrations/ticket_page.py",
     "eventreg/registrations/service.py", "eventreg/registrations/limits.py",

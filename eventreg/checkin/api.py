@@ -67,6 +67,7 @@ def result_json(result: CheckinResult) -> dict:
             "party_size": attendee.party_size,
             "activities": attendee.activity_ids,
             "cancelled": attendee.cancelled,
+            "no_photos": attendee.no_photos,
         },
         "checked_in_at": _time(result.checked_in_at),
         "checked_in_door": result.checked_in_door,
@@ -155,6 +156,7 @@ def list_door_attendees():
                 "checked_in_at": _time(row.checked_in_at),
                 "checked_in_door": row.checked_in_door,
                 "left_at": _time(row.left_at),
+                "no_photos": row.no_photos,
                 "scans": _scans_json(row.scans),
                 "activities": [
                     {"id": state.activity_id, "checked_in_at": _time(state.checked_in_at),

@@ -71,6 +71,11 @@ def scan_schema(action: dict | None = None) -> dict:
 
 # --- answers' bodies -----------------------------------------------------------------------
 
+NO_PHOTOS = {"type": "boolean", "description": "True at an event that asks photo consent "
+             "for each person without one that holds (every box starts unticked: a child "
+             "unless a parent ticked it, a walk-in, anyone who withdrew it): show \"No "
+             "photos\" beside them, so the photographer can be told. Always false where "
+             "the event does not ask."}
 CHECKIN_ATTENDEE = closed_object({
     "id": {"type": "integer"}, "name": {"type": "string"}, "ticket_code": {"type": "string"},
     "party": {"type": "integer", "description": "The registration's id."},
@@ -78,6 +83,7 @@ CHECKIN_ATTENDEE = closed_object({
                    "description": "Valid tickets of the registration."},
     "activities": {"type": "array", "items": {"type": "integer"}},
     "cancelled": {"type": "boolean"},
+    "no_photos": NO_PHOTOS,
 })
 PLACE_COUNTS = {"registered": {"type": "integer", "minimum": 0},
                 "checked_in": {"type": "integer", "minimum": 0},
@@ -140,6 +146,7 @@ DOOR_ATTENDEE = closed_object({
     "checked_in_at": NULLABLE_DATE_TIME,
     "checked_in_door": {"type": ["string", "null"]},
     "left_at": {**NULLABLE_DATE_TIME, "description": "Set while they are out."},
+    "no_photos": NO_PHOTOS,
     "scans": PLACE_SCANS,
     "activities": {"type": "array", "items": closed_object({
         "id": {"type": "integer"},

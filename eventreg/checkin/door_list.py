@@ -2,9 +2,10 @@
 scans while offline with the same rule as the server (static/js/door/rules.js).
 
 For each attendee: name, party, ticket code, when the ticket was cancelled (a scan made
-before it still counts), and for the entrance and each chosen activity the state and the
-scans the rule replays there (with the door that made each, and the check-ins at
-activities' doors that count at the entrance).
+before it still counts), whether to mark them "no photos" (eventreg/consents/service.py's
+`no_photos`), and for the entrance and each chosen activity the state and the scans the
+rule replays there (with the door that made each, and the check-ins at activities' doors
+that count at the entrance).
 """
 
 from collections import defaultdict
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from eventreg.checkin import rules
 from eventreg.checkin.models import Checkin, DoorAccess
+from eventreg.consents.service import without_photo_consent
 from eventreg.database import utcnow
 from eventreg.registrations.models import Attendee, attendee_activities
 
@@ -58,6 +60,8 @@ class DoorAttendee:
     activities: list[ActivityState]
     #: The scans replayed at the entrance.
     scans: list[PlaceScan] = field(default_factory=list)
+    #: The event asks photo consent and this person has none that holds: no photos.
+    no_photos: bool = False
 
     @property
     def cancelled(self) -> bool:
@@ -99,6 +103,7 @@ def attendee_changes(session: Session, door: DoorAccess, *, since: datetime | No
     ids = [row.id for row in rows]
     door_names = _door_names(session, door.event_id)
     choices, scans = _choices(session, ids), _scans(session, ids, door_names)
+    unphotographed = without_photo_consent(session, door.event, ids)
     return AttendeeChanges(
         attendees=[
             DoorAttendee(
@@ -111,6 +116,7 @@ def attendee_changes(session: Session, door: DoorAccess, *, since: datetime | No
                                           scans[row.id, activity_id])
                             for activity_id, checked_in_at, left_at in choices[row.id]],
                 scans=scans[row.id, None],
+                no_photos=row.id in unphotographed,
             )
             for row in rows
         ],

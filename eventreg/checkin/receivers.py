@@ -1,11 +1,12 @@
 """Doors follow their events (signals of eventreg/hooks.py), and show in the audit log.
 
-An activity a door checks people in to (or did) stays; the doors' scans are shown with the
-organisers' actions on the audit log page.
+An activity a door checks people in to (or did) stays; a door's list learns everyone's
+"no photos" mark again when the event starts or stops asking photo consent; the doors'
+scans are shown with the organisers' actions on the audit log page.
 """
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from eventreg import hooks
@@ -28,6 +29,13 @@ def keep_activities_doors_use(session: Session, *, activity: Activity) -> None:
                "without places or change its title instead."),
             reason="activity_in_use",
         )
+
+
+@hooks.photo_consent_asked_changed.connect
+def mark_photos_again(session: Session, *, event: Event, now) -> None:
+    """Every attendee's "no photos" mark may have changed: door lists fetch them all."""
+    session.execute(update(Attendee).where(Attendee.event_id == event.id)
+                    .values(changed_at=now).execution_options(synchronize_session=False))
 
 
 def door_actions(session: Session, organisation_id: int, query: LogQuery) -> list[LogLine]:

@@ -30,8 +30,10 @@ from sqlalchemy.orm import Session
 from eventreg.checkin import rules
 from eventreg.checkin.models import Checkin, DoorAccess
 from eventreg.checkin.rules import CHECK_IN, ScanStatus
+from eventreg.consents import service as consents
 from eventreg.database import MAX_CLIENT_ID_LENGTH, utcnow
 from eventreg.errors import ValidationFailed
+from eventreg.events.models import PHOTOS
 from eventreg.registrations.models import Attendee, attendee_activities
 from eventreg.tickets.service import verify_ticket_token
 from eventreg.tickets.signing import InvalidTicketToken
@@ -68,6 +70,8 @@ class AttendeeSummary:
     party_size: int
     activity_ids: list[int]
     cancelled: bool
+    #: Mark them "no photos" (eventreg/consents/service.py's `no_photos`).
+    no_photos: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,13 +108,16 @@ class _DoorView:
     #: When its link was switched off: later scans decide nothing. A sign-in sheets' door
     #: is switched off as a link only; organisers enter its sheets.
     revoked_at: datetime | None
+    #: The event asks photo consent: answers say whom to mark "no photos".
+    asks_photo_consent: bool = False
 
     @classmethod
     def of(cls, door: DoorAccess) -> "_DoorView":
         return cls(id=door.id, event_id=door.event_id, name=door.name,
                    activity_ids=tuple(activity.id for activity in door.activities),
                    created_at=door.created_at, event_cancelled_at=door.event.cancelled_at,
-                   revoked_at=None if door.for_sign_in_sheets else door.revoked_at)
+                   revoked_at=None if door.for_sign_in_sheets else door.revoked_at,
+                   asks_photo_consent=PHOTOS in door.event.optional_consents)
 
     def for_rule(self, activity_id: int | None) -> rules.Door:
         return rules.Door(activity_id=activity_id, event_cancelled_at=self.event_cancelled_at,
@@ -233,7 +240,9 @@ def _admit_first_arrival(session: Session, view: _DoorView, request: CheckinRequ
             id=attendee_id, name=admitted.name, ticket_code=admitted.ticket_code,
             party_id=admitted.registration_id, party_size=admitted.party_size,
             activity_ids=sorted(int(i) for i in (admitted.activity_ids or "").split(",") if i),
-            cancelled=False),
+            cancelled=False,
+            no_photos=consents.no_photos(view.asks_photo_consent,
+                                         bool(admitted.photo_consent))),
         checked_in_at=scanned_at, checked_in_door=view.name,
     )
 
@@ -264,6 +273,7 @@ def _first_arrival_update():
             select(func.aggregate_strings(cast(choice.activity_id, String), ","))
             .where(choice.attendee_id == bindparam("admit_attendee"))
             .scalar_subquery().label("activity_ids"),
+            consents.live_photo_consent(bindparam("admit_attendee")).label("photo_consent"),
         )
     )
 
@@ -443,6 +453,8 @@ def _result(session: Session, view: _DoorView, client_id: str, action: str, stat
         checked_in_at, door_id, left_at = state if state is not None else (None, None, None)
     party_size = session.scalar(select(func.count(Attendee.id)).where(
         Attendee.registration_id == attendee.registration_id, Attendee.cancelled_at.is_(None)))
+    photo_consent = view.asks_photo_consent and bool(
+        session.scalar(select(consents.live_photo_consent(attendee.id))))
     if door_id is None or door_id == view.id:
         door_name = view.name if door_id else None
     else:
@@ -454,6 +466,7 @@ def _result(session: Session, view: _DoorView, client_id: str, action: str, stat
             id=attendee.id, name=attendee.name, ticket_code=attendee.ticket_code,
             party_id=attendee.registration_id, party_size=party_size,
             activity_ids=sorted(_chosen_activities(session, attendee.id)),
-            cancelled=attendee.cancelled_at is not None),
+            cancelled=attendee.cancelled_at is not None,
+            no_photos=consents.no_photos(view.asks_photo_consent, photo_consent)),
         checked_in_at=checked_in_at, checked_in_door=door_name, left_at=left_at,
     )

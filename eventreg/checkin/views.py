@@ -73,6 +73,8 @@ def scanner_messages() -> dict[str, str]:
         "unknown": _("Ticket not found"),
         "not_in_list": _("A valid ticket, not yet in this phone's list"),
         "party": _("People in the party: %(count)s"),
+        "no_photos": _("No photos"),
+        "no_photos_detail": _("No consent to photos and video: tell the photographer."),
         "online": _("Online"),
         "offline": _("Offline: tickets are checked on this phone"),
         "waiting": _("Waiting to be sent: %(count)s"),

@@ -3,6 +3,7 @@
 from flask import current_app, g, jsonify
 
 from eventreg.api import bearer_organiser, blueprint, json_body, organiser_required, parse_datetime
+from eventreg.consents.service import consent_statements
 from eventreg.database import unit_of_work
 from eventreg.errors import NotFound
 from eventreg.events import service
@@ -59,6 +60,9 @@ def event_json(event: Event, *, for_organiser: bool) -> dict:
         "age_mode": event.age_mode,
         "asks_sex": event.asks_sex,
         "sends_text_messages": event.sends_text_messages,
+        "optional_consents": list(event.optional_consents),
+        "consent_partner": event.consent_partner,
+        "consent_texts": consent_statements(event),
         "activities": [activity_json(activity, for_organiser=for_organiser)
                        for activity in event.activities],
         "questions": [question_json(question) for question in event.questions],
@@ -166,7 +170,7 @@ def update_activity(slug: str, activity_id: int):
 EVENT_DEFAULTS = {
     "title": {}, "description": {}, "privacy_notice": {}, "venue": {}, "address": "",
     "capacity": None, "age_mode": "age_group", "asks_sex": False,
-    "sends_text_messages": True,
+    "sends_text_messages": True, "optional_consents": [], "consent_partner": "",
     "programme_id": None, "retention_days": None, "waitlist_order": "strict", "starts_at": None,
     "ends_at": None, "registration_opens_at": None, "registration_closes_at": None,
 }

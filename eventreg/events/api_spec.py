@@ -24,6 +24,7 @@ from eventreg.api.spec import (
 )
 from eventreg.events.models import (
     AGE_MODES,
+    CONSENT_KINDS,
     QUESTION_KINDS,
     QUESTION_SCOPES,
     STATUSES,
@@ -101,6 +102,17 @@ EVENT_FIELDS = {
         "description": "Set true with `asks_sex: false` to delete the answers already given; "
                        "without it that change is refused (`sex_answers_would_be_deleted`).",
     },
+    "optional_consents": {
+        "type": "array", "uniqueItems": True, "maxItems": len(CONSENT_KINDS),
+        "items": {"enum": list(CONSENT_KINDS)},
+        "description": "Optional consents each attendee is asked (photos and video, contact "
+                       "about future events, sharing with the partner `consent_partner` "
+                       "names); every box starts unticked, and admission never depends on "
+                       "them. See Attendee.consents.",
+    },
+    "consent_partner": text(EVENT_TEXT_LIMITS["consent_partner"], description=(
+        "The partner a `partner_sharing` consent names. A consent counts for the partner "
+        "it named: after a rename, nobody has agreed to share with the new name.")),
     "programme_id": {**ID, "type": ["integer", "null"]},
     "slug": SLUG,
     "waitlist_order": WAITLIST_ORDER,
@@ -124,6 +136,7 @@ EVENT_RULES = {
     "privacy_notice": "States no period of its own (`validation_failed`, naming "
                       "`privacy_notice`): the period configured is added to the notice people "
                       "see.",
+    "consent_partner": "Not blank where `optional_consents` holds partner_sharing.",
 }
 EVENT_UPDATE_RULES = {
     **EVENT_RULES,
@@ -173,6 +186,14 @@ PUBLIC_EVENT = {
     "age_mode": {"enum": list(AGE_MODES)},
     "asks_sex": {"type": "boolean"},
     "sends_text_messages": {"type": "boolean"},
+    "optional_consents": {"type": "array", "items": {"enum": list(CONSENT_KINDS)}},
+    "consent_partner": {"type": "string"},
+    "consent_texts": {
+        "type": "object", "propertyNames": {"enum": list(CONSENT_KINDS)},
+        "additionalProperties": ANSWERED_TEXTS,
+        "description": "What ticking each consent asked agrees to, per language: the words "
+                       "stored with a consent given in that language.",
+    },
     "activities": {"type": "array", "items": schema_ref("PublicActivity")},
     "questions": {"type": "array", "items": schema_ref("Question")},
 }

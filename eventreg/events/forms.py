@@ -18,13 +18,22 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 
 from eventreg.database import NonexistentLocalTime, local_to_utc
 from eventreg.errors import ValidationFailed
-from eventreg.events.models import WAITLIST_ORDER_DEFAULT, Activity, Event, Question
+from eventreg.events.models import (
+    FUTURE_CONTACT,
+    PARTNER_SHARING,
+    PHOTOS,
+    WAITLIST_ORDER_DEFAULT,
+    Activity,
+    Event,
+    Question,
+)
 from eventreg.events.service import (
     QUESTION_KIND_NAMES,
     ActivityDetails,
     EventDetails,
     QuestionDetails,
 )
+from eventreg.forms import CheckboxesField
 from eventreg.i18n import LANGUAGE_CODES
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -113,6 +122,13 @@ class EventForm(FlaskForm):
     sends_text_messages = BooleanField(
         _l("Send text messages to people who gave a phone (each costs money per segment)"),
         default=True)
+    optional_consents = CheckboxesField(
+        _l("Ask each person, as optional consents"),
+        choices=[SelectChoice(PHOTOS, _l("Photos and video")),
+                 SelectChoice(FUTURE_CONTACT, _l("Contact about future events")),
+                 SelectChoice(PARTNER_SHARING, _l("Sharing their details with a partner "
+                                                  "(name it below)"))])
+    consent_partner = StringField(_l("Partner's name, for sharing with a partner"))
     retention_days = IntegerField(
         _l("Delete personal data this many days after the event (leave empty for your "
            "organisation's period)"), validators=[Optional()])
@@ -131,12 +147,14 @@ class EventForm(FlaskForm):
         for stem in ("title", "description", "privacy_notice", "venue"):
             _fill_per_language(self, stem, getattr(event, stem))
         for name in ("address", "timezone", "capacity", "age_mode", "asks_sex",
-                     "sends_text_messages", "slug", "retention_days", "waitlist_order"):
+                     "sends_text_messages", "slug", "retention_days", "waitlist_order",
+                     "consent_partner"):
             self[name].data = getattr(event, name)
         for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
             value = _local(getattr(event, name), event.timezone)
             self[name].data = value.replace(tzinfo=None) if value else None
         self.programme_id.data = str(event.programme_id or "")
+        self.optional_consents.data = list(event.optional_consents)
 
     def to_details(self) -> EventDetails:
         zone = self.timezone.data
@@ -160,6 +178,8 @@ class EventForm(FlaskForm):
             slug=(self.slug.data or "").strip().lower() or None,
             retention_days=self.retention_days.data,
             waitlist_order=self.waitlist_order.data,
+            optional_consents=list(self.optional_consents.data or []),
+            consent_partner=self.consent_partner.data or "",
         )
 
 

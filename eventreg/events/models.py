@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, false, true
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, false, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventreg.database import UTCDateTime, utcnow
@@ -28,6 +28,13 @@ SEXES = ("female", "male", "other", "prefer_not_to_say")
 #: first, the big one keeping its place at the head.
 WAITLIST_ORDERS = ("strict", "fit")
 WAITLIST_ORDER_DEFAULT = "strict"
+#: The optional consents an event may ask each attendee, in the order the form asks them:
+#: photos and video, contact about future events, sharing with a partner the organiser
+#: names. Admission never depends on one (eventreg/consents/).
+PHOTOS = "photos"
+FUTURE_CONTACT = "future_contact"
+PARTNER_SHARING = "partner_sharing"
+CONSENT_KINDS = (PHOTOS, FUTURE_CONTACT, PARTNER_SHARING)
 
 QUESTION_KINDS = ("text", "single_choice", "multiple_choice", "yes_no")
 #: A question is answered once for the whole party or once for each attendee.
@@ -103,6 +110,11 @@ class Event(HasPlaces, db.Model):
     #: Whether parties with a phone are sent text messages (they cost money per segment);
     #: off, only emails go.
     sends_text_messages: Mapped[bool] = mapped_column(default=True, server_default=true())
+    #: The optional consents each attendee is asked (of CONSENT_KINDS, in that order).
+    optional_consents: Mapped[list] = mapped_column(JSON, default=list,
+                                                    server_default=text("'[]'"))
+    #: The partner a "sharing with a partner" consent names, as the organiser typed it.
+    consent_partner: Mapped[str] = mapped_column(String(200), default="", server_default="")
     #: Days after the event ends that its people's personal data is kept, when shorter
     #: than the organisation's period; None keeps the organisation's.
     retention_days: Mapped[int | None]

@@ -24,6 +24,9 @@ from eventreg.database import lock_row, utcnow
 from eventreg.errors import Conflict, NotFound, ValidationFailed
 from eventreg.events.models import (
     AGE_MODES,
+    CONSENT_KINDS,
+    PARTNER_SHARING,
+    PHOTOS,
     QUESTION_KINDS,
     QUESTION_SCOPES,
     STATUS_CANCELLED,
@@ -40,6 +43,7 @@ from eventreg.events.models import (
 )
 from eventreg.events.retention import NOTICE_STATES_A_PERIOD, check_period, states_a_period
 from eventreg.i18n import LANGUAGE_CODES, LANGUAGE_NAMES_IN_PAGE, localized
+from eventreg.text import clean_text, is_blank
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG_LENGTH = 80
@@ -51,6 +55,7 @@ MAX_POSITION = 1000
 #: `maxLength` values come from these (and tests/events/test_service.py checks the columns).
 EVENT_TEXT_LIMITS = {
     "title": 200, "description": 5000, "privacy_notice": 5000, "venue": 200, "address": 300,
+    "consent_partner": 200,
 }
 #: The same for an activity's texts.
 ACTIVITY_TEXT_LIMITS = {"title": 200, "place": 200}
@@ -121,6 +126,10 @@ class EventDetails:
     #: One of WAITLIST_ORDERS; strict unless the organiser chose otherwise (why: its
     #: comment in eventreg/events/models.py).
     waitlist_order: str = WAITLIST_ORDER_DEFAULT
+    #: The optional consents each person is asked (of CONSENT_KINDS); never a condition.
+    optional_consents: list[str] = field(default_factory=list)
+    #: The partner a "partner_sharing" consent names; required when that one is asked.
+    consent_partner: str = ""
 
 
 @dataclass
@@ -260,6 +269,8 @@ def update_event(
         if details.slug:
             event.slug = details.slug
         after = _audited_fields(event)
+        if (PHOTOS in before["optional_consents"]) != (PHOTOS in after["optional_consents"]):
+            hooks.photo_consent_asked_changed.send(session, event=event, now=utcnow())
         if before["asks_sex"] and not after["asks_sex"]:
             hooks.sex_question_dropped.send(session, event=event,
                                             confirmed=details.delete_sex_answers)
@@ -523,6 +534,8 @@ def _audited_fields(event: Event) -> dict:
         "capacity": event.capacity, "timezone": event.timezone, "slug": event.slug,
         "asks_sex": event.asks_sex, "waitlist_order": event.waitlist_order,
         "sends_text_messages": event.sends_text_messages,
+        "optional_consents": list(event.optional_consents),
+        "consent_partner": event.consent_partner,
         "registration_opens_at": event.registration_opens_at.isoformat()
         if event.registration_opens_at else None,
         "registration_closes_at": event.registration_closes_at.isoformat()
@@ -639,6 +652,13 @@ def _validate_event(
         errors["age_mode"] = _l("Choose how to ask for age.")
     if details.waitlist_order not in WAITLIST_ORDERS:
         errors["waitlist_order"] = _l("Choose how the waiting list moves.")
+    consents = list(details.optional_consents or [])
+    if not set(consents) <= set(CONSENT_KINDS) or len(set(consents)) != len(consents):
+        errors["optional_consents"] = _l("Choose from the consents listed, each once.")
+    elif PARTNER_SHARING in consents and is_blank(details.consent_partner):
+        errors["consent_partner"] = _l(
+            "Name the partner people may agree to share their details with, or untick "
+            "sharing with a partner.")
     if any(states_a_period(text) for text in (details.privacy_notice or {}).values()
            if isinstance(text, str)):
         errors["privacy_notice"] = NOTICE_STATES_A_PERIOD
@@ -679,6 +699,9 @@ def _apply_event_details(event: Event, details: EventDetails) -> None:
     event.asks_sex = bool(details.asks_sex)
     event.waitlist_order = details.waitlist_order or WAITLIST_ORDER_DEFAULT
     event.sends_text_messages = bool(details.sends_text_messages)
+    event.optional_consents = [kind for kind in CONSENT_KINDS
+                               if kind in (details.optional_consents or [])]
+    event.consent_partner = clean_text(details.consent_partner)
     event.programme_id = details.programme_id
 
 

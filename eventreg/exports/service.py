@@ -1,5 +1,6 @@
 """Attendee exports: one row per attendee with their party's contact, answers, activity
-choices and check-in times, as CSV or XLSX that is safe to open in a spreadsheet.
+choices, optional consents and check-in times, as CSV or XLSX that is safe to open in a
+spreadsheet.
 
 Spreadsheets run a cell that starts with `=`, `+`, `-` or `@` as a formula, and a name or
 answer typed by anyone on the public form could be one ("=HYPERLINK(...)"). Every such
@@ -23,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from eventreg.checkin.models import DoorAccess
+from eventreg.consents.service import consent_name, consents_held
 from eventreg.events.models import Event, Question
 from eventreg.events.service import SEX_NAMES
 from eventreg.i18n import localized
@@ -62,7 +64,8 @@ def attendee_table(session: Session, event: Event) -> AttendeeTable:
     those whose data was anonymised).
 
     Headers, choice labels and yes/no are in the current language; times are wall-clock
-    times in the event's time zone.
+    times in the event's time zone. Each optional consent the event asks has a column:
+    "yes" where the person's consent holds now (given, not withdrawn), else "no".
     """
     zone = ZoneInfo(event.timezone)
     doors = dict(session.execute(
@@ -77,6 +80,8 @@ def attendee_table(session: Session, event: Event) -> AttendeeTable:
         *([_("Sex")] if event.asks_sex else []),
         _("Ticket code"), _("Status"), _("Activities"),
         *[localized(question.label) for question in questions],
+        *[_("Consent: %(consent)s", consent=consent_name(event, kind))
+          for kind in event.optional_consents],
         _("Checked in at"), _("Checked in at door"), _("Went out at"),
     ]
     rows = []
@@ -89,6 +94,7 @@ def attendee_table(session: Session, event: Event) -> AttendeeTable:
                 continue  # nothing of them is left to list
             own_answers = {a.question_id: a.value for a in registration.answers
                            if a.attendee_id == attendee.id}
+            held = consents_held(attendee, event)
             rows.append([
                 registration.id,
                 _local(registration.created_at, zone),
@@ -108,6 +114,7 @@ def attendee_table(session: Session, event: Event) -> AttendeeTable:
                                (own_answers if question.asked_per == "attendee"
                                 else party_answers).get(question.id))
                   for question in questions],
+                *[_("yes") if kind in held else _("no") for kind in event.optional_consents],
                 _local(attendee.checked_in_at, zone),
                 doors.get(attendee.checked_in_door_id, ""),
                 _local(attendee.left_at, zone),

@@ -4,6 +4,8 @@ printable lists for a door without phones."""
 from flask import Blueprint, Response, render_template
 from flask_login import current_user, login_required
 
+from eventreg.consents.service import without_photo_consent
+from eventreg.events.models import PHOTOS
 from eventreg.events.service import get_organiser_event
 from eventreg.exports.service import attendee_table, attendees_csv, attendees_xlsx
 from eventreg.extensions import db
@@ -55,12 +57,17 @@ SIGN_IN_SHEET_ROWS = 22
 
 @blueprint.get("/door-list")
 def door_list(slug: str):
-    """Print the attendees by party, in large type, to tick off at a door with no phones."""
+    """Print the attendees by party, in large type, to tick off at a door with no phones;
+    those not to be photographed are marked."""
     event = get_organiser_event(db.session, current_user, slug)
     parties = [r for r in list_registrations(db.session, event) if r.active_attendees]
     parties.sort(key=lambda r: r.contact_display_name.casefold())
+    no_photos = without_photo_consent(
+        db.session, event, [a.id for r in parties for a in r.active_attendees])
     return render_template("exports/door_list.html", event=event, parties=parties,
-                           people=sum(len(r.active_attendees) for r in parties))
+                           people=sum(len(r.active_attendees) for r in parties),
+                           asks_photo_consent=PHOTOS in event.optional_consents,
+                           no_photos=no_photos)
 
 
 @blueprint.get("/sign-in-sheet")

@@ -9,8 +9,9 @@ none of them can leave something out that another shows:
   made and cancelled, whether at the door;
 - `consent`: when the person consented, and the privacy notice's text as it was shown;
 - `attendees`: each person's name, age group or year of birth, sex (null where not asked),
-  ticket code, cancellation, and their check-in and exit times and doors, at the entrance
-  and at each activity they chose;
+  ticket code, cancellation, their check-in and exit times and doors, at the entrance
+  and at each activity they chose, and their optional consents (eventreg/consents/): each
+  with the words agreed to, when it was given and when withdrawn;
 - `answers`: each answer to the event's questions, with the question as the party read it;
 - `messages`: every message to the party in the outbox, with its subject and bodies as
   written (null while not yet written) and how its delivery went, the waiting list's too;
@@ -167,6 +168,17 @@ def _attendees(session: Session, attendees: list, doors: dict[int, str],
             "checked_in_door": doors.get(attendee.checked_in_door_id),
             "left_at": attendee.left_at,
             "activities": choices[attendee.id],
+            "consents": [
+                {
+                    "kind": consent.kind,
+                    "partner": consent.partner,
+                    "text": consent.text,
+                    "language": consent.language,
+                    "given_at": consent.given_at,
+                    "withdrawn_at": consent.withdrawn_at,
+                }
+                for consent in attendee.consents
+            ],
         }
         for attendee in attendees
     ]

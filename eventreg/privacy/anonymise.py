@@ -4,8 +4,9 @@ What goes: names, emails, phones, answers typed as free text, search keys, ticke
 and codes, the form a waiting party sent, the written messages (and the .eml and .sms.txt
 files of the `outbox` mail and text-message backends), and the names in the audit log. What stays: the event, the party
 and its size, age group or year of birth, sex where asked, activity choices, check-in and
-exit times and doors, walk-in or not, and the consent's time and the notice consented to
-(it names no one). Before the names go, each person's "same name and same email or phone"
+exit times and doors, walk-in or not, the consent's time and the notice consented to, and
+each optional consent (eventreg/consents/) with its words, given and withdrawn times: none
+of them names anyone. Before the names go, each person's "same name and same email or phone"
 is kept as random keys (eventreg/reports/people.py), so individuals reached are counted
 as before.
 
@@ -199,10 +200,16 @@ def _identifying_words(registrations: list[Registration], attendees: list[Attend
     return {w for w in words if len(w.strip()) >= 2}
 
 
+#: What a waiting party's form holds that names no one: the consents' kinds and the
+#: organiser's partner (left in the audit log's own entries, "consent.withdrawn").
+NOT_IDENTIFYING = ("consents", "consent_partner")
+
+
 def _words_of_request(request) -> set[str]:
     """Every text in a waiting party's form as sent (names, contact, answers)."""
     if isinstance(request, dict):
-        return set().union(*(_words_of_request(v) for v in request.values())) if request else set()
+        values = [v for k, v in request.items() if k not in NOT_IDENTIFYING]
+        return set().union(*(_words_of_request(v) for v in values)) if values else set()
     if isinstance(request, list):
         return set().union(*(_words_of_request(v) for v in request)) if request else set()
     return {request} if isinstance(request, str) and len(request.strip()) >= 2 else set()

@@ -13,7 +13,7 @@ from eventreg.api.spec import (
 )
 from eventreg.checkin import rules
 from eventreg.checkin.rules import ScanStatus
-from eventreg.events.models import AGE_GROUPS, AGE_MODES, SEXES
+from eventreg.events.models import AGE_GROUPS, AGE_MODES, CONSENT_KINDS, SEXES
 from eventreg.i18n import LANGUAGE_CODES
 from eventreg.messages.models import STATUS_FAILED, STATUS_PENDING, STATUS_SENT
 from eventreg.registrations.api_spec import ANSWER
@@ -70,6 +70,20 @@ PERSONAL_DATA = closed_object({
             "checked_in_door": NULLABLE_TEXT,
             "left_at": NULLABLE_DATE_TIME,
         })},
+        "consents": {"type": "array", "description": "The optional consents the person "
+                     "gave (photos and video, contact about future events, sharing with a "
+                     "partner), withdrawn ones too; none given: empty.",
+                     "items": closed_object({
+                         "kind": {"enum": list(CONSENT_KINDS)},
+                         "partner": {**NULLABLE_TEXT, "description": "The partner a "
+                                     "partner_sharing consent named; null for the others."},
+                         "text": {"type": "string", "description": "The words agreed to, as "
+                                  "the form showed them."},
+                         "language": {"enum": list(LANGUAGE_CODES)},
+                         "given_at": DATE_TIME,
+                         "withdrawn_at": {**NULLABLE_DATE_TIME, "description": "Null while "
+                                          "it holds."},
+                     })},
     })},
     "answers": {"type": "array", "items": closed_object({
         "question_id": {"type": "integer"},
@@ -143,9 +157,10 @@ PATHS = {
         "get": operation(
             "getRegistrationPersonalData",
             "Everything held about one party (the right of access).",
-            description="The registration, its people with their check-in times and doors, "
-            "its answers (questions in the party's language), its consent with the notice "
-            "text consented to, the messages sent to it as written, its tickets' scans and "
+            description="The registration, its people with their check-in times and doors "
+            "and their optional consents (words, given and withdrawn times), its answers "
+            "(questions in the party's language), its consent with the notice text "
+            "consented to, the messages sent to it as written, its tickets' scans and "
             "its waiting-list place: the same as the organisers' JSON download. Each call "
             "is recorded in the audit log.",
             security=ORGANISER,

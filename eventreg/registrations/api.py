@@ -4,6 +4,7 @@ from flask import current_app, g, jsonify, request, url_for
 
 from eventreg import hooks
 from eventreg.api import blueprint, json_body, organiser_required, query_args
+from eventreg.consents.service import consents_held
 from eventreg.database import unit_of_work
 from eventreg.errors import ValidationFailed
 from eventreg.events.service import get_organiser_event, get_published_event
@@ -60,6 +61,7 @@ def registration_json(registration: Registration, *, with_tickets: bool) -> dict
                 for answer in registration.answers
                 if answer.attendee_id == attendee.id
             },
+            "consents": consents_held(attendee, registration.event),
         }
         if with_tickets and attendee.id in tokens:
             entry["qr"] = tokens[attendee.id]

@@ -21,7 +21,7 @@ from eventreg.api.spec import (
 )
 from eventreg.database import MAX_CLIENT_ID_LENGTH
 from eventreg.events.api_spec import EVENT_NOT_FOUND, SLUG_PARAMETER
-from eventreg.events.models import AGE_GROUPS, SEXES
+from eventreg.events.models import AGE_GROUPS, CONSENT_KINDS, SEXES
 from eventreg.i18n import LANGUAGE_CODES
 from eventreg.registrations.search import MAX_SEARCH_LENGTH
 from eventreg.registrations.service import (
@@ -69,6 +69,15 @@ PERSON_RULES = {
                               "the last 120.",
     "attendees.*.sex": "Required where the event's `asks_sex` is true.",
     "attendees.*.activities": "Activities of this event.",
+    "attendees.*.consents": "Consents this event asks (its `optional_consents`).",
+}
+CONSENTS = {
+    "type": "array", "uniqueItems": True, "maxItems": len(CONSENT_KINDS),
+    "items": {"enum": list(CONSENT_KINDS)},
+    "description": "The optional consents this person gives, of those the event asks "
+    "(`optional_consents`; their words in `consent_texts`), stored with the words in "
+    "`language`. Left out or empty: none, which never refuses admission. For a child, a "
+    "parent or guardian decides.",
 }
 WAITLIST_RULE = ("Activities of this event. A person waits only for activities not among "
                  "their `activities`; one also chosen there is left out here.")
@@ -83,6 +92,7 @@ def attendees_schema(*, with_answers: bool) -> dict:
         "sex": {"enum": [*SEXES, None],
                 "description": "Required where the event's `asks_sex` is true."},
         "activities": {"type": "array", "maxItems": 50, "items": ID},
+        "consents": CONSENTS,
     }
     if with_answers:
         person["answers"] = ANSWERS
@@ -124,6 +134,9 @@ ATTENDEE = {
         "description": "Activities the person waits for, with their place in each line.",
     },
     "answers": STORED_ANSWERS,
+    "consents": {"type": "array", "items": {"enum": list(CONSENT_KINDS)},
+                 "description": "The optional consents of this person that hold now (given, "
+                 "not withdrawn, and for a partner, naming the event's)."},
 }
 TICKET = {
     "qr": {"type": "string", "description": "The signed token the QR code carries (valid "
@@ -196,7 +209,8 @@ REGISTRATION_EXAMPLE = {
     "consent": True,
     "attendees": [
         {"name": "Olena Kovalenko", "age_group": "adult", "sex": "female"},
-        {"name": "Mykola Kovalenko", "age_group": "child", "sex": "prefer_not_to_say"},
+        {"name": "Mykola Kovalenko", "age_group": "child", "sex": "prefer_not_to_say",
+         "consents": []},
     ],
 }
 SEARCH_PARAMETER = {"name": "q", "in": "query", "required": False,

@@ -34,6 +34,8 @@ def parse_registration_form(form: MultiDict, event: Event, language: str) -> Reg
                 activity_ids=form.getlist(f"{prefix}.activities"),
                 waitlist_activity_ids=form.getlist(f"{prefix}.waitlist_activities"),
                 answers=_answers(form, attendee_questions, f"{prefix}.answers"),
+                # Boxes left unticked send nothing: no consent (eventreg/consents/).
+                consents=form.getlist(f"{prefix}.consents"),
             )
         )
     return RegistrationRequest(
@@ -45,6 +47,8 @@ def parse_registration_form(form: MultiDict, event: Event, language: str) -> Reg
         answers=_answers(form, party_questions, "answers"),
         language=language,
         client_id=(form.get("client_id") or "")[:64] or None,
+        # The partner the page named when it was shown, if it asked that consent.
+        consent_partner=form.get("consent_partner") if "consent_partner" in form else None,
     )
 
 

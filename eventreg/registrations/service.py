@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from eventreg import hooks
 from eventreg.audit.service import record
+from eventreg.consents.service import NOT_ASKED, asked_consents, give_consents
 from eventreg.database import utcnow
 from eventreg.errors import Conflict, NotFound, ValidationFailed
 from eventreg.events.models import (
@@ -68,6 +69,8 @@ class AttendeeRequest:
     waitlist_activity_ids: list[int] = field(default_factory=list)
     #: Answers to per-attendee questions, keyed by question id.
     answers: dict[int, object] = field(default_factory=dict)
+    #: The optional consents ticked for this person (kinds the event asks); none is "no".
+    consents: list[str] = field(default_factory=list)
 
     @classmethod
     def from_json(cls, person: dict) -> "AttendeeRequest":
@@ -80,6 +83,7 @@ class AttendeeRequest:
             activity_ids=person.get("activities", []),
             waitlist_activity_ids=person.get("waitlist_activities", []),
             answers=person.get("answers", {}),
+            consents=person.get("consents", []),
         )
 
 
@@ -99,6 +103,9 @@ class RegistrationRequest:
     client_id: str | None = None
     #: Where an online submission came from, hashed (see Registration.source_hash).
     source_hash: str | None = None
+    #: The partner the form named for sharing consents, as the person saw it (None: the
+    #: event's own); a sharing consent for another partner than the event's is left out.
+    consent_partner: str | None = None
 
 
 @dataclass(frozen=True)
@@ -137,6 +144,12 @@ def register(
     from the waiting list) in the same transaction. A person's `waitlist_activity_ids` take
     no place: they are announced once the tickets exist (eventreg/hooks.py), and the waiting
     list puts the person in each activity's line, in the same transaction.
+
+    Each person's optional consents (eventreg/consents/service.py) are stored with the
+    words shown in the party's language and the time; only those ticked, so one left
+    unticked (a child's photo consent no parent ticked) is "no". They never decide
+    admission: a consent the event does not ask is refused as a field error, but one it
+    stopped asking while a party waited is left out.
     """
     now = now or utcnow()
     fingerprint = _submission_fingerprint(request)
@@ -148,7 +161,7 @@ def register(
     if not outside_window and not registration_is_open(event, now):
         raise Conflict(_l("Registration for this event is not open."), reason="registration_closed")
     cleaned = _validate(event, request, phone_region, sex_required=not from_waitlist,
-                        answers_required=not walk_in)
+                        answers_required=not walk_in, drop_unasked_consents=from_waitlist)
     client_id = request.client_id or uuid.uuid4().hex
     try:
         # A savepoint: a refusal after some places were taken leaves the caller's unit of
@@ -487,6 +500,7 @@ def list_registrations(
         .where(Registration.event_id == event.id, Registration.anonymised_at.is_(None))
         .options(
             selectinload(Registration.attendees).selectinload(Attendee.activities),
+            selectinload(Registration.attendees).selectinload(Attendee.consents),
             selectinload(Registration.answers),
         )
         .order_by(Registration.created_at.desc(), Registration.id.desc())
@@ -532,6 +546,8 @@ class _CleanAttendee:
     sex: str | None
     activities: list[Activity]
     answers: dict[int, object]
+    #: The optional consents the person ticked (eventreg/consents/).
+    consents: list[str] = field(default_factory=list)
     #: Full activities the person waits for (none of `activities`).
     waits_for: list[Activity] = field(default_factory=list)
 
@@ -547,11 +563,14 @@ class _CleanRegistration:
 
 
 def _validate(event: Event, request: RegistrationRequest, phone_region: str | None, *,
-              sex_required: bool = True, answers_required: bool = True) -> _CleanRegistration:
+              sex_required: bool = True, answers_required: bool = True,
+              drop_unasked_consents: bool = False) -> _CleanRegistration:
     """Check a submission against the event's form. `sex_required=False` lets a party
     that joined the waiting list before the event asked for sex be registered without it;
     `answers_required=False` lets people registered at the door or from a paper sheet,
-    where the event's questions are not asked, be registered without answers."""
+    where the event's questions are not asked, be registered without answers;
+    `drop_unasked_consents` leaves out consents the event no longer asks (a party that
+    waited), rather than refusing them."""
     errors: dict[str, object] = {}
     contact_name = clean_text(request.contact_name)
     if len(contact_name) > MAX_NAME_LENGTH:
@@ -591,7 +610,9 @@ def _validate(event: Event, request: RegistrationRequest, phone_region: str | No
             attendees.append(
                 _validate_attendee(event, person, index, activities_by_id, questions, errors,
                                    sex_required=sex_required,
-                                   answers_required=answers_required)
+                                   answers_required=answers_required,
+                                   consent_partner=request.consent_partner,
+                                   drop_unasked_consents=drop_unasked_consents)
             )
 
     party_questions = [q for q in event.questions if q.asked_per == "party"]
@@ -620,6 +641,8 @@ def _validate_attendee(
     *,
     sex_required: bool,
     answers_required: bool,
+    consent_partner: str | None,
+    drop_unasked_consents: bool,
 ) -> _CleanAttendee:
     prefix = f"attendees.{index}"
     name, problem = clean_name(person.name)
@@ -669,7 +692,12 @@ def _validate_attendee(
     attendee_questions = [q for q in questions.values() if q.asked_per == "attendee"]
     answers = _validate_answers(attendee_questions, person.answers, f"{prefix}.answers", errors,
                                 required=answers_required)
-    return _CleanAttendee(name, age_group, birth_year, sex, chosen, answers, waits_for)
+    consents, unasked = asked_consents(event, person.consents, partner_shown=consent_partner,
+                                       drop_unasked=drop_unasked_consents)
+    if unasked:
+        errors[f"{prefix}.consents"] = NOT_ASKED
+    return _CleanAttendee(name, age_group, birth_year, sex, chosen, answers, consents,
+                          waits_for)
 
 
 def clean_name(typed: str | None) -> tuple[str, object]:
@@ -882,6 +910,8 @@ def _create_rows(
             activities=person.activities,
         )
         registration.attendees.append(attendee)
+        give_consents(session, event, attendee, person.consents, language=request.language,
+                      now=now)
         for question_id, value in person.answers.items():
             session.add(Answer(registration=registration, attendee=attendee,
                                question_id=question_id, value=value))

@@ -5,8 +5,9 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 
 from eventreg import hooks
+from eventreg.consents.service import given_consent_name, withdraw_consent
 from eventreg.database import unit_of_work
-from eventreg.errors import Conflict, DomainError, ValidationFailed
+from eventreg.errors import Conflict, DomainError, NotFound, ValidationFailed
 from eventreg.extensions import db
 from eventreg.forms import ActionForm
 from eventreg.i18n import current_language
@@ -58,6 +59,7 @@ def render_page(registration: Registration, *, typed_names: dict[str, str] | Non
         names=names,
         names_error=error,
         name_errors={key: str(message) for key, message in (error.fields if error else {}).items()},
+        consenting=[a for a in registration.attendees if a.consents and a.anonymised_at is None],
     )
 
 
@@ -125,6 +127,29 @@ def correct_names(secret: str):
         flash(_("Names saved. The tickets and the list at the door show them now."), "success")
     else:
         flash(_("The names were already written like this: nothing changed."), "info")
+    return redirect(url_for(".page", secret=secret))
+
+
+@blueprint.post("/<secret>/consents/withdraw")
+def withdraw(secret: str):
+    """Withdraw one person's optional consent (photos, contact, sharing), at any time."""
+    registration = get_registration_by_secret(db.session, secret)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    attendee_id, kind = as_int(request.form.get("attendee_id")), request.form.get("kind", "")
+    try:
+        with unit_of_work(db.session):
+            withdrawn = withdraw_consent(db.session, registration, attendee_id, kind)
+    except NotFound as error:
+        flash(str(error.message), "error")
+        return redirect(url_for(".page", secret=secret))
+    attendee = next(a for a in registration.attendees if a.id == attendee_id)
+    consent = next(c for c in attendee.consents if c.kind == kind)
+    if withdrawn:
+        flash(_("Withdrawn: %(consent)s, for %(name)s. The organisers and the door see it now.",
+                consent=given_consent_name(consent), name=attendee.name), "success")
+    else:
+        flash(_("This consent was already withdrawn."), "info")
     return redirect(url_for(".page", secret=secret))
 
 

@@ -80,6 +80,10 @@ def join_waitlist(
     stored.pop("client_id", None)
     stored.pop("source_hash", None)
     stored["phone"] = phone or ""
+    # The partner the party agreed to share with, if it did: promoted later, its consent
+    # counts only if the event still names that one.
+    stored["consent_partner"] = (event.consent_partner if request.consent_partner is None
+                                 else request.consent_partner)
     entry = WaitlistEntry(
         event_id=event.id, request=stored, secret=secrets.token_urlsafe(24),
         email=(request.email or "").strip() or None, party_size=len(request.attendees),

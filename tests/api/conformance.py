@@ -92,8 +92,8 @@ class SeededData:
 
 
 def seed_data(session) -> SeededData:
-    """Two organisations with events in every status, parties, activities and doors,
-    committed in one unit of work."""
+    """Two organisations with events in every status, parties (some with optional
+    consents), activities and doors, committed in one unit of work."""
     with unit_of_work(session):
         return _seed(session)
 
@@ -136,6 +136,8 @@ def _seed(session) -> SeededData:
 
     today = event(admin, "world-refugee-day", starts_in=timedelta(hours=-1), capacity=300,
                   asks_sex=True, programme_id=programme.id,
+                  optional_consents=["photos", "partner_sharing"],
+                  consent_partner="Caritas Sofia",
                   activities=[{"title": {"en": "Doll-making"}, "capacity": 40},
                               {"title": {"en": "Face painting"}, "capacity": 2,
                                "place": "Tent 2"}],
@@ -154,12 +156,13 @@ def _seed(session) -> SeededData:
                          programme_id=their_programme.id,
                          activities=[{"title": {"en": "Their workshop"}}])
 
-    def party(on, *names, activities=(), **values):
+    def party(on, *names, activities=(), consents=(), **values):
         people = [registrations.AttendeeRequest(
             name=name, age_group="adult" if on.age_mode == "age_group" else None,
             birth_year=1990 if on.age_mode == "birth_year" else None,
             sex="female" if on.asks_sex else None,
-            activity_ids=[a.id for a in activities]) for name in names]
+            activity_ids=[a.id for a in activities],
+            consents=list(consents) if index == 0 else []) for index, name in enumerate(names)]
         return registrations.register(session, on, registrations.RegistrationRequest(
             attendees=people, consent=True, **values), walk_in=True,
             phone_region="BG").registration
@@ -167,9 +170,10 @@ def _seed(session) -> SeededData:
     doll_making, face_painting = today.activities
     families = [
         party(today, "Olena Kovalenko", "Mykola Kovalenko", activities=[doll_making],
+              consents=["photos", "partner_sharing"],
               email="olena@example.org", phone="+359 88 123 4567",
               answers={today.questions[0].id: True}),
-        party(today, "Ivana Petrova", activities=[face_painting]),
+        party(today, "Ivana Petrova", activities=[face_painting], consents=["photos"]),
         party(today, "Ahmad Karimi", "Leyla Karimi", "Sara Karimi"),
         party(info, "Maria Ivanova", answers={info.questions[0].id: "o1"}),
         party(theirs_event, "Somebody Else"),

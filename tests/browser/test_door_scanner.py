@@ -490,3 +490,42 @@ def test_a_phone_closed_with_offline_scans_hands_them_in_when_opened_after_the_s
     assert page.evaluate(KEPT_ON_THE_PHONE)["attendees"] == 0
     db_session.rollback()
     assert db_session.get(Attendee, olena.id).checked_in_at is not None
+
+
+def test_the_scanner_marks_a_child_without_photo_consent_no_photos_online_and_offline(
+    app, db_session, live_server, camera_browser, make_event, make_registration, tmp_path
+):
+    event = make_event(capacity=50, optional_consents=["photos"])
+    family = make_registration(event, [
+        AttendeeRequest(name="Olena Kovalenko", age_group="adult", consents=["photos"]),
+        # Her son's box was left unticked: his photo consent is no.
+        AttendeeRequest(name="Mykola Kovalenko", age_group="child")])
+    olena, mykola = family.attendees
+    with unit_of_work(db_session):
+        _, token = create_door_access(db_session, event, "Main gate")
+    codes = ticket_tokens(db_session, [olena, mykola])
+    browser = camera_browser(codes[mykola.id], codes[olena.id], lead_in=4.0)
+    context, page = open_door(browser, live_server, token)
+    mark = page.locator("#result .result-photos")
+
+    status, text = wait_for_scan(page, 1)
+    assert status == "checked_in"
+    assert english("Welcome, %(name)s", name="Mykola Kovalenko") in text
+    assert mark.is_visible()
+    assert mark.locator(".no-photos").text_content() == english("No photos")
+    assert english("No consent to photos and video: tell the photographer.") in text
+    page.screenshot(path=str(tmp_path / "no-photos.png"))
+    status, text = wait_for_scan(page, 2)
+    assert (status, mark.is_visible()) == ("checked_in", False), "his mother consented"
+
+    context.set_offline(True)
+    status, text = wait_for_scan(page, 3)  # the video loops: Mykola again, on the phone
+    assert status == "already_checked_in" and mark.is_visible()
+    assert page.locator("#door").get_attribute("data-online") == "false"
+    page.get_by_text(english("Find by name or ticket code")).click()
+    page.get_by_label(english("Name or ticket code")).fill("kovalenko")
+    page.locator("#lookup-results .party-members li").first.wait_for(timeout=5_000)
+    assert page.locator(".party-members li", has_text="Mykola").locator(
+        ".no-photos").text_content() == english("No photos")
+    assert page.locator(".party-members li", has_text="Olena").locator(".no-photos").count() == 0
+    page.locator("#lookup").screenshot(path=str(tmp_path / "no-photos-lookup.png"))

@@ -89,3 +89,24 @@ def test_sign_in_sheet_prints_one_a4_page_of_numbered_rows(browser, live_server,
     assert page.locator("table.sign-in tbody tr").count() == SIGN_IN_SHEET_ROWS
     assert f"\n{SIGN_IN_SHEET_ROWS}" in text, "the last row is on the page too"
     assert "Sign out" not in text and "Type in" not in text  # the page's controls stay off
+
+
+def test_door_list_prints_no_photos_beside_each_person_without_photo_consent(
+    browser, live_server, organiser, make_event, make_registration, tmp_path
+):
+    from eventreg.registrations.service import AttendeeRequest
+
+    event = make_event(optional_consents=["photos"])
+    make_registration(event, [
+        AttendeeRequest(name="Olena Kovalenko", age_group="adult", consents=["photos"]),
+        AttendeeRequest(name="Mykola Kovalenko", age_group="child")])
+    make_registration(event, [AttendeeRequest(name="Ahmad Karimi", age_group="adult")])
+    page = signed_in_page(browser, live_server, organiser)
+    pdf, texts = printed(page, f"{live_server}/manage/events/{event.slug}/door-list")
+    page.screenshot(path=str(tmp_path / "door-list.png"), full_page=True)
+    lines = [line.strip() for line in "\n".join(texts).splitlines()]
+    assert [line for line in lines if "NO PHOTOS" in line.upper() and "Kovalenko" in line] == [
+        line for line in lines if "Mykola Kovalenko" in line]
+    assert not [line for line in lines if "Olena Kovalenko" in line and "PHOTOS" in line.upper()]
+    assert [line for line in lines if "Ahmad Karimi" in line and "PHOTOS" in line.upper()]
+    assert "did not consent to photos and video" in " ".join(lines)

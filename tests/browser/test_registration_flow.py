@@ -1,4 +1,5 @@
-"""A parent registers a family in Ukrainian on a phone and gets QR tickets that verify."""
+"""A parent registers a family in Ukrainian on a phone and gets QR tickets that verify; her
+child's photo consent stays no unless she ticks it."""
 
 import shutil
 import subprocess
@@ -45,6 +46,7 @@ def test_family_registers_in_ukrainian_and_ticket_qr_codes_verify(
     mother.get_by_label(uk("Full name")).fill("Олена Коваленко")
     mother.get_by_label(uk("Adult")).check()
     mother.get_by_label(uk("Female")).check()
+    mother.get_by_label(uk("Photos and video")).check()
     page.get_by_role("button", name=uk("Add another person")).click()
 
     son = page.get_by_role("group", name=uk("Person %(number)d", number=2))
@@ -53,8 +55,12 @@ def test_family_registers_in_ukrainian_and_ticket_qr_codes_verify(
     son.get_by_label(uk("Full name")).fill("Миколка Коваленко")
     son.get_by_label(uk("Child (under 18)")).check()
     son.get_by_label(uk("Prefer not to say")).check()
+    # His photo box is left as it came: unticked, so no photo consent.
+    assert not son.get_by_label(uk("Photos and video")).is_checked()
+    assert not page.get_by_role("group", name=uk("Person %(number)d", number=1)).get_by_label(
+        uk("Contact about future events")).is_checked()
     son.get_by_label("Терапевтичне виготовлення ляльок для дітей (ранок)").check()
-    page.get_by_label(uk("Phone")).fill("+380 67 123 4567")
+    page.get_by_label(uk("Phone"), exact=True).fill("+380 67 123 4567")
     page.get_by_label(uk("I agree to the privacy notice above")).check()
     page.get_by_role("button", name=uk("Register and get tickets")).click()
 
@@ -73,6 +79,9 @@ def test_family_registers_in_ukrainian_and_ticket_qr_codes_verify(
     people = {(attendee.name, attendee.sex) for attendee in (
         whose_ticket(token) for token in decoded)}
     assert people == {("Олена Коваленко", "female"), ("Миколка Коваленко", "prefer_not_to_say")}
+    consents = {attendee.name: [(c.kind, c.language) for c in attendee.consents]
+                for attendee in (whose_ticket(token) for token in decoded)}
+    assert consents == {"Олена Коваленко": [("photos", "uk")], "Миколка Коваленко": []}
 
 
 @pytest.mark.skipif(not (shutil.which("zbarimg") and shutil.which("pdftoppm")),

@@ -168,3 +168,32 @@ test("the party's size counts the valid tickets of the registration", () => {
   assert.equal(scanOffline(attendees, { attendee_id: 1, scanned_at: at("10:00") })
     .attendee.party_size, 2);
 });
+
+test("an offline welcome says 'no photos' as the downloaded list does", () => {
+  const attendees = list([row({ id: 1, name: "Olena Kovalenko", no_photos: false }),
+                          row({ id: 2, name: "Mykola Kovalenko", no_photos: true }),
+                          row({ id: 3, party: 11, name: "A list from before the mark" })]);
+  const welcomes = [1, 2, 3].map((id) => scanOffline(attendees, { attendee_id: id,
+                                                                  scanned_at: at("10:00") }));
+  assert.deepEqual(welcomes.map((welcome) => welcome.status),
+                   ["checked_in", "checked_in", "checked_in"]);
+  assert.deepEqual(welcomes.map((welcome) => welcome.attendee.no_photos), [false, true, false]);
+});
+
+test("the server's answer brings a newer 'no photos' mark into the list", () => {
+  const attendees = list([row({ id: 1, no_photos: false }), row({ id: 2, no_photos: true })]);
+  // The photo consent was withdrawn after the list came: the live answer says so.
+  attendees.applyServerResult({ client_id: "x", action: "check_in", status: "checked_in",
+                                scanned_at: at("10:00"), activity: null,
+                                checked_in_at: at("10:00"), checked_in_door: "Main gate",
+                                left_at: null,
+                                attendee: { id: 1, cancelled: false, no_photos: true } });
+  assert.equal(attendees.rows.get(1).no_photos, true);
+  // An answer without the mark (an older server) leaves the list's.
+  attendees.applyServerResult({ client_id: "y", action: "check_in", status: "checked_in",
+                                scanned_at: at("10:01"), activity: null,
+                                checked_in_at: at("10:01"), checked_in_door: "Main gate",
+                                left_at: null, attendee: { id: 2, cancelled: false } });
+  assert.equal(attendees.rows.get(2).no_photos, true);
+  assert.equal(attendees.summary(attendees.rows.get(1)).no_photos, true);
+});

@@ -1,7 +1,8 @@
 """Personal data is anonymised when its time is up, and every figure stays as it was.
 
 The proof is a generated programme (families, repeat visitors, same-person decisions,
-cancellations, walk-ins, a sign-in sheet, a waiting party, messages sent): its full report
+cancellations, walk-ins, a sign-in sheet, a waiting party, messages sent, optional
+consents given and withdrawn): its full report
 is the same before and after the purge, and afterwards no text of any table, no outbox
 file and no audit entry holds any of its names, emails, phones or ticket secrets.
 """
@@ -18,6 +19,8 @@ from sqlalchemy import select
 
 from eventreg.audit.models import AuditEntry
 from eventreg.checkin.sign_in_sheets import enter_sign_in_sheet
+from eventreg.consents.models import Consent
+from eventreg.consents.service import give_consents, withdraw_consent
 from eventreg.database import unit_of_work, utcnow
 from eventreg.events import service as events
 from eventreg.extensions import db
@@ -43,6 +46,7 @@ def seed_programme(db_session, organiser, seed=2026):
     """A programme of six held events drawn from a pool of families; returns the programme
     and everything that identifies someone in it (to be searched for afterwards)."""
     rng = random.Random(seed)
+    consenting = random.Random(seed + 1)  # its own draws: the programme stays as it was
     families = []
     for number in range(14):
         surname = LAST[number % len(LAST)]
@@ -60,10 +64,15 @@ def seed_programme(db_session, organiser, seed=2026):
                            rng.choice(["Fakulteta", "Stolipinovo"]), f"p{seed}-{number}",
                            asks_sex=number % 2 == 0)
         door = door_of(db_session, event, "Gate")
+        if number % 3:
+            with unit_of_work(db_session):
+                event.optional_consents = ["photos", "future_contact", "partner_sharing"]
+                event.consent_partner = "Caritas Sofia"
         for family in rng.sample(families, 6):
             registration = attend(db_session, event, door, *family["members"],
                                   phone=family["phone"], email=family["email"],
                                   checked_in=rng.random() < 0.85)
+            give_some_consents(db_session, consenting, event, registration)
             if family["email"]:
                 with unit_of_work(db_session):
                     add_party_message(db_session, registration, "confirmation")
@@ -92,6 +101,23 @@ def seed_programme(db_session, organiser, seed=2026):
             decide_same_person(db_session, organiser, [p.attendee_ids for p in group],
                                same_person=index % 2 == 0)
     return programme, identifying_texts(db_session)
+
+
+def give_some_consents(db_session, rng, event, registration) -> None:
+    """Each person of the party gives some of the event's optional consents; some are
+    withdrawn later from the ticket link."""
+    if not event.optional_consents:
+        return
+    with unit_of_work(db_session):
+        for attendee in registration.attendees:
+            kinds = [k for k in event.optional_consents if rng.random() < 0.5]
+            give_consents(db_session, event, attendee, kinds, language=registration.language,
+                          now=utcnow())
+    for attendee in registration.attendees:
+        if attendee.consents and rng.random() < 0.3:
+            with unit_of_work(db_session):
+                withdraw_consent(db_session, registration, attendee.id,
+                                 attendee.consents[0].kind)
 
 
 def identifying_texts(db_session) -> set[str]:
@@ -153,6 +179,12 @@ def everything_stored(db_session) -> str:
     ).casefold()
 
 
+def consent_rows(db_session) -> list[tuple]:
+    db_session.rollback()
+    return [(c.attendee_id, c.kind, c.partner, c.text, c.language, c.given_at, c.withdrawn_at)
+            for c in db_session.scalars(select(Consent).order_by(Consent.id))]
+
+
 def test_the_report_is_the_same_and_no_name_is_left_anywhere(
         client, auth, db_session, organiser, outbox):
     programme, identifying = seed_programme(db_session, organiser)
@@ -189,8 +221,12 @@ def test_the_report_is_the_same_and_no_name_is_left_anywhere(
     assert erased_api.get_json()["erased_people"] == 1
     assert figures(year_report(db_session, organiser, programme)) == before
 
+    consents_before = consent_rows(db_session)
+    assert len(consents_before) > 20 and [c for c in consents_before if c[-1] is not None]
+
     report = purge_personal_data(db_session, now=LATER, batch_size=7)
     assert report.batches > 1 and report.done.total_people > 0
+    assert consent_rows(db_session) == consents_before, "consents stay: they name no one"
 
     assert figures(year_report(db_session, organiser, programme)) == before
     assert figures(year_report(db_session, organiser, other_programme)) == before_other

@@ -4,9 +4,10 @@
 // phone's own queued ones. Pure: the page stores what changes (store.js).
 //
 // A row is an attendee as GET /api/v1/door/attendees sends it: {id, party, name,
-// ticket_code, status, cancelled_at, checked_in_at, checked_in_door, left_at, scans,
-// activities: [{id, checked_in_at, left_at, scans}]}, `scans` being the place's replayed
-// scans {action, at, door, implied}. A queued record is the scan as it will be uploaded,
+// ticket_code, status, cancelled_at, checked_in_at, checked_in_door, left_at, no_photos,
+// scans, activities: [{id, checked_in_at, left_at, scans}]}, `scans` being the place's
+// replayed scans {action, at, door, implied}; `no_photos` is the server's "no photos" mark
+// (no photo consent that holds, at an event that asks it), shown as it is. A queued record is the scan as it will be uploaded,
 // plus `attendee`: whose ticket it was (null for a code that is no ticket of the event).
 
 import { CHECK_IN, decide, REPLAYED, replay } from "./rules.js";
@@ -185,7 +186,7 @@ export class AttendeeList {
     return {
       id: row.id, name: row.name, ticket_code: row.ticket_code, party: row.party,
       party_size: party.length, activities: row.activities.map((choice) => choice.id),
-      cancelled: row.status === "cancelled",
+      cancelled: row.status === "cancelled", no_photos: Boolean(row.no_photos),
     };
   }
 
@@ -237,6 +238,8 @@ export class AttendeeList {
     const row = result.attendee && this.rows.get(result.attendee.id);
     if (!row) return null;
     this.changed(row.id);
+    // The server's mark is the newest (a consent withdrawn since the list came).
+    if (typeof result.attendee.no_photos === "boolean") row.no_photos = result.attendee.no_photos;
     if (result.attendee.cancelled && row.status !== "cancelled") {
       row.status = "cancelled";
       if (result.status === "cancelled") row.cancelled_at ??= result.scanned_at;

@@ -134,10 +134,20 @@ function showResult(result) {
   panel.className = `result result-${tone}`;
   panel.querySelector(".result-title").textContent = title;
   panel.querySelector(".result-detail").textContent = detail || "";
+  showPhotoMark(panel, Boolean(result.attendee?.no_photos));
   scans += 1;
   panel.dataset.status = result.status;
   panel.dataset.scans = String(scans);
   feedback(tone);
+}
+
+/** "No photos" under the result, for a person the server (or the list) marks so. */
+function showPhotoMark(panel, noPhotos) {
+  const mark = panel.querySelector(".result-photos");
+  mark.hidden = !noPhotos;
+  mark.querySelector(".no-photos").textContent = noPhotos ? say("no_photos") : "";
+  mark.querySelector("span").textContent = noPhotos ? say("no_photos_detail") : "";
+  panel.dataset.noPhotos = String(noPhotos);
 }
 
 function feedback(tone) {
@@ -255,6 +265,7 @@ function renderRefusal() {
   panel.className = "result result-bad";
   panel.querySelector(".result-title").textContent = refusalText(door.refused);
   panel.querySelector(".result-detail").textContent = "";
+  showPhotoMark(panel, false);
   panel.dataset.status = "door_refused";
   for (const undo of $("recent-scans").querySelectorAll("button")) undo.remove();
 }

@@ -48,6 +48,8 @@ export function setUpWalkIns({ say, language, unavailable, send, failed, registe
       if (year) entry.birth_year = year.value ? Number(year.value) : null;
       entry.activities = [...person.querySelectorAll("input[name=activities]:checked")]
         .map((box) => Number(box.value));
+      // No optional consent is asked at the door, so none is given: at an event that asks
+      // photo consent the person is marked "no photos" (eventreg/consents/service.py).
       return entry;
     });
   }
