@@ -39,7 +39,7 @@ def test_an_event_asks_consents_and_says_their_words_in_every_language(client, t
     assert body["optional_consents"] == ["photos", "partner_sharing"]
     assert body["consent_partner"] == "Caritas Sofia"
     assert set(body["consent_texts"]) == {"photos", "partner_sharing"}
-    assert set(body["consent_texts"]["photos"]) == {"en", "bg", "uk"}
+    assert set(body["consent_texts"]["photos"]) == {"en", "bg", "uk", "ar", "fa"}
     assert "Caritas Sofia" in body["consent_texts"]["partner_sharing"]["uk"]
     changed = client.patch(f"/api/v1/events/{body['slug']}", headers=bearer(token),
                            json={"optional_consents": []})

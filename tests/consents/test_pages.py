@@ -212,7 +212,7 @@ def test_the_access_export_holds_each_persons_consents_with_words_and_times(
 def event_form(**changes) -> dict:
     data = {"title_en": "Summer picnic", "timezone": "Europe/Sofia",
             "starts_at": "2027-06-20T10:00", "ends_at": "2027-06-20T18:00",
-            "age_mode": "age_group", "programme_id": "", "venue": "Borisova Gradina"}
+            "age_mode": "age_group", "programme_id": "", "venue_en": "Borisova Gradina"}
     data.update(changes)
     return data
 
