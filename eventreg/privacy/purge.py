@@ -21,7 +21,7 @@ from eventreg.privacy.anonymise import (
     anonymise_registrations,
     anonymise_waitlist_entries,
 )
-from eventreg.privacy.retention import find_due
+from eventreg.privacy.retention import deadlines_at, find_due
 
 BATCH_SIZE = 200
 REASON = "retention"
@@ -52,9 +52,10 @@ def purge_personal_data(session: Session, *, now: datetime | None = None,
     """Anonymise everything due at `now`; returns what was done (nothing the second time)."""
     now = now or utcnow()
     report = PurgeReport(old_outbox_files=_delete_old_unnamed_outbox_files(session, now))
+    deadlines = deadlines_at(session, now)  # once: the batches only claim rows
     while True:
         with unit_of_work(session):
-            due = find_due(session, now, limit=batch_size)
+            due = find_due(session, now, limit=batch_size, deadlines=deadlines)
             if not due:
                 return report
             report.done += anonymise_registrations(session, due.registration_ids, now,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import and_, false, or_, select
 from sqlalchemy.orm import Session
 
 from eventreg.accounts.models import Organisation
@@ -50,56 +50,63 @@ class Due:
         return bool(self.registration_ids or self.attendee_ids or self.waitlist_entry_ids)
 
 
-def find_due(session: Session, now: datetime, *, limit: int) -> Due:
-    """Registrations, people and waiting-list entries whose time is up and that are not
-    anonymised yet: of events ended longer ago than their period, and cancelled (or taken
-    off the line) longer ago than the organisation's period for that."""
+@dataclass(frozen=True)
+class Deadlines:
+    """Each event's deadlines at one moment: the events whose data is due as a whole, and
+    per cut-off time the events whose cancellations made before it are due."""
+
+    ended_events: list[int]
+    cancelled_before: dict[datetime, list[int]]
+
+    def cancelled_in_time(self, when, event_id):
+        """The SQL condition: `when` (a cancellation or removal time) is before its
+        event's cut-off. Decided in the query, so a batch's limit counts only what is due."""
+        return or_(false(), *(and_(event_id.in_(events), when <= cutoff)
+                              for cutoff, events in self.cancelled_before.items()))
+
+
+def deadlines_at(session: Session, now: datetime) -> Deadlines:
+    """The deadlines of every event at `now` (organisations' and events' own periods)."""
     ended_events, cancelled_before = [], {}
     for event, organisation in session.execute(
         select(Event, Organisation).join(Organisation, Organisation.id == Event.organisation_id)
     ):
         if deletion_due_at(event, organisation) <= now:
             ended_events.append(event.id)
-        cancelled_before[event.id] = now - timedelta(
-            days=periods_of(event, organisation).after_cancellation)
-    oldest_cutoff = max(cancelled_before.values(), default=now)
+        cutoff = now - timedelta(days=periods_of(event, organisation).after_cancellation)
+        cancelled_before.setdefault(cutoff, []).append(event.id)
+    return Deadlines(ended_events, cancelled_before)
 
-    registration_ids = set(session.scalars(
+
+def find_due(session: Session, now: datetime, *, limit: int,
+             deadlines: Deadlines | None = None) -> Due:
+    """Registrations, people and waiting-list entries whose time is up and that are not
+    anonymised yet: of events ended longer ago than their period, and cancelled (or taken
+    off the line) longer ago than the organisation's period for that. `deadlines` are
+    those at `now`, worked out here when not given."""
+    deadlines = deadlines or deadlines_at(session, now)
+    ended, in_time = deadlines.ended_events, deadlines.cancelled_in_time
+    registration_ids = list(session.scalars(
         select(Registration.id)
-        .where(Registration.event_id.in_(ended_events), Registration.anonymised_at.is_(None))
+        .where(Registration.anonymised_at.is_(None),
+               Registration.event_id.in_(ended)
+               | in_time(Registration.cancelled_at, Registration.event_id))
         .order_by(Registration.id).limit(limit)
     ))
-    for registration_id, event_id, cancelled_at in session.execute(
-        select(Registration.id, Registration.event_id, Registration.cancelled_at)
-        .where(Registration.cancelled_at <= oldest_cutoff,
-               Registration.anonymised_at.is_(None))
-        .order_by(Registration.id).limit(limit)
-    ):
-        if cancelled_at <= cancelled_before[event_id]:
-            registration_ids.add(registration_id)
-    attendee_ids = [
-        attendee_id for attendee_id, event_id, cancelled_at in session.execute(
-            select(Attendee.id, Attendee.event_id, Attendee.cancelled_at)
-            .join(Registration, Registration.id == Attendee.registration_id)
-            .where(Attendee.cancelled_at <= oldest_cutoff, Attendee.anonymised_at.is_(None),
-                   Registration.anonymised_at.is_(None))
-            .order_by(Attendee.id).limit(limit)
-        ) if cancelled_at <= cancelled_before[event_id]
-    ]
-    entry_ids = set(session.scalars(
+    attendee_ids = list(session.scalars(
+        select(Attendee.id)
+        .join(Registration, Registration.id == Attendee.registration_id)
+        .where(Attendee.anonymised_at.is_(None), Registration.anonymised_at.is_(None),
+               in_time(Attendee.cancelled_at, Attendee.event_id))
+        .order_by(Attendee.id).limit(limit)
+    ))
+    # Promoted, the registration holds the party's data: the copy of its form goes.
+    entry_ids = list(session.scalars(
         select(WaitlistEntry.id)
-        .where(WaitlistEntry.event_id.in_(ended_events), WaitlistEntry.anonymised_at.is_(None))
+        .where(WaitlistEntry.anonymised_at.is_(None),
+               WaitlistEntry.event_id.in_(ended)
+               | in_time(WaitlistEntry.removed_at, WaitlistEntry.event_id)
+               | in_time(WaitlistEntry.promoted_at, WaitlistEntry.event_id))
         .order_by(WaitlistEntry.id).limit(limit)
     ))
-    for entry_id, event_id, left_at, promoted_at in session.execute(
-        select(WaitlistEntry.id, WaitlistEntry.event_id, WaitlistEntry.removed_at,
-               WaitlistEntry.promoted_at)
-        .where((WaitlistEntry.removed_at <= oldest_cutoff)
-               | (WaitlistEntry.promoted_at <= oldest_cutoff),
-               WaitlistEntry.anonymised_at.is_(None))
-        .order_by(WaitlistEntry.id).limit(limit)
-    ):
-        # Promoted, the registration holds the party's data: the copy of its form goes.
-        if (left_at or promoted_at) <= cancelled_before[event_id]:
-            entry_ids.add(entry_id)
-    return Due(sorted(registration_ids)[:limit], attendee_ids, sorted(entry_ids)[:limit])
+    return Due(registration_ids, attendee_ids, entry_ids)

@@ -424,3 +424,24 @@ def test_old_eml_files_that_name_no_message_go_after_the_longest_period(
     report = purge_personal_data(db_session)
     assert report.old_outbox_files == 1
     assert sorted(p.name for p in outbox.glob("*.eml")) == sorted([recent.name, named.name])
+
+
+def test_cancellations_not_yet_due_elsewhere_never_hold_back_those_due(
+        db_session, make_organiser, make_event, make_registration):
+    """An office keeping cancellations 60 days must not stop the purge of another's 30:
+    many of its cancellations, older ids first, fill no batch."""
+    patient = make_organiser(organisation="Keeps 60 days")
+    patient.organisation.cancelled_retention_days = 60
+    db_session.commit()
+    now = utcnow()
+    kept_event = make_event(by=patient, slug="keeps-long")
+    kept = [make_registration(kept_event, [f"Kept {n}"]) for n in range(4)]
+    due_event = make_event(slug="keeps-30")
+    due = [make_registration(due_event, [f"Due {n}"]) for n in range(3)]
+    with unit_of_work(db_session):
+        for registration in kept + due:
+            cancel_attendees(db_session, registration, now=now - timedelta(days=40))
+    purge_personal_data(db_session, now=now, batch_size=2)
+    db_session.expire_all()
+    assert [r.attendees[0].name for r in due] == ["", "", ""]
+    assert [r.attendees[0].name for r in kept] == [f"Kept {n}" for n in range(4)]
