@@ -123,6 +123,7 @@ def scanner_messages() -> dict[str, str]:
         "kiosk_in": _("checked in"),
         "kiosk_not_yet": _("not here yet"),
         "kiosk_ask": _("Please ask a volunteer at the entrance."),
+        "kiosk_camera": _("The camera is not working. Please ask a volunteer at the entrance."),
     }
 
 

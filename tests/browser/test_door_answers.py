@@ -381,6 +381,11 @@ def test_a_family_checks_itself_in_at_a_kiosk_and_sees_only_its_own_names(
         "#result").inner_text()
     assert "Kovalenko" not in page.content() and "Petrova" not in page.content()
     assert {tuple(row) for row in page.evaluate(KEPT_NAMES)} == {("", "")}  # no names kept
+    page.locator("#camera-problem").wait_for(state="visible")  # no camera in this browser
+    assert page.locator("#camera-problem").inner_text() == say(
+        language, "The camera is not working. Please ask a volunteer at the entrance.")
+    prompt, camera = (page.locator(f).bounding_box() for f in ("#result", ".camera"))
+    assert prompt["y"] < camera["y"], "what to do comes first"
     shot(page, tmp_path, f"{language}-kiosk-ready")
 
     type_code(page, codes[olena.id])
@@ -406,3 +411,30 @@ def test_a_family_checks_itself_in_at_a_kiosk_and_sees_only_its_own_names(
     db_session.rollback()
     assert db_session.get(Attendee, olena.id).checked_in_at is not None
     assert db_session.get(Attendee, mykola.id).checked_in_at is None
+
+
+def test_a_welcome_never_stays_above_a_later_refused_walk_in(
+    db_session, live_server, browser, make_event, make_registration
+):
+    event = make_event(capacity=1)
+    olena = make_registration(event, ["Olena Kovalenko"]).attendees[0]
+    code = ticket_tokens(db_session, [olena])[olena.id]
+    with unit_of_work(db_session):
+        _, token = create_door_access(db_session, event, "Main gate")
+    context, page = open_door(browser, live_server, token)
+    type_code(page, code)
+    wait_for_settled(page, 1)
+    assert state(page) == "answer"
+    page.wait_for_function("() => document.getElementById('result').dataset.state === 'ready'",
+                           timeout=5000)
+    page.get_by_text("Register someone at the door").click()
+    walk_in = page.locator("#walk-in-form")
+    walk_in.get_by_label("Full name").fill("Petar Ivanov")
+    walk_in.get_by_label("I read the privacy notice to them and they agree").check()
+    type_code(page, code)  # a scan comes in just before the form is sent
+    wait_for_answer(page, 2)
+    page.evaluate("() => document.getElementById('walk-in-form').requestSubmit()")
+    page.locator("#walk-in-error").wait_for()
+    assert state(page) == "ready", "the refusal is newer than the answer: the answer goes"
+    assert "Olena" not in page.locator("#result").inner_text()
+    assert page.locator("#walk-in-error").is_visible()

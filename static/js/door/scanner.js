@@ -165,7 +165,9 @@ function localizedTitle(titles) {
 function resultTexts(result) {
   const [title, detail] = answerTexts(result);
   // A family at a kiosk is told where to go when it is not a welcome.
-  if (config.kiosk && toneOf(result) !== "ok" && !detail) return [title, say("kiosk_ask")];
+  if (config.kiosk && toneOf(result) !== "ok") {
+    return [title, detail ? `${detail} · ${say("kiosk_ask")}` : say("kiosk_ask")];
+  }
   return [title, detail];
 }
 
@@ -467,8 +469,9 @@ async function startCamera() {
     problem.hidden = true;
     button.hidden = true;
   } catch (error) {
-    problem.textContent = error instanceof CameraProblem && error.kind === "missing"
-      ? say("camera_missing") : say("camera_denied");
+    problem.textContent = config.kiosk ? say("kiosk_camera")
+      : error instanceof CameraProblem && error.kind === "missing"
+        ? say("camera_missing") : say("camera_denied");
     problem.hidden = false;
     button.hidden = false;
   }

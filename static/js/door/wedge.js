@@ -1,6 +1,6 @@
 // Codes typed on a keyboard, or sent by a keyboard-wedge barcode scanner (it types the
-// QR code's text and Enter): understood as a scan when no field has the focus, or in the
-// search field. Keys are read by their place on the keyboard (event.code), so a phone or
+// QR code's text and Enter): understood as a scan when no text field has the focus (a tick
+// box or a button may), or in the search field. Keys are read by their place on the keyboard (event.code), so a phone or
 // laptop set to a Cyrillic layout still reads a ticket's Latin letters and digits.
 
 /** After this long without a key, what was typed before is forgotten (ms). */
@@ -15,9 +15,14 @@ function characterOf(event) {
   return event.key && event.key.length === 1 ? event.key.toUpperCase() : "";
 }
 
+/** Boxes and buttons take no text: keys sent while one has the focus are a code too. */
+const NO_TEXT = new Set(["checkbox", "radio", "button", "submit", "reset", "file", "range",
+                         "color"]);
+
 function typingElsewhere(target, searchField) {
-  if (!target || target === searchField || target === document.body) return false;
-  return Boolean(target.closest?.("input, textarea, select, [contenteditable=''], [contenteditable=true]"));
+  if (!target || target === searchField || !target.closest) return false;
+  if (target.closest("textarea, select, [contenteditable=''], [contenteditable=true]")) return true;
+  return target.tagName === "INPUT" && !NO_TEXT.has(target.type);
 }
 
 /**
