@@ -88,6 +88,7 @@ export class AnswerPanel {
     this.panel.className = "result result-idle";
     this.panel.dataset.state = "ready";
     this.panel.querySelector(".result-title").textContent = this.readyTitle;
+    this.panel.querySelector(".result-detail").textContent = "";
     for (const part of this.panel.querySelectorAll("[data-answer-part]")) {
       part.replaceChildren();
       part.hidden = true;
