@@ -5,6 +5,8 @@
 
 /** How long an answer stays, by tone (ms). */
 export const SHOWN_FOR_MS = Object.freeze({ ok: 3500, warn: 7000, bad: 7000 });
+/** At a kiosk a family reads its party's names: a little longer. */
+export const KIOSK_SHOWN_FOR_MS = Object.freeze({ ok: 6000, warn: 9000, bad: 9000 });
 
 /**
  * What an answer shows besides its title and detail, each (result, container) => void,

@@ -2,7 +2,7 @@
 // and keep going offline. The page shows what the phone knows and does (state.js); the
 // door's rule is rules.js, the same as the server's.
 
-import { AnswerPanel, answerExtras } from "./answer.js";
+import { AnswerPanel, answerExtras, KIOSK_SHOWN_FOR_MS, SHOWN_FOR_MS } from "./answer.js";
 import { CameraProblem, startScanning } from "./camera.js";
 import { element, sayer } from "./dom.js";
 import { findParties, showParties } from "./lookup.js";
@@ -49,7 +49,8 @@ const timeFormat = new Intl.DateTimeFormat(config.language, {
 
 let door; // the DoorState, once the phone's store is open
 let scans = 0;
-const answers = new AnswerPanel(document.getElementById("result"));
+const answers = new AnswerPanel(document.getElementById("result"),
+                                { showFor: config.kiosk ? KIOSK_SHOWN_FOR_MS : SHOWN_FOR_MS });
 let audio = null;
 
 function showTime(iso) {
