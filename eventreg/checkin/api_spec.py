@@ -108,7 +108,19 @@ CHECKIN_RESULT = closed_object({
     "flag": {"enum": [rules.CANCELLED_AFTER_SCAN, rules.EVENT_CANCELLED_AFTER_SCAN, None],
              "description": "An admission the organiser should know of: the ticket (or the "
              "event) was cancelled after this offline scan admitted the person."},
-})
+    "ticket_event": {**closed_object({
+        "title": ANSWERED_TEXTS, "starts_at": DATE_TIME, "timezone": {"type": "string"},
+    }), "description": "With `wrong_event` only, for a genuine ticket of another event "
+        "of the same organisation: which one (say it to the person). Never sent for an "
+        "event of another organisation."},
+    "party_members": {"type": "array", "items": closed_object({
+        "id": {"type": "integer"}, "name": {"type": "string"},
+        "age_group": {"enum": ["child", "adult", None]},
+        "checked_in_at": {**NULLABLE_DATE_TIME, "description": "Set while inside at this "
+                          "door's place."},
+    }), "description": "At a self check-in kiosk only (whose list has no names), for a "
+        "ticket of the event: the scanned ticket's party, people with a valid ticket."},
+}, optional=("ticket_event", "party_members"))
 PLACE_SCANS = {"type": "array", "items": closed_object({
     "action": {"enum": list(rules.ACTIONS)}, "at": DATE_TIME, "door": {"type": "string"},
     "implied": {"type": "boolean", "description": "A check-in at an activity's door, "
@@ -138,8 +150,11 @@ DOOR_ATTENDEE = closed_object({
     "id": {"type": "integer"},
     "party": {"type": "integer", "description": "The registration's id: attendees with the "
               "same one came together."},
-    "name": {"type": "string"},
-    "ticket_code": {"type": "string"},
+    "name": {"type": "string", "description": "Empty at a self check-in kiosk."},
+    "ticket_code": {"type": "string", "description": "Empty at a self check-in kiosk."},
+    "age_group": {"enum": ["child", "adult", None], "description": "As registered, or by "
+                  "the year of birth in the event's year (under 18: child); null when the "
+                  "event asks neither."},
     "status": {"enum": ["valid", "cancelled"]},
     "cancelled_at": {**NULLABLE_DATE_TIME, "description": "A scan made before it still "
                      "counts."},
@@ -191,6 +206,9 @@ SCHEMAS = {
             "id": {"type": "integer"}, "name": {"type": "string"},
             "activities": {"type": "array", "items": {"type": "integer"}},
             "records_exits": {"type": "boolean"},
+            "kiosk": {"type": "boolean", "description": "A self check-in kiosk: scans of "
+                      "tickets only (look-up by hand, undo and walk-ins answer 403 "
+                      "`kiosk_door`), and a list without names."},
             "expires_at": DATE_TIME,
         }),
         "event": DOOR_EVENT,
@@ -259,6 +277,8 @@ PATHS = {
             },
             responses={
                 "201": ok("WalkInCreated", "Registered and checked in"),
+                "403": error_response("A self check-in kiosk's link cannot do this.",
+                                      "kiosk_door"),
                 "409": error_response("Refused: nobody was registered.",
                                       "registration_closed", "event_full",
                                       "activity_full", "client_id_reused"),
@@ -276,7 +296,9 @@ PATHS = {
                 "qr": CHECKIN_EXAMPLE_QR, "client_id": "3b4f6c1e-8d2a-4f7b-9c1d-5e6f7a8b9c0d",
             }),
             rules=CHECKIN_RULES,
-            responses={"200": ok("CheckinResult")},
+            responses={"200": ok("CheckinResult"),
+                       "403": error_response("A self check-in kiosk's link sent a look-up by "
+                                             "hand (`attendee_id`) or an undo.", "kiosk_door")},
         ),
     },
     "/checkins/undo": {
@@ -287,7 +309,9 @@ PATHS = {
                 "attendee_id": 1, "client_id": "0c5d8e2f-1a3b-4c6d-8e9f-0a1b2c3d4e5f",
             }),
             rules=CHECKIN_RULES,
-            responses={"200": ok("CheckinResult")},
+            responses={"200": ok("CheckinResult"),
+                       "403": error_response("A self check-in kiosk's link sent a look-up by "
+                                             "hand (`attendee_id`) or an undo.", "kiosk_door")},
         ),
     },
     "/checkins/batch": {
@@ -300,7 +324,10 @@ PATHS = {
             security=DOOR,
             body=("CheckinBatch", BATCH_EXAMPLE),
             rules={"checkins.*.scanned_at": REAL_TIME_RULE},
-            responses={"200": ok("CheckinBatchResult")},
+            responses={"200": ok("CheckinBatchResult"),
+                       "403": error_response("A self check-in kiosk's link sent a look-up by "
+                                             "hand or an undo: nothing was recorded.",
+                                             "kiosk_door")},
         ),
     },
 }
