@@ -2,7 +2,7 @@
 // and keep going offline. The page shows what the phone knows and does (state.js); the
 // door's rule is rules.js, the same as the server's.
 
-import { CameraProblem, startScanning } from "./camera.js";
+import { bindCameraControls, CameraProblem, startScanning } from "./camera.js";
 import { element, sayer } from "./dom.js";
 import { findParties, showParties } from "./lookup.js";
 import { DoorState } from "./state.js";
@@ -314,9 +314,10 @@ async function startCamera() {
   const problem = $("camera-problem");
   const button = $("camera-start");
   try {
-    await startScanning($("camera-video"), config.decoderScripts, onCode);
+    const camera = await startScanning($("camera-video"), config.decoderScripts, onCode);
     problem.hidden = true;
     button.hidden = true;
+    bindCameraControls(camera, $("camera-torch"), $("camera-switch"), say);
   } catch (error) {
     problem.textContent = error instanceof CameraProblem && error.kind === "missing"
       ? say("camera_missing") : say("camera_denied");
