@@ -20,6 +20,18 @@ def test_scanner_javascript_and_css_weigh_at_most_150_kb_gzipped():
     assert 0 < weight <= BUDGET_BYTES, f"{weight} bytes gzipped"
 
 
+def test_the_vendored_zxing_script_and_wasm_are_one_build():
+    """The reader script and its .wasm must be updated together (see its VERSION file)."""
+    import hashlib
+
+    folder = STATIC / "vendor/zxing-wasm"
+    wasm_digest = hashlib.sha256((folder / "zxing_reader.wasm").read_bytes()).hexdigest()
+    script = (folder / "zxing_reader.js").read_text()
+    assert f"ZXING_WASM_SHA256=`{wasm_digest}`" in script
+    assert re.search(r"version: (\S+)", (folder / "VERSION").read_text())[1] in script
+    assert "Apache License" in (folder / "LICENSE").read_text()
+
+
 def test_every_file_the_scanner_loads_is_kept_for_offline_use(client, make_event, make_door):
     _, token = make_door(make_event())
     page = client.get(f"/door/{token}").get_data(as_text=True)
