@@ -126,7 +126,11 @@ class Camera {
     const next = cameras[(index + 1) % cameras.length];
     // Many phones open one camera at a time: let go of this one first.
     for (const track of this.stream.getTracks()) track.stop();
-    this.stream = await openCamera(next.deviceId);
+    try {
+      this.stream = await openCamera(next.deviceId);
+    } catch (error) {
+      this.stream = await openCamera(current); // that camera is busy or refused: keep this one
+    }
     this.torchOn = false;
     this.video.srcObject = this.stream;
     await this.video.play();
@@ -183,8 +187,8 @@ export async function startScanning(video, decoderFiles, onCode) {
 export async function bindCameraControls(camera, torchButton, switchButton, say) {
   const showTorch = () => {
     torchButton.hidden = !camera.hasTorch();
+    // The label says what a tap does (no aria-pressed: a toggle's label must not change).
     torchButton.textContent = say(camera.torchOn ? "torch_off" : "torch_on");
-    torchButton.setAttribute("aria-pressed", String(camera.torchOn));
   };
   torchButton.addEventListener("click", async () => {
     try {
