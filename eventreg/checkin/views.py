@@ -34,14 +34,18 @@ SCANNER_ASSETS = (
     "js/door/walk_ins.js",
     "js/door/wedge.js",
     "vendor/jsqr/jsQR.js",
+    "vendor/zxing-wasm/zxing_reader.js",
+    "vendor/zxing-wasm/zxing_reader.wasm",
     "img/door-icon-192.png",
     "img/door-icon-512.png",
 )
 
 
-#: The site's policy, plus workers built from the page's own scripts (the QR decoder).
+#: The site's policy, plus workers built from the page's own scripts (the QR decoder), which
+#: compile the vendored ZXing WebAssembly ('wasm-unsafe-eval' allows WebAssembly, not eval).
 SCANNER_CSP = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+    "script-src 'self' 'wasm-unsafe-eval'; "
     "worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 
@@ -87,6 +91,9 @@ def scanner_messages() -> dict[str, str]:
         "camera_denied": _("The camera is blocked. Allow it in the browser's settings, or find "
                            "people by name below."),
         "camera_missing": _("No camera was found. Find people by name below."),
+        "torch_on": _("Turn the torch on"),
+        "torch_off": _("Turn the torch off"),
+        "switch_camera": _("Switch camera"),
         "check_in_ticked": _("Check in the ticked people"),
         "undo": _("Undo"),
         "no_matches": _("Nobody found. Check the spelling, or try the ticket code."),

@@ -3,7 +3,7 @@
 // door's rule is rules.js, the same as the server's.
 
 import { AnswerPanel, answerExtras, KIOSK_SHOWN_FOR_MS, SHOWN_FOR_MS } from "./answer.js";
-import { CameraProblem, startScanning } from "./camera.js";
+import { bindCameraControls, CameraProblem, startScanning } from "./camera.js";
 import { element, sayer } from "./dom.js";
 import { findParties, showParties } from "./lookup.js";
 import { otherMembers, showKioskParty, showPartyList } from "./party.js";
@@ -466,9 +466,10 @@ async function startCamera() {
   const problem = $("camera-problem");
   const button = $("camera-start");
   try {
-    await startScanning($("camera-video"), config.decoderScripts, onCode);
+    const camera = await startScanning($("camera-video"), config.decoderScripts, onCode);
     problem.hidden = true;
     button.hidden = true;
+    bindCameraControls(camera, $("camera-torch"), $("camera-switch"), say);
   } catch (error) {
     problem.textContent = config.kiosk ? say("kiosk_camera")
       : error instanceof CameraProblem && error.kind === "missing"
