@@ -156,6 +156,17 @@ DOOR_ATTENDEE = closed_object({
     })},
 })
 
+DOOR_DOUBLES = {"type": "array", "items": closed_object({
+    "client_id": {"type": "string", "description": "The id the door made for its scan."},
+    "name": {"type": ["string", "null"]},
+    "scanned_at": DATE_TIME,
+    "activity": {"type": ["integer", "null"]},
+    "first_in_at": NULLABLE_DATE_TIME,
+    "first_door": {"type": ["string", "null"]},
+}), "description": "This door's scans answered `checked_in` that became duplicates: "
+   "another door had let the person in earlier while offline and uploaded it later. The "
+   "newest 50; a phone tells the volunteer of each client_id once."}
+
 SCHEMAS = {
     "WalkInCreate": {
         "type": "object", "additionalProperties": False,
@@ -195,6 +206,7 @@ SCHEMAS = {
         }),
         "event": DOOR_EVENT,
         "counts": DOOR_COUNTS,
+        "doubles": DOOR_DOUBLES,
     }),
     "DoorAttendees": closed_object({
         "cursor": {**DATE_TIME, "description": "Send it back as `since` next time."},
@@ -304,3 +316,17 @@ PATHS = {
         ),
     },
 }
+
+
+#: Every door call may say how many scans the phone still holds (the organisers'
+#: dashboard shows it, eventreg/checkin/door_state.py).
+SCANS_HELD_PARAMETER = {
+    "name": "X-Door-Scans-Held", "in": "header", "required": False,
+    "schema": {"type": "string", "pattern": "^[0-9]{1,6}$"},
+    "description": "How many scans made offline the phone holds, not yet uploaded. "
+    "Anything else is ignored.",
+}
+for _path in PATHS.values():
+    for _operation in _path.values():
+        if _operation.get("security") == DOOR:
+            _operation.setdefault("parameters", []).append(SCANS_HELD_PARAMETER)
