@@ -203,6 +203,20 @@ function render() {
   renderConnection();
   renderQueue();
   renderRefusal();
+  renderDoubles();
+}
+
+/** Tell the volunteer of this door's welcomes that became duplicates, until seen. */
+function renderDoubles() {
+  const notice = $("door-doubles");
+  for (const double of door.newDoubles) {
+    notice.querySelector("ul").append(element("li", {}, say("became_double", {
+      name: double.name || "", time: showTime(double.scanned_at),
+      first_time: showTime(double.first_in_at), door: double.first_door || "",
+    })));
+  }
+  if (door.newDoubles.length) notice.hidden = false;
+  door.newDoubles = [];
 }
 
 function renderCounts() {
@@ -332,6 +346,10 @@ function bindControls() {
     box.addEventListener("change", () => localStorage.setItem(`eventreg-${id}`, box.checked ? "on" : "off"));
   }
   $("camera-start").addEventListener("click", startCamera);
+  $("door-doubles-done").addEventListener("click", () => {
+    $("door-doubles").hidden = true;
+    $("door-doubles").querySelector("ul").replaceChildren();
+  });
   $("lookup-query").addEventListener("input", renderLookup);
   $("lookup-form").addEventListener("submit", (event) => event.preventDefault());
   setUpWalkIns({
