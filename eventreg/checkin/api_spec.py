@@ -319,14 +319,13 @@ PATHS = {
 
 
 #: Every door call may say how many scans the phone still holds (the organisers'
-#: dashboard shows it, eventreg/checkin/door_state.py).
-SCANS_HELD_PARAMETER = {
-    "name": "X-Door-Scans-Held", "in": "header", "required": False,
-    "schema": {"type": "string", "pattern": "^[0-9]{1,6}$"},
-    "description": "How many scans made offline the phone holds, not yet uploaded. "
-    "Anything else is ignored.",
-}
+#: dashboard shows it, eventreg/checkin/door_state.py). Described, not a parameter: any
+#: other value is ignored, never refused.
+SCANS_HELD = ("A phone may send `X-Door-Scans-Held: N` with any call: how many scans made "
+              "offline it still holds, not yet uploaded (1 to 6 digits; anything else is "
+              "ignored). Organisers see it beside the door's last contact and upload.")
 for _path in PATHS.values():
     for _operation in _path.values():
         if _operation.get("security") == DOOR:
-            _operation.setdefault("parameters", []).append(SCANS_HELD_PARAMETER)
+            _operation["description"] = " ".join(
+                filter(None, [_operation.get("description"), SCANS_HELD]))
