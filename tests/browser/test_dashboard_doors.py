@@ -117,3 +117,39 @@ def test_organiser_checks_everyone_out_and_finds_the_exits_in_the_scans(
     with page.expect_download() as download:
         page.get_by_role("link", name="Download these scans (CSV)").click()
     assert "Mykola Kovalenko" in Path(download.value.path()).read_text(encoding="utf-8-sig")
+
+
+def test_door_is_told_once_that_its_welcome_became_a_duplicate(
+    app, db_session, live_server, browser, make_event, make_registration, tmp_path
+):
+    event = make_event()
+    olena = make_registration(event, ["Olena Kovalenko"]).attendees[0]
+    with unit_of_work(db_session):
+        gate, gate_token = create_door_access(db_session, event, "Main gate")
+        park, park_token = create_door_access(db_session, event, "Park entrance")
+        for door in (gate, park):
+            door.created_at = utcnow() - timedelta(hours=1)
+    code = ticket_tokens(db_session, [olena])[olena.id]
+    page = browser.new_page(viewport={"width": 360, "height": 640})
+    page.goto(f"{live_server}/door/{gate_token}")
+    page.locator("#connection-state", has_text="Online").wait_for(timeout=10000)
+    assert page.locator("#door-doubles").is_hidden()
+    # This door welcomed Olena; the park entrance, offline, had let her in earlier.
+    page.request.post(f"{live_server}/api/v1/checkins", headers={
+        "Authorization": f"Bearer {gate_token}"}, data={"qr": code, "client_id": "gate-1"})
+    page.request.post(f"{live_server}/api/v1/checkins/batch", headers={
+        "Authorization": f"Bearer {park_token}"}, data={"checkins": [
+            {"qr": code, "client_id": "park-1",
+             "scanned_at": (utcnow() - timedelta(minutes=10)).isoformat()}]})
+    page.reload()  # its next contact
+    notice = page.locator("#door-doubles")
+    notice.wait_for(state="visible", timeout=10000)
+    assert "Olena Kovalenko" in notice.inner_text() and "Park entrance" in notice.inner_text()
+    shots = Path(os.environ.get("SCREENSHOT_DIR", tmp_path))
+    page.screenshot(path=str(shots / "door-told-double-360.png"))
+    page.get_by_role("button", name="OK, seen").click()
+    assert notice.is_hidden()
+    with page.expect_response(lambda response: "/api/v1/door/attendees" in response.url):
+        page.reload()  # a sync: the door again (its doubles), then the list
+    page.wait_for_timeout(300)
+    assert notice.is_hidden(), "told once"
