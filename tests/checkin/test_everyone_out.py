@@ -10,7 +10,7 @@ from eventreg.audit.models import AuditEntry
 from eventreg.checkin import everyone_out
 from eventreg.checkin.counts import count_checkins
 from eventreg.checkin.everyone_out_models import ScheduledCheckOut
-from eventreg.checkin.models import Checkin
+from eventreg.checkin.models import Checkin, DoorAccess
 from eventreg.database import unit_of_work, utcnow
 from eventreg.errors import ValidationFailed
 from eventreg.registrations.models import Attendee
@@ -239,3 +239,22 @@ def test_page_is_for_the_organisation_only(client, auth, make_organiser, busy_da
     assert client.get(out_url(busy_day["event"])).status_code == 404
     assert client.post(out_url(busy_day["event"]),
                        data={"when": "now", "confirmed": "yes"}).status_code == 404
+
+
+def test_the_everyone_out_door_is_never_taken_for_the_sign_in_sheets_one(db_session,
+                                                                          organiser, busy_day):
+    from eventreg.checkin.sign_in_sheets import SIGN_IN_SHEET_DOOR, enter_sign_in_sheet
+    from eventreg.registrations.service import AttendeeRequest
+
+    event = busy_day["event"]
+    with unit_of_work(db_session):
+        everyone_out.check_everyone_out(db_session, event, at=utcnow(), by=organiser)
+    with unit_of_work(db_session):
+        enter_sign_in_sheet(db_session, organiser, event, sheet_id="sheet-12345678",
+                            people=[AttendeeRequest(name="Асен Тодоров", age_group="adult")])
+    db_session.rollback()
+    doors = dict(db_session.execute(select(DoorAccess.name, DoorAccess.for_sign_in_sheets)
+                                    .where(DoorAccess.event_id == event.id)).all())
+    assert doors[SIGN_IN_SHEET_DOOR] and doors[everyone_out.EVERYONE_OUT_DOOR]
+    sheet_person = db_session.scalar(select(Attendee).where(Attendee.name == "Асен Тодоров"))
+    assert db_session.get(DoorAccess, sheet_person.checked_in_door_id).name == SIGN_IN_SHEET_DOOR
