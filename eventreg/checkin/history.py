@@ -234,29 +234,39 @@ class Doubles:
         return sum(count for _, count in self.by_door)
 
 
-def _is_double():
-    return and_(Checkin.status == ScanStatus.CHECKED_IN,
-                Checkin.outcome == ScanStatus.ALREADY_CHECKED_IN)
-
-
-def _doubles_query(*conditions, limit: int):
-    first_door = aliased(DoorAccess)
+def _with_doubles(statement, first_door):
+    """`statement` narrowed to doubles, joined to the attendee, their place's state and the
+    door of its first arrival (`first_door`, an alias of DoorAccess): a welcome that became
+    a duplicate because another door let the person in first (this door's own queued scan
+    uploaded late is no double)."""
     choice = attendee_activities.c
     entrance = Checkin.activity_id.is_(None)
     return (
-        select(Checkin.id, Checkin.client_id, DoorAccess.name.label("door"), Attendee.name,
-               Attendee.anonymised_at, Checkin.scanned_at, Checkin.activity_id,
-               Attendee.checked_in_at, choice.checked_in_at.label("activity_in_at"),
-               first_door.name.label("first_door"))
+        statement
         .join(DoorAccess, DoorAccess.id == Checkin.door_access_id)
         .join(Attendee, Attendee.id == Checkin.attendee_id)
         .outerjoin(attendee_activities, and_(choice.attendee_id == Attendee.id,
                                              choice.activity_id == Checkin.activity_id))
         # The door of the place's first arrival: the entrance's, or the activity's.
-        .outerjoin(first_door, or_(
+        .join(first_door, or_(
             and_(entrance, first_door.id == Attendee.checked_in_door_id),
             and_(~entrance, first_door.id == choice.checked_in_door_id)))
-        .where(_is_double(), *conditions)
+        .where(Checkin.status == ScanStatus.CHECKED_IN,
+               Checkin.outcome == ScanStatus.ALREADY_CHECKED_IN,
+               first_door.id != Checkin.door_access_id)
+    )
+
+
+def _doubles_query(*conditions, limit: int):
+    first_door = aliased(DoorAccess)
+    choice = attendee_activities.c
+    return (
+        _with_doubles(select(
+            Checkin.id, Checkin.client_id, DoorAccess.name.label("door"), Attendee.name,
+            Attendee.anonymised_at, Checkin.scanned_at, Checkin.activity_id,
+            Attendee.checked_in_at, choice.checked_in_at.label("activity_in_at"),
+            first_door.name.label("first_door")), first_door)
+        .where(*conditions)
         .order_by(Checkin.scanned_at.desc(), Checkin.id.desc())
         .limit(limit)
     )
@@ -273,9 +283,8 @@ def _double(row) -> Double:
 def event_doubles(session: Session, event: Event) -> Doubles:
     """The event's doubles: how many each door had, and the newest of them."""
     by_door = session.execute(
-        select(DoorAccess.name, func.count(Checkin.id))
-        .join(DoorAccess, DoorAccess.id == Checkin.door_access_id)
-        .where(Checkin.event_id == event.id, _is_double())
+        _with_doubles(select(DoorAccess.name, func.count(Checkin.id)), aliased(DoorAccess))
+        .where(Checkin.event_id == event.id)
         .group_by(DoorAccess.id, DoorAccess.name)
         .order_by(func.count(Checkin.id).desc(), DoorAccess.name)
     ).all()

@@ -376,3 +376,23 @@ def test_recording_contact_costs_a_scan_one_statement_at_most_every_30_s(
     finally:
         sa_event.remove(engine, "before_cursor_execute", count)
     assert written == []
+
+
+def test_a_doors_own_queued_scan_uploaded_late_makes_no_double(client, db_session, make_event,
+                                                               make_registration, make_door,
+                                                               qr_of):
+    event = make_event()
+    olena = make_registration(event, ["Olena Kovalenko"]).attendees[0]
+    _, gate_token = make_door(event, "Main gate")
+    client.post("/api/v1/checkins", headers=bearer(gate_token),
+                json={"client_id": "live-1", "qr": qr_of(olena)})
+    client.post("/api/v1/checkins/batch", headers=bearer(gate_token), json={"checkins": [
+        {"client_id": "queued-1", "qr": qr_of(olena),
+         "scanned_at": (utcnow() - timedelta(minutes=10)).isoformat()}]})
+    db_session.rollback()
+    lines = history.scan_history(db_session, event, history.ScanQuery()).lines
+    assert [(line.status, line.outcome) for line in lines] == [
+        ("checked_in", "already_checked_in"), ("checked_in", "checked_in")]
+    doubles = event_dashboard(db_session, event).doubles
+    assert (doubles.total, doubles.listed) == (0, [])
+    assert client.get("/api/v1/door", headers=bearer(gate_token)).json["doubles"] == []
