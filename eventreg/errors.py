@@ -49,6 +49,8 @@ REASONS = {
                          "(pages).",
     "waitlist_entry_not_found": "No such place on a waiting list (pages).",
     "door_not_found": "No such door of this event (pages).",
+    "schedule_not_found": "No such time set to check everyone out at this event, or it was "
+    "applied already (pages).",
     "decision_not_found": "That same-person decision was already taken back (pages).",
     "token_not_found": "No such API token of this organiser (pages).",
     "organiser_not_found": "No organiser with this email (command line).",

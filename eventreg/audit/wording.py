@@ -60,6 +60,10 @@ ACTION_SENTENCES = {
     "checkin.check_in": _l("Scanned %(target)s coming in"),
     "checkin.check_out": _l("Scanned %(target)s going out"),
     "checkin.undo": _l("Took back the check-in of %(target)s"),
+    "checkin.everyone_out": _l("Checked everyone still inside %(target)s out"),
+    "checkin.everyone_out_scheduled": _l("Set a time to check everyone inside %(target)s out"),
+    "checkin.everyone_out_unscheduled": _l("Took back the time set to check everyone inside "
+                                           "%(target)s out"),
     "team.member_added": _l("Added %(target)s to the team"),
     "team.member_switched_off": _l("Switched off the account of %(target)s"),
     "team.member_switched_on": _l("Switched the account of %(target)s back on"),
@@ -81,6 +85,7 @@ ACTOR_NAMES = {
     "participant": _l("a participant (private link)"),
     "command line": _l("the command line"),
     "retention": _l("the daily deletion"),
+    "schedule": _l("a time an organiser set"),
     "": _l("an organiser"),
 }
 

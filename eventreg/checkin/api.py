@@ -12,6 +12,7 @@ from flask import current_app, g, jsonify, request
 from flask_babel import lazy_gettext as _l
 
 from eventreg.api import blueprint, json_body, parse_datetime, query_args
+from eventreg.checkin import door_state
 from eventreg.checkin.answers import kiosk_party, ticket_event
 from eventreg.checkin.counts import CheckinCounts, PlaceCounts, count_checkins
 from eventreg.checkin.door_list import attendee_changes
@@ -21,10 +22,11 @@ from eventreg.checkin.doors import (
     door_for_token,
     refuse_at_kiosk,
 )
+from eventreg.checkin.history import door_doubles
 from eventreg.checkin.rules import UNDO
 from eventreg.checkin.scanning import CheckinRequest, CheckinResult, check_in, check_in_many
 from eventreg.checkin.walk_ins import register_walk_in
-from eventreg.database import unit_of_work
+from eventreg.database import unit_of_work, utcnow
 from eventreg.extensions import db
 from eventreg.i18n import LANGUAGE_CODES
 from eventreg.registrations.service import AttendeeRequest, RegistrationRequest
@@ -45,11 +47,24 @@ def door_required(view=None, *, for_uploads: bool = False):
                     reason="door_unknown",
                 )
             g.door = door_for_token(db.session, token.strip(), for_uploads=for_uploads)
-            return view(*args, **kwargs)
+            contact = _door_contact(g.door)
+            response = view(*args, **kwargs)
+            if contact is not None:
+                with unit_of_work(db.session):
+                    door_state.note_contact(db.session, *contact)
+            return response
 
         return wrapper
 
     return decorate(view) if view is not None else decorate
+
+
+def _door_contact(door) -> tuple | None:
+    """The contact to write for this call, if one is due (eventreg/checkin/door_state.py):
+    decided from the loaded door before the view, written after it."""
+    now = utcnow()
+    held = door_state.scans_held(request.headers.get(door_state.HELD_HEADER))
+    return (door.id, held, now) if door_state.contact_due(door, held, now) else None
 
 
 def _time(value: datetime | None) -> str | None:
@@ -153,7 +168,17 @@ def get_door():
             ],
         },
         counts=_counts_json(counts),
+        # A kiosk shows no names but a family's own: its doubles are for organisers only.
+        doubles=[] if door.kiosk else doubles_json(door_doubles(db.session, door.id)),
     )
+
+
+def doubles_json(doubles) -> list[dict]:
+    """This door's welcomes that became duplicates, for its phone to tell the volunteer."""
+    return [{"client_id": double.client_id, "name": double.name,
+             "scanned_at": _time(double.scanned_at), "activity": double.activity_id,
+             "first_in_at": _time(double.first_in_at), "first_door": double.first_door}
+            for double in doubles]
 
 
 def _counts_json(counts: CheckinCounts) -> dict:
@@ -239,6 +264,7 @@ def create_checkin_batch():
         _refuse_at_kiosk(checkin_request)  # a kiosk never makes these: nothing is recorded
     with unit_of_work(db.session):
         results = check_in_many(db.session, g.door, requests)
+        door_state.note_upload(db.session, g.door.id, utcnow())
         answers = [answer_json(result, checkin_request)
                    for result, checkin_request in zip(results, requests, strict=True)]
     return jsonify(results=answers)

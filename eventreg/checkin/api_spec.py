@@ -171,6 +171,17 @@ DOOR_ATTENDEE = closed_object({
     })},
 })
 
+DOOR_DOUBLES = {"type": "array", "items": closed_object({
+    "client_id": {"type": "string", "description": "The id the door made for its scan."},
+    "name": {"type": ["string", "null"]},
+    "scanned_at": DATE_TIME,
+    "activity": {"type": ["integer", "null"]},
+    "first_in_at": NULLABLE_DATE_TIME,
+    "first_door": {"type": ["string", "null"]},
+}), "description": "This door's scans answered `checked_in` that became duplicates: "
+   "another door had let the person in earlier while offline and uploaded it later. The "
+   "newest 50; a phone tells the volunteer of each client_id once."}
+
 SCHEMAS = {
     "WalkInCreate": {
         "type": "object", "additionalProperties": False,
@@ -213,6 +224,7 @@ SCHEMAS = {
         }),
         "event": DOOR_EVENT,
         "counts": DOOR_COUNTS,
+        "doubles": DOOR_DOUBLES,
     }),
     "DoorAttendees": closed_object({
         "cursor": {**DATE_TIME, "description": "Send it back as `since` next time."},
@@ -331,3 +343,16 @@ PATHS = {
         ),
     },
 }
+
+
+#: Every door call may say how many scans the phone still holds (the organisers'
+#: dashboard shows it, eventreg/checkin/door_state.py). Described, not a parameter: any
+#: other value is ignored, never refused.
+SCANS_HELD = ("A phone may send `X-Door-Scans-Held: N` with any call: how many scans made "
+              "offline it still holds, not yet uploaded (1 to 6 digits; anything else is "
+              "ignored). Organisers see it beside the door's last contact and upload.")
+for _path in PATHS.values():
+    for _operation in _path.values():
+        if _operation.get("security") == DOOR:
+            _operation["description"] = " ".join(
+                filter(None, [_operation.get("description"), SCANS_HELD]))

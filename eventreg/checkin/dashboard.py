@@ -1,6 +1,6 @@
 """The live dashboard's figures: who is here, through which door, and when they came."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -8,7 +8,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from eventreg.checkin.counts import CheckinCounts, count_checkins
+from eventreg.checkin.door_state import DoorState, door_states
+from eventreg.checkin.history import Doubles, event_doubles
 from eventreg.checkin.models import Checkin, DoorAccess
+from eventreg.database import utcnow
 from eventreg.events.models import Event
 from eventreg.registrations.models import Attendee
 
@@ -44,10 +47,15 @@ class Dashboard:
     doors: list[tuple[str, int]]
     arrivals: list[ArrivalSlot]
     flagged: list[FlaggedAdmission]
+    #: Each door link's phone: online, last upload, scans it still holds.
+    door_states: list[DoorState] = field(default_factory=list)
+    #: Welcomes that became duplicates (another door first, uploaded later), by door.
+    doubles: Doubles | None = None
 
 
-def event_dashboard(session: Session, event: Event) -> Dashboard:
-    """Figures for the organiser's live view of an event day."""
+def event_dashboard(session: Session, event: Event, now: datetime | None = None) -> Dashboard:
+    """Figures for the organiser's live view of an event day (`now` for the doors'
+    states)."""
     counts = count_checkins(session, event)
     valid = (Attendee.event_id == event.id, Attendee.cancelled_at.is_(None))
     doors = session.execute(
@@ -71,6 +79,8 @@ def event_dashboard(session: Session, event: Event) -> Dashboard:
             .join(DoorAccess, DoorAccess.id == Checkin.door_access_id)
             .where(Checkin.event_id == event.id, Checkin.flag.is_not(None))
             .order_by(Checkin.scanned_at))],
+        door_states=door_states(session, event, now or utcnow()),
+        doubles=event_doubles(session, event),
     )
 
 

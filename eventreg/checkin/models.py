@@ -48,6 +48,13 @@ class DoorAccess(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("organisers.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the door's phone last called the API (written at most every
+    #: CONTACT_EVERY, eventreg/checkin/history.py): "online" on the dashboard.
+    last_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the phone last uploaded scans it made offline.
+    last_upload_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Scans the phone still held, not yet uploaded, as it said at its last contact.
+    scans_held: Mapped[int | None] = mapped_column()
 
     event: Mapped[Event] = relationship()
     activities: Mapped[list[Activity]] = relationship(

@@ -88,6 +88,8 @@ def scanner_messages() -> dict[str, str]:
         "waiting": _("Waiting to be sent: %(count)s"),
         "all_sent": _("All scans sent"),
         "duplicates": _("Scanned at another door first: %(count)s"),
+        "became_double": _("%(name)s, welcomed here at %(time)s, had already come in at "
+                           "%(first_time)s (%(door)s). Check: one ticket, two people?"),
         "camera_denied": _("The camera is blocked. Allow it in the browser's settings, or find "
                            "people by name below."),
         "camera_missing": _("No camera was found. Find people by name below."),

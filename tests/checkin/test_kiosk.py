@@ -2,6 +2,7 @@
 names to look up and refuses look-ups by hand, undo and walk-ins with `kiosk_door`."""
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -11,6 +12,7 @@ from eventreg.checkin import doors
 from eventreg.checkin.answers import kiosk_party
 from eventreg.checkin.door_list import attendee_changes, party_of
 from eventreg.checkin.models import Checkin
+from eventreg.database import utcnow
 from eventreg.openapi import openapi_document
 from eventreg.registrations.models import Attendee
 from eventreg.registrations.service import AttendeeRequest
@@ -248,3 +250,19 @@ def test_the_kiosk_page_has_no_search_walk_ins_or_names(client, families, make_d
     _, volunteer = make_door(event, "Main gate")
     ordinary = client.get(f"/door/{volunteer}").get_data(as_text=True)
     assert 'data-kiosk="false"' in ordinary and 'id="lookup-query"' in ordinary
+
+
+def test_a_kiosk_is_never_told_whose_welcome_became_a_double(client, db_session, families,
+                                                             make_door, qr_of):
+    """A volunteer's door hears of its doubles by name; a kiosk, seen by every family, not."""
+    event, kovalenko, _ = families
+    _, kiosk_token = make_door(event, "Kiosk", kiosk=True)
+    _, park_token = make_door(event, "Park entrance")
+    olena = kovalenko.attendees[0]
+    assert post(client, kiosk_token, "checkins", qr=qr_of(olena)).json["status"] == "checked_in"
+    earlier = (utcnow() - timedelta(minutes=10)).isoformat()
+    upload = client.post("/api/v1/checkins/batch", headers=bearer(park_token), json={
+        "checkins": [{"client_id": "park-1", "qr": qr_of(olena), "scanned_at": earlier}]})
+    assert upload.json["results"][0]["status"] == "checked_in"
+    db_session.rollback()
+    assert client.get("/api/v1/door", headers=bearer(kiosk_token)).json["doubles"] == []

@@ -357,6 +357,20 @@ function render() {
   renderConnection();
   renderQueue();
   renderRefusal();
+  renderDoubles();
+}
+
+/** Tell the volunteer of this door's welcomes that became duplicates, until seen. */
+function renderDoubles() {
+  const notice = $("door-doubles");
+  for (const double of door.newDoubles) {
+    notice.querySelector("ul").append(element("li", {}, say("became_double", {
+      name: double.name || "", time: showTime(double.scanned_at),
+      first_time: showTime(double.first_in_at), door: double.first_door || "",
+    })));
+  }
+  if (door.newDoubles.length) notice.hidden = false;
+  door.newDoubles = [];
 }
 
 function renderCounts() {
@@ -490,6 +504,10 @@ function bindControls() {
                         onTyped });
   window.addEventListener("online", refresh);
   window.addEventListener("offline", () => setOnline(false));
+  $("door-doubles-done").addEventListener("click", () => {
+    $("door-doubles").hidden = true;
+    $("door-doubles").querySelector("ul").replaceChildren();
+  });
   if (config.kiosk) return; // no look-up, no walk-ins, no names to delete at a kiosk
   $("lookup-query").addEventListener("input", renderLookup);
   $("lookup-form").addEventListener("submit", (event) => event.preventDefault());

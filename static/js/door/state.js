@@ -10,7 +10,7 @@
 // queued until the queue is empty (a switched-off door's scans made before count).
 
 import { AttendeeList } from "./attendees.js";
-import { DoorRefused, NoConnection, uploadQueue } from "./sync.js";
+import { DoorRefused, NoConnection, untoldDoubles, uploadQueue } from "./sync.js";
 import { importPublicKey, readTicket } from "./tickets.js";
 
 /** The answer to any scan once the door link was refused: it decides nothing. */
@@ -30,6 +30,7 @@ export class DoorState {
    */
   constructor({ store, api, eventId, now = () => Date.now() }) {
     Object.assign(this, { store, api, eventId, now });
+    api.scansHeld = () => this.list.queue.length;
     this.list = new AttendeeList();
     this.door = null;
     this.publicKey = null;
@@ -37,8 +38,12 @@ export class DoorState {
     this.refused = null;
     this.online = true;
     this.queueLength = 0;
-    /** Uploaded scans the server counted as duplicates (another door first). */
+    /** Uploaded scans the server counted as duplicates because another door let the
+     * person in first (a repeat at this door is not one). */
     this.duplicates = 0;
+    /** This door's welcomes the server now counts as duplicates (another door, offline,
+     * let the person in earlier), not told on this phone before: the page shows them. */
+    this.newDoubles = [];
     /** Uploaded scans made after the door was switched off (they decided nothing). */
     this.revokedScans = 0;
     /** Milliseconds to add to this phone's clock to get the server's (its Date header). */
@@ -163,6 +168,7 @@ export class DoorState {
       }
       await this.store.put("meta", body, "door");
       await this.useDoor(body);
+      await this.noteDoubles(body.doubles);
       await this.handIn();
       const cursor = await this.store.get("meta", "cursor");
       const { body: list } = await this.api.attendees(cursor);
@@ -200,12 +206,23 @@ export class DoorState {
     this.queueLength = this.list.queue.length;
     const changed = new Map();
     for (const result of results) {
-      if (result.status === "already_checked_in") this.duplicates += 1;
+      if (result.status === "already_checked_in" && result.checked_in_door
+          && result.checked_in_door !== this.door?.door.name) this.duplicates += 1;
       if (result.status === "door_revoked") this.revokedScans += 1;
       const row = this.refused ? null : this.list.applyServerResult(result);
       if (row) changed.set(row.id, row);
     }
     if (changed.size) await this.store.putMany("attendees", [...changed.values()]);
+  }
+
+  /** Keep the doubles not told before in `newDoubles`, and remember them as told. */
+  async noteDoubles(doubles) {
+    const told = new Set((await this.store.get("meta", "told_doubles")) ?? []);
+    this.newDoubles = untoldDoubles(doubles, told);
+    if (!this.newDoubles.length) return;
+    // The server lists the newest 50: remembering a few more is enough.
+    const remembered = [...told, ...this.newDoubles.map((double) => double.client_id)];
+    await this.store.put("meta", remembered.slice(-200), "told_doubles");
   }
 
   async readQueue() {
