@@ -12,9 +12,15 @@ from flask import current_app, g, jsonify, request
 from flask_babel import lazy_gettext as _l
 
 from eventreg.api import blueprint, json_body, parse_datetime, query_args
+from eventreg.checkin.api_spec import CHECKIN_ITEM
 from eventreg.checkin.counts import CheckinCounts, PlaceCounts, count_checkins
 from eventreg.checkin.door_list import attendee_changes
-from eventreg.checkin.doors import DoorAccessRefused, door_expires_at, door_for_token
+from eventreg.checkin.doors import (
+    DoorAccessRefused,
+    door_expires_at,
+    door_for_token,
+    door_view_for_token,
+)
 from eventreg.checkin.rules import UNDO
 from eventreg.checkin.scanning import CheckinRequest, CheckinResult, check_in, check_in_many
 from eventreg.checkin.walk_ins import register_walk_in
@@ -22,6 +28,7 @@ from eventreg.database import unit_of_work
 from eventreg.extensions import db
 from eventreg.i18n import LANGUAGE_CODES
 from eventreg.registrations.service import AttendeeRequest, RegistrationRequest
+from eventreg.text import has_control_characters
 from eventreg.tickets.service import event_public_key
 
 
@@ -32,18 +39,23 @@ def door_required(view=None, *, for_uploads: bool = False):
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-            if scheme.lower() != "bearer" or not token.strip():
-                raise DoorAccessRefused(
-                    _l("Send the door's token: 'Authorization: Bearer door_...'."),
-                    reason="door_unknown",
-                )
-            g.door = door_for_token(db.session, token.strip(), for_uploads=for_uploads)
+            g.door = door_for_token(db.session, _door_token(), for_uploads=for_uploads)
             return view(*args, **kwargs)
 
         return wrapper
 
     return decorate(view) if view is not None else decorate
+
+
+def _door_token() -> str:
+    """The door token the request carries; refuses with 401 `door_unknown` when none."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise DoorAccessRefused(
+            _l("Send the door's token: 'Authorization: Bearer door_...'."),
+            reason="door_unknown",
+        )
+    return token.strip()
 
 
 def _time(value: datetime | None) -> str | None:
@@ -81,18 +93,49 @@ def _scans_json(scans) -> list[dict]:
              "implied": scan.implied} for scan in scans]
 
 
-def _checkin_request(item: dict, *, action: str | None = None,
+def _checkin_request(item: dict, timezone: str, *, action: str | None = None,
                      path: str = "") -> CheckinRequest:
-    """The scan a body (or an item of a batch, at `path`) asks for."""
+    """The scan a body (or an item of a batch, at `path`) asks for; a `scanned_at`
+    without an offset is wall-clock time in `timezone` (the event's)."""
     return CheckinRequest(
         client_id=item["client_id"],
         action=action or item.get("action", "check_in"),
         qr=item.get("qr"),
         attendee_id=item.get("attendee_id"),
         activity_id=item.get("activity"),
-        scanned_at=parse_datetime(item.get("scanned_at"), f"{path}scanned_at",
-                                  g.door.event.timezone),
+        scanned_at=parse_datetime(item.get("scanned_at"), f"{path}scanned_at", timezone),
     )
+
+
+#: The one body almost every scan sends: {"qr": ..., "client_id": ...}.
+_PLAIN_SCAN_FIELDS = frozenset({"qr", "client_id"})
+_QR_LENGTH = (CHECKIN_ITEM["qr"]["minLength"], CHECKIN_ITEM["qr"]["maxLength"])
+_CLIENT_ID_LENGTH = (CHECKIN_ITEM["client_id"]["minLength"],
+                     CHECKIN_ITEM["client_id"]["maxLength"])
+
+
+def _scan_body(schema_name: str) -> dict:
+    """`json_body(schema_name)`, with the plain two-field scan accepted by hand.
+
+    Only a body that every scan schema (CheckinCreate, CheckinUndo) accepts is taken
+    here: an object of exactly `qr` and `client_id`, both strings of the schema's lengths
+    with no control character. Anything else goes to the schema, so that every refusal is
+    the schema's own answer, word for word."""
+    if request.is_json:
+        body = request.get_json(silent=True)
+        if _is_plain_scan(body):
+            return body
+    return json_body(schema_name)
+
+
+def _is_plain_scan(body) -> bool:
+    if type(body) is not dict or body.keys() != _PLAIN_SCAN_FIELDS:
+        return False
+    qr, client_id = body["qr"], body["client_id"]
+    return (type(qr) is str and type(client_id) is str
+            and _QR_LENGTH[0] <= len(qr) <= _QR_LENGTH[1]
+            and _CLIENT_ID_LENGTH[0] <= len(client_id) <= _CLIENT_ID_LENGTH[1]
+            and not has_control_characters(qr) and not has_control_characters(client_id))
 
 
 @blueprint.get("/door")
@@ -170,37 +213,44 @@ def list_door_attendees():
 
 
 @blueprint.post("/checkins")
-@door_required
 def create_checkin():
-    """Check a ticket in (or out) at this door; answers at once with the outcome."""
-    body = json_body("CheckinCreate")
+    """Check a ticket in (or out) at this door; answers at once with the outcome.
+
+    The busiest request at the door: the door is read as the columns a scan needs, in
+    the scan's own transaction (one connection, one transaction per scan)."""
+    token = _door_token()
     with unit_of_work(db.session):
-        result = check_in(db.session, g.door, _checkin_request(body))
+        door = door_view_for_token(db.session, token)
+        body = _scan_body("CheckinCreate")
+        result = check_in(db.session, door, _checkin_request(body, door.event_timezone))
     return jsonify(result_json(result))
 
 
 @blueprint.post("/checkins/undo")
-@door_required
 def undo_checkin():
     """Undo a check-in made by mistake."""
-    body = json_body("CheckinUndo")
+    token = _door_token()
     with unit_of_work(db.session):
-        result = check_in(db.session, g.door, _checkin_request(body, action=UNDO))
+        door = door_view_for_token(db.session, token)
+        body = _scan_body("CheckinUndo")
+        result = check_in(db.session, door,
+                          _checkin_request(body, door.event_timezone, action=UNDO))
     return jsonify(result_json(result))
 
 
 @blueprint.post("/checkins/batch")
-@door_required(for_uploads=True)
 def create_checkin_batch():
     """Upload scans made offline; the earliest scan of a ticket wins. Answers in order.
 
     A door switched off meanwhile still hands in what it scanned before (later scans come
     back `door_revoked`)."""
-    body = json_body("CheckinBatch")
-    requests = [_checkin_request(item, path=f"checkins.{index}.")
-                for index, item in enumerate(body["checkins"])]
+    token = _door_token()
     with unit_of_work(db.session):
-        results = check_in_many(db.session, g.door, requests)
+        door = door_view_for_token(db.session, token, for_uploads=True)
+        body = json_body("CheckinBatch")
+        requests = [_checkin_request(item, door.event_timezone, path=f"checkins.{index}.")
+                    for index, item in enumerate(body["checkins"])]
+        results = check_in_many(db.session, door, requests)
     return jsonify(results=[result_json(result) for result in results])
 
 
