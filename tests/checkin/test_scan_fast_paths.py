@@ -18,6 +18,7 @@ from eventreg.extensions import db
 from eventreg.registrations.models import Attendee, Registration
 from eventreg.registrations.service import AttendeeRequest
 from tests.checkin.conftest import bearer
+from tests.conftest import FreshContextClient
 
 DOLLS = {"title": {"en": "Doll-making"}}
 STAGE = {"title": {"en": "Stage"}}
@@ -271,3 +272,25 @@ def test_scans_keep_their_client_ids(client, make_event, make_registration, make
     first = post_scan(client, gate, {"client_id": client_id, "qr": qr_of(olena)}).json
     again = post_scan(client, gate, {"client_id": client_id, "qr": qr_of(olena)}).json
     assert again["replayed"] is True and again["status"] == first["status"] == "checked_in"
+
+
+# --- the rate limiter ---------------------------------------------------------------------------
+
+
+def test_scans_pass_a_default_rate_limit_that_other_requests_meet(make_app, make_event,
+                                                                  make_registration, make_door,
+                                                                  qr_of):
+    """A venue's phones share one address: a site-wide per-address limit never stops a scan."""
+    event = make_event()
+    people = make_registration(event, [f"Person {n}" for n in range(4)]).attendees
+    _, token = make_door(event)
+    codes = [qr_of(person) for person in people]
+    limited = make_app(RATELIMIT_DEFAULT="2 per minute", RATELIMIT_STORAGE_URI="memory://")
+    limited.test_client_class = FreshContextClient
+    client = limited.test_client()
+    answers = [client.post("/api/v1/checkins", headers=bearer(token),
+                           json={"client_id": f"scan-{n}", "qr": code})
+               for n, code in enumerate(codes)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 200]
+    door = [client.get("/api/v1/door", headers=bearer(token)).status_code for _ in range(3)]
+    assert door[-1] == 429
