@@ -156,6 +156,12 @@ def _note_executed_writes(orm_execute_state) -> None:
         orm_execute_state.session.info[_UNCOMMITTED] = True
 
 
+def note_write(session: Session) -> None:
+    """Note a write the hooks above cannot see (a `text()` statement), so that it must be
+    committed like any other."""
+    session.info[_UNCOMMITTED] = True
+
+
 @event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_rollback")
 def _forget_writes(session: Session) -> None:

@@ -14,22 +14,32 @@ from flask_babel import lazy_gettext as _l
 from eventreg.api import blueprint, json_body, parse_datetime, query_args
 from eventreg.checkin import door_state
 from eventreg.checkin.answers import kiosk_party, ticket_event
+from eventreg.checkin.api_spec import CHECKIN_ITEM
 from eventreg.checkin.counts import CheckinCounts, PlaceCounts, count_checkins
 from eventreg.checkin.door_list import attendee_changes
 from eventreg.checkin.doors import (
     DoorAccessRefused,
     door_expires_at,
     door_for_token,
+    door_view_for_token,
     refuse_at_kiosk,
 )
 from eventreg.checkin.history import door_doubles
+from eventreg.checkin.models import DoorAccess
 from eventreg.checkin.rules import UNDO
-from eventreg.checkin.scanning import CheckinRequest, CheckinResult, check_in, check_in_many
+from eventreg.checkin.scanning import (
+    CheckinRequest,
+    CheckinResult,
+    DoorView,
+    check_in,
+    check_in_many,
+)
 from eventreg.checkin.walk_ins import register_walk_in
 from eventreg.database import unit_of_work, utcnow
-from eventreg.extensions import db
+from eventreg.extensions import db, limiter
 from eventreg.i18n import LANGUAGE_CODES
 from eventreg.registrations.service import AttendeeRequest, RegistrationRequest
+from eventreg.text import has_control_characters
 from eventreg.tickets.service import event_public_key
 
 
@@ -40,13 +50,7 @@ def door_required(view=None, *, for_uploads: bool = False):
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-            if scheme.lower() != "bearer" or not token.strip():
-                raise DoorAccessRefused(
-                    _l("Send the door's token: 'Authorization: Bearer door_...'."),
-                    reason="door_unknown",
-                )
-            g.door = door_for_token(db.session, token.strip(), for_uploads=for_uploads)
+            g.door = door_for_token(db.session, _door_token(), for_uploads=for_uploads)
             contact = _door_contact(g.door)
             response = view(*args, **kwargs)
             if contact is not None:
@@ -59,12 +63,41 @@ def door_required(view=None, *, for_uploads: bool = False):
     return decorate(view) if view is not None else decorate
 
 
-def _door_contact(door) -> tuple | None:
+def _door_contact(door: DoorAccess | DoorView) -> tuple | None:
     """The contact to write for this call, if one is due (eventreg/checkin/door_state.py):
     decided from the loaded door before the view, written after it."""
     now = utcnow()
     held = door_state.scans_held(request.headers.get(door_state.HELD_HEADER))
     return (door.id, held, now) if door_state.contact_due(door, held, now) else None
+
+
+def _note_contact(door: DoorView) -> None:
+    """Inside a scan's own unit of work: the door's contact, when one is due."""
+    contact = _door_contact(door)
+    if contact is not None:
+        door_state.note_contact(db.session, *contact)
+
+
+def _door_token() -> str:
+    """The door token the request carries; refuses with 401 `door_unknown` when none."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise DoorAccessRefused(
+            _l("Send the door's token: 'Authorization: Bearer door_...'."),
+            reason="door_unknown",
+        )
+    return token.strip()
+
+
+#: The scan endpoints: a venue's phones often share one address (its Wi-Fi), and each scan
+#: carries a door's secret token, so no per-address limit is meant for them.
+_SCAN_ENDPOINTS = frozenset({"api.create_checkin", "api.undo_checkin", "api.create_checkin_batch"})
+
+
+@limiter.request_filter
+def _scans_pass_the_limiter() -> bool:
+    """Let door scans skip the rate limiter's work: no limit applies to them."""
+    return request.endpoint in _SCAN_ENDPOINTS
 
 
 def _time(value: datetime | None) -> str | None:
@@ -97,17 +130,20 @@ def result_json(result: CheckinResult) -> dict:
     }
 
 
-def answer_json(result: CheckinResult, request: CheckinRequest) -> dict:
+def answer_json(result: CheckinResult, request: CheckinRequest, door: DoorView) -> dict:
     """`result_json`, plus what the door is told beside the status: which event a ticket
     of another event is for (`ticket_event`, same organisation only) and, at a kiosk, the
     scanned party's names (`party_members`)."""
     body = result_json(result)
+    if result.status != "wrong_event" and not door.kiosk:
+        return body  # the busy path: nothing more to look up
+    door_access = db.session.get(DoorAccess, door.id)
     if result.status == "wrong_event":
-        other = ticket_event(db.session, g.door, request.qr)
+        other = ticket_event(db.session, door_access, request.qr)
         if other is not None:
             body["ticket_event"] = {"title": other.title, "starts_at": _time(other.starts_at),
                                     "timezone": other.timezone}
-    members = kiosk_party(db.session, g.door, result.attendee.id if result.attendee else None,
+    members = kiosk_party(db.session, door_access, result.attendee.id if result.attendee else None,
                           result.activity_id)
     if members is not None:
         body["party_members"] = [
@@ -116,27 +152,54 @@ def answer_json(result: CheckinResult, request: CheckinRequest) -> dict:
     return body
 
 
-def _refuse_at_kiosk(request: CheckinRequest) -> None:
-    refuse_at_kiosk(g.door, action=request.action, by_hand=request.attendee_id is not None)
-
-
 def _scans_json(scans) -> list[dict]:
     return [{"action": scan.action, "at": _time(scan.at), "door": scan.door,
              "implied": scan.implied} for scan in scans]
 
 
-def _checkin_request(item: dict, *, action: str | None = None,
+def _checkin_request(item: dict, timezone: str, *, action: str | None = None,
                      path: str = "") -> CheckinRequest:
-    """The scan a body (or an item of a batch, at `path`) asks for."""
+    """The scan a body (or an item of a batch, at `path`) asks for; a `scanned_at`
+    without an offset is wall-clock time in `timezone` (the event's)."""
     return CheckinRequest(
         client_id=item["client_id"],
         action=action or item.get("action", "check_in"),
         qr=item.get("qr"),
         attendee_id=item.get("attendee_id"),
         activity_id=item.get("activity"),
-        scanned_at=parse_datetime(item.get("scanned_at"), f"{path}scanned_at",
-                                  g.door.event.timezone),
+        scanned_at=parse_datetime(item.get("scanned_at"), f"{path}scanned_at", timezone),
     )
+
+
+#: The one body almost every scan sends: {"qr": ..., "client_id": ...}.
+_PLAIN_SCAN_FIELDS = frozenset({"qr", "client_id"})
+_QR_LENGTH = (CHECKIN_ITEM["qr"]["minLength"], CHECKIN_ITEM["qr"]["maxLength"])
+_CLIENT_ID_LENGTH = (CHECKIN_ITEM["client_id"]["minLength"],
+                     CHECKIN_ITEM["client_id"]["maxLength"])
+
+
+def _scan_body(schema_name: str) -> dict:
+    """`json_body(schema_name)`, with the plain two-field scan accepted by hand.
+
+    Only a body that every scan schema (CheckinCreate, CheckinUndo) accepts is taken
+    here: an object of exactly `qr` and `client_id`, both strings of the schema's lengths
+    with no control character. Anything else goes to the schema, so that every refusal is
+    the schema's own answer, word for word."""
+    if request.is_json:
+        body = request.get_json(silent=True)
+        if _is_plain_scan(body):
+            return body
+    return json_body(schema_name)
+
+
+def _is_plain_scan(body) -> bool:
+    if type(body) is not dict or body.keys() != _PLAIN_SCAN_FIELDS:
+        return False
+    qr, client_id = body["qr"], body["client_id"]
+    return (type(qr) is str and type(client_id) is str
+            and _QR_LENGTH[0] <= len(qr) <= _QR_LENGTH[1]
+            and _CLIENT_ID_LENGTH[0] <= len(client_id) <= _CLIENT_ID_LENGTH[1]
+            and not has_control_characters(qr) and not has_control_characters(client_id))
 
 
 @blueprint.get("/door")
@@ -226,46 +289,60 @@ def list_door_attendees():
 
 
 @blueprint.post("/checkins")
-@door_required
 def create_checkin():
-    """Check a ticket in (or out) at this door; answers at once with the outcome."""
-    body = json_body("CheckinCreate")
-    checkin_request = _checkin_request(body)
-    _refuse_at_kiosk(checkin_request)
+    """Check a ticket in (or out) at this door; answers at once with the outcome.
+
+    The busiest request at the door: the door is read as the columns a scan needs, in
+    the scan's own transaction (one connection, one transaction per scan)."""
+    token = _door_token()
     with unit_of_work(db.session):
-        result = check_in(db.session, g.door, checkin_request)
-        answer = answer_json(result, checkin_request)
+        door = door_view_for_token(db.session, token)
+        body = _scan_body("CheckinCreate")
+        checkin_request = _checkin_request(body, door.event_timezone)
+        refuse_at_kiosk(door, action=checkin_request.action,
+                        by_hand=checkin_request.attendee_id is not None)
+        result = check_in(db.session, door, checkin_request)
+        answer = answer_json(result, checkin_request, door)
+        _note_contact(door)
     return jsonify(answer)
 
 
 @blueprint.post("/checkins/undo")
-@door_required
 def undo_checkin():
     """Undo a check-in made by mistake (never at a kiosk)."""
-    body = json_body("CheckinUndo")
-    checkin_request = _checkin_request(body, action=UNDO)
-    _refuse_at_kiosk(checkin_request)
+    token = _door_token()
     with unit_of_work(db.session):
-        result = check_in(db.session, g.door, checkin_request)
+        door = door_view_for_token(db.session, token)
+        body = _scan_body("CheckinUndo")
+        checkin_request = _checkin_request(body, door.event_timezone, action=UNDO)
+        refuse_at_kiosk(door, action=checkin_request.action,
+                        by_hand=checkin_request.attendee_id is not None)
+        result = check_in(db.session, door, checkin_request)
+        _note_contact(door)
     return jsonify(result_json(result))
 
 
 @blueprint.post("/checkins/batch")
-@door_required(for_uploads=True)
 def create_checkin_batch():
     """Upload scans made offline; the earliest scan of a ticket wins. Answers in order.
 
     A door switched off meanwhile still hands in what it scanned before (later scans come
     back `door_revoked`)."""
-    body = json_body("CheckinBatch")
-    requests = [_checkin_request(item, path=f"checkins.{index}.")
-                for index, item in enumerate(body["checkins"])]
-    for checkin_request in requests:
-        _refuse_at_kiosk(checkin_request)  # a kiosk never makes these: nothing is recorded
+    token = _door_token()
     with unit_of_work(db.session):
-        results = check_in_many(db.session, g.door, requests)
-        door_state.note_upload(db.session, g.door.id, utcnow())
-        answers = [answer_json(result, checkin_request)
+        door = door_view_for_token(db.session, token, for_uploads=True)
+        body = json_body("CheckinBatch")
+        requests = [_checkin_request(item, door.event_timezone, path=f"checkins.{index}.")
+                    for index, item in enumerate(body["checkins"])]
+        for checkin_request in requests:  # a kiosk never makes these: nothing is recorded
+            refuse_at_kiosk(door, action=checkin_request.action,
+                            by_hand=checkin_request.attendee_id is not None)
+        results = check_in_many(db.session, door, requests)
+        door_state.note_upload(db.session, door.id, utcnow())
+        if (held := door_state.scans_held(request.headers.get(door_state.HELD_HEADER))) \
+                is not None:
+            door_state.note_contact(db.session, door.id, held, utcnow())
+        answers = [answer_json(result, checkin_request, door)
                    for result, checkin_request in zip(results, requests, strict=True)]
     return jsonify(results=answers)
 

@@ -8,19 +8,21 @@ creation until a day after the event ends, or until an organiser revokes it.
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import String, bindparam, cast, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from eventreg.accounts.models import Organiser
 from eventreg.audit.service import record
-from eventreg.checkin.models import Checkin, DoorAccess
+from eventreg.checkin.models import Checkin, DoorAccess, door_access_activities
+from eventreg.checkin.scanning import DoorView
 from eventreg.database import utcnow
 from eventreg.encryption import secret_box
 from eventreg.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
-from eventreg.events.models import Event
+from eventreg.events.models import PHOTOS, Activity, Event
 from eventreg.i18n import localized
 from eventreg.text import clean_text, is_blank
 
@@ -153,20 +155,85 @@ def door_for_token(session: Session, token: str, *, for_uploads: bool = False,
             .options(joinedload(DoorAccess.event), joinedload(DoorAccess.activities))
         ).unique().scalar_one_or_none()
     if door is None:
-        raise DoorAccessRefused(
-            _l("This door link is not valid. Ask the organiser for a new one."),
-            reason="door_unknown",
-        )
-    if door.revoked_at is not None and not (for_uploads and not door.for_sign_in_sheets):
+        _refuse_unknown()
+    _refuse_unless_live(door.revoked_at, door.for_sign_in_sheets, door_expires_at(door),
+                        for_uploads=for_uploads, now=now)
+    return door
+
+
+def door_view_for_token(session: Session, token: str, *, for_uploads: bool = False,
+                        now: datetime | None = None) -> DoorView:
+    """What a scan needs of the live door `token` opens (scanning.DoorView), read in one
+    statement of columns, with no objects loaded: the look-up of every live scan. Refuses
+    as `door_for_token` does, from the row as stored now (nothing is kept across
+    requests, so a door switched off a moment ago is refused at once)."""
+    token = (token or "").strip()
+    row = None
+    if token.startswith(DOOR_TOKEN_PREFIX):
+        row = session.execute(_door_view_select(), {"token_hash": _hash_token(token)}).first()
+    if row is None:
+        _refuse_unknown()
+    _refuse_unless_live(row.revoked_at, row.for_sign_in_sheets,
+                        row.ends_at + VALID_AFTER_EVENT, for_uploads=for_uploads, now=now)
+    return DoorView(
+        id=row.id, event_id=row.event_id, name=row.name,
+        activity_ids=_ids(row.activity_ids), created_at=row.created_at,
+        event_cancelled_at=row.cancelled_at,
+        revoked_at=None if row.for_sign_in_sheets else row.revoked_at,
+        asks_photo_consent=PHOTOS in (row.optional_consents or ()),
+        event_activity_ids=frozenset(_ids(row.event_activity_ids)),
+        event_timezone=row.timezone, kiosk=row.kiosk,
+        last_contact_at=row.last_contact_at, scans_held=row.scans_held,
+    )
+
+
+@cache
+def _door_view_select():
+    """The door's columns, its event's and both's activity ids (built once)."""
+    doors, events = DoorAccess.__table__, Event.__table__
+    served, activities = door_access_activities.c, Activity.__table__.c
+
+    def id_list(column, where):
+        return (select(func.aggregate_strings(cast(column, String), ",")).where(where)
+                .scalar_subquery())
+
+    return (
+        select(doors.c.id, doors.c.event_id, doors.c.name, doors.c.created_at,
+               doors.c.revoked_at, doors.c.for_sign_in_sheets, doors.c.kiosk,
+               doors.c.last_contact_at, doors.c.scans_held, events.c.cancelled_at,
+               events.c.ends_at, events.c.optional_consents, events.c.timezone,
+               id_list(served.activity_id, served.door_access_id == doors.c.id)
+               .label("activity_ids"),
+               id_list(activities.id, activities.event_id == doors.c.event_id)
+               .label("event_activity_ids"))
+        .join(events, events.c.id == doors.c.event_id)
+        .where(doors.c.token_hash == bindparam("token_hash"))
+    )
+
+
+def _ids(joined: str | None) -> tuple[int, ...]:
+    return tuple(sorted(int(part) for part in (joined or "").split(",") if part))
+
+
+def _refuse_unknown():
+    raise DoorAccessRefused(
+        _l("This door link is not valid. Ask the organiser for a new one."),
+        reason="door_unknown",
+    )
+
+
+def _refuse_unless_live(revoked_at: datetime | None, for_sign_in_sheets: bool,
+                        expires_at: datetime, *, for_uploads: bool,
+                        now: datetime | None) -> None:
+    if revoked_at is not None and not (for_uploads and not for_sign_in_sheets):
         raise DoorAccessRefused(
             _l("This door link was switched off. Ask the organiser for a new one."),
             reason="door_revoked",
         )
-    if (now or utcnow()) >= door_expires_at(door):
+    if (now or utcnow()) >= expires_at:
         raise DoorAccessRefused(
             _l("This door link expired after the event."), reason="door_expired"
         )
-    return door
 
 
 def revoke_door_access(session: Session, door: DoorAccess, *, by: Organiser | None = None,

@@ -233,3 +233,25 @@ FIRST_ARRIVAL = {
 def admits_at_once(door: Door, ticket: Ticket, state: PlaceState, at: datetime) -> bool:
     """Whether a live check-in at `at` is a first arrival the fast path may admit."""
     return all(holds(door, ticket, state, at) for holds in FIRST_ARRIVAL.values())
+
+
+#: A live check-in at the event's entrance of someone inside is `already_checked_in`, with
+#: no replay and nothing changed but its own log row, exactly when all of these hold (a
+#: live scan is the latest of its ticket, so the stored state is the replay of all earlier
+#: ones, and a check-in of someone inside changes no earlier answer). The repeated scan's
+#: fast path (eventreg/checkin/scanning.py) asks `answers_already_inside`;
+#: tests/checkin/test_rules.py holds it to `decide` on every case of the table.
+ALREADY_INSIDE = {
+    "door_not_revoked": FIRST_ARRIVAL["door_not_revoked"],
+    "event_not_cancelled": FIRST_ARRIVAL["event_not_cancelled"],
+    "at_the_entrance": FIRST_ARRIVAL["at_the_entrance"],
+    "ticket_of_this_event": FIRST_ARRIVAL["ticket_of_this_event"],
+    "ticket_not_cancelled": FIRST_ARRIVAL["ticket_not_cancelled"],
+    "inside": lambda door, ticket, state, at: state.inside,
+}
+
+
+def answers_already_inside(door: Door, ticket: Ticket, state: PlaceState, at: datetime) -> bool:
+    """Whether a live check-in at `at` is a repeat the fast path may answer
+    `already_checked_in`."""
+    return all(holds(door, ticket, state, at) for holds in ALREADY_INSIDE.values())

@@ -11,9 +11,11 @@ earlier offline scan may turn a "Welcome" into a duplicate, but never rewrites t
 Races are decided by the database. The client's id is claimed first (INSERT ... ON
 CONFLICT DO NOTHING), so a scan sent twice at once is recorded once. A valid ticket's
 first live scan at the entrance is then one conditional UPDATE (its conditions are the
-rule's FIRST_ARRIVAL); anything else locks the attendee's row (SELECT ... FOR UPDATE;
-SQLite's unit already holds the write lock), replays the place's scans and writes the
-state they leave. A live scan is timed by the server once it holds that lock, so of two
+rule's FIRST_ARRIVAL); a repeated live scan at the entrance of someone inside locks the
+attendee's row, reads what the answer shows in the same statement and writes only its log
+row (the rule's ALREADY_INSIDE); anything else locks the attendee's row (SELECT ... FOR
+UPDATE; SQLite's unit already holds the write lock), replays the place's scans and writes
+the state they leave. A live scan is timed by the server once it holds that lock, so of two
 doors at the same instant the first to lock admits.
 """
 
@@ -22,7 +24,8 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, and_, bindparam, cast, func, select, update
+from sqlalchemy import Integer, String, and_, bindparam, cast, func, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -31,7 +34,7 @@ from eventreg.checkin import rules
 from eventreg.checkin.models import Checkin, DoorAccess
 from eventreg.checkin.rules import CHECK_IN, ScanStatus
 from eventreg.consents import service as consents
-from eventreg.database import MAX_CLIENT_ID_LENGTH, utcnow
+from eventreg.database import MAX_CLIENT_ID_LENGTH, UTCDateTime, note_write, utcnow
 from eventreg.errors import ValidationFailed
 from eventreg.events.models import PHOTOS
 from eventreg.registrations.models import Attendee, attendee_activities
@@ -94,8 +97,10 @@ class CheckinResult:
 
 
 @dataclass(frozen=True)
-class _DoorView:
-    """What scanning needs of a door, read once (rows loaded before expire on commit)."""
+class DoorView:
+    """What scanning needs of a door, read once (rows loaded before expire on commit); the
+    API's check-ins read it in one statement (eventreg/checkin/doors.py's
+    `door_view_for_token`), every other caller from its DoorAccess (`of`)."""
 
     id: int
     event_id: int
@@ -110,14 +115,26 @@ class _DoorView:
     revoked_at: datetime | None
     #: The event asks photo consent: answers say whom to mark "no photos".
     asks_photo_consent: bool = False
+    #: Every activity of the event (a scan may name only one of them).
+    event_activity_ids: frozenset[int] = frozenset()
+    #: The event's time zone: a `scanned_at` sent without an offset is wall-clock time there.
+    event_timezone: str = "UTC"
+    #: A self check-in kiosk (eventreg/checkin/doors.py `refuse_at_kiosk`).
+    kiosk: bool = False
+    #: The door's contact as last written (eventreg/checkin/door_state.py `contact_due`).
+    last_contact_at: datetime | None = None
+    scans_held: int | None = None
 
     @classmethod
-    def of(cls, door: DoorAccess) -> "_DoorView":
+    def of(cls, door: DoorAccess) -> "DoorView":
         return cls(id=door.id, event_id=door.event_id, name=door.name,
                    activity_ids=tuple(activity.id for activity in door.activities),
                    created_at=door.created_at, event_cancelled_at=door.event.cancelled_at,
                    revoked_at=None if door.for_sign_in_sheets else door.revoked_at,
-                   asks_photo_consent=PHOTOS in door.event.optional_consents)
+                   asks_photo_consent=PHOTOS in door.event.optional_consents,
+                   event_activity_ids=frozenset(a.id for a in door.event.activities),
+                   event_timezone=door.event.timezone, kiosk=door.kiosk,
+                   last_contact_at=door.last_contact_at, scans_held=door.scans_held)
 
     def for_rule(self, activity_id: int | None) -> rules.Door:
         return rules.Door(activity_id=activity_id, event_cancelled_at=self.event_cancelled_at,
@@ -127,7 +144,7 @@ class _DoorView:
 # --- checking in -----------------------------------------------------------------------------
 
 
-def check_in(session: Session, door: DoorAccess, request: CheckinRequest, *,
+def check_in(session: Session, door: DoorAccess | DoorView, request: CheckinRequest, *,
              earliest_wins: bool = False, now: datetime | None = None) -> CheckinResult:
     """Do what the door asked (check in, check out or undo) and return the answer; its
     meaning and every status are the rule's (eventreg/checkin/rules.py).
@@ -142,8 +159,8 @@ def check_in(session: Session, door: DoorAccess, request: CheckinRequest, *,
     """
     fixed_now = now
     now = now or utcnow()
-    activity_id = _door_activity(door, request)
-    view = _DoorView.of(door)
+    view = door if isinstance(door, DoorView) else DoorView.of(door)
+    activity_id = _door_activity(view, request)
     live = not earliest_wins and not (
         request.scanned_at is not None and request.scanned_at < now - LIVE_WINDOW)
     scanned_at = now if live else _scan_time(request.scanned_at, now, view)
@@ -157,23 +174,28 @@ def check_in(session: Session, door: DoorAccess, request: CheckinRequest, *,
         admitted = _admit_first_arrival(session, view, request, attendee_id, scanned_at)
         if admitted is not None:
             return admitted
+        again = _answer_already_inside(session, view, request, log_id, attendee_id, now,
+                                       fixed_now)
+        if again is not None:
+            return again
     if live:
         scanned_at = None  # timed once the attendee's lock is held
     return _decide(session, view, request, log_id, recognised, attendee_id, activity_id,
                    scanned_at, now, fixed_now)
 
 
-def check_in_many(session: Session, door: DoorAccess, requests: list[CheckinRequest], *,
+def check_in_many(session: Session, door: DoorAccess | DoorView, requests: list[CheckinRequest], *,
                   now: datetime | None = None) -> list[CheckinResult]:
     """Record scans a door made while offline, in the order they were made, answered in
     the order sent; the earliest scan of a ticket wins (see `check_in`). Malformed items
     come back as `invalid`, recorded nowhere."""
     ordered = sorted(range(len(requests)), key=lambda i: _sort_time(requests[i], now))
+    view = door if isinstance(door, DoorView) else DoorView.of(door)  # read once
     results: dict[int, CheckinResult] = {}
     for index in ordered:
         request = requests[index]
         try:
-            results[index] = check_in(session, door, request, earliest_wins=True, now=now)
+            results[index] = check_in(session, view, request, earliest_wins=True, now=now)
         except ValidationFailed:
             results[index] = CheckinResult(
                 client_id=request.client_id, action=request.action,
@@ -181,27 +203,50 @@ def check_in_many(session: Session, door: DoorAccess, requests: list[CheckinRequ
     return [results[index] for index in range(len(requests))]
 
 
-def _claim(session: Session, view: _DoorView, request: CheckinRequest, attendee_id: int | None,
+def _claim(session: Session, view: DoorView, request: CheckinRequest, attendee_id: int | None,
            activity_id: int | None, scanned_at: datetime, now: datetime) -> int | None:
     """Log the scan under its client id, first answered as a welcome (the common case, as
     the fast path answers it; `_decide` writes any other answer); None when the door sent
     this client id before."""
+    note_write(session)  # a text statement: the write hook cannot tell it writes
+    return session.execute(_claim_statement(session.get_bind(Checkin).dialect.name), {
+        "claim_door": view.id, "claim_event": view.event_id, "claim_status": str(ScanStatus.CHECKED_IN),
+        "claim_client_id": request.client_id, "claim_action": request.action,
+        "claim_attendee": attendee_id, "claim_activity": activity_id,
+        "claim_scanned_at": scanned_at, "claim_received_at": now,
+    }).scalar()
+
+
+@cache
+def _claim_statement(dialect_name: str):
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING id of a scan's log row, as text compiled
+    once per dialect: SQLAlchemy 2.0 gives its dialects' ON CONFLICT inserts no cache key,
+    so the construct would be compiled again on every scan (about half a scan's CPU)."""
+    log, attendees = Checkin.__table__, Attendee.__table__
     # The attendee only if it is one of this event's (a typed-in id may name nobody).
-    of_this_event = (select(Attendee.id).where(Attendee.id == attendee_id,
-                                               Attendee.event_id == view.event_id)
-                     .scalar_subquery() if attendee_id is not None else None)
-    values = {"door_access_id": view.id, "event_id": view.event_id,
-              "client_id": request.client_id, "action": request.action,
-              "attendee_id": of_this_event, "activity_id": activity_id,
-              "status": ScanStatus.CHECKED_IN, "outcome": ScanStatus.CHECKED_IN,
-              "scanned_at": scanned_at, "received_at": now}
-    dialect = session.get_bind(Checkin).dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    return session.execute(
-        insert(Checkin).values(**values)
+    of_this_event = (select(attendees.c.id)
+                     .where(attendees.c.id == bindparam("claim_attendee"),
+                            attendees.c.event_id == bindparam("claim_event"))
+                     .scalar_subquery())
+    dialect, insert = ((postgresql.dialect, postgresql_insert) if dialect_name == "postgresql"
+                       else (sqlite.dialect, sqlite_insert))
+    statement = (
+        insert(log).values(
+            door_access_id=bindparam("claim_door"), event_id=bindparam("claim_event"),
+            client_id=bindparam("claim_client_id"), action=bindparam("claim_action"),
+            attendee_id=of_this_event, activity_id=bindparam("claim_activity"),
+            status=bindparam("claim_status"), outcome=bindparam("claim_status"),
+            scanned_at=bindparam("claim_scanned_at"), received_at=bindparam("claim_received_at"))
         .on_conflict_do_nothing(index_elements=["door_access_id", "client_id"])
-        .returning(Checkin.id)
-    ).scalar()
+        .returning(log.c.id)
+    )
+    sql = str(statement.compile(dialect=dialect(paramstyle="named"),
+                                compile_kwargs={"literal_binds": False}))
+    times = UTCDateTime()
+    return text(sql).bindparams(
+        bindparam("claim_scanned_at", type_=times), bindparam("claim_received_at", type_=times),
+        bindparam("claim_attendee", type_=Integer()), bindparam("claim_activity", type_=Integer()),
+    ).columns(log.c.id)
 
 
 def _door_admits_at_once(door: rules.Door, at: datetime) -> bool:
@@ -223,7 +268,7 @@ ROW_CONDITIONS = {
 assert set(DOOR_CONDITIONS) | set(ROW_CONDITIONS) == set(rules.FIRST_ARRIVAL)
 
 
-def _admit_first_arrival(session: Session, view: _DoorView, request: CheckinRequest,
+def _admit_first_arrival(session: Session, view: DoorView, request: CheckinRequest,
                          attendee_id: int, scanned_at: datetime) -> CheckinResult | None:
     """A valid ticket's first live scan at the entrance, in one conditional UPDATE (the
     scan's log row already says "checked_in"); None when it is anything else."""
@@ -252,33 +297,106 @@ def _first_arrival_update():
     """UPDATE admitting a first arrival, answering who it is (built once: the busiest
     statement at the door)."""
     attendees = Attendee.__table__
-    party, same = attendees.alias("party"), attendees.alias("same")
-    choice = attendee_activities.c
-    # The party's size: a subquery by the scanned attendee's id (a reference to the row
-    # being updated would not reach inside the subquery of SQLite's RETURNING).
-    registration_of_scanned = (select(same.c.registration_id)
-                               .where(same.c.id == bindparam("admit_attendee"))
-                               .scalar_subquery())
     return (
         update(attendees)
         .where(attendees.c.id == bindparam("admit_attendee"), and_(*ROW_CONDITIONS.values()))
         .values(checked_in_at=bindparam("admit_time"), checked_in_door_id=bindparam("admit_door"),
                 left_at=None, changed_at=bindparam("admit_time"))
-        .returning(
-            attendees.c.name, attendees.c.ticket_code, attendees.c.registration_id,
-            select(func.count(party.c.id)).where(
-                party.c.registration_id == registration_of_scanned,
-                party.c.cancelled_at.is_(None),
-            ).scalar_subquery().label("party_size"),
-            select(func.aggregate_strings(cast(choice.activity_id, String), ","))
-            .where(choice.attendee_id == bindparam("admit_attendee"))
-            .scalar_subquery().label("activity_ids"),
-            consents.live_photo_consent(bindparam("admit_attendee")).label("photo_consent"),
-        )
+        .returning(attendees.c.name, attendees.c.ticket_code, attendees.c.registration_id,
+                   *_answer_columns("admit_attendee"))
     )
 
 
-def _decide(session: Session, view: _DoorView, request: CheckinRequest, log_id: int,
+def _answer_columns(attendee_parameter: str) -> list:
+    """What an answer says of the attendee whose id is the parameter, as columns: the
+    party's size, the chosen activities and a live photo consent."""
+    attendees = Attendee.__table__
+    party, same = attendees.alias("party"), attendees.alias("same")
+    choice = attendee_activities.c
+    # The party's size: a subquery by the scanned attendee's id (a reference to the row
+    # being updated would not reach inside the subquery of SQLite's RETURNING).
+    registration_of_scanned = (select(same.c.registration_id)
+                               .where(same.c.id == bindparam(attendee_parameter))
+                               .scalar_subquery())
+    return [
+        select(func.count(party.c.id)).where(
+            party.c.registration_id == registration_of_scanned,
+            party.c.cancelled_at.is_(None),
+        ).scalar_subquery().label("party_size"),
+        select(func.aggregate_strings(cast(choice.activity_id, String), ","))
+        .where(choice.attendee_id == bindparam(attendee_parameter))
+        .scalar_subquery().label("activity_ids"),
+        consents.live_photo_consent(bindparam(attendee_parameter)).label("photo_consent"),
+    ]
+
+
+def _answer_already_inside(session: Session, view: DoorView, request: CheckinRequest,
+                           log_id: int, attendee_id: int, now: datetime,
+                           fixed_now: datetime | None) -> CheckinResult | None:
+    """A live check-in at the entrance of someone inside (a repeated scan): the attendee's
+    row locked and read with all the answer shows in one statement, the scan timed once
+    the lock is held (as `_decide` times it), the rule's ALREADY_INSIDE asked, and only
+    the scan's log row and the attendee's `changed_at` (the door lists' cursor) written;
+    None when it is anything else, for `_decide` to replay."""
+    row = session.execute(_already_inside_select(),
+                          {"inside_attendee": attendee_id}).one_or_none()
+    if row is None or row.event_id != view.event_id:
+        return None
+    scanned_at = fixed_now or utcnow()
+    if not rules.answers_already_inside(
+            view.for_rule(None), rules.Ticket(cancelled_at=row.cancelled_at),
+            rules.PlaceState(row.checked_in_at, row.left_at), scanned_at):
+        return None
+    status = ScanStatus.ALREADY_CHECKED_IN
+    answered, touched = _already_inside_writes()
+    session.execute(answered, {"log_id": log_id, "log_status": str(status),
+                               "log_scanned_at": scanned_at})
+    session.execute(touched, {"touched_attendee": attendee_id, "touched_at": now})
+    return CheckinResult(
+        client_id=request.client_id, action=CHECK_IN, status=status, scanned_at=scanned_at,
+        attendee=AttendeeSummary(
+            id=attendee_id, name=row.name, ticket_code=row.ticket_code,
+            party_id=row.registration_id, party_size=row.party_size,
+            activity_ids=sorted(int(i) for i in (row.activity_ids or "").split(",") if i),
+            cancelled=False,
+            no_photos=consents.no_photos(view.asks_photo_consent, bool(row.photo_consent))),
+        checked_in_at=row.checked_in_at,
+        checked_in_door=view.name if row.checked_in_door_id == view.id else row.door_name,
+    )
+
+
+@cache
+def _already_inside_writes():
+    """The repeated scan's two writes, built once: its log row's answer, and the
+    attendee's `changed_at`."""
+    log, attendees = Checkin.__table__, Attendee.__table__
+    return (
+        update(log).where(log.c.id == bindparam("log_id")).values(
+            status=bindparam("log_status"), outcome=bindparam("log_status"),
+            scanned_at=bindparam("log_scanned_at")),
+        update(attendees).where(attendees.c.id == bindparam("touched_attendee"))
+        .values(changed_at=bindparam("touched_at")),
+    )
+
+
+@cache
+def _already_inside_select():
+    """SELECT ... FOR NO KEY UPDATE of the attendee, with what an answer shows (built
+    once). SQLite has no row locks: its unit of work holds the write lock already."""
+    attendees, doors = Attendee.__table__, DoorAccess.__table__
+    return (
+        select(attendees.c.event_id, attendees.c.name, attendees.c.ticket_code,
+               attendees.c.registration_id, attendees.c.cancelled_at,
+               attendees.c.checked_in_at, attendees.c.checked_in_door_id, attendees.c.left_at,
+               select(doors.c.name).where(doors.c.id == attendees.c.checked_in_door_id)
+               .scalar_subquery().label("door_name"),
+               *_answer_columns("inside_attendee"))
+        .where(attendees.c.id == bindparam("inside_attendee"))
+        .with_for_update(key_share=True, of=attendees)
+    )
+
+
+def _decide(session: Session, view: DoorView, request: CheckinRequest, log_id: int,
             recognised: str, attendee_id: int | None, activity_id: int | None,
             scanned_at: datetime | None, now: datetime,
             fixed_now: datetime | None) -> CheckinResult:
@@ -374,7 +492,7 @@ def _chosen_activities(session: Session, attendee_id: int) -> frozenset[int]:
 # --- the request, and the answers ------------------------------------------------------------
 
 
-def _door_activity(door: DoorAccess, request: CheckinRequest) -> int | None:
+def _door_activity(view: DoorView, request: CheckinRequest) -> int | None:
     """The activity a scan is for: the one asked, or the door's only one; else the event."""
     errors = {}
     if request.action not in rules.ACTIONS:
@@ -383,7 +501,7 @@ def _door_activity(door: DoorAccess, request: CheckinRequest) -> int | None:
         errors["client_id"] = _l("Send an id of 1 to 64 characters made for this scan.")
     if not request.qr and request.attendee_id is None:
         errors["qr"] = _l("Send the scanned code or the attendee's id.")
-    door_activity_ids = [activity.id for activity in door.activities]
+    door_activity_ids = view.activity_ids
     activity_id = request.activity_id
     if activity_id is None and len(door_activity_ids) == 1:
         activity_id = door_activity_ids[0]
@@ -391,14 +509,14 @@ def _door_activity(door: DoorAccess, request: CheckinRequest) -> int | None:
         errors["activity"] = _l("This door serves several activities: say which one.")
     elif activity_id is not None and door_activity_ids and activity_id not in door_activity_ids:
         errors["activity"] = _l("This door does not check people in to that activity.")
-    elif activity_id is not None and activity_id not in {a.id for a in door.event.activities}:
+    elif activity_id is not None and activity_id not in view.event_activity_ids:
         errors["activity"] = _l("No such activity at this event.")
     if errors:
         raise ValidationFailed(_l("The check-in request is incomplete."), fields=errors)
     return activity_id
 
 
-def _scan_time(scanned_at: datetime | None, now: datetime, view: _DoorView) -> datetime:
+def _scan_time(scanned_at: datetime | None, now: datetime, view: DoorView) -> datetime:
     """An uploaded scan's time: a time in the future (a phone's clock ahead) is now, and
     none is older than the door."""
     if scanned_at is None or scanned_at > now:
@@ -410,7 +528,7 @@ def _sort_time(request: CheckinRequest, now: datetime | None) -> datetime:
     return min(request.scanned_at or now or utcnow(), now or utcnow())
 
 
-def _identify(session: Session, view: _DoorView, request: CheckinRequest) -> tuple[str, int | None]:
+def _identify(session: Session, view: DoorView, request: CheckinRequest) -> tuple[str, int | None]:
     """What the code is (rules.Ticket.recognised) and whose: a hand-typed attendee id, or
     the attendee a ticket of this event names."""
     if not request.qr:
@@ -424,7 +542,7 @@ def _identify(session: Session, view: _DoorView, request: CheckinRequest) -> tup
     return "valid", claims.attendee_id
 
 
-def _answer_again(session: Session, view: _DoorView, client_id: str) -> CheckinResult:
+def _answer_again(session: Session, view: DoorView, client_id: str) -> CheckinResult:
     """The answer first given to this client id, with the place as it is now."""
     earlier = session.scalar(select(Checkin).where(Checkin.door_access_id == view.id,
                                                    Checkin.client_id == client_id))
@@ -434,7 +552,7 @@ def _answer_again(session: Session, view: _DoorView, client_id: str) -> CheckinR
                    replayed=True)
 
 
-def _result(session: Session, view: _DoorView, client_id: str, action: str, status: str,
+def _result(session: Session, view: DoorView, client_id: str, action: str, status: str,
             scanned_at: datetime, activity_id: int | None, attendee: Attendee | None, *,
             flag: str | None = None, replayed: bool = False) -> CheckinResult:
     answer = CheckinResult(client_id=client_id, action=action, status=status,

@@ -10,11 +10,12 @@ from eventreg.tickets.models import EventSigningKey
 from eventreg.tickets.signing import (
     InvalidTicketToken,
     TicketClaims,
+    claims_of,
+    decode_ticket,
     generate_key_pair,
     load_private_key,
-    read_claims,
     sign_ticket,
-    verify_ticket,
+    verify_decoded,
 )
 
 
@@ -66,13 +67,14 @@ def verify_ticket_token(session: Session, token: str) -> TicketClaims:
     A token that fails against the cached key is tried once more against the stored key,
     so a stale cache can delay but never refuse a good ticket.
     """
-    claims = read_claims(token)
+    raw = decode_ticket(token)
+    claims = claims_of(raw)
     for reload in (False, True):
         public_key = event_public_key(session, claims.event_id, reload=reload)
         if public_key is None:
             break
         try:
-            return verify_ticket(token, public_key)
+            return verify_decoded(raw, public_key)
         except InvalidTicketToken:
             continue
     raise InvalidTicketToken("signature does not verify")

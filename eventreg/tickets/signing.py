@@ -16,6 +16,7 @@ import base64
 import binascii
 import struct
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.fernet import Fernet, InvalidToken
@@ -80,7 +81,22 @@ def sign_ticket(private_key: Ed25519PrivateKey, event_id: int, attendee_id: int)
 
 def read_claims(token: str) -> TicketClaims:
     """Parse a token without verifying it (to find which event's key verifies it)."""
-    raw = _decode(token)
+    return claims_of(decode_ticket(token))
+
+
+def verify_ticket(token: str, public_key: bytes) -> TicketClaims:
+    """Return the token's claims if `public_key` signed it; raise InvalidTicketToken if not."""
+    return verify_decoded(decode_ticket(token), public_key)
+
+
+def decode_ticket(token: str) -> bytes:
+    """The token's bytes (claims, then signature); raise InvalidTicketToken for a text no
+    signed token spells. Decode once, then read (`claims_of`) and verify (`verify_decoded`)."""
+    return _decode(token)
+
+
+def claims_of(raw: bytes) -> TicketClaims:
+    """The claims of a decoded token, not verified."""
     version, event_id, attendee_id = _CLAIMS.unpack(raw[: _CLAIMS.size])
     if version != TOKEN_VERSION:
         raise InvalidTicketToken("unknown token version")
@@ -89,17 +105,21 @@ def read_claims(token: str) -> TicketClaims:
     return TicketClaims(event_id=event_id, attendee_id=attendee_id)
 
 
-def verify_ticket(token: str, public_key: bytes) -> TicketClaims:
-    """Return the token's claims if `public_key` signed it; raise InvalidTicketToken if not."""
-    claims = read_claims(token)
-    raw = _decode(token)
+def verify_decoded(raw: bytes, public_key: bytes) -> TicketClaims:
+    """The claims of a decoded token if `public_key` signed it; raise InvalidTicketToken if
+    not."""
+    claims = claims_of(raw)
     try:
-        Ed25519PublicKey.from_public_bytes(public_key).verify(
-            raw[_CLAIMS.size :], raw[: _CLAIMS.size]
-        )
+        _public_key(public_key).verify(raw[_CLAIMS.size :], raw[: _CLAIMS.size])
     except InvalidSignature as error:
         raise InvalidTicketToken("signature does not verify") from error
     return claims
+
+
+@lru_cache(maxsize=1024)
+def _public_key(public_key: bytes) -> Ed25519PublicKey:
+    # Loading the key costs about as much as verifying with it; keys never change.
+    return Ed25519PublicKey.from_public_bytes(public_key)
 
 
 def _decode(token: str) -> bytes:

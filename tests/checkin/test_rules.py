@@ -4,11 +4,13 @@ with it (the same cases run through the JavaScript rule: tests/js/rules.test.mjs
 import pytest
 
 from eventreg.checkin.rules import (
+    ALREADY_INSIDE,
     CHECK_IN,
     FIRST_ARRIVAL,
     PlaceState,
     ScanStatus,
     admits_at_once,
+    answers_already_inside,
     decide,
     replay,
 )
@@ -69,3 +71,33 @@ def test_each_fast_path_condition_refuses_some_case():
             != ScanStatus.CHECKED_IN
         ]
         assert wrongly_admitted, f"no case of the table needs {name!r}"
+
+
+@pytest.mark.parametrize("case", LIVE, ids=[case.name for case in LIVE])
+def test_the_repeat_fast_paths_conditions_hold_exactly_where_the_rule_says_already_in(case):
+    before = replay(case.earlier).state if case.earlier else PlaceState()
+    decision = decide(case.door, case.ticket, case.scan, case.earlier)
+    expected = (decision.status == ScanStatus.ALREADY_CHECKED_IN
+                and case.door.activity_id is None)
+    assert answers_already_inside(case.door, case.ticket, before, case.scan.at) == expected
+    if expected:  # nothing else changes: the state, and every earlier answer, stay
+        assert decision.replay.state == before
+        assert [decision.replay.answers[s] for s in case.earlier if not s.implied] == [
+            replay(case.earlier).answers[s] for s in case.earlier if not s.implied]
+
+
+def test_each_repeat_fast_path_condition_refuses_some_case():
+    """No condition is dead weight. Two the cases cannot show: `at_the_entrance` (an
+    activity's door keeps its state in another table, which the cases cannot tell from the
+    entrance's) and `ticket_of_this_event` (no attendee's state goes with a code that is
+    not one: the fast path is tried only for a valid ticket of the door's event)."""
+    for name in set(ALREADY_INSIDE) - {"at_the_entrance", "ticket_of_this_event"}:
+        others = {key: holds for key, holds in ALREADY_INSIDE.items() if key != name}
+        wrongly_answered = [
+            case.name for case in LIVE
+            if all(holds(case.door, case.ticket,
+                         replay(case.earlier).state, case.scan.at) for holds in others.values())
+            and decide(case.door, case.ticket, case.scan, case.earlier).status
+            != ScanStatus.ALREADY_CHECKED_IN
+        ]
+        assert wrongly_answered, f"no case of the table needs {name!r}"

@@ -152,3 +152,37 @@ def test_the_fast_paths_update_admits_exactly_what_the_rule_admits(setting, db_s
     assert bool(used and used[-1] is not None) == first_arrival
     if first_arrival:
         assert result.attendee.party_size == 1  # its own party, not the whole event
+
+
+@pytest.mark.parametrize("case", LIVE, ids=[case.name for case in LIVE])
+def test_the_repeat_fast_path_answers_exactly_where_the_rule_says_already_in(
+        setting, db_session, monkeypatch, case):
+    """The same case made live, as above: the repeated scan's quick way answers exactly the
+    repeats at the entrance, with the log, the state and the earlier answers as the rule
+    leaves them."""
+    shift = utcnow() - timedelta(seconds=5) - case.scan.at
+    moved = load_cases(YESTERDAY + shift)[CASES.index(case)]
+    made = setting(moved)
+    for number, scan in enumerate(moved.earlier):
+        made.upload(scan, implied=scan.implied, client_id=f"earlier-{number}")
+    made.change_the_ticket_and_the_door()
+    fast, used = scanning._answer_already_inside, []
+    monkeypatch.setattr(scanning, "_answer_already_inside",
+                        lambda *args: used.append(fast(*args)) or used[-1])
+    before_outcomes = [db_session.scalar(select(Checkin.outcome).where(
+        Checkin.client_id == f"earlier-{n}")) for n in range(len(case.earlier))]
+    with unit_of_work(db_session):
+        result = scanning.check_in(db_session, db_session.get(DoorAccess, made.door.id),
+                                   scanning.CheckinRequest(client_id="live", qr=made.code))
+    repeat = (case.expected == rules.ScanStatus.ALREADY_CHECKED_IN
+              and case.door.activity_id is None)
+    assert result.status == case.expected
+    assert bool(used and used[-1] is not None) == repeat
+    db_session.rollback()
+    logged = db_session.scalar(select(Checkin).where(Checkin.client_id == "live"))
+    assert (logged.status, logged.outcome) == (case.expected, case.expected)
+    if repeat:
+        assert result.checked_in_at is not None and result.left_at is None
+        assert [db_session.scalar(select(Checkin.outcome).where(
+            Checkin.client_id == f"earlier-{n}")) for n in range(len(case.earlier))
+        ] == before_outcomes
