@@ -15,6 +15,14 @@ from eventreg.api import blueprint, json_body, parse_datetime, query_args
 from eventreg.checkin.counts import CheckinCounts, PlaceCounts, count_checkins
 from eventreg.checkin.door_list import attendee_changes
 from eventreg.checkin.doors import DoorAccessRefused, door_expires_at, door_for_token
+from eventreg.checkin.models import PickupCode
+from eventreg.checkin.pickup import (
+    PickupRequest,
+    PickupResult,
+    pick_up,
+    pickup_code_for,
+    refuse_check_out_without_pickup,
+)
 from eventreg.checkin.rules import UNDO
 from eventreg.checkin.scanning import CheckinRequest, CheckinResult, check_in, check_in_many
 from eventreg.checkin.walk_ins import register_walk_in
@@ -50,7 +58,8 @@ def _time(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def result_json(result: CheckinResult) -> dict:
+def result_json(result: CheckinResult, pickup: PickupCode | None = None) -> dict:
+    """A scan's answer; with the child's pick-up code at a workshop that asks them."""
     attendee = result.attendee
     return {
         "client_id": result.client_id,
@@ -73,7 +82,15 @@ def result_json(result: CheckinResult) -> dict:
         "checked_in_door": result.checked_in_door,
         "left_at": _time(result.left_at),
         "flag": result.flag,
+        "note": attendee.door_note if attendee is not None else "",
+        "pickup_code": pickup.code if pickup is not None else None,
     }
+
+
+def _answered(result: CheckinResult) -> dict:
+    """`result_json` with the pick-up code the answer shows (made now for a child let in
+    at a workshop that asks them), in the caller's unit of work."""
+    return result_json(result, pickup_code_for(db.session, g.door, result))
 
 
 def _scans_json(scans) -> list[dict]:
@@ -118,7 +135,8 @@ def get_door():
                 event_public_key(db.session, event.id)).decode().rstrip("="),
             "activities": [
                 {"id": activity.id, "title": activity.title, "place": activity.place,
-                 "capacity": activity.capacity, "places_left": activity.places_left}
+                 "capacity": activity.capacity, "places_left": activity.places_left,
+                 "asks_pickup_codes": activity.asks_pickup_codes}
                 for activity in event.activities
             ],
         },
@@ -157,10 +175,12 @@ def list_door_attendees():
                 "checked_in_door": row.checked_in_door,
                 "left_at": _time(row.left_at),
                 "no_photos": row.no_photos,
+                "note": row.door_note,
                 "scans": _scans_json(row.scans),
                 "activities": [
                     {"id": state.activity_id, "checked_in_at": _time(state.checked_in_at),
-                     "left_at": _time(state.left_at), "scans": _scans_json(state.scans)}
+                     "left_at": _time(state.left_at), "scans": _scans_json(state.scans),
+                     "pickup_code": state.pickup_code}
                     for state in row.activities
                 ],
             }
@@ -174,9 +194,12 @@ def list_door_attendees():
 def create_checkin():
     """Check a ticket in (or out) at this door; answers at once with the outcome."""
     body = json_body("CheckinCreate")
+    checkin_request = _checkin_request(body)
     with unit_of_work(db.session):
-        result = check_in(db.session, g.door, _checkin_request(body))
-    return jsonify(result_json(result))
+        refuse_check_out_without_pickup(db.session, g.door, checkin_request)
+        result = check_in(db.session, g.door, checkin_request)
+        answer = _answered(result)
+    return jsonify(answer)
 
 
 @blueprint.post("/checkins/undo")
@@ -186,7 +209,8 @@ def undo_checkin():
     body = json_body("CheckinUndo")
     with unit_of_work(db.session):
         result = check_in(db.session, g.door, _checkin_request(body, action=UNDO))
-    return jsonify(result_json(result))
+        answer = _answered(result)
+    return jsonify(answer)
 
 
 @blueprint.post("/checkins/batch")
@@ -201,7 +225,8 @@ def create_checkin_batch():
                 for index, item in enumerate(body["checkins"])]
     with unit_of_work(db.session):
         results = check_in_many(db.session, g.door, requests)
-    return jsonify(results=[result_json(result) for result in results])
+        answers = [_answered(result) for result in results]
+    return jsonify(results=answers)
 
 
 @blueprint.post("/door/walk-ins")
@@ -222,7 +247,31 @@ def create_walk_in():
             db.session, g.door, registration_request,
             phone_region=current_app.config["DEFAULT_PHONE_REGION"],
         )
-    return jsonify(
-        registration=walk_in.registration.id,
-        results=[result_json(result) for result in walk_in.results],
-    ), 201
+        answers = [_answered(result) for result in walk_in.results]
+    return jsonify(registration=walk_in.registration.id, results=answers), 201
+
+
+def pickup_json(result: PickupResult) -> dict:
+    return {
+        "client_id": result.client_id,
+        "status": result.status,
+        "attendee": result.attendee_id,
+        "activity": result.activity_id,
+        "method": result.method,
+        "checked_at": _time(result.checked_at),
+        "replayed": result.replayed,
+        "checkout": result_json(result.checkout) if result.checkout is not None else None,
+    }
+
+
+@blueprint.post("/door/pickups")
+@door_required
+def create_pickup():
+    """Hand a child over at a workshop's door against the parent's ticket or the code."""
+    body = json_body("PickupCreate")
+    pickup_request = PickupRequest(
+        client_id=body["client_id"], attendee_id=body["attendee_id"],
+        activity_id=body.get("activity"), qr=body.get("qr"), code=body.get("code"))
+    with unit_of_work(db.session):
+        answer = pickup_json(pick_up(db.session, g.door, pickup_request))
+    return jsonify(answer)

@@ -72,6 +72,8 @@ class AttendeeSummary:
     cancelled: bool
     #: Mark them "no photos" (eventreg/consents/service.py's `no_photos`).
     no_photos: bool = False
+    #: The note for the door (Attendee.door_note), empty for none.
+    door_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -242,7 +244,8 @@ def _admit_first_arrival(session: Session, view: _DoorView, request: CheckinRequ
             activity_ids=sorted(int(i) for i in (admitted.activity_ids or "").split(",") if i),
             cancelled=False,
             no_photos=consents.no_photos(view.asks_photo_consent,
-                                         bool(admitted.photo_consent))),
+                                         bool(admitted.photo_consent)),
+            door_note=admitted.door_note),
         checked_in_at=scanned_at, checked_in_door=view.name,
     )
 
@@ -266,6 +269,7 @@ def _first_arrival_update():
                 left_at=None, changed_at=bindparam("admit_time"))
         .returning(
             attendees.c.name, attendees.c.ticket_code, attendees.c.registration_id,
+            attendees.c.door_note,
             select(func.count(party.c.id)).where(
                 party.c.registration_id == registration_of_scanned,
                 party.c.cancelled_at.is_(None),
@@ -467,6 +471,7 @@ def _result(session: Session, view: _DoorView, client_id: str, action: str, stat
             party_id=attendee.registration_id, party_size=party_size,
             activity_ids=sorted(_chosen_activities(session, attendee.id)),
             cancelled=attendee.cancelled_at is not None,
-            no_photos=consents.no_photos(view.asks_photo_consent, photo_consent)),
+            no_photos=consents.no_photos(view.asks_photo_consent, photo_consent),
+            door_note=attendee.door_note),
         checked_in_at=checked_in_at, checked_in_door=door_name, left_at=left_at,
     )
