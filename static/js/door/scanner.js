@@ -5,6 +5,8 @@
 import { CameraProblem, startScanning } from "./camera.js";
 import { element, sayer } from "./dom.js";
 import { findParties, showParties } from "./lookup.js";
+import { noteFor, showNote } from "./notes.js";
+import { pickupCodeText, setUpPickups, showPickupCode } from "./pickup.js";
 import { DoorState } from "./state.js";
 import { DoorStore } from "./store.js";
 import { ApiClient, DOOR_REFUSALS, DoorRefused } from "./sync.js";
@@ -34,6 +36,7 @@ const config = {
   language: root.dataset.language,
   doorActivities: JSON.parse(root.dataset.doorActivities),
   activityTitles: JSON.parse(root.dataset.activityTitles),
+  pickupActivities: JSON.parse(root.dataset.pickupActivities || "[]"),
 };
 const $ = (id) => document.getElementById(id);
 // Latin digits in every language, as the server writes them (Babel) and as ticket codes are.
@@ -42,6 +45,7 @@ const timeFormat = new Intl.DateTimeFormat(config.language, {
 });
 
 let door; // the DoorState, once the phone's store is open
+let pickups = { takesCode: () => false }; // the pick-up panel (pickup.js), once set up
 let scans = 0;
 let audio = null;
 
@@ -85,6 +89,7 @@ async function scan(fields) {
 let scanning = Promise.resolve();
 
 function onCode(text) {
+  if (pickups.takesCode(text)) return; // handing a child over (pickup.js)
   // One scan at a time, in the order seen.
   scanning = scanning.then(() => scan({ action: direction(), qr: text }))
     .catch((error) => console.error(error));
@@ -135,6 +140,8 @@ function showResult(result) {
   panel.querySelector(".result-title").textContent = title;
   panel.querySelector(".result-detail").textContent = detail || "";
   showPhotoMark(panel, Boolean(result.attendee?.no_photos));
+  showNote(panel, noteFor(result, door.list.rows), say);
+  showPickupCode(panel, pickupCodeText(result, asksPickupCodes, say));
   scans += 1;
   panel.dataset.status = result.status;
   panel.dataset.scans = String(scans);
@@ -148,6 +155,10 @@ function showPhotoMark(panel, noPhotos) {
   mark.querySelector(".no-photos").textContent = noPhotos ? say("no_photos") : "";
   mark.querySelector("span").textContent = noPhotos ? say("no_photos_detail") : "";
   panel.dataset.noPhotos = String(noPhotos);
+}
+
+function asksPickupCodes(activityId) {
+  return config.pickupActivities.includes(activityId);
 }
 
 function feedback(tone) {
@@ -266,6 +277,8 @@ function renderRefusal() {
   panel.querySelector(".result-title").textContent = refusalText(door.refused);
   panel.querySelector(".result-detail").textContent = "";
   showPhotoMark(panel, false);
+  showNote(panel, "", say);
+  showPickupCode(panel, "");
   panel.dataset.status = "door_refused";
   for (const undo of $("recent-scans").querySelectorAll("button")) undo.remove();
 }
@@ -381,6 +394,8 @@ async function main() {
   await door.load();
   door.online = navigator.onLine;
   bindControls();
+  pickups = setUpPickups({ say, state: () => door, activity: doorActivity,
+                           eventId: config.eventId });
   render();
   startCamera();
   await refresh();
