@@ -81,7 +81,7 @@ def test_the_workshop_door_shows_note_and_code_refuses_a_wrong_code_and_hands_ov
     db_session.rollback()
     code = db_session.scalar(select(PickupCode.code).where(PickupCode.attendee_id == mykola.id))
     assert code in page.locator(".result-pickup").inner_text()
-    page.screenshot(path=str(tmp_path / "welcome-with-note-and-code.png"))
+    page.screenshot(path=str(tmp_path / "welcome-with-note-and-code.png"), full_page=True)
 
     ticket_page = context.new_page()
     ticket_page.goto(f"{live_server}/t/{family.ticket_secret}")
@@ -154,6 +154,7 @@ def test_offline_the_workshop_door_hands_nobody_over(
     answer.wait_for(state="visible")
     assert english("No connection: do not hand the child over yet") in answer.inner_text()
     assert "result-bad" in answer.get_attribute("class")
+    answer.scroll_into_view_if_needed()
     page.screenshot(path=str(tmp_path / "pickup-offline.png"))
     db_session.rollback()
     assert db_session.scalar(select(PickupCheck.id)) is None

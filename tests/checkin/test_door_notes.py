@@ -200,3 +200,14 @@ def test_retention_and_erasure_empty_the_note_and_access_shows_it(
                                 reason="retention")
     db_session.expire_all()
     assert set(db_session.scalars(select(Attendee.door_note))) == {""}
+
+
+def test_the_printed_personal_data_shows_the_note(client, auth, organiser, make_event,
+                                                  make_registration):
+    event = make_event()
+    party = make_registration(event, [person("Olena Kovalenko", NOTE)])
+    make_registration(event, [person("Ivan Petrov", "Hard of hearing")])
+    auth.login(organiser)
+    page = client.get(f"/manage/events/{event.slug}/registrations/{party.id}/personal-data")
+    assert page.status_code == 200
+    assert NOTE in page.text and "Hard of hearing" not in page.text

@@ -302,3 +302,32 @@ def test_erasure_removes_codes_and_tries_and_access_shows_them_first(
         erase(db_session, party, by=organiser)
     assert db_session.scalar(select(func.count(PickupCode.id))) == 0
     assert db_session.scalar(select(func.count(PickupCheck.id))) == 0
+
+
+# --- the organiser's setting ------------------------------------------------------------------
+
+
+def test_the_organiser_turns_pick_up_codes_on_in_the_activity_form_and_the_api_keeps_it(
+        client, auth, organiser, db_session, make_event):
+    from eventreg.accounts.service import create_api_token
+    from eventreg.events.models import Activity
+
+    event = make_event(activities=[STAGE, {"title": {"en": "Face painting"}}])
+    stage, painting = event.activities
+    auth.login(organiser)
+    page = client.get(f"/manage/events/{event.slug}/activities/{painting.id}/edit")
+    assert "give pick-up codes" in page.text
+    answer = client.post(f"/manage/events/{event.slug}/activities/{painting.id}/edit", data={
+        "title_en": "Face painting", "position": "1", "asks_pickup_codes": "y"})
+    assert answer.status_code == 302
+    db_session.expire_all()
+    assert (db_session.get(Activity, painting.id).asks_pickup_codes,
+            db_session.get(Activity, stage.id).asks_pickup_codes) == (True, False)
+    with unit_of_work(db_session):
+        _, api_token = create_api_token(db_session, organiser, "test")
+    patched = client.patch(f"/api/v1/events/{event.slug}/activities/{painting.id}",
+                           headers=bearer(api_token), json={"place": "Tent 2"})
+    assert patched.status_code == 200 and patched.json["asks_pickup_codes"] is True
+    off = client.patch(f"/api/v1/events/{event.slug}/activities/{painting.id}",
+                       headers=bearer(api_token), json={"asks_pickup_codes": False})
+    assert off.json["asks_pickup_codes"] is False
