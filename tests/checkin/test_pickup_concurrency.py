@@ -30,7 +30,7 @@ def test_two_workshop_doors_handing_one_child_over_at_once_hand_over_once(
     bodies = [{"client_id": uuid.uuid4().hex, "attendee_id": mykola.id, "code": code},
               {"client_id": uuid.uuid4().hex, "attendee_id": mykola.id, "qr": qr_of(olena)}] * 2
     answers = _post_all_at_once(app, [("/api/v1/door/pickups", token, body)
-                                      for (_, token), body in zip(doors, bodies)])
+                                      for (_, token), body in zip(doors, bodies, strict=True)])
     assert {status for status, _ in answers} == {200}
     assert sorted(body["status"] for _, body in answers) == (
         ["no_pickup_code"] * 3 + ["picked_up"])
