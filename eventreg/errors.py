@@ -29,6 +29,8 @@ REASONS = {
     "door_unknown": "The door token is missing or wrong.",
     "door_revoked": "An organiser switched this door link off.",
     "door_expired": "The door link expired (a day after the event ended).",
+    "kiosk_door": "This door link is a self check-in kiosk: it only checks in the ticket "
+                  "scanned, so it cannot look people up by hand, undo or register walk-ins.",
     "forbidden": "The signed-in person may not do this.",
     "admin_only": "Only an admin of the organisation may do this (pages: team, audit log).",
     "too_many_requests": "Too many requests from this address; try again after `Retry-After` "

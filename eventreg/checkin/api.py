@@ -12,9 +12,15 @@ from flask import current_app, g, jsonify, request
 from flask_babel import lazy_gettext as _l
 
 from eventreg.api import blueprint, json_body, parse_datetime, query_args
+from eventreg.checkin.answers import kiosk_party, ticket_event
 from eventreg.checkin.counts import CheckinCounts, PlaceCounts, count_checkins
 from eventreg.checkin.door_list import attendee_changes
-from eventreg.checkin.doors import DoorAccessRefused, door_expires_at, door_for_token
+from eventreg.checkin.doors import (
+    DoorAccessRefused,
+    door_expires_at,
+    door_for_token,
+    refuse_at_kiosk,
+)
 from eventreg.checkin.models import PickupCode
 from eventreg.checkin.pickup import (
     PickupRequest,
@@ -87,10 +93,33 @@ def result_json(result: CheckinResult, pickup: PickupCode | None = None) -> dict
     }
 
 
-def _answered(result: CheckinResult) -> dict:
-    """`result_json` with the pick-up code the answer shows (made now for a child let in
-    at a workshop that asks them), in the caller's unit of work."""
-    return result_json(result, pickup_code_for(db.session, g.door, result))
+def answer_json(result: CheckinResult, request: CheckinRequest | None) -> dict:
+    """`result_json`, plus what the door is told beside the status: which event a ticket
+    of another event is for (`ticket_event`, same organisation only) and, at a kiosk, the
+    scanned party's names (`party_members`); the child's pick-up code at a workshop that
+    asks them (made now for a child let in), in the caller's unit of work. A kiosk is
+    told neither the note for the door nor a pick-up code: its screen is for everyone
+    passing (the parent's ticket page has the code)."""
+    pickup = pickup_code_for(db.session, g.door, result)
+    body = result_json(result, pickup)
+    if g.door.kiosk:
+        body["note"], body["pickup_code"] = "", None
+    if result.status == "wrong_event" and request is not None:
+        other = ticket_event(db.session, g.door, request.qr)
+        if other is not None:
+            body["ticket_event"] = {"title": other.title, "starts_at": _time(other.starts_at),
+                                    "timezone": other.timezone}
+    members = kiosk_party(db.session, g.door, result.attendee.id if result.attendee else None,
+                          result.activity_id)
+    if members is not None:
+        body["party_members"] = [
+            {"id": member.id, "name": member.name, "age_group": member.age_group,
+             "checked_in_at": _time(member.checked_in_at)} for member in members]
+    return body
+
+
+def _refuse_at_kiosk(request: CheckinRequest) -> None:
+    refuse_at_kiosk(g.door, action=request.action, by_hand=request.attendee_id is not None)
 
 
 def _scans_json(scans) -> list[dict]:
@@ -123,6 +152,7 @@ def get_door():
             "id": door.id, "name": door.name,
             "activities": [activity.id for activity in door.activities],
             "records_exits": door.records_exits,
+            "kiosk": door.kiosk,
             "expires_at": _time(door_expires_at(door)),
         },
         event={
@@ -175,6 +205,7 @@ def list_door_attendees():
                 "checked_in_door": row.checked_in_door,
                 "left_at": _time(row.left_at),
                 "no_photos": row.no_photos,
+                "age_group": row.age_group,
                 "note": row.door_note,
                 "scans": _scans_json(row.scans),
                 "activities": [
@@ -195,21 +226,24 @@ def create_checkin():
     """Check a ticket in (or out) at this door; answers at once with the outcome."""
     body = json_body("CheckinCreate")
     checkin_request = _checkin_request(body)
+    _refuse_at_kiosk(checkin_request)
     with unit_of_work(db.session):
         refuse_check_out_without_pickup(db.session, g.door, checkin_request)
         result = check_in(db.session, g.door, checkin_request)
-        answer = _answered(result)
+        answer = answer_json(result, checkin_request)
     return jsonify(answer)
 
 
 @blueprint.post("/checkins/undo")
 @door_required
 def undo_checkin():
-    """Undo a check-in made by mistake."""
+    """Undo a check-in made by mistake (never at a kiosk)."""
     body = json_body("CheckinUndo")
+    checkin_request = _checkin_request(body, action=UNDO)
+    _refuse_at_kiosk(checkin_request)
     with unit_of_work(db.session):
-        result = check_in(db.session, g.door, _checkin_request(body, action=UNDO))
-        answer = _answered(result)
+        result = check_in(db.session, g.door, checkin_request)
+        answer = answer_json(result, checkin_request)
     return jsonify(answer)
 
 
@@ -223,9 +257,12 @@ def create_checkin_batch():
     body = json_body("CheckinBatch")
     requests = [_checkin_request(item, path=f"checkins.{index}.")
                 for index, item in enumerate(body["checkins"])]
+    for checkin_request in requests:
+        _refuse_at_kiosk(checkin_request)  # a kiosk never makes these: nothing is recorded
     with unit_of_work(db.session):
         results = check_in_many(db.session, g.door, requests)
-        answers = [_answered(result) for result in results]
+        answers = [answer_json(result, checkin_request)
+                   for result, checkin_request in zip(results, requests, strict=True)]
     return jsonify(results=answers)
 
 
@@ -233,6 +270,7 @@ def create_checkin_batch():
 @door_required
 def create_walk_in():
     """Register people at the door and check them in at once (capacity permitting)."""
+    refuse_at_kiosk(g.door, action="walk_in", by_hand=True)
     body = json_body("WalkInCreate")
     registration_request = RegistrationRequest(
         attendees=[AttendeeRequest.from_json(p) for p in body["attendees"]],
@@ -247,7 +285,7 @@ def create_walk_in():
             db.session, g.door, registration_request,
             phone_region=current_app.config["DEFAULT_PHONE_REGION"],
         )
-        answers = [_answered(result) for result in walk_in.results]
+        answers = [answer_json(result, None) for result in walk_in.results]
     return jsonify(registration=walk_in.registration.id, results=answers), 201
 
 
@@ -268,6 +306,7 @@ def pickup_json(result: PickupResult) -> dict:
 @door_required
 def create_pickup():
     """Hand a child over at a workshop's door against the parent's ticket or the code."""
+    refuse_at_kiosk(g.door, action="pickup", by_hand=True)  # a volunteer's, never a kiosk's
     body = json_body("PickupCreate")
     pickup_request = PickupRequest(
         client_id=body["client_id"], attendee_id=body["attendee_id"],

@@ -73,7 +73,7 @@ def scan_schema(action: dict | None = None) -> dict:
 
 DOOR_NOTE = {"type": "string", "description": "The note for the door (\"needs an "
              "interpreter\"), typed by the party or an organiser; empty for none. Show it "
-             "with the welcome. Personal data: only this event's doors get it."}
+             "with the welcome. Personal data: only this event's doors get it (a kiosk none)."}
 NO_PHOTOS = {"type": "boolean", "description": "True at an event that asks photo consent "
              "for each person without one that holds (every box starts unticked: a child "
              "unless a parent ticked it, a walk-in, anyone who withdrew it): show \"No "
@@ -119,7 +119,19 @@ CHECKIN_RESULT = closed_object({
         "child's code, made when they were let in: tell it to the parent (it is on their "
         "ticket page too, with a QR). The child goes out only through POST /door/pickups. "
         "Null elsewhere, for adults, and once picked up."},
-})
+    "ticket_event": {**closed_object({
+        "title": ANSWERED_TEXTS, "starts_at": DATE_TIME, "timezone": {"type": "string"},
+    }), "description": "With `wrong_event` only, for a genuine ticket of another event "
+        "of the same organisation: which one (say it to the person). Never sent for an "
+        "event of another organisation."},
+    "party_members": {"type": "array", "items": closed_object({
+        "id": {"type": "integer"}, "name": {"type": "string"},
+        "age_group": {"enum": ["child", "adult", None]},
+        "checked_in_at": {**NULLABLE_DATE_TIME, "description": "Set while inside at this "
+                          "door's place."},
+    }), "description": "At a self check-in kiosk only (whose list has no names), for a "
+        "ticket of the event: the scanned ticket's party, people with a valid ticket."},
+}, optional=("ticket_event", "party_members"))
 PLACE_SCANS = {"type": "array", "items": closed_object({
     "action": {"enum": list(rules.ACTIONS)}, "at": DATE_TIME, "door": {"type": "string"},
     "implied": {"type": "boolean", "description": "A check-in at an activity's door, "
@@ -152,8 +164,11 @@ DOOR_ATTENDEE = closed_object({
     "id": {"type": "integer"},
     "party": {"type": "integer", "description": "The registration's id: attendees with the "
               "same one came together."},
-    "name": {"type": "string"},
-    "ticket_code": {"type": "string"},
+    "name": {"type": "string", "description": "Empty at a self check-in kiosk."},
+    "ticket_code": {"type": "string", "description": "Empty at a self check-in kiosk."},
+    "age_group": {"enum": ["child", "adult", None], "description": "As registered, or by "
+                  "the year of birth in the event's year (under 18: child); null when the "
+                  "event asks neither."},
     "status": {"enum": ["valid", "cancelled"]},
     "cancelled_at": {**NULLABLE_DATE_TIME, "description": "A scan made before it still "
                      "counts."},
@@ -238,6 +253,9 @@ SCHEMAS = {
             "id": {"type": "integer"}, "name": {"type": "string"},
             "activities": {"type": "array", "items": {"type": "integer"}},
             "records_exits": {"type": "boolean"},
+            "kiosk": {"type": "boolean", "description": "A self check-in kiosk: scans of "
+                      "tickets only (look-up by hand, undo and walk-ins answer 403 "
+                      "`kiosk_door`), and a list without names."},
             "expires_at": DATE_TIME,
         }),
         "event": DOOR_EVENT,
@@ -306,6 +324,8 @@ PATHS = {
             },
             responses={
                 "201": ok("WalkInCreated", "Registered and checked in"),
+                "403": error_response("A self check-in kiosk's link cannot do this.",
+                                      "kiosk_door"),
                 "409": error_response("Refused: nobody was registered.",
                                       "registration_closed", "event_full",
                                       "activity_full", "client_id_reused"),
@@ -324,6 +344,8 @@ PATHS = {
             }),
             rules=CHECKIN_RULES,
             responses={"200": ok("CheckinResult"),
+                       "403": error_response("A self check-in kiosk's link sent a look-up by "
+                                             "hand (`attendee_id`) or an undo.", "kiosk_door"),
                        "409": error_response("A child holding a pick-up code cannot simply "
                                              "go out (POST /door/pickups).",
                                              "pickup_code_required")},
@@ -337,7 +359,9 @@ PATHS = {
                 "attendee_id": 1, "client_id": "0c5d8e2f-1a3b-4c6d-8e9f-0a1b2c3d4e5f",
             }),
             rules=CHECKIN_RULES,
-            responses={"200": ok("CheckinResult")},
+            responses={"200": ok("CheckinResult"),
+                       "403": error_response("A self check-in kiosk's link sent a look-up by "
+                                             "hand (`attendee_id`) or an undo.", "kiosk_door")},
         ),
     },
     "/door/pickups": {
@@ -352,7 +376,9 @@ PATHS = {
                                    "code": "K7M3"}),
             rules={"activity": "A workshop this door serves that asks pick-up codes.",
                    "attendee_id": "An attendee of this event."},
-            responses={"200": ok("PickupResult")},
+            responses={"200": ok("PickupResult"),
+                       "403": error_response("A self check-in kiosk hands no child over.",
+                                             "kiosk_door")},
         ),
     },
     "/checkins/batch": {
@@ -365,7 +391,10 @@ PATHS = {
             security=DOOR,
             body=("CheckinBatch", BATCH_EXAMPLE),
             rules={"checkins.*.scanned_at": REAL_TIME_RULE},
-            responses={"200": ok("CheckinBatchResult")},
+            responses={"200": ok("CheckinBatchResult"),
+                       "403": error_response("A self check-in kiosk's link sent a look-up by "
+                                             "hand or an undo: nothing was recorded.",
+                                             "kiosk_door")},
         ),
     },
 }

@@ -40,7 +40,8 @@ def index(slug: str):
             with unit_of_work(db.session):
                 door, _token = doors.create_door_access(
                     db.session, event, form.name.data, activity_ids=form.activities.data,
-                    records_exits=form.records_exits.data, by=current_user,
+                    records_exits=form.records_exits.data, kiosk=form.kiosk.data,
+                    by=current_user,
                 )
         except (ValidationFailed, Conflict) as error:
             show_service_errors(form, error)

@@ -18,12 +18,14 @@ SCANNER_ASSETS = (
     "css/app.css",
     "css/door.css",
     "js/door/scanner.js",
+    "js/door/answer.js",
     "js/door/attendees.js",
     "js/door/camera.js",
     "js/door/decoder-worker.js",
     "js/door/dom.js",
     "js/door/lookup.js",
     "js/door/notes.js",
+    "js/door/party.js",
     "js/door/pickup.js",
     "js/door/rules.js",
     "js/door/spelling.js",
@@ -32,6 +34,7 @@ SCANNER_ASSETS = (
     "js/door/sync.js",
     "js/door/tickets.js",
     "js/door/walk_ins.js",
+    "js/door/wedge.js",
     "vendor/jsqr/jsQR.js",
     "img/door-icon-192.png",
     "img/door-icon-512.png",
@@ -47,7 +50,8 @@ SCANNER_CSP = (
 
 @blueprint.get("/<token>")
 def scanner(token: str):
-    """Show the door's scanner: camera, look-up by hand, walk-ins and live counts."""
+    """Show the door's scanner: camera, look-up by hand, walk-ins and live counts; at a
+    self check-in kiosk the camera and each family's own welcome only."""
     door = door_for_token(db.session, token)
     return render_template(
         "checkin/scanner.html", door=door, event=door.event, token=token,
@@ -111,6 +115,17 @@ def scanner_messages() -> dict[str, str]:
         "link_not_valid": _("Door link not valid"),
         "all_handed_in": _("All scans made here were handed in"),
         "revoked_scans": _("Made after the switch-off, not counted: %(count)s"),
+        "wrong_event_for": _("This ticket is for %(event)s on %(date)s."),
+        "corrected": _("Corrected by the server"),
+        "party_show": _("The others in this party: %(count)s"),
+        "child": _("child"),
+        "adult": _("adult"),
+        "check_in": _("Check in"),
+        "done": _("Done"),
+        "kiosk_in": _("checked in"),
+        "kiosk_not_yet": _("not here yet"),
+        "kiosk_ask": _("Please ask a volunteer at the entrance."),
+        "kiosk_camera": _("The camera is not working. Please ask a volunteer at the entrance."),
         **door_note_and_pickup_messages(),
     }
 

@@ -1,7 +1,7 @@
 """door notes and pick-up codes
 
 Revision ID: f0b8cc7caf41
-Revises: ab555a08bf68
+Revises: 5b7c2e9d4a16
 Create Date: 2026-12-01 15:38:07.447948
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f0b8cc7caf41'
-down_revision = 'ab555a08bf68'
+down_revision = '5b7c2e9d4a16'
 branch_labels = None
 depends_on = None
 

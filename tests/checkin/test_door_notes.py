@@ -211,3 +211,26 @@ def test_the_printed_personal_data_shows_the_note(client, auth, organiser, make_
     page = client.get(f"/manage/events/{event.slug}/registrations/{party.id}/personal-data")
     assert page.status_code == 200
     assert NOTE in page.text and "Hard of hearing" not in page.text
+
+
+def test_a_kiosk_is_told_no_note_and_no_pickup_code(client, make_event, make_registration,
+                                                     make_door, qr_of):
+    event = make_event(activities=[{"title": {"en": "Doll-making"}, "asks_pickup_codes": True}])
+    dolls = event.activities[0]
+    mykola = make_registration(event, [person("Mykola Kovalenko", NOTE, age_group="child",
+                                              activity_ids=[dolls.id])]).attendees[0]
+    _, kiosk = make_door(event, "Tablet", kiosk=True, activity_ids=[dolls.id])
+    answer = client.post("/api/v1/checkins", headers=bearer(kiosk),
+                         json={"client_id": uuid.uuid4().hex, "qr": qr_of(mykola)}).json
+    assert answer["status"] == "checked_in"
+    assert (answer["note"], answer["pickup_code"]) == ("", None)
+    listed = client.get("/api/v1/door/attendees", headers=bearer(kiosk)).json
+    assert NOTE not in str(listed)
+    assert all(state["pickup_code"] is None for row in listed["attendees"]
+               for state in row["activities"])
+    refused = client.post("/api/v1/door/pickups", headers=bearer(kiosk), json={
+        "client_id": uuid.uuid4().hex, "attendee_id": mykola.id, "code": "AAAA"})
+    assert refused.status_code == 403 and refused.json["error"] == "kiosk_door"
+    # The code was made all the same: the parent's ticket page has it.
+    page = client.get(f"/t/{mykola.registration.ticket_secret}").text
+    assert "data-pickup-code=" in page

@@ -39,6 +39,7 @@ test("the welcome gives the server's code, and offline says it comes later", () 
   assert.equal(pickupCodeText({ ...child, pickup_code: "K7M3" }, asks, say),
                'pickup_code_give{"code":"K7M3"}');
   assert.equal(pickupCodeText({ ...child, offline: true }, asks, say), "pickup_code_offline");
+  assert.equal(pickupCodeText({ ...child, offline: false, provisional: true }, asks, say), "");
   assert.equal(pickupCodeText({ ...child, activity: 5, offline: true }, asks, say), "");
   assert.equal(pickupCodeText({ ...child, status: "wrong_activity", offline: true }, asks, say),
                "");

@@ -40,7 +40,10 @@ export function childrenWithCodes(rows, activityId) {
 /** What the welcome says of the pick-up code, or "" (a door or person without one). */
 export function pickupCodeText(result, asksCodes, say) {
   if (result.pickup_code) return say("pickup_code_give", { code: result.pickup_code });
-  if (result.offline && result.status === "checked_in" && asksCodes(result.activity)
+  // Only for a scan decided and queued offline: a provisional answer (the server's to
+  // follow) gets its code from the server's.
+  if (result.offline && !result.provisional && result.status === "checked_in"
+      && asksCodes(result.activity)
       && result.attendee) {
     return say("pickup_code_offline");
   }
@@ -66,12 +69,18 @@ export function pickupAnswer(answer, childName, say) {
   }
 }
 
-/** Show the pick-up code with the welcome (its `.result-pickup`), or hide it. */
-export function showPickupCode(panel, text) {
-  const box = panel.querySelector(".result-pickup");
-  if (!box) return;
-  box.hidden = !text;
-  box.textContent = text || "";
+/**
+ * An answer extra (answer.js's answerExtras): the pick-up code under the welcome. The
+ * volunteer writes it down or tells it, so an answer with a code stays until tapped
+ * (`hold()`, once the answer is drawn).
+ */
+export function pickupExtra({ say, asksCodes, hold }) {
+  return (result, extras) => {
+    const text = pickupCodeText(result, asksCodes, say);
+    if (!text) return;
+    extras.append(element("p", { className: "result-pickup" }, text));
+    if (result.pickup_code) queueMicrotask(hold);
+  };
 }
 
 /**

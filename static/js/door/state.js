@@ -103,6 +103,27 @@ export class DoorState {
     return result;
   }
 
+  /**
+   * Decide a scan on the phone first, from the downloaded list, and have the server
+   * decide it behind (a slow network then never holds the door up): answers {first,
+   * confirmed}. `first` is the phone's answer (marked `provisional`; null when the phone
+   * cannot decide it: the link refused, offline, no list yet, an undo), `confirmed` a
+   * promise of the answer that counts, as `submit` gives it (the server's, or the phone's
+   * own once the server is out of reach). Nothing is queued for the first answer.
+   */
+  async decideFirst(item) {
+    if (this.refused || !this.online || !this.publicKey || !this.list.size
+        || item.action === "undo") {
+      return { first: null, confirmed: this.submit(item) };
+    }
+    // Decided before it is sent: were the server out of reach, `submit` would queue it,
+    // and the phone's decision must not count the scan against itself.
+    const reading = item.qr ? await readTicket(item.qr, this.publicKey, this.eventId) : null;
+    const { result } = this.list.decide(item, reading);
+    const confirmed = this.submit(item);
+    return { first: { ...result, offline: false, provisional: true }, confirmed };
+  }
+
   /** Remember, for good, that the server refused the door link; forget the names. */
   async refuse(reason, message) {
     this.refused = { reason, message: message || "", at: this.refused?.at
