@@ -96,6 +96,10 @@ def test_the_workshop_door_shows_note_and_code_refuses_a_wrong_code_and_hands_ov
     assert code not in others_page.content()
     others_page.close()
 
+    # The answer with a code waits for the volunteer's tap (the code is written down).
+    assert result.get_attribute("data-state") == "answer"
+    result.click()
+    page.wait_for_function("() => document.getElementById('result').dataset.state === 'ready'")
     page.locator("#pickup summary").click()
     page.locator("#pickup-child").select_option(label="Mykola Kovalenko")
     wrong = "AAAA" if code != "AAAA" else "CCCC"
