@@ -61,6 +61,11 @@ REASONS = {
     "event_full": "Not enough places left in the event for the whole party.",
     "activity_full": "An activity chosen has not enough places left; `fields` says whose.",
     "client_id_reused": "This client_id came before with a different body; make a new one.",
+    "pickup_code_required": "The child holds a pick-up code at this workshop: check them out "
+                            "through POST /door/pickups, against the parent's ticket or the "
+                            "code.",
+    "pickup_codes_exhausted": "No free pick-up code could be made for this workshop; try "
+                              "again.",
     "invalid_status_change": "The event's status cannot change that way.",
     "privacy_notice_missing": "An event needs a privacy notice before it is published.",
     "registration_cancelled": "The registration is cancelled: its link is not sent again "

@@ -51,6 +51,8 @@ ACTION_SENTENCES = {
     "programme.created": _l("Created the programme %(target)s"),
     "registration.cancelled": _l("Cancelled the tickets of %(target)s"),
     "registration.names_corrected": _l("Corrected names in a registration"),
+    "registration.door_note_changed": _l("Changed a note for the door"),
+    "pickup.mismatch": _l("A pick-up code or ticket did not match the child %(target)s: not handed over"),
     "registration.access_export": _l("Gave out a copy of a registration's personal data"),
     "waitlist.promoted": _l("Gave places from the waiting list to %(target)s"),
     "waitlist.removed": _l("Removed %(target)s from the waiting list"),

@@ -25,7 +25,14 @@ from eventreg.checkin.doors import (
     refuse_at_kiosk,
 )
 from eventreg.checkin.history import door_doubles
-from eventreg.checkin.models import DoorAccess
+from eventreg.checkin.models import DoorAccess, PickupCode
+from eventreg.checkin.pickup import (
+    PickupRequest,
+    PickupResult,
+    pick_up,
+    pickup_code_for,
+    refuse_check_out_without_pickup,
+)
 from eventreg.checkin.rules import UNDO
 from eventreg.checkin.scanning import (
     CheckinRequest,
@@ -104,7 +111,8 @@ def _time(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def result_json(result: CheckinResult) -> dict:
+def result_json(result: CheckinResult, pickup: PickupCode | None = None) -> dict:
+    """A scan's answer; with the child's pick-up code at a workshop that asks them."""
     attendee = result.attendee
     return {
         "client_id": result.client_id,
@@ -127,18 +135,27 @@ def result_json(result: CheckinResult) -> dict:
         "checked_in_door": result.checked_in_door,
         "left_at": _time(result.left_at),
         "flag": result.flag,
+        "note": attendee.door_note if attendee is not None else "",
+        "pickup_code": pickup.code if pickup is not None else None,
     }
 
 
-def answer_json(result: CheckinResult, request: CheckinRequest, door: DoorView) -> dict:
+def answer_json(result: CheckinResult, request: CheckinRequest | None,
+                door: DoorView) -> dict:
     """`result_json`, plus what the door is told beside the status: which event a ticket
     of another event is for (`ticket_event`, same organisation only) and, at a kiosk, the
-    scanned party's names (`party_members`)."""
-    body = result_json(result)
-    if result.status != "wrong_event" and not door.kiosk:
+    scanned party's names (`party_members`); the child's pick-up code at a workshop that
+    asks them (made now for a child let in), in the caller's unit of work. A kiosk is
+    told neither the note for the door nor a pick-up code: its screen is for everyone
+    passing (the parent's ticket page has the code)."""
+    pickup = pickup_code_for(db.session, door, result)
+    body = result_json(result, pickup)
+    if door.kiosk:
+        body["note"], body["pickup_code"] = "", None
+    elif result.status != "wrong_event":
         return body  # the busy path: nothing more to look up
     door_access = db.session.get(DoorAccess, door.id)
-    if result.status == "wrong_event":
+    if result.status == "wrong_event" and request is not None:
         other = ticket_event(db.session, door_access, request.qr)
         if other is not None:
             body["ticket_event"] = {"title": other.title, "starts_at": _time(other.starts_at),
@@ -226,7 +243,8 @@ def get_door():
                 event_public_key(db.session, event.id)).decode().rstrip("="),
             "activities": [
                 {"id": activity.id, "title": activity.title, "place": activity.place,
-                 "capacity": activity.capacity, "places_left": activity.places_left}
+                 "capacity": activity.capacity, "places_left": activity.places_left,
+                 "asks_pickup_codes": activity.asks_pickup_codes}
                 for activity in event.activities
             ],
         },
@@ -276,10 +294,12 @@ def list_door_attendees():
                 "left_at": _time(row.left_at),
                 "no_photos": row.no_photos,
                 "age_group": row.age_group,
+                "note": row.door_note,
                 "scans": _scans_json(row.scans),
                 "activities": [
                     {"id": state.activity_id, "checked_in_at": _time(state.checked_in_at),
-                     "left_at": _time(state.left_at), "scans": _scans_json(state.scans)}
+                     "left_at": _time(state.left_at), "scans": _scans_json(state.scans),
+                     "pickup_code": state.pickup_code}
                     for state in row.activities
                 ],
             }
@@ -301,6 +321,7 @@ def create_checkin():
         checkin_request = _checkin_request(body, door.event_timezone)
         refuse_at_kiosk(door, action=checkin_request.action,
                         by_hand=checkin_request.attendee_id is not None)
+        refuse_check_out_without_pickup(db.session, door, checkin_request)
         result = check_in(db.session, door, checkin_request)
         answer = answer_json(result, checkin_request, door)
         _note_contact(door)
@@ -318,8 +339,9 @@ def undo_checkin():
         refuse_at_kiosk(door, action=checkin_request.action,
                         by_hand=checkin_request.attendee_id is not None)
         result = check_in(db.session, door, checkin_request)
+        answer = answer_json(result, checkin_request, door)  # an undo takes a code back
         _note_contact(door)
-    return jsonify(result_json(result))
+    return jsonify(answer)
 
 
 @blueprint.post("/checkins/batch")
@@ -366,7 +388,32 @@ def create_walk_in():
             db.session, g.door, registration_request,
             phone_region=current_app.config["DEFAULT_PHONE_REGION"],
         )
-    return jsonify(
-        registration=walk_in.registration.id,
-        results=[result_json(result) for result in walk_in.results],
-    ), 201
+        answers = [answer_json(result, None, DoorView.of(g.door)) for result in walk_in.results]
+    return jsonify(registration=walk_in.registration.id, results=answers), 201
+
+
+def pickup_json(result: PickupResult) -> dict:
+    return {
+        "client_id": result.client_id,
+        "status": result.status,
+        "attendee": result.attendee_id,
+        "activity": result.activity_id,
+        "method": result.method,
+        "checked_at": _time(result.checked_at),
+        "replayed": result.replayed,
+        "checkout": result_json(result.checkout) if result.checkout is not None else None,
+    }
+
+
+@blueprint.post("/door/pickups")
+@door_required
+def create_pickup():
+    """Hand a child over at a workshop's door against the parent's ticket or the code."""
+    refuse_at_kiosk(g.door, action="pickup", by_hand=True)  # a volunteer's, never a kiosk's
+    body = json_body("PickupCreate")
+    pickup_request = PickupRequest(
+        client_id=body["client_id"], attendee_id=body["attendee_id"],
+        activity_id=body.get("activity"), qr=body.get("qr"), code=body.get("code"))
+    with unit_of_work(db.session):
+        answer = pickup_json(pick_up(db.session, g.door, pickup_request))
+    return jsonify(answer)

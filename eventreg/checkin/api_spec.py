@@ -22,7 +22,7 @@ from eventreg.api.spec import (
     schema_ref,
     text,
 )
-from eventreg.checkin import rules
+from eventreg.checkin import pickup, rules
 from eventreg.checkin.rules import STATUS_MEANINGS
 from eventreg.database import MAX_CLIENT_ID_LENGTH
 from eventreg.events.api_spec import CAPACITY, PLACES_LEFT
@@ -71,6 +71,9 @@ def scan_schema(action: dict | None = None) -> dict:
 
 # --- answers' bodies -----------------------------------------------------------------------
 
+DOOR_NOTE = {"type": "string", "description": "The note for the door (\"needs an "
+             "interpreter\"), typed by the party or an organiser; empty for none. Show it "
+             "with the welcome. Personal data: only this event's doors get it (a kiosk none)."}
 NO_PHOTOS = {"type": "boolean", "description": "True at an event that asks photo consent "
              "for each person without one that holds (every box starts unticked: a child "
              "unless a parent ticked it, a walk-in, anyone who withdrew it): show \"No "
@@ -108,6 +111,14 @@ CHECKIN_RESULT = closed_object({
     "flag": {"enum": [rules.CANCELLED_AFTER_SCAN, rules.EVENT_CANCELLED_AFTER_SCAN, None],
              "description": "An admission the organiser should know of: the ticket (or the "
              "event) was cancelled after this offline scan admitted the person."},
+    "note": DOOR_NOTE,
+    "pickup_code": {
+        "type": ["string", "null"],
+        "pattern": f"^[{pickup.PICKUP_CODE_ALPHABET}]{{{pickup.PICKUP_CODE_LENGTH}}}$",
+        "description": "At a workshop that asks pick-up codes (`asks_pickup_codes`), the "
+        "child's code, made when they were let in: tell it to the parent (it is on their "
+        "ticket page too, with a QR). The child goes out only through POST /door/pickups. "
+        "Null elsewhere, for adults, and once picked up."},
     "ticket_event": {**closed_object({
         "title": ANSWERED_TEXTS, "starts_at": DATE_TIME, "timezone": {"type": "string"},
     }), "description": "With `wrong_event` only, for a genuine ticket of another event "
@@ -139,6 +150,9 @@ DOOR_EVENT = closed_object({
         "id": {"type": "integer"}, "title": ANSWERED_TEXTS,
         "place": ANSWERED_TEXTS, "capacity": CAPACITY,
         "places_left": PLACES_LEFT,
+        "asks_pickup_codes": {"type": "boolean", "description": "A children's workshop: "
+                              "children let in get a pick-up code, and go out only against "
+                              "it (POST /door/pickups)."},
     })},
 })
 DOOR_COUNTS = closed_object(
@@ -162,12 +176,15 @@ DOOR_ATTENDEE = closed_object({
     "checked_in_door": {"type": ["string", "null"]},
     "left_at": {**NULLABLE_DATE_TIME, "description": "Set while they are out."},
     "no_photos": NO_PHOTOS,
+    "note": DOOR_NOTE,
     "scans": PLACE_SCANS,
     "activities": {"type": "array", "items": closed_object({
         "id": {"type": "integer"},
         "checked_in_at": NULLABLE_DATE_TIME,
         "left_at": NULLABLE_DATE_TIME,
         "scans": PLACE_SCANS,
+        "pickup_code": {"type": ["string", "null"],
+                        "description": "The child's open pick-up code here, if any."},
     })},
 })
 
@@ -205,6 +222,36 @@ SCHEMAS = {
         }},
     },
     "CheckinResult": CHECKIN_RESULT,
+    "PickupCreate": {
+        "type": "object", "additionalProperties": False,
+        "required": ["client_id", "attendee_id"],
+        "oneOf": [{"required": ["qr"]}, {"required": ["code"]}],
+        "properties": {
+            "client_id": CHECKIN_ITEM["client_id"],
+            "attendee_id": {**ID, "description": "The child to be handed over."},
+            "activity": CHECKIN_ITEM["activity"],
+            "qr": {**CHECKIN_ITEM["qr"], "description": "The QR scanned from the parent: "
+                   "a ticket of the child's party, or the pick-up code's QR "
+                   f"(`{pickup.PICKUP_QR_PREFIX}` and the code)."},
+            "code": {**text(20), "minLength": 1,
+                     "description": "The pick-up code as typed (spaces and case do not "
+                     "matter)."},
+        },
+    },
+    "PickupResult": closed_object({
+        "client_id": {"type": "string"},
+        "status": {"enum": [str(status) for status in pickup.STATUS_MEANINGS],
+                   "description": "; ".join(f"`{code}`: {meaning}" for code, meaning
+                                            in pickup.STATUS_MEANINGS.items())},
+        "attendee": {"type": "integer", "description": "The child."},
+        "activity": {"type": "integer"},
+        "method": {"enum": list(pickup.METHODS)},
+        "checked_at": DATE_TIME,
+        "replayed": {"type": "boolean", "description": "True when repeating the first answer "
+                     "to this client_id."},
+        "checkout": {"oneOf": [schema_ref("CheckinResult"), {"type": "null"}],
+                     "description": "The child's check-out, when handed over."},
+    }),
     "CheckinBatchResult": closed_object({
         "results": {"type": "array", "items": schema_ref("CheckinResult")},
     }),
@@ -310,7 +357,10 @@ PATHS = {
             rules=CHECKIN_RULES,
             responses={"200": ok("CheckinResult"),
                        "403": error_response("A self check-in kiosk's link sent a look-up by "
-                                             "hand (`attendee_id`) or an undo.", "kiosk_door")},
+                                             "hand (`attendee_id`) or an undo.", "kiosk_door"),
+                       "409": error_response("A child holding a pick-up code cannot simply "
+                                             "go out (POST /door/pickups).",
+                                             "pickup_code_required")},
         ),
     },
     "/checkins/undo": {
@@ -324,6 +374,23 @@ PATHS = {
             responses={"200": ok("CheckinResult"),
                        "403": error_response("A self check-in kiosk's link sent a look-up by "
                                              "hand (`attendee_id`) or an undo.", "kiosk_door")},
+        ),
+    },
+    "/door/pickups": {
+        "post": operation(
+            "createPickup", "Hand a child over at a children's workshop's door.",
+            description="Against the parent's ticket (any other valid ticket of the "
+            "child's party) or the pick-up code. Answers 200 with `status` for every try: "
+            "`pickup_mismatch` means do not hand the child over; it is recorded for the "
+            "organisers. Needs the network: a phone offline hands nobody over.",
+            security=DOOR,
+            body=("PickupCreate", {"client_id": "9a8b7c6d-pickup-1", "attendee_id": 2,
+                                   "code": "K7M3"}),
+            rules={"activity": "A workshop this door serves that asks pick-up codes.",
+                   "attendee_id": "An attendee of this event."},
+            responses={"200": ok("PickupResult"),
+                       "403": error_response("A self check-in kiosk hands no child over.",
+                                             "kiosk_door")},
         ),
     },
     "/checkins/batch": {

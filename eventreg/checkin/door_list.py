@@ -3,7 +3,9 @@ scans while offline with the same rule as the server (static/js/door/rules.js).
 
 For each attendee: name, party, ticket code, when the ticket was cancelled (a scan made
 before it still counts), whether to mark them "no photos" (eventreg/consents/service.py's
-`no_photos`), and for the entrance and each chosen activity the state and the scans the
+`no_photos`), the note for the door (only a door of the attendee's own event ever sees
+it), a child's open pick-up code at each workshop that asks them (eventreg/checkin/
+pickup.py), and for the entrance and each chosen activity the state and the scans the
 rule replays there (with the door that made each, and the check-ins at activities' doors
 that count at the entrance).
 """
@@ -16,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from eventreg.checkin import rules
-from eventreg.checkin.models import Checkin, DoorAccess
+from eventreg.checkin.models import Checkin, DoorAccess, PickupCode
 from eventreg.consents.service import without_photo_consent
 from eventreg.database import utcnow
 from eventreg.registrations.models import Attendee, attendee_activities
@@ -43,6 +45,8 @@ class ActivityState:
     checked_in_at: datetime | None
     left_at: datetime | None
     scans: list[PlaceScan] = field(default_factory=list)
+    #: The child's open pick-up code here (a workshop that asks them), or None.
+    pickup_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,8 @@ class DoorAttendee:
     no_photos: bool = False
     #: "child" or "adult" (see `age_group_of`), None when the event asks neither.
     age_group: str | None = None
+    #: The note for the door, empty for none (and at a kiosk).
+    door_note: str = ""
 
     @property
     def cancelled(self) -> bool:
@@ -114,7 +120,8 @@ def _door_query(door: DoorAccess):
     query = (
         select(Attendee.id, Attendee.registration_id, Attendee.name, Attendee.ticket_code,
                Attendee.cancelled_at, Attendee.checked_in_at, Attendee.checked_in_door_id,
-               Attendee.left_at, Attendee.age_group, Attendee.birth_year)
+               Attendee.left_at, Attendee.age_group, Attendee.birth_year,
+               Attendee.door_note)
         .where(Attendee.event_id == door.event_id)
         .order_by(Attendee.registration_id, Attendee.position, Attendee.id)
     )
@@ -135,6 +142,8 @@ def _door_attendees(session: Session, door: DoorAccess, query, *,
     choices, scans = _choices(session, ids), _scans(session, ids, door_names)
     unphotographed = without_photo_consent(session, door.event, ids)
     event_year = door.event.starts_at.year
+    # A kiosk's screen is for everyone passing: no notes, no pick-up codes.
+    pickup_codes = _pickup_codes(session, ids) if with_names else {}
     return [
         DoorAttendee(
             id=row.id, party_id=row.registration_id,
@@ -145,11 +154,13 @@ def _door_attendees(session: Session, door: DoorAccess, query, *,
             checked_in_door=door_names.get(row.checked_in_door_id),
             left_at=row.left_at,
             activities=[ActivityState(activity_id, checked_in_at, left_at,
-                                      scans[row.id, activity_id])
+                                      scans[row.id, activity_id],
+                                      pickup_codes.get((row.id, activity_id)))
                         for activity_id, checked_in_at, left_at in choices[row.id]],
             scans=scans[row.id, None],
             no_photos=row.id in unphotographed,
             age_group=age_group_of(row.age_group, row.birth_year, event_year),
+            door_note=row.door_note if with_names else "",
         )
         for row in rows
     ]
@@ -203,6 +214,18 @@ def _scans(session: Session, ids: list[int], door_names: dict[int, str]
     for place in scans.values():
         place.sort(key=lambda scan: scan.at)
     return scans
+
+
+def _pickup_codes(session: Session, ids: list[int]) -> dict[tuple[int, int], str]:
+    """Open pick-up codes by (attendee id, activity id)."""
+    codes: dict[tuple[int, int], str] = {}
+    for chunk in _chunks(ids, 500):
+        for row in session.execute(
+            select(PickupCode.attendee_id, PickupCode.activity_id, PickupCode.code)
+            .where(PickupCode.attendee_id.in_(chunk), PickupCode.picked_up_at.is_(None))
+        ):
+            codes[row.attendee_id, row.activity_id] = row.code
+    return codes
 
 
 def _door_names(session: Session, event_id: int) -> dict[int, str]:

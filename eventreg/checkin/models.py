@@ -7,7 +7,17 @@ only by eventreg/checkin/scanning.py as the door's rule (rules.py) decides.
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, LargeBinary, String, Table, UniqueConstraint, false
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Table,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventreg.database import UTCDateTime, utcnow
@@ -100,3 +110,68 @@ class Checkin(db.Model):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     door_access: Mapped[DoorAccess] = relationship()
+
+
+class PickupCode(db.Model):
+    """A child's pick-up code at a children's workshop: made when the child is checked in
+    at the workshop's door, shown to the volunteer and on the parent's ticket page, and
+    used up when the child is handed over (eventreg/checkin/pickup.py).
+
+    A code is unique among the workshop's children still there (its open codes), so that
+    a typed code names one child; once used, it may come again.
+    """
+
+    __tablename__ = "pickup_codes"
+    __table_args__ = (
+        Index("uq_pickup_codes_open_code", "activity_id", "code", unique=True,
+              postgresql_where=text("picked_up_at IS NULL"),
+              sqlite_where=text("picked_up_at IS NULL")),
+        Index("uq_pickup_codes_open_child", "activity_id", "attendee_id", unique=True,
+              postgresql_where=text("picked_up_at IS NULL"),
+              sqlite_where=text("picked_up_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    #: The workshop (an activity that asks pick-up codes).
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"))
+    #: The child.
+    attendee_id: Mapped[int] = mapped_column(ForeignKey("attendees.id", ondelete="CASCADE"),
+                                             index=True)
+    #: The child's party: any other valid ticket of it picks the child up.
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
+    #: The code itself, from PICKUP_CODE_ALPHABET (pickup.py).
+    code: Mapped[str] = mapped_column(String(8))
+    #: When, and at which door, it was made (the child's check-in).
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    issued_door_id: Mapped[int | None] = mapped_column(ForeignKey("door_accesses.id"))
+    #: When the child was handed over against it, and at which door; None while there.
+    picked_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    picked_up_door_id: Mapped[int | None] = mapped_column(ForeignKey("door_accesses.id"))
+
+
+class PickupCheck(db.Model):
+    """One try at a workshop's door to hand a child over: the parent's ticket or a typed
+    code, and whether it matched. Mismatches are kept for the organisers to see."""
+
+    __tablename__ = "pickup_checks"
+    __table_args__ = (UniqueConstraint("door_access_id", "client_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    door_access_id: Mapped[int] = mapped_column(ForeignKey("door_accesses.id"), index=True)
+    #: Id the door made for this try; the same id again returns the first answer.
+    client_id: Mapped[str] = mapped_column(String(64))
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"))
+    #: The child to be handed over.
+    attendee_id: Mapped[int] = mapped_column(ForeignKey("attendees.id", ondelete="CASCADE"),
+                                             index=True)
+    #: "ticket" (a ticket scanned) or "code" (a code typed).
+    method: Mapped[str] = mapped_column(String(10))
+    #: Whose ticket was scanned, when it was one of this event's.
+    presented_attendee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("attendees.id", ondelete="SET NULL"))
+    #: The answer: picked_up, pickup_mismatch or no_pickup_code (pickup.py).
+    status: Mapped[str] = mapped_column(String(30))
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -75,6 +75,8 @@ class AttendeeSummary:
     cancelled: bool
     #: Mark them "no photos" (eventreg/consents/service.py's `no_photos`).
     no_photos: bool = False
+    #: The note for the door (Attendee.door_note), empty for none.
+    door_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -287,7 +289,8 @@ def _admit_first_arrival(session: Session, view: DoorView, request: CheckinReque
             activity_ids=sorted(int(i) for i in (admitted.activity_ids or "").split(",") if i),
             cancelled=False,
             no_photos=consents.no_photos(view.asks_photo_consent,
-                                         bool(admitted.photo_consent))),
+                                         bool(admitted.photo_consent)),
+            door_note=admitted.door_note),
         checked_in_at=scanned_at, checked_in_door=view.name,
     )
 
@@ -303,7 +306,7 @@ def _first_arrival_update():
         .values(checked_in_at=bindparam("admit_time"), checked_in_door_id=bindparam("admit_door"),
                 left_at=None, changed_at=bindparam("admit_time"))
         .returning(attendees.c.name, attendees.c.ticket_code, attendees.c.registration_id,
-                   *_answer_columns("admit_attendee"))
+                   attendees.c.door_note, *_answer_columns("admit_attendee"))
     )
 
 
@@ -359,7 +362,8 @@ def _answer_already_inside(session: Session, view: DoorView, request: CheckinReq
             party_id=row.registration_id, party_size=row.party_size,
             activity_ids=sorted(int(i) for i in (row.activity_ids or "").split(",") if i),
             cancelled=False,
-            no_photos=consents.no_photos(view.asks_photo_consent, bool(row.photo_consent))),
+            no_photos=consents.no_photos(view.asks_photo_consent, bool(row.photo_consent)),
+            door_note=row.door_note),
         checked_in_at=row.checked_in_at,
         checked_in_door=view.name if row.checked_in_door_id == view.id else row.door_name,
     )
@@ -386,7 +390,7 @@ def _already_inside_select():
     attendees, doors = Attendee.__table__, DoorAccess.__table__
     return (
         select(attendees.c.event_id, attendees.c.name, attendees.c.ticket_code,
-               attendees.c.registration_id, attendees.c.cancelled_at,
+               attendees.c.registration_id, attendees.c.cancelled_at, attendees.c.door_note,
                attendees.c.checked_in_at, attendees.c.checked_in_door_id, attendees.c.left_at,
                select(doors.c.name).where(doors.c.id == attendees.c.checked_in_door_id)
                .scalar_subquery().label("door_name"),
@@ -585,6 +589,7 @@ def _result(session: Session, view: DoorView, client_id: str, action: str, statu
             party_id=attendee.registration_id, party_size=party_size,
             activity_ids=sorted(_chosen_activities(session, attendee.id)),
             cancelled=attendee.cancelled_at is not None,
-            no_photos=consents.no_photos(view.asks_photo_consent, photo_consent)),
+            no_photos=consents.no_photos(view.asks_photo_consent, photo_consent),
+            door_note=attendee.door_note),
         checked_in_at=checked_in_at, checked_in_door=door_name, left_at=left_at,
     )

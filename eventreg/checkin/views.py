@@ -24,7 +24,9 @@ SCANNER_ASSETS = (
     "js/door/decoder-worker.js",
     "js/door/dom.js",
     "js/door/lookup.js",
+    "js/door/notes.js",
     "js/door/party.js",
+    "js/door/pickup.js",
     "js/door/rules.js",
     "js/door/spelling.js",
     "js/door/state.js",
@@ -133,6 +135,32 @@ def scanner_messages() -> dict[str, str]:
         "kiosk_not_yet": _("not here yet"),
         "kiosk_ask": _("Please ask a volunteer at the entrance."),
         "kiosk_camera": _("The camera is not working. Please ask a volunteer at the entrance."),
+        **door_note_and_pickup_messages(),
+    }
+
+
+def door_note_and_pickup_messages() -> dict[str, str]:
+    """What notes.js and pickup.js say."""
+    return {
+        "note": _("Note:"),
+        "pickup_code_give": _("Pick-up code %(code)s: give it to the parent"),
+        "pickup_code_offline": _("Offline: the pick-up code is made once this phone is online "
+                                 "again, on the parent's ticket page. Their ticket works too."),
+        "picked_up": _("It matches: hand %(name)s over"),
+        "picked_up_detail": _("Checked out of the workshop."),
+        "pickup_mismatch": _("Does not match: do not hand over"),
+        "pickup_mismatch_detail": _("%(name)s stays here. Ask for a ticket of the family or "
+                                    "the pick-up code again. This was recorded."),
+        "no_pickup_code": _("%(name)s holds no pick-up code here"),
+        "no_pickup_code_detail": _("Not checked in at this workshop, or already picked up."),
+        "pickup_offline": _("No connection: do not hand the child over yet"),
+        "pickup_offline_detail": _("Pick-up codes are checked by the server. Wait for the "
+                                   "connection, or call an organiser."),
+        "pickup_choose_child": _("Choose the child first, or scan the child's ticket."),
+        "pickup_child_chosen": _("%(name)s: now scan the parent's ticket or the pick-up "
+                                 "code, or type the code."),
+        "pickup_not_here": _("This ticket holds no pick-up code at this workshop."),
+        "pickup_type_code": _("Type the pick-up code."),
     }
 
 

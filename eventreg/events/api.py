@@ -23,6 +23,7 @@ def activity_json(activity: Activity, *, for_organiser: bool) -> dict:
     }
     if for_organiser:
         body["capacity"] = activity.capacity
+        body["asks_pickup_codes"] = activity.asks_pickup_codes
     return body
 
 
@@ -176,7 +177,7 @@ EVENT_DEFAULTS = {
 }
 ACTIVITY_DEFAULTS = {
     "title": {}, "place": {}, "capacity": None, "position": 0, "starts_at": None,
-    "ends_at": None,
+    "ends_at": None, "asks_pickup_codes": False,
 }
 
 

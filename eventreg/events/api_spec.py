@@ -152,6 +152,11 @@ ACTIVITY_FIELDS = {
     "capacity": CAPACITY,
     "position": {"type": "integer", "minimum": -MAX_POSITION, "maximum": MAX_POSITION},
 }
+ASKS_PICKUP_CODES = {
+    "type": "boolean", "description": "A children's workshop: each child checked in at the "
+    "activity's own door gets a pick-up code (on the parent's ticket page too), and goes "
+    "out only against it or a ticket of the same party. Default false."}
+ACTIVITY_FIELDS["asks_pickup_codes"] = ASKS_PICKUP_CODES
 ACTIVITY_RULES = {"starts_at": REAL_TIME_RULE, "ends_at": REAL_TIME_RULE + " After `starts_at`."}
 ACTIVITY_UPDATE_RULES = {**ACTIVITY_RULES, "capacity": "Not below the places already taken."}
 
@@ -230,7 +235,8 @@ SCHEMAS = {
         "type": "object", "additionalProperties": False, "properties": ACTIVITY_FIELDS,
     },
     "PublicActivity": closed_object(PUBLIC_ACTIVITY),
-    "Activity": closed_object({**PUBLIC_ACTIVITY, "capacity": CAPACITY}),
+    "Activity": closed_object({**PUBLIC_ACTIVITY, "capacity": CAPACITY,
+                               "asks_pickup_codes": ASKS_PICKUP_CODES}),
     "Question": QUESTION,
     "PublicEvent": closed_object(PUBLIC_EVENT, description="An event as its public page shows it."),
     "Event": closed_object(ORGANISERS_EVENT, description="An event as its organisers see it."),

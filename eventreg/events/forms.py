@@ -214,12 +214,14 @@ class ActivityForm(FlaskForm):
         validators=[Optional(), NumberRange(min=1, message=_l("Enter 1 or more."))],
     )
     position = IntegerField(_l("Order on the page"), default=0, validators=[Optional()])
+    asks_pickup_codes = BooleanField(_l("A children's workshop: give pick-up codes"))
 
     def fill_from(self, activity: Activity, timezone: str) -> None:
         _fill_per_language(self, "title", activity.title)
         _fill_per_language(self, "place", activity.place)
         self.capacity.data = activity.capacity
         self.position.data = activity.position
+        self.asks_pickup_codes.data = activity.asks_pickup_codes
         for name in ("starts_at", "ends_at"):
             value = _local(getattr(activity, name), timezone)
             self[name].data = value.replace(tzinfo=None) if value else None
@@ -232,6 +234,7 @@ class ActivityForm(FlaskForm):
             ends_at=_utc(self.ends_at, timezone),
             capacity=self.capacity.data,
             position=self.position.data or 0,
+            asks_pickup_codes=bool(self.asks_pickup_codes.data),
         )
 
 

@@ -162,6 +162,9 @@ class Activity(HasPlaces, db.Model):
     places_taken: Mapped[int] = mapped_column(default=0)
     #: Order on the event page.
     position: Mapped[int] = mapped_column(default=0)
+    #: A children's workshop: each child checked in at its door gets a pick-up code, and
+    #: goes out only against it or a ticket of the same party (eventreg/checkin/pickup.py).
+    asks_pickup_codes: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     event: Mapped[Event] = relationship(back_populates="activities")
 

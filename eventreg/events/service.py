@@ -142,6 +142,8 @@ class ActivityDetails:
     ends_at: datetime | None = None
     capacity: int | None = None
     position: int = 0
+    #: A children's workshop: pick-up codes for the children (eventreg/checkin/pickup.py).
+    asks_pickup_codes: bool = False
 
 
 @dataclass
@@ -730,6 +732,7 @@ def _apply_activity_details(activity: Activity, details: ActivityDetails, event:
     activity.ends_at = details.ends_at
     activity.capacity = details.capacity
     activity.position = details.position
+    activity.asks_pickup_codes = details.asks_pickup_codes
 
 
 def _validate_question(details: QuestionDetails) -> None:

@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from eventreg.accounts.models import Organisation
 from eventreg.audit.service import record
-from eventreg.checkin.models import Checkin, DoorAccess
+from eventreg.checkin.models import Checkin, DoorAccess, PickupCheck, PickupCode
 from eventreg.database import utcnow
 from eventreg.exports.service import answer_text
 from eventreg.i18n import localized
@@ -145,6 +145,7 @@ def _attendees(session: Session, attendees: list, doors: dict[int, str],
                choice.checked_in_door_id, choice.left_at)
         .where(choice.attendee_id.in_(list(choices)))
     ).all() if attendees else []
+    pickups = _pickup_codes(session, list(choices), doors, activity_titles)
     order = list(activity_titles)  # the event's order of its activities
     for attendee_id, activity_id, checked_in_at, door_id, left_at in sorted(
             rows, key=lambda row: order.index(row[1]) if row[1] in order else len(order)):
@@ -163,6 +164,8 @@ def _attendees(session: Session, attendees: list, doors: dict[int, str],
             "birth_year": attendee.birth_year,
             "sex": attendee.sex,
             "ticket_code": attendee.ticket_code,
+            "door_note": attendee.door_note,
+            "pickup_codes": pickups.get(attendee.id, []),
             "cancelled_at": attendee.cancelled_at,
             "checked_in_at": attendee.checked_in_at,
             "checked_in_door": doors.get(attendee.checked_in_door_id),
@@ -182,6 +185,32 @@ def _attendees(session: Session, attendees: list, doors: dict[int, str],
         }
         for attendee in attendees
     ]
+
+
+def _pickup_codes(session: Session, attendee_ids: list[int], doors: dict[int, str],
+                  activity_titles: dict[int, str]) -> dict[int, list[dict]]:
+    """Each child's pick-up codes at workshops, and every try at handing them over."""
+    found: dict[int, list[dict]] = {}
+    if not attendee_ids:
+        return found
+    checks: dict[tuple[int, int], list[dict]] = {}
+    for check in session.scalars(select(PickupCheck).where(
+            PickupCheck.attendee_id.in_(attendee_ids)).order_by(PickupCheck.checked_at)):
+        checks.setdefault((check.attendee_id, check.activity_id), []).append({
+            "checked_at": check.checked_at, "door": doors.get(check.door_access_id, ""),
+            "method": check.method, "status": check.status})
+    for code in session.scalars(select(PickupCode).where(
+            PickupCode.attendee_id.in_(attendee_ids)).order_by(PickupCode.issued_at)):
+        found.setdefault(code.attendee_id, []).append({
+            "activity": activity_titles.get(code.activity_id, ""),
+            "code": code.code,
+            "issued_at": code.issued_at,
+            "issued_door": doors.get(code.issued_door_id),
+            "picked_up_at": code.picked_up_at,
+            "picked_up_door": doors.get(code.picked_up_door_id),
+            "tries": checks.get((code.attendee_id, code.activity_id), []),
+        })
+    return found
 
 
 def _answers(registration: Registration, attendees: list) -> list[dict]:

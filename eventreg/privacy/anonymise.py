@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from eventreg.audit.models import AuditEntry
 from eventreg.audit.service import record
+from eventreg.checkin.models import PickupCheck, PickupCode
 from eventreg.events.models import Event, Question
 from eventreg.mail import outbox_files
 from eventreg.messages.models import STATUS_FAILED, STATUS_PENDING, OutboxMessage
@@ -78,6 +79,7 @@ def anonymise_registrations(session: Session, registration_ids: list[int], now: 
             done.people[attendee.event_id] += 1
         _empty_attendee(attendee, now)
     _delete_typed_answers(session, Answer.registration_id.in_(claimed))
+    _delete_pickups(session, [attendee.id for attendee in attendees])
     _empty_messages(session, select(OutboxMessage.id)
                     .where(OutboxMessage.registration_id.in_(claimed)))
     entries = list(session.scalars(
@@ -103,6 +105,7 @@ def anonymise_attendees(session: Session, attendee_ids: list[int], now: datetime
         _empty_attendee(attendee, now)
         done.people[attendee.event_id] += 1
     _delete_typed_answers(session, Answer.attendee_id.in_(claimed))
+    _delete_pickups(session, claimed)
     session.flush()
     for registration in session.scalars(select(Registration).where(
             Registration.id.in_({a.registration_id for a in attendees}))):
@@ -164,6 +167,7 @@ def _empty_registration(registration: Registration) -> None:
 
 def _empty_attendee(attendee: Attendee, now: datetime) -> None:
     attendee.name = ""
+    attendee.door_note = ""
     attendee.ticket_code = new_ticket_code()
     attendee.anonymised_at = attendee.anonymised_at or now
     attendee.changed_at = now
@@ -173,6 +177,19 @@ def _delete_typed_answers(session: Session, condition) -> None:
     """Free text may say anything about anyone; choices are kept for the figures."""
     typed = select(Question.id).where(Question.kind == "text")
     session.execute(delete(Answer).where(condition, Answer.question_id.in_(typed))
+                    .execution_options(synchronize_session=False))
+
+
+def _delete_pickups(session: Session, attendee_ids: list[int]) -> None:
+    """Pick-up codes and tries tie a child to whoever collected them: they go, the
+    check-ins (and so the figures) stay."""
+    if not attendee_ids:
+        return
+    for model in (PickupCode, PickupCheck):
+        session.execute(delete(model).where(model.attendee_id.in_(attendee_ids))
+                        .execution_options(synchronize_session=False))
+    session.execute(update(PickupCheck).where(PickupCheck.presented_attendee_id.in_(attendee_ids))
+                    .values(presented_attendee_id=None)
                     .execution_options(synchronize_session=False))
 
 

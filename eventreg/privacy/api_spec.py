@@ -59,6 +59,24 @@ PERSONAL_DATA = closed_object({
         "birth_year": {"type": ["integer", "null"]},
         "sex": {"enum": [*SEXES, None], "description": "Null where the event does not ask it."},
         "ticket_code": {"type": "string"},
+        "door_note": {"type": "string", "description": "The note shown at the event's doors "
+                      "when this ticket is scanned; empty for none."},
+        "pickup_codes": {"type": "array", "description": "A child's pick-up codes at "
+                         "children's workshops, and each try at handing them over.",
+                         "items": closed_object({
+                             "activity": {"type": "string"},
+                             "code": {"type": "string"},
+                             "issued_at": DATE_TIME,
+                             "issued_door": NULLABLE_TEXT,
+                             "picked_up_at": NULLABLE_DATE_TIME,
+                             "picked_up_door": NULLABLE_TEXT,
+                             "tries": {"type": "array", "items": closed_object({
+                                 "checked_at": DATE_TIME, "door": {"type": "string"},
+                                 "method": {"enum": ["ticket", "code"]},
+                                 "status": {"enum": ["picked_up", "pickup_mismatch",
+                                                     "no_pickup_code"]},
+                             })},
+                         })},
         "cancelled_at": NULLABLE_DATE_TIME,
         "checked_in_at": NULLABLE_DATE_TIME,
         "checked_in_door": NULLABLE_TEXT,

@@ -19,7 +19,8 @@ CONTACT_FIELDS = {"contact_name": "contact.name", "email": "contact.email",
                   "phone": "contact.phone"}
 
 
-def registration_json(registration: Registration, *, with_tickets: bool) -> dict:
+def registration_json(registration: Registration, *, with_tickets: bool,
+                      with_door_notes: bool) -> dict:
     tokens = ticket_tokens(db.session, registration.active_attendees) if with_tickets else {}
     waits = hooks.activity_waits_of(db.session, [a.id for a in registration.attendees])
     body = {
@@ -63,6 +64,8 @@ def registration_json(registration: Registration, *, with_tickets: bool) -> dict
             },
             "consents": consents_held(attendee, registration.event),
         }
+        if with_door_notes:
+            entry["door_note"] = attendee.door_note
         if with_tickets and attendee.id in tokens:
             entry["qr"] = tokens[attendee.id]
             entry["qr_png_url"] = url_for(
@@ -104,7 +107,8 @@ def create_registration(slug: str):
         error.fields = {CONTACT_FIELDS.get(path, path): message
                         for path, message in error.fields.items()}
         raise
-    return jsonify(registration_json(outcome.registration, with_tickets=True)), 201
+    return jsonify(registration_json(outcome.registration, with_tickets=True,
+                                     with_door_notes=outcome.is_new)), 201
 
 
 @blueprint.get("/events/<slug>/registrations")
@@ -115,7 +119,8 @@ def list_registrations(slug: str):
     registrations = service.list_registrations(db.session, event, query_args().get("q"))
     counts = service.count_registrations(db.session, event)
     return jsonify(
-        registrations=[registration_json(r, with_tickets=False) for r in registrations],
+        registrations=[registration_json(r, with_tickets=False, with_door_notes=True)
+                       for r in registrations],
         counts={
             "registrations": counts.registrations,
             "attendees": counts.attendees,

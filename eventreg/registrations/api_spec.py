@@ -25,6 +25,7 @@ from eventreg.events.models import AGE_GROUPS, CONSENT_KINDS, SEXES
 from eventreg.i18n import LANGUAGE_CODES
 from eventreg.registrations.search import MAX_SEARCH_LENGTH
 from eventreg.registrations.service import (
+    MAX_DOOR_NOTE_LENGTH,
     MAX_NAME_LENGTH,
     MAX_PARTY_SIZE,
     MAX_TEXT_ANSWER_LENGTH,
@@ -70,6 +71,16 @@ PERSON_RULES = {
     "attendees.*.sex": "Required where the event's `asks_sex` is true.",
     "attendees.*.activities": "Activities of this event.",
     "attendees.*.consents": "Consents this event asks (its `optional_consents`).",
+    "attendees.*.door_note": f"At most {MAX_DOOR_NOTE_LENGTH} characters (a longer note is "
+                             "refused with a message, not cut).",
+}
+DOOR_NOTE = {
+    "type": ["string", "null"], "pattern": NO_CONTROL,
+    "description": "Optional: a short note for the volunteers at this event's doors "
+    "(\"needs an interpreter\", \"uses a wheelchair\", \"comes with a guardian\"). "
+    "Shown when this person's ticket is scanned, online and offline, only at this event's "
+    "doors and to its organisers; personal data, anonymised with the rest after the "
+    "event's retention, erased on erasure. Tell the person so where you ask it.",
 }
 CONSENTS = {
     "type": "array", "uniqueItems": True, "maxItems": len(CONSENT_KINDS),
@@ -93,6 +104,7 @@ def attendees_schema(*, with_answers: bool) -> dict:
                 "description": "Required where the event's `asks_sex` is true."},
         "activities": {"type": "array", "maxItems": 50, "items": ID},
         "consents": CONSENTS,
+        "door_note": DOOR_NOTE,
     }
     if with_answers:
         person["answers"] = ANSWERS
@@ -137,6 +149,10 @@ ATTENDEE = {
     "consents": {"type": "array", "items": {"enum": list(CONSENT_KINDS)},
                  "description": "The optional consents of this person that hold now (given, "
                  "not withdrawn, and for a partner, naming the event's)."},
+    "door_note": {"type": "string",
+                  "description": "The note for the doors (empty for none). In the answer to "
+                  "a new registration (as sent) and in the organisers' list; not in the "
+                  "answer to a repeated submission."},
 }
 TICKET = {
     "qr": {"type": "string", "description": "The signed token the QR code carries (valid "
@@ -185,7 +201,7 @@ SCHEMAS = {
             "attendees": attendees_schema(with_answers=True),
         },
     },
-    "Attendee": closed_object({**ATTENDEE, **TICKET}, optional=tuple(TICKET)),
+    "Attendee": closed_object({**ATTENDEE, **TICKET}, optional=(*TICKET, "door_note")),
     "RegistrationCreated": closed_object({
         **REGISTRATION,
         "ticket_page_url": {"type": "string", "format": "uri",

@@ -36,6 +36,7 @@ def parse_registration_form(form: MultiDict, event: Event, language: str) -> Reg
                 answers=_answers(form, attendee_questions, f"{prefix}.answers"),
                 # Boxes left unticked send nothing: no consent (eventreg/consents/).
                 consents=form.getlist(f"{prefix}.consents"),
+                door_note=form.get(f"{prefix}.door_note", ""),
             )
         )
     return RegistrationRequest(

@@ -181,3 +181,24 @@ def resend_link(slug: str, registration_id: int):
                            "The link is being sent again (%(num)d messages).",
                            len(messages)), "success")
     return redirect(url_for(".index", slug=slug, q=request.args.get("q") or None))
+
+
+@blueprint.post("/registrations/<int:registration_id>/attendees/<int:attendee_id>/door-note")
+def change_door_note(slug: str, registration_id: int, attendee_id: int):
+    """Set or remove the note the doors show for one person."""
+    event = get_organiser_event(db.session, current_user, slug)
+    registration = service.get_event_registration(db.session, event, registration_id)
+    if ActionForm().validate_on_submit():
+        try:
+            with unit_of_work(db.session):
+                changed = service.set_door_note(db.session, registration, attendee_id,
+                                                request.form.get("door_note", ""),
+                                                by=current_user)
+        except ValidationFailed as error:
+            flash(str(error.fields.get("door_note", error.message)), "error")
+        else:
+            if changed:
+                flash(_("The note for the door is saved; the doors' phones get it at their "
+                        "next update."), "success")
+    return redirect(url_for(".index", slug=slug, q=request.args.get("q") or None)
+                    + f"#r{registration.id}")

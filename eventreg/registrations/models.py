@@ -114,6 +114,10 @@ class Attendee(db.Model):
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: When this person's personal data was anonymised (with the party's, or alone).
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: A short note for the volunteers at this event's doors ("needs an interpreter",
+    #: "wheelchair"); typed by the party or an organiser. Personal data: it may say
+    #: something about health, so it goes with the retention and never leaves the doors.
+    door_note: Mapped[str] = mapped_column(String(200), default="", server_default="")
     #: Random keys that stand for "same name and same email or phone" once the name and
     #: contacts are gone, so that individuals reached are counted as before
     #: (eventreg/reports/people.py). They say nothing about the person.

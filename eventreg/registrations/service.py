@@ -48,6 +48,8 @@ from eventreg.text import clean_text, is_blank
 MAX_PARTY_SIZE = 20
 MAX_NAME_LENGTH = 200
 MAX_TEXT_ANSWER_LENGTH = 1000
+#: A note for the door is a few words read at a glance ("needs an interpreter").
+MAX_DOOR_NOTE_LENGTH = 200
 #: Unambiguous characters for ticket codes read aloud or typed at the door.
 TICKET_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 #: Event statuses in which a volunteer may still register someone at the door.
@@ -71,6 +73,8 @@ class AttendeeRequest:
     answers: dict[int, object] = field(default_factory=dict)
     #: The optional consents ticked for this person (kinds the event asks); none is "no".
     consents: list[str] = field(default_factory=list)
+    #: An optional note for the volunteers at this event's doors (Attendee.door_note).
+    door_note: str = ""
 
     @classmethod
     def from_json(cls, person: dict) -> "AttendeeRequest":
@@ -84,6 +88,7 @@ class AttendeeRequest:
             waitlist_activity_ids=person.get("waitlist_activities", []),
             answers=person.get("answers", {}),
             consents=person.get("consents", []),
+            door_note=person.get("door_note") or "",
         )
 
 
@@ -457,6 +462,38 @@ def correct_names(
     return len(changed)
 
 
+def set_door_note(session: Session, registration: Registration, attendee_id: int, typed: str,
+                  *, by, now: datetime | None = None) -> bool:
+    """Set (or, with a blank `typed`, remove) the note an organiser writes for the doors
+    about one person of the party; True when it changed.
+
+    Checked as at registration (`clean_door_note`): ValidationFailed `door_note` when too
+    long. NotFound `attendee_not_found` for a person not in the party or whose data was
+    erased. The doors' lists learn it (`changed_at`); the audit log records who changed
+    whose note, never the note itself.
+    """
+    now = now or utcnow()
+    attendee = next((a for a in registration.attendees
+                     if a.id == attendee_id and a.anonymised_at is None), None)
+    if attendee is None:
+        raise NotFound(_l("No such attendee in this registration."),
+                       reason="attendee_not_found")
+    note, problem = clean_door_note(typed)
+    if problem:
+        raise ValidationFailed(_l("Please correct the marked fields."),
+                               fields={"door_note": problem})
+    if attendee.door_note == note:
+        return False
+    attendee.door_note = note
+    attendee.changed_at = now
+    event = registration.event
+    record(session, organisation_id=event.organisation_id, event_id=event.id, by=by,
+           action="registration.door_note_changed", target=f"registration {registration.id}",
+           details={"registration": registration.id, "attendee": attendee.id}, now=now)
+    session.flush()
+    return True
+
+
 def get_registration_by_secret(session: Session, ticket_secret: str) -> Registration:
     registration = session.scalar(
         select(Registration)
@@ -550,6 +587,7 @@ class _CleanAttendee:
     consents: list[str] = field(default_factory=list)
     #: Full activities the person waits for (none of `activities`).
     waits_for: list[Activity] = field(default_factory=list)
+    door_note: str = ""
 
 
 @dataclass
@@ -696,8 +734,11 @@ def _validate_attendee(
                                        drop_unasked=drop_unasked_consents)
     if unasked:
         errors[f"{prefix}.consents"] = NOT_ASKED
+    door_note, problem = clean_door_note(person.door_note)
+    if problem:
+        errors[f"{prefix}.door_note"] = problem
     return _CleanAttendee(name, age_group, birth_year, sex, chosen, answers, consents,
-                          waits_for)
+                          waits_for, door_note)
 
 
 def clean_name(typed: str | None) -> tuple[str, object]:
@@ -711,6 +752,19 @@ def clean_name(typed: str | None) -> tuple[str, object]:
     if len(name) > MAX_NAME_LENGTH:
         return name, _l("Keep the name under 200 characters.")
     return name, None
+
+
+def clean_door_note(typed: str | None) -> tuple[str, object]:
+    """A note for the door as stored (`clean_text`; only blank is no note), and the problem
+    with it or None: at most MAX_DOOR_NOTE_LENGTH characters. Control characters are
+    refused before this, as for every typed text (eventreg/text.py)."""
+    note = clean_text(typed)
+    if is_blank(note):
+        return "", None
+    if len(note) > MAX_DOOR_NOTE_LENGTH:
+        return note, _l("Keep the note for the door under %(count)d characters.",
+                        count=MAX_DOOR_NOTE_LENGTH)
+    return note, None
 
 
 def _validate_answers(
@@ -905,6 +959,7 @@ def _create_rows(
             birth_year=person.birth_year,
             sex=person.sex,
             ticket_code=new_ticket_code(),
+            door_note=person.door_note,
             position=position,
             changed_at=now,
             activities=person.activities,

@@ -5,6 +5,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 
 from eventreg import hooks
+from eventreg.checkin.pickup import PICKUP_QR_PREFIX, party_pickup_codes
 from eventreg.consents.service import given_consent_name, withdraw_consent
 from eventreg.database import unit_of_work
 from eventreg.errors import Conflict, DomainError, NotFound, ValidationFailed
@@ -48,6 +49,7 @@ def render_page(registration: Registration, *, typed_names: dict[str, str] | Non
     names = {f"{NAME_FIELD_PREFIX}{a.id}": a.name for a in registration.active_attendees}
     names.update(typed_names or {})
     waits = hooks.activity_waits_of(db.session, [a.id for a in registration.active_attendees])
+    pickup_codes = party_pickup_codes(db.session, registration.id)
     return render_template(
         "tickets/page.html",
         registration=registration,
@@ -60,6 +62,10 @@ def render_page(registration: Registration, *, typed_names: dict[str, str] | Non
         names_error=error,
         name_errors={key: str(message) for key, message in (error.fields if error else {}).items()},
         consenting=[a for a in registration.attendees if a.consents and a.anonymised_at is None],
+        pickup_codes=pickup_codes,
+        pickup_qr_svgs={code.id: qr_svg(PICKUP_QR_PREFIX + code.code)
+                        for codes in pickup_codes.values() for code in codes},
+        activities={activity.id: activity for activity in registration.event.activities},
     )
 
 

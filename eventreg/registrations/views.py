@@ -106,6 +106,7 @@ def render_form(event, values: MultiDict, error=None, focus: str | None = None):
         values=values,
         party_size=party_size_from(values),
         max_party_size=service.MAX_PARTY_SIZE,
+        max_door_note_length=service.MAX_DOOR_NOTE_LENGTH,
         error=error,
         field_errors={key: str(message) for key, message in (error.fields if error else {}).items()},
         registration_open=registration_is_open(event),

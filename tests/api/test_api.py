@@ -11,6 +11,7 @@ from eventreg.checkin.doors import create_door_access
 from eventreg.database import unit_of_work
 from eventreg.events.service import get_published_event
 from eventreg.openapi import openapi_document
+from eventreg.registrations.service import AttendeeRequest
 from tests.conftest import TEST_HASH
 
 
@@ -172,7 +173,8 @@ def test_openapi_document_is_3_1_and_documents_every_route(app, client):
     assert routes - {"/api/v1/openapi.json"} == documented
 
 
-def test_every_request_example_in_the_document_gets_a_2xx(client, db_session, organiser, token):
+def test_every_request_example_in_the_document_gets_a_2xx(client, db_session, organiser, token,
+                                                          make_registration):
     from eventreg.demo import load_demo_data
 
     with unit_of_work(db_session):
@@ -186,6 +188,15 @@ def test_every_request_example_in_the_document_gets_a_2xx(client, db_session, or
     demo_event = get_published_event(db_session, "world-refugee-day")
     with unit_of_work(db_session):
         _, door_token = create_door_access(db_session, demo_event, "Main gate")
+        # Pick-ups are asked at a children's workshop's own door, of one of its attendees.
+        workshop = demo_event.activities[0]
+        workshop.asks_pickup_codes = True
+        _, workshop_token = create_door_access(db_session, demo_event, "Workshop",
+                                               activity_ids=[workshop.id])
+    child_id = make_registration(demo_event, [AttendeeRequest(
+        name="Mykola", age_group="child", activity_ids=[workshop.id],
+        sex="prefer_not_to_say" if demo_event.asks_sex else None)],
+        walk_in=True).attendees[0].id
     tokens = {"organiserToken": demo_token, "doorToken": door_token}
     document = openapi_document()
     first_activity = client.get("/api/v1/events/world-refugee-day").get_json()["activities"][0]
@@ -203,11 +214,14 @@ def test_every_request_example_in_the_document_gets_a_2xx(client, db_session, or
                 "{activity_id}", str(first_activity["id"])).replace(
                 "{registration_id}", str(demo_party.id))
             [scheme] = operation.get("security", [{"organiserToken": []}])[0]
+            scheme_token = tokens[scheme]
+            if path == "/door/pickups":
+                example["attendee_id"], scheme_token = child_id, workshop_token
             response = client.open(url, method=method.upper(), json=example,
-                                   headers=bearer(tokens[scheme]))
+                                   headers=bearer(scheme_token))
             assert 200 <= response.status_code < 300, (method, path, response.get_json())
             tried += 1
-    assert tried == 10
+    assert tried == 11
 
 
 def test_reusing_someones_client_id_does_not_reveal_their_ticket_link(client, make_event):

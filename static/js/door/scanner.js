@@ -6,6 +6,8 @@ import { AnswerPanel, answerExtras, KIOSK_SHOWN_FOR_MS, SHOWN_FOR_MS } from "./a
 import { bindCameraControls, CameraProblem, startScanning } from "./camera.js";
 import { element, sayer } from "./dom.js";
 import { findParties, showParties } from "./lookup.js";
+import { noteExtra } from "./notes.js";
+import { pickupExtra, setUpPickups } from "./pickup.js";
 import { otherMembers, showKioskParty, showPartyList } from "./party.js";
 import { DoorState } from "./state.js";
 import { DoorStore } from "./store.js";
@@ -40,6 +42,7 @@ const config = {
   doorActivities: JSON.parse(root.dataset.doorActivities),
   activityTitles: JSON.parse(root.dataset.activityTitles),
   kiosk: root.dataset.kiosk === "true",
+  pickupActivities: JSON.parse(root.dataset.pickupActivities || "[]"),
 };
 const $ = (id) => document.getElementById(id);
 // Latin digits in every language, as the server writes them (Babel) and as ticket codes are.
@@ -48,6 +51,7 @@ const timeFormat = new Intl.DateTimeFormat(config.language, {
 });
 
 let door; // the DoorState, once the phone's store is open
+let pickups = { takesCode: () => false }; // the pick-up panel (pickup.js), once set up
 let scans = 0;
 const answers = new AnswerPanel(document.getElementById("result"),
                                 { showFor: config.kiosk ? KIOSK_SHOWN_FOR_MS : SHOWN_FOR_MS });
@@ -121,6 +125,7 @@ function settle(first, result, shown, { quiet, startedAt }) {
 let scanning = Promise.resolve();
 
 function onCode(text) {
+  if (pickups.takesCode(text)) return; // handing a child over (pickup.js)
   const startedAt = performance.now();
   // One scan at a time, in the order seen; each waits for the phone's answer, not the server's.
   scanning = scanning.then(() => scan({ action: direction(), qr: text }, { startedAt }))
@@ -211,6 +216,8 @@ function partyDetail(result) {
 }
 
 answerExtras.push(showPartyExtra);
+answerExtras.push(noteExtra({ say, rows: () => door.list.rows }), pickupExtra({
+  say, asksCodes: (id) => config.pickupActivities.includes(id), hold: () => answers.hold() }));
 
 /** Show a scan's answer full screen; answers its number on show (see AnswerPanel). */
 function showResult(result, { corrected = false, startedAt = null } = {}) {
@@ -560,6 +567,8 @@ async function main() {
   await door.load();
   door.online = navigator.onLine;
   bindControls();
+  pickups = setUpPickups({ say, state: () => door, activity: doorActivity,
+                           eventId: config.eventId });
   render();
   startCamera();
   await refresh();
