@@ -28,6 +28,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from eventreg.checkin import rules
+from eventreg.checkin.doors import door_expires_at
 from eventreg.checkin.models import Checkin, DoorAccess
 from eventreg.checkin.rules import CHECK_IN, ScanStatus
 from eventreg.consents import service as consents
@@ -40,6 +41,22 @@ from eventreg.tickets.signing import InvalidTicketToken
 
 #: A scan sent to POST /checkins this long after it was made counts as an offline upload.
 LIVE_WINDOW = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class DoorSettings:
+    """The door's time rules, from the app's settings (the caller passes them)."""
+
+    #: An undo at the door that admitted, this soon after, needs no reason.
+    undo_window: timedelta
+    #: At an activity's door, a check-in earlier than this before the session starts is
+    #: too early (asks the volunteer).
+    early_warning: timedelta
+
+    @classmethod
+    def from_config(cls, config) -> "DoorSettings":
+        return cls(undo_window=timedelta(minutes=config["CHECKIN_UNDO_WINDOW_MINUTES"]),
+                   early_warning=timedelta(minutes=config["CHECKIN_EARLY_WARNING_MINUTES"]))
 
 
 @dataclass
@@ -56,6 +73,10 @@ class CheckinRequest:
     activity_id: int | None = None
     #: When the door scanned it; None means now.
     scanned_at: datetime | None = None
+    #: For a check-in, the reason of an override (rules.OVERRIDE_REASONS): let the
+    #: person in despite a refusal that allows it. For an undo, its reason
+    #: (rules.UNDO_REASONS), needed from another door or after the undo window.
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -91,6 +112,10 @@ class CheckinResult:
     flag: str | None = None
     #: True when this answer repeats the first answer to the same client_id.
     replayed: bool = False
+    #: The refusal an override overrode (rules.OVERRIDABLE), or None.
+    overrode: str | None = None
+    #: The override's or undo's reason, where one was needed and given; else None.
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -110,25 +135,42 @@ class _DoorView:
     revoked_at: datetime | None
     #: The event asks photo consent: answers say whom to mark "no photos".
     asks_photo_consent: bool = False
+    #: When its link expired: scans made later decide nothing (None for a sign-in
+    #: sheets' door, typed in afterwards).
+    expires_at: datetime | None = None
+    #: When each of the event's activities starts (None: not said).
+    activity_starts: tuple[tuple[int, datetime | None], ...] = ()
+    settings: DoorSettings | None = None
 
     @classmethod
-    def of(cls, door: DoorAccess) -> "_DoorView":
+    def of(cls, door: DoorAccess, settings: DoorSettings | None) -> "_DoorView":
         return cls(id=door.id, event_id=door.event_id, name=door.name,
                    activity_ids=tuple(activity.id for activity in door.activities),
                    created_at=door.created_at, event_cancelled_at=door.event.cancelled_at,
                    revoked_at=None if door.for_sign_in_sheets else door.revoked_at,
-                   asks_photo_consent=PHOTOS in door.event.optional_consents)
+                   asks_photo_consent=PHOTOS in door.event.optional_consents,
+                   expires_at=None if door.for_sign_in_sheets else door_expires_at(door),
+                   activity_starts=tuple((activity.id, activity.starts_at)
+                                         for activity in door.event.activities),
+                   settings=settings)
 
     def for_rule(self, activity_id: int | None) -> rules.Door:
-        return rules.Door(activity_id=activity_id, event_cancelled_at=self.event_cancelled_at,
-                          revoked_at=self.revoked_at)
+        starts_at = dict(self.activity_starts).get(activity_id)
+        settings = self.settings
+        return rules.Door(
+            activity_id=activity_id, event_cancelled_at=self.event_cancelled_at,
+            revoked_at=self.revoked_at, id=self.id, expires_at=self.expires_at,
+            opens_at=(starts_at - settings.early_warning
+                      if settings is not None and starts_at is not None else None),
+            undo_window=settings.undo_window if settings is not None else None)
 
 
 # --- checking in -----------------------------------------------------------------------------
 
 
 def check_in(session: Session, door: DoorAccess, request: CheckinRequest, *,
-             earliest_wins: bool = False, now: datetime | None = None) -> CheckinResult:
+             earliest_wins: bool = False, now: datetime | None = None,
+             settings: DoorSettings | None = None) -> CheckinResult:
     """Do what the door asked (check in, check out or undo) and return the answer; its
     meaning and every status are the rule's (eventreg/checkin/rules.py).
 
@@ -138,12 +180,16 @@ def check_in(session: Session, door: DoorAccess, request: CheckinRequest, *,
     earlier than the door's creation, and takes its place among the attendee's scans.
     The same `client_id` from the same door has the effect of once and gets the first
     answer again. Raises ValidationFailed only for a malformed request (no ticket, an
-    activity this door does not serve, an unknown action).
+    activity this door does not serve, an unknown action, a reason not in the list).
+
+    `settings` are the door's time rules (a volunteer's door always has them: the API
+    passes the app's); without them, as for organisers' own tools (walk-ins, sign-in
+    sheets), no check-in is too early and no undo needs a reason.
     """
     fixed_now = now
     now = now or utcnow()
     activity_id = _door_activity(door, request)
-    view = _DoorView.of(door)
+    view = _DoorView.of(door, settings)
     live = not earliest_wins and not (
         request.scanned_at is not None and request.scanned_at < now - LIVE_WINDOW)
     scanned_at = now if live else _scan_time(request.scanned_at, now, view)
@@ -164,16 +210,18 @@ def check_in(session: Session, door: DoorAccess, request: CheckinRequest, *,
 
 
 def check_in_many(session: Session, door: DoorAccess, requests: list[CheckinRequest], *,
-                  now: datetime | None = None) -> list[CheckinResult]:
+                  now: datetime | None = None,
+                  settings: DoorSettings | None = None) -> list[CheckinResult]:
     """Record scans a door made while offline, in the order they were made, answered in
-    the order sent; the earliest scan of a ticket wins (see `check_in`). Malformed items
-    come back as `invalid`, recorded nowhere."""
+    the order sent; the earliest scan of a ticket wins (see `check_in`, also for
+    `settings`). Malformed items come back as `invalid`, recorded nowhere."""
     ordered = sorted(range(len(requests)), key=lambda i: _sort_time(requests[i], now))
     results: dict[int, CheckinResult] = {}
     for index in ordered:
         request = requests[index]
         try:
-            results[index] = check_in(session, door, request, earliest_wins=True, now=now)
+            results[index] = check_in(session, door, request, earliest_wins=True, now=now,
+                                      settings=settings)
         except ValidationFailed:
             results[index] = CheckinResult(
                 client_id=request.client_id, action=request.action,
@@ -213,7 +261,8 @@ def _door_admits_at_once(door: rules.Door, at: datetime) -> bool:
 #: The rule's FIRST_ARRIVAL conditions decided from the door before the statement, and
 #: those decided by the attendee's row, as SQL (tests/checkin/test_scan_cases.py holds
 #: both to the rule on every case).
-DOOR_CONDITIONS = ("door_not_revoked", "event_not_cancelled", "at_the_entrance")
+DOOR_CONDITIONS = ("door_not_revoked", "door_not_expired", "event_not_cancelled",
+                   "at_the_entrance")
 _attendee = Attendee.__table__.c
 ROW_CONDITIONS = {
     "ticket_of_this_event": _attendee.event_id == bindparam("admit_event"),
@@ -301,9 +350,11 @@ def _decide(session: Session, view: _DoorView, request: CheckinRequest, log_id: 
                           activity_ids=chosen)
     history = _history(session, attendee.id, activity_id, log_id) if attendee else {}
     decision = rules.decide(view.for_rule(activity_id), ticket,
-                            rules.Scan(request.action, scanned_at), list(history))
+                            rules.Scan(request.action, scanned_at, door=view.id,
+                                       reason=request.reason), list(history))
     session.execute(update(Checkin).where(Checkin.id == log_id).values(
         status=decision.status, outcome=decision.status, flag=decision.flag,
+        overrode=decision.overrode, reason=decision.reason,
         scanned_at=scanned_at, attendee_id=attendee.id if attendee else None))
     if decision.replay is not None:
         _write_outcomes(session, history, decision.replay)
@@ -313,7 +364,8 @@ def _decide(session: Session, view: _DoorView, request: CheckinRequest, log_id: 
             _admit_to_the_event_too(attendee, scanned_at, view.id)
         attendee.changed_at = now
     return _result(session, view, request.client_id, request.action, decision.status,
-                   scanned_at, activity_id, attendee, flag=decision.flag)
+                   scanned_at, activity_id, attendee, flag=decision.flag,
+                   overrode=decision.overrode, reason=decision.reason)
 
 
 def _history(session: Session, attendee_id: int, activity_id: int | None,
@@ -325,12 +377,14 @@ def _history(session: Session, attendee_id: int, activity_id: int | None,
     rows = session.scalars(select(Checkin).where(
         Checkin.attendee_id == attendee_id, Checkin.id != this_scan, place,
         Checkin.status.in_(rules.REPLAYED)))
-    history = {rules.Scan(row.action, row.scanned_at, order=row.id): row for row in rows}
+    history = {rules.Scan(row.action, row.scanned_at, order=row.id, door=row.door_access_id,
+                          reason=row.reason): row for row in rows}
     if activity_id is None:
         implied = session.scalars(select(Checkin).where(
             Checkin.attendee_id == attendee_id, Checkin.activity_id.is_not(None),
             Checkin.action == CHECK_IN, Checkin.outcome == ScanStatus.CHECKED_IN))
-        history.update({rules.Scan(CHECK_IN, row.scanned_at, order=row.id, implied=True): row
+        history.update({rules.Scan(CHECK_IN, row.scanned_at, order=row.id, implied=True,
+                                   door=row.door_access_id): row
                         for row in implied})
     return history
 
@@ -383,6 +437,13 @@ def _door_activity(door: DoorAccess, request: CheckinRequest) -> int | None:
         errors["client_id"] = _l("Send an id of 1 to 64 characters made for this scan.")
     if not request.qr and request.attendee_id is None:
         errors["qr"] = _l("Send the scanned code or the attendee's id.")
+    if request.reason is not None:
+        if request.action == rules.CHECK_IN and request.reason not in rules.OVERRIDE_REASONS:
+            errors["override"] = _l("Choose the override's reason from the list.")
+        elif request.action == rules.UNDO and request.reason not in rules.UNDO_REASONS:
+            errors["reason"] = _l("Choose the undo's reason from the list.")
+        elif request.action == rules.CHECK_OUT:
+            errors["reason"] = _l("Going out takes no reason.")
     door_activity_ids = [activity.id for activity in door.activities]
     activity_id = request.activity_id
     if activity_id is None and len(door_activity_ids) == 1:
@@ -431,15 +492,16 @@ def _answer_again(session: Session, view: _DoorView, client_id: str) -> CheckinR
     attendee = session.get(Attendee, earlier.attendee_id) if earlier.attendee_id else None
     return _result(session, view, earlier.client_id, earlier.action, earlier.status,
                    earlier.scanned_at, earlier.activity_id, attendee, flag=earlier.flag,
-                   replayed=True)
+                   overrode=earlier.overrode, reason=earlier.reason, replayed=True)
 
 
 def _result(session: Session, view: _DoorView, client_id: str, action: str, status: str,
             scanned_at: datetime, activity_id: int | None, attendee: Attendee | None, *,
-            flag: str | None = None, replayed: bool = False) -> CheckinResult:
+            flag: str | None = None, overrode: str | None = None, reason: str | None = None,
+            replayed: bool = False) -> CheckinResult:
     answer = CheckinResult(client_id=client_id, action=action, status=status,
                            scanned_at=scanned_at, activity_id=activity_id, flag=flag,
-                           replayed=replayed)
+                           replayed=replayed, overrode=overrode, reason=reason)
     if attendee is None:
         return answer
     checked_in_at, door_id, left_at = (attendee.checked_in_at, attendee.checked_in_door_id,
@@ -461,7 +523,8 @@ def _result(session: Session, view: _DoorView, client_id: str, action: str, stat
         door_name = session.scalar(select(DoorAccess.name).where(DoorAccess.id == door_id))
     return CheckinResult(
         client_id=client_id, action=action, status=status, scanned_at=scanned_at,
-        activity_id=activity_id, flag=flag, replayed=replayed,
+        activity_id=activity_id, flag=flag, replayed=replayed, overrode=overrode,
+        reason=reason,
         attendee=AttendeeSummary(
             id=attendee.id, name=attendee.name, ticket_code=attendee.ticket_code,
             party_id=attendee.registration_id, party_size=party_size,
