@@ -5,7 +5,7 @@ The scanner page uses exactly these; any other scanner app may too. The rules ar
 """
 
 import base64
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import wraps
 
 from flask import current_app, g, jsonify, request
@@ -15,10 +15,17 @@ from eventreg.api import blueprint, json_body, parse_datetime, query_args
 from eventreg.checkin.counts import CheckinCounts, PlaceCounts, count_checkins
 from eventreg.checkin.door_list import attendee_changes
 from eventreg.checkin.doors import DoorAccessRefused, door_expires_at, door_for_token
-from eventreg.checkin.rules import UNDO
-from eventreg.checkin.scanning import CheckinRequest, CheckinResult, check_in, check_in_many
+from eventreg.checkin.rules import CHECK_IN, UNDO
+from eventreg.checkin.scanning import (
+    CheckinRequest,
+    CheckinResult,
+    DoorSettings,
+    check_in,
+    check_in_many,
+)
 from eventreg.checkin.walk_ins import register_walk_in
 from eventreg.database import unit_of_work
+from eventreg.errors import ValidationFailed
 from eventreg.extensions import db
 from eventreg.i18n import LANGUAGE_CODES
 from eventreg.registrations.service import AttendeeRequest, RegistrationRequest
@@ -27,7 +34,8 @@ from eventreg.tickets.service import event_public_key
 
 def door_required(view=None, *, for_uploads: bool = False):
     """Refuse the request with 401 unless it carries a live door access token; with
-    `for_uploads`, also a switched-off door's, to hand in what it scanned before."""
+    `for_uploads`, also a switched-off door's, to hand in what it scanned before, and an
+    expired one's for DOOR_UPLOAD_GRACE_DAYS after (late uploads)."""
 
     def decorate(view):
         @wraps(view)
@@ -38,7 +46,9 @@ def door_required(view=None, *, for_uploads: bool = False):
                     _l("Send the door's token: 'Authorization: Bearer door_...'."),
                     reason="door_unknown",
                 )
-            g.door = door_for_token(db.session, token.strip(), for_uploads=for_uploads)
+            grace = timedelta(days=current_app.config["DOOR_UPLOAD_GRACE_DAYS"])
+            g.door = door_for_token(db.session, token.strip(), for_uploads=for_uploads,
+                                    upload_grace=grace if for_uploads else None)
             return view(*args, **kwargs)
 
         return wrapper
@@ -73,6 +83,8 @@ def result_json(result: CheckinResult) -> dict:
         "checked_in_door": result.checked_in_door,
         "left_at": _time(result.left_at),
         "flag": result.flag,
+        "overrode": result.overrode,
+        "reason": result.reason,
     }
 
 
@@ -83,10 +95,18 @@ def _scans_json(scans) -> list[dict]:
 
 def _checkin_request(item: dict, *, action: str | None = None,
                      path: str = "") -> CheckinRequest:
-    """The scan a body (or an item of a batch, at `path`) asks for."""
+    """The scan a body (or an item of a batch, at `path`) asks for: a check-in's reason
+    is its `override`, an undo's its `reason`."""
+    action = action or item.get("action", "check_in")
+    misplaced = "reason" if action == CHECK_IN else "override"
+    if item.get(misplaced) is not None:
+        raise ValidationFailed(_l("The check-in request is incomplete."), fields={
+            f"{path}{misplaced}": _l("A check-in's reason goes in override, an undo's in "
+                                     "reason.")})
     return CheckinRequest(
         client_id=item["client_id"],
-        action=action or item.get("action", "check_in"),
+        action=action,
+        reason=item.get("override" if action == CHECK_IN else "reason"),
         qr=item.get("qr"),
         attendee_id=item.get("attendee_id"),
         activity_id=item.get("activity"),
@@ -107,6 +127,8 @@ def get_door():
             "activities": [activity.id for activity in door.activities],
             "records_exits": door.records_exits,
             "expires_at": _time(door_expires_at(door)),
+            "undo_window_minutes": current_app.config["CHECKIN_UNDO_WINDOW_MINUTES"],
+            "early_warning_minutes": current_app.config["CHECKIN_EARLY_WARNING_MINUTES"],
         },
         event={
             "id": event.id, "slug": event.slug, "title": event.title, "status": event.status,
@@ -118,7 +140,8 @@ def get_door():
                 event_public_key(db.session, event.id)).decode().rstrip("="),
             "activities": [
                 {"id": activity.id, "title": activity.title, "place": activity.place,
-                 "capacity": activity.capacity, "places_left": activity.places_left}
+                 "capacity": activity.capacity, "places_left": activity.places_left,
+                 "starts_at": _time(activity.starts_at)}
                 for activity in event.activities
             ],
         },
@@ -175,17 +198,23 @@ def create_checkin():
     """Check a ticket in (or out) at this door; answers at once with the outcome."""
     body = json_body("CheckinCreate")
     with unit_of_work(db.session):
-        result = check_in(db.session, g.door, _checkin_request(body))
+        result = check_in(db.session, g.door, _checkin_request(body),
+                          settings=_door_settings())
     return jsonify(result_json(result))
+
+
+def _door_settings() -> DoorSettings:
+    return DoorSettings.from_config(current_app.config)
 
 
 @blueprint.post("/checkins/undo")
 @door_required
 def undo_checkin():
-    """Undo a check-in made by mistake."""
+    """Undo a check-in made by mistake (from another door or later, with a reason)."""
     body = json_body("CheckinUndo")
     with unit_of_work(db.session):
-        result = check_in(db.session, g.door, _checkin_request(body, action=UNDO))
+        result = check_in(db.session, g.door, _checkin_request(body, action=UNDO),
+                          settings=_door_settings())
     return jsonify(result_json(result))
 
 
@@ -195,12 +224,13 @@ def create_checkin_batch():
     """Upload scans made offline; the earliest scan of a ticket wins. Answers in order.
 
     A door switched off meanwhile still hands in what it scanned before (later scans come
-    back `door_revoked`)."""
+    back `door_revoked`); so does an expired link for DOOR_UPLOAD_GRACE_DAYS (later scans
+    come back `door_expired`)."""
     body = json_body("CheckinBatch")
     requests = [_checkin_request(item, path=f"checkins.{index}.")
                 for index, item in enumerate(body["checkins"])]
     with unit_of_work(db.session):
-        results = check_in_many(db.session, g.door, requests)
+        results = check_in_many(db.session, g.door, requests, settings=_door_settings())
     return jsonify(results=[result_json(result) for result in results])
 
 

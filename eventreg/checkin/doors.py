@@ -115,11 +115,17 @@ def door_is_live(door: DoorAccess, now: datetime | None = None) -> bool:
 
 
 def door_for_token(session: Session, token: str, *, for_uploads: bool = False,
+                   upload_grace: timedelta | None = None,
                    now: datetime | None = None) -> DoorAccess:
     """Return the live door access `token` opens; refuse unknown, revoked or expired tokens.
 
     `for_uploads` also opens a switched-off door (not a sign-in sheets' one), so that a
     phone hands in the scans it made before: the door's rule refuses those made after.
+    With `for_uploads`, an expired link that was not switched off also opens for
+    `upload_grace` after its expiry (late uploads: the setting DOOR_UPLOAD_GRACE_DAYS,
+    passed by the caller; None for none), to hand in scans made while it worked; the
+    rule answers those made later `door_expired`. A switched-off door's link keeps its
+    own rule: its uploads are taken until the link's expiry, not after.
     """
     token = (token or "").strip()
     door = None
@@ -140,7 +146,11 @@ def door_for_token(session: Session, token: str, *, for_uploads: bool = False,
             _l("This door link was switched off. Ask the organiser for a new one."),
             reason="door_revoked",
         )
-    if (now or utcnow()) >= door_expires_at(door):
+    now = now or utcnow()
+    expires_at = door_expires_at(door)
+    late_upload = (for_uploads and door.revoked_at is None and upload_grace is not None
+                   and now < expires_at + upload_grace)
+    if now >= expires_at and not late_upload:
         raise DoorAccessRefused(
             _l("This door link expired after the event."), reason="door_expired"
         )

@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, render_template, url_for
 from flask_babel import gettext as _
 
 from eventreg.checkin.doors import door_for_token
+from eventreg.checkin.reasons import scanner_reason_messages
 from eventreg.extensions import db
 from eventreg.i18n import localized
 
@@ -109,6 +110,7 @@ def scanner_messages() -> dict[str, str]:
         "link_not_valid": _("Door link not valid"),
         "all_handed_in": _("All scans made here were handed in"),
         "revoked_scans": _("Made after the switch-off, not counted: %(count)s"),
+        **scanner_reason_messages(),
     }
 
 
