@@ -19,7 +19,8 @@ The rule, in order:
    and for a ticket cancelled at or before it (`cancelled`). Cancelled after the scan,
    the person was admitted: the scan stands and is flagged for the organiser
    (`cancelled_after_scan`, `event_cancelled_after_scan`).
-4. At an activity's door the attendee must have chosen the activity: `wrong_activity`;
+4. At an activity's door the attendee must have chosen the activity: `wrong_activity`
+   (going out or an undo there too, unless an override let them in there);
    and a check-in long before the activity's session starts (before the door's
    `opens_at`: the session's start less the event's warning time) is `too_early`. Like
    pretix's time rules, it asks rather than admits: the volunteer sees amber and may let
@@ -231,7 +232,9 @@ def decide(door: Door, ticket: Ticket, scan: Scan, earlier: list[Scan]) -> Decis
                 refusal = ScanStatus.CANCELLED
             else:
                 flag = flag or CANCELLED_AFTER_SCAN
-    if door.activity_id is not None and door.activity_id not in ticket.activity_ids:
+    # Going out of (or undoing) an activity not chosen is for someone an override let in.
+    if door.activity_id is not None and door.activity_id not in ticket.activity_ids and (
+            scan.action == CHECK_IN or not earlier):
         refusal = refusal or ScanStatus.WRONG_ACTIVITY
     if (refusal is None and scan.action == CHECK_IN and door.opens_at is not None
             and scan.at < door.opens_at):

@@ -87,7 +87,9 @@ export function decide(door, ticket, scan, earlier) {
     }
   }
   const activityId = door.activity_id ?? null;
-  if (activityId !== null && !new Set(ticket.activity_ids ?? []).has(activityId)) {
+  // Going out of (or undoing) an activity not chosen is for someone an override let in.
+  if (activityId !== null && !new Set(ticket.activity_ids ?? []).has(activityId)
+      && (scan.action === CHECK_IN || earlier.length === 0)) {
     refusal = refusal || "wrong_activity";
   }
   if (refusal === null && scan.action === CHECK_IN && given(door.opens_at)
