@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from eventreg.checkin import rules
@@ -74,7 +74,9 @@ class Dashboard:
 def event_dashboard(session: Session, event: Event) -> Dashboard:
     """Figures for the organiser's live view of an event day."""
     counts = count_checkins(session, event)
-    valid = (Attendee.event_id == event.id, Attendee.cancelled_at.is_(None))
+    # Valid tickets, and those an override let in after their cancellation (as counted).
+    valid = (Attendee.event_id == event.id, or_(Attendee.cancelled_at.is_(None),
+                                                Attendee.checked_in_at >= Attendee.cancelled_at))
     doors = session.execute(
         select(DoorAccess.name, func.count(Attendee.id))
         .join(Attendee, Attendee.checked_in_door_id == DoorAccess.id)

@@ -24,6 +24,7 @@ SCANNER_ASSETS = (
     "js/door/decoder-worker.js",
     "js/door/dom.js",
     "js/door/lookup.js",
+    "js/door/override.js",
     "js/door/rules.js",
     "js/door/spelling.js",
     "js/door/state.js",

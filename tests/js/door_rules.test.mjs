@@ -57,6 +57,8 @@ test("offline, a cancelled ticket let in with a reason is admitted, flagged and 
                      ["checked_in", "overridden", "cancelled", "organiser_agreed"]);
     assert.equal(door.list.stateAt(3).checked_in_at, answer.scanned_at);
     assert.equal(door.list.stateAt(4).checked_in_at, null);
+    assert.deepEqual([door.list.countsAsIn(cancelled), door.list.countsAsIn(row(4))],
+                     [true, false]);
     const records = await store.all("queue");
     assert.deepEqual(records.map((record) => uploaded(record).override ?? null),
                      [null, "organiser_agreed"]);

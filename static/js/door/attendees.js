@@ -189,6 +189,14 @@ export class AttendeeList {
     return this.queuedBy.get(attendeeId) ?? [];
   }
 
+  /** Whether a row counts as checked in at a place: a valid ticket in, or one an override
+   * let in after its cancellation (as the server counts). */
+  countsAsIn(row, activityId = null) {
+    const state = this.stateAt(row.id, activityId);
+    if (!state.checked_in_at) return false;
+    return row.status === "valid" || time(state.checked_in_at) >= (time(row.cancelled_at) ?? Infinity);
+  }
+
   /** Whether someone is in at a place: {checked_in_at, checked_in_door, left_at} (ISO). */
   stateAt(attendeeId, activityId = null) {
     if (!this.states.has(attendeeId)) this.states.set(attendeeId, new Map());

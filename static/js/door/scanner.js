@@ -5,6 +5,7 @@
 import { CameraProblem, startScanning } from "./camera.js";
 import { element, sayer } from "./dom.js";
 import { findParties, showParties } from "./lookup.js";
+import { setUpDoorChoices } from "./override.js";
 import { DoorState } from "./state.js";
 import { DoorStore } from "./store.js";
 import { ApiClient, DOOR_REFUSALS, DoorRefused } from "./sync.js";
@@ -15,6 +16,7 @@ const RECENT_SCANS = 10;
 const TONES = {
   checked_in: "ok", checked_out: "ok", undone: "ok",
   already_checked_in: "warn", already_checked_out: "warn", not_checked_in: "warn",
+  too_early: "warn", undo_needs_reason: "warn",
 };
 // What the connection label says once the server refused the door link, by reason.
 const REFUSED_LABELS = {
@@ -42,6 +44,7 @@ const timeFormat = new Intl.DateTimeFormat(config.language, {
 });
 
 let door; // the DoorState, once the phone's store is open
+let choices; // override.js: let in anyway, undo reasons, held scans
 let scans = 0;
 let audio = null;
 
@@ -76,6 +79,7 @@ function newItem(fields) {
 async function scan(fields) {
   const result = await door.submit(newItem(fields));
   showResult(result);
+  choices.offer(result, fields);
   addRecent(result);
   render();
   if (result.status === "door_refused") door.sync().then(render); // hand in what is left
@@ -203,6 +207,7 @@ function render() {
   renderConnection();
   renderQueue();
   renderRefusal();
+  choices.renderHeld();
 }
 
 function renderCounts() {
@@ -216,7 +221,7 @@ function renderCounts() {
   const valid = [...list.rows.values()].filter((row) => row.status === "valid");
   $("count-registered").textContent = String(valid.length);
   $("count-checked-in").textContent = String(
-    valid.filter((row) => list.stateAt(row.id).checked_in_at).length);
+    [...list.rows.values()].filter((row) => list.countsAsIn(row)).length);
   const counts = $("activity-counts");
   counts.replaceChildren();
   for (const [id, title] of Object.entries(config.activityTitles)) {
@@ -380,6 +385,8 @@ async function main() {
                          eventId: config.eventId });
   await door.load();
   door.online = navigator.onLine;
+  choices = setUpDoorChoices({ say, anchor: $("result"), problem: $("door-problem"), scan,
+                               door, render, showTime });
   bindControls();
   render();
   startCamera();
