@@ -2,7 +2,8 @@
 
 A door access belongs to one event and, optionally, to some of its activities (a workshop
 tent's door). Its token is the only credential a volunteer holds: it works from its
-creation until a day after the event ends, or until an organiser revokes it.
+creation until a day after the event ends, or until an organiser revokes it; after that
+day it still uploads scans made before, for DOOR_UPLOAD_GRACE_DAYS (late uploads).
 """
 
 import hashlib

@@ -154,12 +154,16 @@ class _DoorView:
                                          for activity in door.event.activities),
                    settings=settings)
 
-    def for_rule(self, activity_id: int | None) -> rules.Door:
+    def for_rule(self, activity_id: int | None, *, upload: bool = False) -> rules.Door:
+        """The door as the rule sees it. Its link's expiry counts for an `upload` only:
+        a live scan through an expired link never reaches here from the API (401
+        door_expired), only from the app's own tools (sample data, tests' seeds)."""
         starts_at = dict(self.activity_starts).get(activity_id)
         settings = self.settings
         return rules.Door(
             activity_id=activity_id, event_cancelled_at=self.event_cancelled_at,
-            revoked_at=self.revoked_at, id=self.id, expires_at=self.expires_at,
+            revoked_at=self.revoked_at, id=self.id,
+            expires_at=self.expires_at if upload else None,
             opens_at=(starts_at - settings.early_warning
                       if settings is not None and starts_at is not None else None),
             undo_window=settings.undo_window if settings is not None else None)
@@ -335,6 +339,7 @@ def _decide(session: Session, view: _DoorView, request: CheckinRequest, log_id: 
     among them, and write the answer, the outcomes that changed and the state. A live
     scan (`scanned_at` None) is timed once the lock is held: of two doors at the same
     instant, the one that locked first came first."""
+    live = scanned_at is None
     attendee = None
     if recognised == "valid":
         # FOR NO KEY UPDATE: scans of the ticket queue up here, while the FOR KEY SHARE
@@ -349,7 +354,7 @@ def _decide(session: Session, view: _DoorView, request: CheckinRequest, log_id: 
                           cancelled_at=attendee.cancelled_at if attendee else None,
                           activity_ids=chosen)
     history = _history(session, attendee.id, activity_id, log_id) if attendee else {}
-    decision = rules.decide(view.for_rule(activity_id), ticket,
+    decision = rules.decide(view.for_rule(activity_id, upload=not live), ticket,
                             rules.Scan(request.action, scanned_at, door=view.id,
                                        reason=request.reason), list(history))
     session.execute(update(Checkin).where(Checkin.id == log_id).values(
