@@ -62,7 +62,8 @@ CHECKIN_ITEM = {
         "Answered `checked_in` with `flag` `overridden` and `overrode` the refusal; shown "
         "to organisers. Never for `invalid`, `wrong_event`, `unknown`, `event_cancelled`, "
         "`door_revoked`, `door_expired` (nobody of this event to admit, or a door that "
-        "decides nothing): those stand. Not needed (a first arrival): not recorded.",
+        "decides nothing): those stand. Not needed (a first arrival): not recorded. Someone "
+        "with no ticket is registered as a walk-in instead (POST /door/walk-ins).",
     },
     "reason": {
         "enum": [*rules.UNDO_REASONS, None],

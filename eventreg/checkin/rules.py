@@ -42,6 +42,9 @@ duplicate, too early), flagged `overridden` with the refusal it overrode kept be
 A refusal with nobody to admit (not a ticket, another event's, an unknown attendee) or
 from a door that decides nothing (switched off, expired), or at a cancelled event, is
 never overridden. An override the scan did not need (it admits anyway) is not recorded.
+Someone with no ticket at all is no override either: there is nobody to record it for.
+The door registers them as a walk-in (eventreg/checkin/walk_ins.py, POST /door/walk-ins:
+within the event's places, counted as a walk-in and admitted at once).
 """
 
 from dataclasses import dataclass, field, replace

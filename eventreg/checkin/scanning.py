@@ -186,9 +186,10 @@ def check_in(session: Session, door: DoorAccess, request: CheckinRequest, *,
     answer again. Raises ValidationFailed only for a malformed request (no ticket, an
     activity this door does not serve, an unknown action, a reason not in the list).
 
-    `settings` are the door's time rules (a volunteer's door always has them: the API
-    passes the app's); without them, as for organisers' own tools (walk-ins, sign-in
-    sheets), no check-in is too early and no undo needs a reason.
+    `settings` are the door's time rules (the API passes the app's for every scan a door
+    sends). Without them no check-in is too early and no undo needs a reason: for
+    walk-ins (people just registered at the door, admitted at once), sign-in sheets
+    typed in afterwards, and the app's own tools.
     """
     fixed_now = now
     now = now or utcnow()
