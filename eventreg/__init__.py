@@ -51,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     from eventreg.api import blueprint as api_blueprint
     from eventreg.audit import views as audit_views
     from eventreg.checkin import api as checkin_api  # noqa: F401  (each api adds routes to api_blueprint)
+    from eventreg.checkin import history_api  # noqa: F401
     from eventreg.checkin import manage as checkin_manage
     from eventreg.checkin import views as checkin_views
     from eventreg.events import api as event_api  # noqa: F401

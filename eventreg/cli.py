@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from eventreg.accounts import service as accounts
 from eventreg.checkin.doors import create_door_access, door_expires_at
-from eventreg.database import unit_of_work
+from eventreg.checkin.everyone_out import apply_scheduled_check_out, due_check_outs
+from eventreg.database import unit_of_work, utcnow
 from eventreg.demo import DEMO_EMAIL, DEMO_PASSWORD, REFUGEE_DAY_SLUG, load_demo_data
 from eventreg.errors import DomainError
 from eventreg.events.models import Event
@@ -104,12 +105,34 @@ def deliver_messages_command(loop, every):
                        f"failed for good {len(report.failed)}")
         if not loop:
             return
+        # The worker also applies "everyone out" at the times organisers set.
+        _apply_check_outs()
         # The worker also deletes personal data that is due, once a day, so a deployment
         # that runs it needs no cron line for that.
         if last_purge is None or time.monotonic() - last_purge >= PURGE_EVERY.total_seconds():
             _purge()
             last_purge = time.monotonic()
         time.sleep(every)
+
+
+@click.command("apply-scheduled-check-outs")
+def apply_scheduled_check_outs_command():
+    """Check everyone still inside out where an organiser set a time that has come (run
+    every minute from cron, unless the mail worker's loop runs)."""
+    if not _apply_check_outs():
+        click.echo("no set time is due")
+
+
+def _apply_check_outs() -> int:
+    """Apply each set time that is due, each in its own unit of work; how many it applied."""
+    applied = 0
+    for schedule_id in due_check_outs(db.session, utcnow()):
+        with unit_of_work(db.session):
+            checked_out = apply_scheduled_check_out(db.session, schedule_id)
+        if checked_out is not None:
+            applied += 1
+            click.echo(f"everyone out at set time {schedule_id}: {checked_out} checked out")
+    return applied
 
 
 #: How often the mail worker's loop runs the purge.
@@ -164,5 +187,6 @@ def load_demo_command(base_url):
 def init_app(app: Flask) -> None:
     for command in (create_organiser_command, create_api_token_command,
                     create_door_access_command, deliver_messages_command,
-                    send_reminders_command, purge_personal_data_command, load_demo_command):
+                    send_reminders_command, purge_personal_data_command, load_demo_command,
+                    apply_scheduled_check_outs_command):
         app.cli.add_command(command)

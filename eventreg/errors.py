@@ -29,6 +29,8 @@ REASONS = {
     "door_unknown": "The door token is missing or wrong.",
     "door_revoked": "An organiser switched this door link off.",
     "door_expired": "The door link expired (a day after the event ended).",
+    "kiosk_door": "This door link is a self check-in kiosk: it only checks in the ticket "
+                  "scanned, so it cannot look people up by hand, undo or register walk-ins.",
     "forbidden": "The signed-in person may not do this.",
     "admin_only": "Only an admin of the organisation may do this (pages: team, audit log).",
     "too_many_requests": "Too many requests from this address; try again after `Retry-After` "
@@ -47,6 +49,8 @@ REASONS = {
                          "(pages).",
     "waitlist_entry_not_found": "No such place on a waiting list (pages).",
     "door_not_found": "No such door of this event (pages).",
+    "schedule_not_found": "No such time set to check everyone out at this event, or it was "
+    "applied already (pages).",
     "decision_not_found": "That same-person decision was already taken back (pages).",
     "token_not_found": "No such API token of this organiser (pages).",
     "organiser_not_found": "No organiser with this email (command line).",

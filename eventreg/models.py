@@ -3,6 +3,7 @@ this), so that no feature imports another's models only to have them registered.
 
 from eventreg.accounts import models as accounts  # noqa: F401
 from eventreg.audit import models as audit  # noqa: F401
+from eventreg.checkin import everyone_out_models as everyone_out  # noqa: F401
 from eventreg.checkin import models as checkin  # noqa: F401
 from eventreg.consents import models as consents  # noqa: F401
 from eventreg.events import models as events  # noqa: F401

@@ -13,6 +13,7 @@ from flask import jsonify
 from eventreg.api import blueprint
 from eventreg.api.spec import PATHS, SCHEMAS, SECURITY_SCHEMES, add_to_document
 from eventreg.checkin import api_spec as checkin_spec
+from eventreg.checkin import history_api_spec
 from eventreg.errors import REASONS
 from eventreg.events import api_spec as events_spec
 from eventreg.exports import api_spec as exports_spec
@@ -20,7 +21,8 @@ from eventreg.privacy import api_spec as privacy_spec
 from eventreg.registrations import api_spec as registrations_spec
 
 #: Each feature's part, in the order the document lists its paths.
-FEATURE_PARTS = (events_spec, registrations_spec, privacy_spec, exports_spec, checkin_spec)
+FEATURE_PARTS = (events_spec, registrations_spec, privacy_spec, exports_spec, checkin_spec,
+                 history_api_spec)
 for _part in FEATURE_PARTS:
     add_to_document(_part.SCHEMAS, _part.PATHS)
 

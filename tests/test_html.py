@@ -92,6 +92,8 @@ def seeded(db_session, make_event):
             "confirm-cancel-event": f"{manage}/status/cancelled",
             "confirm-cancel-registration": f"{manage}/registrations/{families[0].id}/cancel",
             "dashboard": f"{manage}/dashboard",
+            "scans": f"{manage}/scans",
+            "everyone-out": f"{manage}/everyone-out",
             "door-list": f"{manage}/door-list",
             "report": f"/manage/programmes/{programme_id}/report",
         },

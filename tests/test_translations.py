@@ -48,7 +48,9 @@ ORGANISER_SOURCES = (
     "eventreg/exports/*", "eventreg/events/forms.py", "eventreg/events/manage.py",
     "eventreg/registrations/manage.py", "eventreg/registrations/bursts.py",
     "eventreg/checkin/manage.py", "eventreg/checkin/forms.py", "eventreg/checkin/receivers.py",
-    "eventreg/checkin/sign_in_sheets.py", "eventreg/privacy/forms.py",
+    "eventreg/checkin/sign_in_sheets.py", "eventreg/checkin/history.py",
+    "eventreg/checkin/everyone_out.py", "templates/checkin/scans.html",
+    "templates/checkin/everyone_out.html", "eventreg/privacy/forms.py",
     "eventreg/privacy/manage.py", "eventreg/privacy/organisation.py",
     "eventreg/privacy/retention.py", "eventreg/i18n.py", "eventreg/messages/models.py",
 )

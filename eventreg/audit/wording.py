@@ -60,6 +60,10 @@ ACTION_SENTENCES = {
     "checkin.check_in": _l("Scanned %(target)s coming in"),
     "checkin.check_out": _l("Scanned %(target)s going out"),
     "checkin.undo": _l("Took back the check-in of %(target)s"),
+    "checkin.everyone_out": _l("Checked everyone still inside %(target)s out"),
+    "checkin.everyone_out_scheduled": _l("Set a time to check everyone inside %(target)s out"),
+    "checkin.everyone_out_unscheduled": _l("Took back the time set to check everyone inside "
+                                           "%(target)s out"),
     "team.member_added": _l("Added %(target)s to the team"),
     "team.member_switched_off": _l("Switched off the account of %(target)s"),
     "team.member_switched_on": _l("Switched the account of %(target)s back on"),
@@ -81,6 +85,7 @@ ACTOR_NAMES = {
     "participant": _l("a participant (private link)"),
     "command line": _l("the command line"),
     "retention": _l("the daily deletion"),
+    "schedule": _l("a time an organiser set"),
     "": _l("an organiser"),
 }
 
@@ -95,7 +100,8 @@ DETAIL_LABELS = {
     "registration": _l("Registration"), "attendees": _l("People"), "people": _l("People"),
     "parties": _l("Registrations"), "waiting_parties": _l("On the waiting list"),
     "sheet": _l("Sheet"), "activities": _l("Activities"),
-    "records_exits": _l("Records exits"), "funder": _l("Funder"), "role": _l("Role"),
+    "records_exits": _l("Records exits"), "kiosk": _l("Self check-in kiosk"),
+    "funder": _l("Funder"), "role": _l("Role"),
     "sessions_ended": _l("Sign-ins ended"), "api_tokens_revoked": _l("API tokens revoked"),
     "small_cell_threshold": _l("Smallest figure shown"), "starts_with": _l("Starts with"),
     "same_person": _l("Same person"), "reason": _l("Why"), "format": _l("As"),
@@ -120,6 +126,8 @@ SCAN_OUTCOMES = {
     "wrong_activity": _l("Not registered for this activity"),
     "invalid": _l("Not a valid ticket"), "unknown": _l("Ticket not found"),
     "door_revoked": _l("Door link switched off"),
+    "door_expired": _l("Door link expired"), "too_early": _l("Too early for this session"),
+    "undo_needs_reason": _l("Undo asked for a reason"),
 }
 CODED_VALUES = {
     "role": {"admin": _l("Admin"), "organiser": _l("Organiser")},

@@ -12,9 +12,17 @@ from flask import current_app, g, jsonify, request
 from flask_babel import lazy_gettext as _l
 
 from eventreg.api import blueprint, json_body, parse_datetime, query_args
+from eventreg.checkin import door_state
+from eventreg.checkin.answers import kiosk_party, ticket_event
 from eventreg.checkin.counts import CheckinCounts, PlaceCounts, count_checkins
 from eventreg.checkin.door_list import attendee_changes
-from eventreg.checkin.doors import DoorAccessRefused, door_expires_at, door_for_token
+from eventreg.checkin.doors import (
+    DoorAccessRefused,
+    door_expires_at,
+    door_for_token,
+    refuse_at_kiosk,
+)
+from eventreg.checkin.history import door_doubles
 from eventreg.checkin.rules import CHECK_IN, UNDO
 from eventreg.checkin.scanning import (
     CheckinRequest,
@@ -24,7 +32,7 @@ from eventreg.checkin.scanning import (
     check_in_many,
 )
 from eventreg.checkin.walk_ins import register_walk_in
-from eventreg.database import unit_of_work
+from eventreg.database import unit_of_work, utcnow
 from eventreg.errors import ValidationFailed
 from eventreg.extensions import db
 from eventreg.i18n import LANGUAGE_CODES
@@ -49,11 +57,24 @@ def door_required(view=None, *, for_uploads: bool = False):
             grace = timedelta(days=current_app.config["DOOR_UPLOAD_GRACE_DAYS"])
             g.door = door_for_token(db.session, token.strip(), for_uploads=for_uploads,
                                     upload_grace=grace if for_uploads else None)
-            return view(*args, **kwargs)
+            contact = _door_contact(g.door)
+            response = view(*args, **kwargs)
+            if contact is not None:
+                with unit_of_work(db.session):
+                    door_state.note_contact(db.session, *contact)
+            return response
 
         return wrapper
 
     return decorate(view) if view is not None else decorate
+
+
+def _door_contact(door) -> tuple | None:
+    """The contact to write for this call, if one is due (eventreg/checkin/door_state.py):
+    decided from the loaded door before the view, written after it."""
+    now = utcnow()
+    held = door_state.scans_held(request.headers.get(door_state.HELD_HEADER))
+    return (door.id, held, now) if door_state.contact_due(door, held, now) else None
 
 
 def _time(value: datetime | None) -> str | None:
@@ -86,6 +107,29 @@ def result_json(result: CheckinResult) -> dict:
         "overrode": result.overrode,
         "reason": result.reason,
     }
+
+
+def answer_json(result: CheckinResult, request: CheckinRequest) -> dict:
+    """`result_json`, plus what the door is told beside the status: which event a ticket
+    of another event is for (`ticket_event`, same organisation only) and, at a kiosk, the
+    scanned party's names (`party_members`)."""
+    body = result_json(result)
+    if result.status == "wrong_event":
+        other = ticket_event(db.session, g.door, request.qr)
+        if other is not None:
+            body["ticket_event"] = {"title": other.title, "starts_at": _time(other.starts_at),
+                                    "timezone": other.timezone}
+    members = kiosk_party(db.session, g.door, result.attendee.id if result.attendee else None,
+                          result.activity_id)
+    if members is not None:
+        body["party_members"] = [
+            {"id": member.id, "name": member.name, "age_group": member.age_group,
+             "checked_in_at": _time(member.checked_in_at)} for member in members]
+    return body
+
+
+def _refuse_at_kiosk(request: CheckinRequest) -> None:
+    refuse_at_kiosk(g.door, action=request.action, by_hand=request.attendee_id is not None)
 
 
 def _scans_json(scans) -> list[dict]:
@@ -126,6 +170,7 @@ def get_door():
             "id": door.id, "name": door.name,
             "activities": [activity.id for activity in door.activities],
             "records_exits": door.records_exits,
+            "kiosk": door.kiosk,
             "expires_at": _time(door_expires_at(door)),
             "undo_window_minutes": current_app.config["CHECKIN_UNDO_WINDOW_MINUTES"],
             "early_warning_minutes": current_app.config["CHECKIN_EARLY_WARNING_MINUTES"],
@@ -146,7 +191,17 @@ def get_door():
             ],
         },
         counts=_counts_json(counts),
+        # A kiosk shows no names but a family's own: its doubles are for organisers only.
+        doubles=[] if door.kiosk else doubles_json(door_doubles(db.session, door.id)),
     )
+
+
+def doubles_json(doubles) -> list[dict]:
+    """This door's welcomes that became duplicates, for its phone to tell the volunteer."""
+    return [{"client_id": double.client_id, "name": double.name,
+             "scanned_at": _time(double.scanned_at), "activity": double.activity_id,
+             "first_in_at": _time(double.first_in_at), "first_door": double.first_door}
+            for double in doubles]
 
 
 def _counts_json(counts: CheckinCounts) -> dict:
@@ -180,6 +235,7 @@ def list_door_attendees():
                 "checked_in_door": row.checked_in_door,
                 "left_at": _time(row.left_at),
                 "no_photos": row.no_photos,
+                "age_group": row.age_group,
                 "scans": _scans_json(row.scans),
                 "activities": [
                     {"id": state.activity_id, "checked_in_at": _time(state.checked_in_at),
@@ -197,10 +253,12 @@ def list_door_attendees():
 def create_checkin():
     """Check a ticket in (or out) at this door; answers at once with the outcome."""
     body = json_body("CheckinCreate")
+    checkin_request = _checkin_request(body)
+    _refuse_at_kiosk(checkin_request)
     with unit_of_work(db.session):
-        result = check_in(db.session, g.door, _checkin_request(body),
-                          settings=_door_settings())
-    return jsonify(result_json(result))
+        result = check_in(db.session, g.door, checkin_request, settings=_door_settings())
+        answer = answer_json(result, checkin_request)
+    return jsonify(answer)
 
 
 def _door_settings() -> DoorSettings:
@@ -210,11 +268,13 @@ def _door_settings() -> DoorSettings:
 @blueprint.post("/checkins/undo")
 @door_required
 def undo_checkin():
-    """Undo a check-in made by mistake (from another door or later, with a reason)."""
+    """Undo a check-in made by mistake (from another door or later, with a reason; never
+    at a kiosk)."""
     body = json_body("CheckinUndo")
+    checkin_request = _checkin_request(body, action=UNDO)
+    _refuse_at_kiosk(checkin_request)
     with unit_of_work(db.session):
-        result = check_in(db.session, g.door, _checkin_request(body, action=UNDO),
-                          settings=_door_settings())
+        result = check_in(db.session, g.door, checkin_request, settings=_door_settings())
     return jsonify(result_json(result))
 
 
@@ -229,15 +289,21 @@ def create_checkin_batch():
     body = json_body("CheckinBatch")
     requests = [_checkin_request(item, path=f"checkins.{index}.")
                 for index, item in enumerate(body["checkins"])]
+    for checkin_request in requests:
+        _refuse_at_kiosk(checkin_request)  # a kiosk never makes these: nothing is recorded
     with unit_of_work(db.session):
         results = check_in_many(db.session, g.door, requests, settings=_door_settings())
-    return jsonify(results=[result_json(result) for result in results])
+        door_state.note_upload(db.session, g.door.id, utcnow())
+        answers = [answer_json(result, checkin_request)
+                   for result, checkin_request in zip(results, requests, strict=True)]
+    return jsonify(results=answers)
 
 
 @blueprint.post("/door/walk-ins")
 @door_required
 def create_walk_in():
     """Register people at the door and check them in at once (capacity permitting)."""
+    refuse_at_kiosk(g.door, action="walk_in", by_hand=True)
     body = json_body("WalkInCreate")
     registration_request = RegistrationRequest(
         attendees=[AttendeeRequest.from_json(p) for p in body["attendees"]],

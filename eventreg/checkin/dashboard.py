@@ -1,6 +1,6 @@
 """The live dashboard's figures: who is here, through which door, and when they came."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -9,8 +9,11 @@ from sqlalchemy.orm import Session
 
 from eventreg.checkin import rules
 from eventreg.checkin.counts import CheckinCounts, count_checkins
+from eventreg.checkin.door_state import DoorState, door_states
+from eventreg.checkin.history import Doubles, event_doubles
 from eventreg.checkin.models import Checkin, DoorAccess
 from eventreg.checkin.reasons import OVERRODE_LABELS, reason_label
+from eventreg.database import utcnow
 from eventreg.events.models import Event
 from eventreg.registrations.models import Attendee
 
@@ -69,10 +72,15 @@ class Dashboard:
     flagged: list[FlaggedAdmission]
     #: Volunteers' overrides and undos with a reason, in the order scanned.
     decided_by_volunteers: list[FlaggedAdmission]
+    #: Each door link's phone: online, last upload, scans it still holds.
+    door_states: list[DoorState] = field(default_factory=list)
+    #: Welcomes that became duplicates (another door first, uploaded later), by door.
+    doubles: Doubles | None = None
 
 
-def event_dashboard(session: Session, event: Event) -> Dashboard:
-    """Figures for the organiser's live view of an event day."""
+def event_dashboard(session: Session, event: Event, now: datetime | None = None) -> Dashboard:
+    """Figures for the organiser's live view of an event day (`now` for the doors'
+    states)."""
     counts = count_checkins(session, event)
     # Valid tickets, and those an override let in after their cancellation (as counted).
     valid = (Attendee.event_id == event.id, or_(Attendee.cancelled_at.is_(None),
@@ -101,6 +109,8 @@ def event_dashboard(session: Session, event: Event) -> Dashboard:
         arrivals=arrival_slots(arrival_times, ZoneInfo(event.timezone)),
         flagged=[row for row in flagged if not row.by_volunteer],
         decided_by_volunteers=[row for row in flagged if row.by_volunteer],
+        door_states=door_states(session, event, now or utcnow()),
+        doubles=event_doubles(session, event),
     )
 
 

@@ -62,6 +62,8 @@ class DoorAttendee:
     scans: list[PlaceScan] = field(default_factory=list)
     #: The event asks photo consent and this person has none that holds: no photos.
     no_photos: bool = False
+    #: "child" or "adult" (see `age_group_of`), None when the event asks neither.
+    age_group: str | None = None
 
     @property
     def cancelled(self) -> bool:
@@ -81,48 +83,90 @@ def attendee_changes(session: Session, door: DoorAccess, *, since: datetime | No
                      now: datetime | None = None) -> AttendeeChanges:
     """The attendees a door may see (all, or those changed since `since`), in party order.
 
-    An activity's door sees only the attendees who chose (one of) its activities.
+    An activity's door sees only the attendees who chose (one of) its activities; a kiosk
+    door sees no names and no ticket codes (both empty strings).
     """
     cursor = now or utcnow()
-    door_activity_ids = [activity.id for activity in door.activities]
+    query = _door_query(door)
+    if since is not None:
+        query = query.where(Attendee.changed_at > since - CHANGES_OVERLAP)
+    return AttendeeChanges(
+        attendees=_door_attendees(session, door, query, with_names=not door.kiosk),
+        cursor=cursor,
+        complete=since is None,
+    )
+
+
+def party_of(session: Session, door: DoorAccess, attendee_id: int) -> list[DoorAttendee]:
+    """The party (registration) of one of the event's attendees as the door's list has it,
+    names included: what a kiosk shows the family that scanned a ticket, and nobody else.
+    Only the people with a valid ticket (and, at an activity's door, who chose it)."""
+    registration_id = session.scalar(select(Attendee.registration_id).where(
+        Attendee.id == attendee_id, Attendee.event_id == door.event_id))
+    if registration_id is None:
+        return []
+    query = _door_query(door).where(Attendee.registration_id == registration_id,
+                                    Attendee.cancelled_at.is_(None))
+    return _door_attendees(session, door, query, with_names=True)
+
+
+def _door_query(door: DoorAccess):
     query = (
         select(Attendee.id, Attendee.registration_id, Attendee.name, Attendee.ticket_code,
                Attendee.cancelled_at, Attendee.checked_in_at, Attendee.checked_in_door_id,
-               Attendee.left_at)
+               Attendee.left_at, Attendee.age_group, Attendee.birth_year)
         .where(Attendee.event_id == door.event_id)
         .order_by(Attendee.registration_id, Attendee.position, Attendee.id)
     )
-    if since is not None:
-        query = query.where(Attendee.changed_at > since - CHANGES_OVERLAP)
+    door_activity_ids = [activity.id for activity in door.activities]
     if door_activity_ids:
         choice = attendee_activities.c
         query = query.where(select(choice.attendee_id).where(
             choice.attendee_id == Attendee.id, choice.activity_id.in_(door_activity_ids)
         ).exists())
+    return query
+
+
+def _door_attendees(session: Session, door: DoorAccess, query, *,
+                    with_names: bool) -> list[DoorAttendee]:
     rows = session.execute(query).all()
     ids = [row.id for row in rows]
     door_names = _door_names(session, door.event_id)
     choices, scans = _choices(session, ids), _scans(session, ids, door_names)
     unphotographed = without_photo_consent(session, door.event, ids)
-    return AttendeeChanges(
-        attendees=[
-            DoorAttendee(
-                id=row.id, party_id=row.registration_id, name=row.name,
-                ticket_code=row.ticket_code, cancelled_at=row.cancelled_at,
-                checked_in_at=row.checked_in_at,
-                checked_in_door=door_names.get(row.checked_in_door_id),
-                left_at=row.left_at,
-                activities=[ActivityState(activity_id, checked_in_at, left_at,
-                                          scans[row.id, activity_id])
-                            for activity_id, checked_in_at, left_at in choices[row.id]],
-                scans=scans[row.id, None],
-                no_photos=row.id in unphotographed,
-            )
-            for row in rows
-        ],
-        cursor=cursor,
-        complete=since is None,
-    )
+    event_year = door.event.starts_at.year
+    return [
+        DoorAttendee(
+            id=row.id, party_id=row.registration_id,
+            name=row.name if with_names else "",
+            ticket_code=row.ticket_code if with_names else "",
+            cancelled_at=row.cancelled_at,
+            checked_in_at=row.checked_in_at,
+            checked_in_door=door_names.get(row.checked_in_door_id),
+            left_at=row.left_at,
+            activities=[ActivityState(activity_id, checked_in_at, left_at,
+                                      scans[row.id, activity_id])
+                        for activity_id, checked_in_at, left_at in choices[row.id]],
+            scans=scans[row.id, None],
+            no_photos=row.id in unphotographed,
+            age_group=age_group_of(row.age_group, row.birth_year, event_year),
+        )
+        for row in rows
+    ]
+
+
+#: Under this age in the event's year, a person given by year of birth counts as a child.
+ADULT_FROM_AGE = 18
+
+
+def age_group_of(age_group: str | None, birth_year: int | None, event_year: int) -> str | None:
+    """"child" or "adult" as the registration said it, or as the year of birth makes it in
+    the event's year (turning 18 that year counts as an adult); None when neither is known."""
+    if age_group in ("child", "adult"):
+        return age_group
+    if birth_year is None:
+        return None
+    return "child" if event_year - birth_year < ADULT_FROM_AGE else "adult"
 
 
 def _choices(session: Session, ids: list[int]) -> dict[int, list[tuple]]:

@@ -20,7 +20,7 @@ from eventreg.audit.service import record
 from eventreg.checkin.models import Checkin, DoorAccess
 from eventreg.database import utcnow
 from eventreg.encryption import secret_box
-from eventreg.errors import Conflict, DomainError, NotFound, ValidationFailed
+from eventreg.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from eventreg.events.models import Event
 from eventreg.i18n import localized
 from eventreg.text import clean_text, is_blank
@@ -41,6 +41,25 @@ class DoorAccessRefused(DomainError):
     default_reason = "door_unknown"
 
 
+class KioskRefused(PermissionDenied):
+    """A kiosk door asked for what only a volunteer's door may do. Reason: kiosk_door."""
+
+    default_reason = "kiosk_door"
+
+
+def refuse_at_kiosk(door: DoorAccess, *, action: str, by_hand: bool) -> None:
+    """Refuse, at a self check-in kiosk, anything but a scanned ticket's own check-in or
+    check-out: a look-up by hand (by attendee id), an undo, a walk-in (`action` "walk_in").
+    A volunteer's door is never refused here."""
+    if not door.kiosk:
+        return
+    if by_hand or action not in ("check_in", "check_out"):
+        raise KioskRefused(
+            _l("This door is a self check-in kiosk: scan your ticket. Ask a volunteer for "
+               "anything else."),
+        )
+
+
 def create_door_access(
     session: Session,
     event: Event,
@@ -48,13 +67,15 @@ def create_door_access(
     *,
     activity_ids: list[int] = (),
     records_exits: bool = False,
+    kiosk: bool = False,
     by: Organiser | None = None,
     for_sign_in_sheets: bool = False,
     created_at: datetime | None = None,
 ) -> tuple[DoorAccess, str]:
     """Make a door access for `event`; return it and its token (the link's secret part).
     `by` is the organiser who made it (None: the command line). A door `for_sign_in_sheets`
-    is switched off from the start (see eventreg/checkin/sign_in_sheets.py); `created_at`
+    is switched off from the start (see eventreg/checkin/sign_in_sheets.py); a `kiosk` door
+    is a tablet families scan their own tickets at (see `refuse_at_kiosk`); `created_at`
     (no later than now) lets scans be timed from then.
 
     Refuses with ValidationFailed an empty or over-long name or an activity of another event,
@@ -86,6 +107,7 @@ def create_door_access(
         token_hash=_hash_token(token),
         token_encrypted=_token_box().encrypt(token.encode()),
         records_exits=records_exits,
+        kiosk=kiosk,
         created_by_id=by.id if by is not None else None,
         for_sign_in_sheets=for_sign_in_sheets,
         revoked_at=utcnow() if for_sign_in_sheets else None,
@@ -98,7 +120,7 @@ def create_door_access(
     record(session, organisation_id=event.organisation_id, event_id=event.id, by=by,
            actor="command line", action="door.created", target=name,
            details={"activities": [localized(a.title) for a in chosen],
-                    "records_exits": records_exits})
+                    "records_exits": records_exits, "kiosk": kiosk})
     return door, token
 
 

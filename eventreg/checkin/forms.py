@@ -15,6 +15,12 @@ class DoorAccessForm(FlaskForm):
     name = StringField(_l("Door name"), description=_l("E.g. Main gate, Doll-making tent."))
     activities = CheckboxesField(_l("Only for these activities"), coerce=int)
     records_exits = BooleanField(_l("This door also records people going out"))
+    kiosk = BooleanField(
+        _l("Self check-in kiosk"),
+        description=_l("For a tablet at the entrance: families scan their own tickets and "
+                       "see their own welcome. It shows no other names, and cannot search, "
+                       "undo or register walk-ins."),
+    )
 
     def __init__(self, event: Event, *args, **kwargs):
         super().__init__(*args, **kwargs)

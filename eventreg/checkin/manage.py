@@ -1,24 +1,28 @@
 """Organiser pages for an event's doors (make a volunteer's link, show it again, revoke
-it), the event day's live dashboard, and typing in a paper sign-in sheet."""
+it), the event day's live dashboard, typing in a paper sign-in sheet, the scan history and
+checking everyone out."""
 
 import secrets
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from eventreg.checkin import doors
+from eventreg.checkin import doors, everyone_out, history
 from eventreg.checkin.counts import count_checkins
 from eventreg.checkin.dashboard import event_dashboard
 from eventreg.checkin.forms import DoorAccessForm, parse_sign_in_sheet
 from eventreg.checkin.sign_in_sheets import door_name, enter_sign_in_sheet
-from eventreg.database import unit_of_work
-from eventreg.errors import Conflict, ValidationFailed
+from eventreg.database import NonexistentLocalTime, local_to_utc, unit_of_work, utcnow
+from eventreg.errors import Conflict, NotFound, ValidationFailed
 from eventreg.events.service import get_organiser_event
+from eventreg.exports.views import CSV_TYPE, download
 from eventreg.extensions import db
-from eventreg.forms import ActionForm, show_service_errors
-from eventreg.i18n import current_language
+from eventreg.forms import ActionForm, ConfirmForm, show_service_errors
+from eventreg.i18n import current_language, format_local, localized
 from eventreg.tickets.qr import qr_svg
 
 blueprint = Blueprint("manage_checkin", __name__, url_prefix="/manage/events/<slug>")
@@ -40,7 +44,8 @@ def index(slug: str):
             with unit_of_work(db.session):
                 door, _token = doors.create_door_access(
                     db.session, event, form.name.data, activity_ids=form.activities.data,
-                    records_exits=form.records_exits.data, by=current_user,
+                    records_exits=form.records_exits.data, kiosk=form.kiosk.data,
+                    by=current_user,
                 )
         except (ValidationFailed, Conflict) as error:
             show_service_errors(form, error)
@@ -140,3 +145,170 @@ def enter_sheet(slug: str):
         error=error, field_errors={k: str(v) for k, v in (error.fields if error else {}).items()},
         max_rows=MAX_SHEET_ROWS,
     ), 422 if error else 200
+
+
+# --- the scan history --------------------------------------------------------------------------
+
+
+def _scan_query(event, *, paged: bool) -> history.ScanQuery:
+    """The filters of the scans page; one that cannot be used is left out (and said)."""
+    args = request.args
+    page = max(args.get("page", 1, type=int) or 1, 1)
+    status = args.get("status") or None
+    return history.ScanQuery(
+        person=(args.get("person") or "").strip()[:history.MAX_SEARCH_LENGTH] or None,
+        door_id=args.get("door", type=int),
+        status=status if status in history.STATUS_NAMES else None,
+        offset=(page - 1) * history.PAGE_SIZE if paged else 0,
+        limit=history.PAGE_SIZE if paged else None,
+    )
+
+
+def _scan_filters(query: history.ScanQuery) -> dict:
+    return {key: value for key, value in (("person", query.person), ("door", query.door_id),
+                                          ("status", query.status)) if value}
+
+
+@blueprint.get("/scans")
+def scans(slug: str):
+    """Show every scan of the event, refusals included, filtered by person, door or answer."""
+    event = get_organiser_event(db.session, current_user, slug)
+    query = _scan_query(event, paged=True)
+    try:
+        found = history.scan_history(db.session, event, query)
+    except ValidationFailed:
+        query = history.ScanQuery(offset=query.offset)  # a door of another event: none
+        found = history.scan_history(db.session, event, query)
+    return render_template(
+        "checkin/scans.html", event=event, query=query, found=found,
+        filters=_scan_filters(query), page=query.offset // history.PAGE_SIZE + 1,
+        doors=doors.list_door_accesses(db.session, event),
+        status_names=history.STATUS_NAMES, action_names=history.ACTION_NAMES,
+    )
+
+
+@blueprint.get("/scans.csv")
+def scans_download(slug: str):
+    """Download every scan the filters choose, as CSV."""
+    event = get_organiser_event(db.session, current_user, slug)
+    query = _scan_query(event, paged=False)
+    try:
+        found = history.scan_history(db.session, event, query)
+    except ValidationFailed:
+        found = history.scan_history(db.session, event, history.ScanQuery(limit=None))
+    return download(history.scan_history_csv(found.lines, ZoneInfo(event.timezone), localized),
+                    CSV_TYPE, f"scans-{event.slug}.csv")
+
+
+# --- everyone out ------------------------------------------------------------------------------
+
+
+def _everyone_out_choice(event):
+    """The place and time the everyone-out form asks for: (activity id, "now" or a UTC
+    time); raises ValidationFailed for a time that cannot be read."""
+    values = request.form
+    activity_id = values.get("activity", type=int) or None
+    if values.get("when", "now") == "now":
+        return activity_id, "now"
+    text = values.get("at", "")
+    try:
+        local = datetime.strptime(text, "%Y-%m-%dT%H:%M")
+        at = local_to_utc(local, event.timezone)
+    except NonexistentLocalTime as error:
+        raise ValidationFailed(_("This time does not exist there: the clocks jump forward then."),
+                               fields={"at": _("Choose another time.")}) from error
+    except ValueError as error:
+        raise ValidationFailed(_("Give the day and time, e.g. 2027-06-20 18:00."),
+                               fields={"at": _("Give the day and time.")}) from error
+    return activity_id, at
+
+
+@blueprint.route("/everyone-out", methods=["GET", "POST"])
+def everyone_out_page(slug: str):
+    """Check everyone still inside out, now or at a set time, for the event or an
+    activity; asks once more, saying how many people it affects."""
+    event = get_organiser_event(db.session, current_user, slug)
+    error = None
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            activity_id, when = _everyone_out_choice(event)
+            inside = everyone_out.people_inside(db.session, event, activity_id)
+            if not form.is_confirmed:
+                if when != "now":
+                    everyone_out.check_set_time(when, utcnow())
+                return _confirm_everyone_out(event, activity_id, when, inside)
+            with unit_of_work(db.session):
+                if when == "now":
+                    checked_out = everyone_out.check_everyone_out(
+                        db.session, event, activity_id=activity_id, at=utcnow(),
+                        by=current_user)
+                else:
+                    everyone_out.schedule_everyone_out(db.session, event,
+                                                       activity_id=activity_id, at=when,
+                                                       by=current_user)
+        except ValidationFailed as refusal:
+            error = refusal
+        else:
+            if when == "now":
+                flash(ngettext("%(num)d person was checked out.",
+                               "%(num)d people were checked out.", checked_out), "success")
+                return redirect(url_for(".dashboard", slug=slug))
+            flash(_("Everyone still inside will be checked out at %(time)s.",
+                    time=format_local(when, event.timezone)), "success")
+            return redirect(url_for(".everyone_out_page", slug=slug))
+    elif request.method == "POST":
+        flash(_("The form could not be checked; nothing was done. Please send it again."),
+              "error")
+    counts = count_checkins(db.session, event)
+    return render_template(
+        "checkin/everyone_out.html", event=event, counts=counts, error=error,
+        values=request.form, scheduled=everyone_out.scheduled_check_outs(db.session, event),
+        activities={activity.id: activity for activity in event.activities},
+    ), 422 if error else 200
+
+
+def _confirm_everyone_out(event, activity_id, when, inside: int):
+    """The confirmation step: how many people it checks out, where and when."""
+    activity = next((a for a in event.activities if a.id == activity_id), None)
+    place = localized(activity.title) if activity else localized(event.title)
+    if when == "now":
+        consequences = [ngettext(
+            "%(num)d person still inside %(place)s is checked out now.",
+            "%(num)d people still inside %(place)s are checked out now.", inside, place=place)]
+        label = _("Yes, check them out")
+    else:
+        consequences = [
+            _("Everyone still inside %(place)s at %(time)s is checked out then.", place=place,
+              time=format_local(when, event.timezone)),
+            ngettext("%(num)d person is inside now.", "%(num)d people are inside now.", inside),
+        ]
+        label = _("Yes, set this time")
+    if activity is None:
+        consequences.append(_("They are checked out of every activity too."))
+    consequences.append(_("Anyone who comes back later is welcomed again at the door."))
+    hidden = {"activity": [str(activity_id or "")],
+              "when": ["now" if when == "now" else "at"],
+              "at": [request.form.get("at", "")]}
+    return render_template(
+        "confirm.html", heading=_("Check everyone out?"), consequences=consequences,
+        told=None, action_url=url_for(".everyone_out_page", slug=event.slug), hidden=hidden,
+        confirm_label=label, back_url=url_for(".everyone_out_page", slug=event.slug),
+        breadcrumb=localized(event.title),
+    )
+
+
+@blueprint.post("/everyone-out/<int:schedule_id>/cancel")
+def cancel_everyone_out(slug: str, schedule_id: int):
+    """Take back a time set to check everyone out."""
+    event = get_organiser_event(db.session, current_user, slug)
+    if ActionForm().validate_on_submit():
+        try:
+            with unit_of_work(db.session):
+                everyone_out.cancel_scheduled_check_out(db.session, event, schedule_id,
+                                                        by=current_user)
+        except NotFound as error:
+            flash(str(error.message), "error")
+        else:
+            flash(_("The set time was taken back."), "success")
+    return redirect(url_for(".everyone_out_page", slug=slug))

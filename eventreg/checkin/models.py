@@ -42,9 +42,19 @@ class DoorAccess(db.Model):
     #: The event's door for paper sign-in sheets typed in afterwards: never a usable link
     #: (switched off when made), a name in the figures (eventreg/checkin/sign_in_sheets.py).
     for_sign_in_sheets: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: A self check-in kiosk (a tablet at the entrance): families scan their own tickets;
+    #: its list carries no names, and it cannot look people up, undo or register walk-ins.
+    kiosk: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("organisers.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the door's phone last called the API (written at most every
+    #: CONTACT_EVERY, eventreg/checkin/history.py): "online" on the dashboard.
+    last_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the phone last uploaded scans it made offline.
+    last_upload_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Scans the phone still held, not yet uploaded, as it said at its last contact.
+    scans_held: Mapped[int | None] = mapped_column()
 
     event: Mapped[Event] = relationship()
     activities: Mapped[list[Activity]] = relationship(

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from eventreg.accounts.models import Organiser
 from eventreg.audit.service import record
 from eventreg.checkin.doors import create_door_access
+from eventreg.checkin.everyone_out import EVERYONE_OUT_DOOR
 from eventreg.checkin.models import DoorAccess
 from eventreg.checkin.walk_ins import register_walk_in
 from eventreg.errors import Conflict, ValidationFailed
@@ -112,8 +113,10 @@ def _sheet_refused(refusal: Conflict, index: int, lines: int,
 
 
 def door_name(name: str) -> str:
-    """A door's name as pages show it: the sign-in sheets' door is named in the page's
-    language, every other door as its organiser named it."""
+    """A door's name as pages show it: the sign-in sheets' door and the "everyone out"
+    one are named in the page's language, every other door as its organiser named it."""
+    if name == EVERYONE_OUT_DOOR:
+        return _("Everyone out")
     return _("Sign-in sheet") if name == SIGN_IN_SHEET_DOOR else name
 
 
@@ -129,7 +132,8 @@ def _client_id(sheet_id: str, index: int) -> str:
 
 def _sign_in_sheet_door(session: Session, organiser: Organiser, event: Event) -> DoorAccess:
     door = session.scalar(select(DoorAccess).where(DoorAccess.event_id == event.id,
-                                                   DoorAccess.for_sign_in_sheets))
+                                                   DoorAccess.for_sign_in_sheets,
+                                                   DoorAccess.name == SIGN_IN_SHEET_DOOR))
     if door is None:
         door, _token = create_door_access(session, event, SIGN_IN_SHEET_DOOR, by=organiser,
                                           for_sign_in_sheets=True, created_at=event.starts_at)

@@ -19,12 +19,14 @@ SCANNER_ASSETS = (
     "css/app.css",
     "css/door.css",
     "js/door/scanner.js",
+    "js/door/answer.js",
     "js/door/attendees.js",
     "js/door/camera.js",
     "js/door/decoder-worker.js",
     "js/door/dom.js",
     "js/door/lookup.js",
     "js/door/override.js",
+    "js/door/party.js",
     "js/door/rules.js",
     "js/door/spelling.js",
     "js/door/state.js",
@@ -32,22 +34,28 @@ SCANNER_ASSETS = (
     "js/door/sync.js",
     "js/door/tickets.js",
     "js/door/walk_ins.js",
+    "js/door/wedge.js",
     "vendor/jsqr/jsQR.js",
+    "vendor/zxing-wasm/zxing_reader.js",
+    "vendor/zxing-wasm/zxing_reader.wasm",
     "img/door-icon-192.png",
     "img/door-icon-512.png",
 )
 
 
-#: The site's policy, plus workers built from the page's own scripts (the QR decoder).
+#: The site's policy, plus workers built from the page's own scripts (the QR decoder), which
+#: compile the vendored ZXing WebAssembly ('wasm-unsafe-eval' allows WebAssembly, not eval).
 SCANNER_CSP = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+    "script-src 'self' 'wasm-unsafe-eval'; "
     "worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 
 
 @blueprint.get("/<token>")
 def scanner(token: str):
-    """Show the door's scanner: camera, look-up by hand, walk-ins and live counts."""
+    """Show the door's scanner: camera, look-up by hand, walk-ins and live counts; at a
+    self check-in kiosk the camera and each family's own welcome only."""
     door = door_for_token(db.session, token)
     return render_template(
         "checkin/scanner.html", door=door, event=door.event, token=token,
@@ -82,9 +90,14 @@ def scanner_messages() -> dict[str, str]:
         "waiting": _("Waiting to be sent: %(count)s"),
         "all_sent": _("All scans sent"),
         "duplicates": _("Scanned at another door first: %(count)s"),
+        "became_double": _("%(name)s, welcomed here at %(time)s, had already come in at "
+                           "%(first_time)s (%(door)s). Check: one ticket, two people?"),
         "camera_denied": _("The camera is blocked. Allow it in the browser's settings, or find "
                            "people by name below."),
         "camera_missing": _("No camera was found. Find people by name below."),
+        "torch_on": _("Turn the torch on"),
+        "torch_off": _("Turn the torch off"),
+        "switch_camera": _("Switch camera"),
         "check_in_ticked": _("Check in the ticked people"),
         "undo": _("Undo"),
         "no_matches": _("Nobody found. Check the spelling, or try the ticket code."),
@@ -112,6 +125,17 @@ def scanner_messages() -> dict[str, str]:
         "all_handed_in": _("All scans made here were handed in"),
         "revoked_scans": _("Made after the switch-off, not counted: %(count)s"),
         **scanner_reason_messages(),
+        "wrong_event_for": _("This ticket is for %(event)s on %(date)s."),
+        "corrected": _("Corrected by the server"),
+        "party_show": _("The others in this party: %(count)s"),
+        "child": _("child"),
+        "adult": _("adult"),
+        "check_in": _("Check in"),
+        "done": _("Done"),
+        "kiosk_in": _("checked in"),
+        "kiosk_not_yet": _("not here yet"),
+        "kiosk_ask": _("Please ask a volunteer at the entrance."),
+        "kiosk_camera": _("The camera is not working. Please ask a volunteer at the entrance."),
     }
 
 

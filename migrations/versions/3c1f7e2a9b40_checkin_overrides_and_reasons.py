@@ -1,7 +1,7 @@
 """check-in overrides and undo reasons
 
 Revision ID: 3c1f7e2a9b40
-Revises: ab555a08bf68
+Revises: c3a9d4e1f072
 Create Date: 2026-12-01 15:50:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '3c1f7e2a9b40'
-down_revision = 'ab555a08bf68'
+down_revision = 'c3a9d4e1f072'
 branch_labels = None
 depends_on = None
 

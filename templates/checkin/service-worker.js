@@ -57,11 +57,20 @@ async function networkOrCache(request, cacheName, key) {
   }
 }
 
+// The QR decoder's WebAssembly (about 1 MB) is kept by `install` with this VERSION of the
+// files, so a kept copy is the right one: it never waits for a slow network.
+async function cacheFirst(request, cacheName, key) {
+  const cached = await (await caches.open(cacheName)).match(key);
+  return cached || networkOrCache(request, cacheName, key);
+}
+
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== "GET" || url.origin !== self.location.origin) return;
   if (event.request.mode === "navigate" && url.pathname.startsWith("/door/")) {
     event.respondWith(networkOrCache(event.request, PAGES_CACHE, url.pathname));
+  } else if (ASSETS.includes(url.pathname) && url.pathname.endsWith(".wasm")) {
+    event.respondWith(cacheFirst(event.request, ASSETS_CACHE, url.pathname));
   } else if (ASSETS.includes(url.pathname)) {
     event.respondWith(networkOrCache(event.request, ASSETS_CACHE, url.pathname));
   }

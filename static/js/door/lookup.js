@@ -32,7 +32,7 @@ export function findParties(rows, query, limit = LOOKUP_PARTIES) {
 
 /**
  * Show `parties` in `results`: each member ticked unless here, cancelled or not of this
- * place, marked "no photos" where the list says so; a button checks the ticked ones in
+ * place, marked child or adult and "no photos" where the list says so; a button checks the ticked ones in
  * (or out), and anyone who came can be undone.
  * `place(row)` is the row's place at this door (null: did not choose it), `stateAt(row)`
  * its state there ({checked_in_at, left_at}).
@@ -60,8 +60,12 @@ export function showParties(results, parties, { say, showTime, place, stateAt, o
       });
       const mark = row.no_photos
         ? element("strong", { className: "no-photos" }, say("no_photos")) : null;
+      const age = row.age_group === "child" || row.age_group === "adult"
+        ? element("span", { className: `age-group age-group-${row.age_group}` }, say(row.age_group))
+        : null;
       const item = element("li", {}, element("label", { className: "check" }, box, " ",
-        element("bdi", {}, row.name), mark ? " " : null, mark, " ", element("span", { className: "meta" },
+        element("bdi", {}, row.name), age ? " " : null, age, mark ? " " : null, mark, " ",
+        element("span", { className: "meta" },
           element("span", { dir: "ltr" }, row.ticket_code), ` · ${status}`)));
       if (state.checked_in_at) {
         const undo = element("button", {

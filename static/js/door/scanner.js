@@ -2,16 +2,21 @@
 // and keep going offline. The page shows what the phone knows and does (state.js); the
 // door's rule is rules.js, the same as the server's.
 
-import { CameraProblem, startScanning } from "./camera.js";
+import { AnswerPanel, answerExtras, KIOSK_SHOWN_FOR_MS, SHOWN_FOR_MS } from "./answer.js";
+import { bindCameraControls, CameraProblem, startScanning } from "./camera.js";
 import { element, sayer } from "./dom.js";
 import { findParties, showParties } from "./lookup.js";
 import { setUpDoorChoices } from "./override.js";
+import { otherMembers, showKioskParty, showPartyList } from "./party.js";
 import { DoorState } from "./state.js";
 import { DoorStore } from "./store.js";
 import { ApiClient, DOOR_REFUSALS, DoorRefused } from "./sync.js";
 import { setUpWalkIns } from "./walk_ins.js";
+import { listenForTypedCodes } from "./wedge.js";
 
 const REFRESH_EVERY_MS = 15000;
+/** A ticket's whole QR token as text (tickets.js reads it). */
+const QR_TOKEN = /^[A-Z2-7]{117}$/i;
 const RECENT_SCANS = 10;
 const TONES = {
   checked_in: "ok", checked_out: "ok", undone: "ok",
@@ -36,6 +41,7 @@ const config = {
   language: root.dataset.language,
   doorActivities: JSON.parse(root.dataset.doorActivities),
   activityTitles: JSON.parse(root.dataset.activityTitles),
+  kiosk: root.dataset.kiosk === "true",
 };
 const $ = (id) => document.getElementById(id);
 // Latin digits in every language, as the server writes them (Babel) and as ticket codes are.
@@ -46,6 +52,8 @@ const timeFormat = new Intl.DateTimeFormat(config.language, {
 let door; // the DoorState, once the phone's store is open
 let choices; // override.js: let in anyway, undo reasons, held scans
 let scans = 0;
+const answers = new AnswerPanel(document.getElementById("result"),
+                                { showFor: config.kiosk ? KIOSK_SHOWN_FOR_MS : SHOWN_FOR_MS });
 let audio = null;
 
 function showTime(iso) {
@@ -75,32 +83,100 @@ function newItem(fields) {
   return door.newItem(activity ? { ...fields, activity } : fields);
 }
 
-/** Send or decide one scan, show its answer, and what it changed. */
-async function scan(fields) {
-  const result = await door.submit(newItem(fields));
-  showResult(result);
-  choices.offer(result, fields);
-  addRecent(result);
+/**
+ * Decide one scan on the phone and show it at once; the server's answer comes behind and
+ * corrects the screen where it differs (door.decideFirst). Answers {first, settled}: the
+ * phone's answer (or null) and a promise of the answer that counts. `quiet` shows no
+ * answer (a party member checked in from the party's list, which shows it itself).
+ */
+async function scan(fields, { quiet = false, startedAt = performance.now() } = {}) {
+  const item = newItem(fields);
+  const { first, confirmed } = await door.decideFirst(item);
+  const shown = first && !quiet ? showResult(first, { startedAt }) : 0;
+  const settled = confirmed.then((result) => {
+    settle(first, result, shown, { quiet, startedAt });
+    if (!quiet) choices.offer(result, fields);
+    return result;
+  });
+  return { first, settled };
+}
+
+/** The answer that counts arrived: show it, or correct what the phone said first. */
+function settle(first, result, shown, { quiet, startedAt }) {
+  const differs = Boolean(first) && first.status !== result.status;
+  if (!quiet) {
+    if (!first) showResult(result, { startedAt });
+    else if (answers.isShowing(shown)) {
+      answers.replace(shown, toneOf(result), (target) => {
+        fillAnswer(target, result, { corrected: differs });
+      }, { force: differs });
+    } else if (differs && !answers.current) {
+      showResult(result, { corrected: true }); // it went back to ready: say so again
+    }
+    // else a newer answer is on show: an older one never covers it (the list says it)
+  }
+  addRecent(result, { corrected: differs });
+  scans += 1;
+  panel().dataset.scans = String(scans);
   render();
   if (result.status === "door_refused") door.sync().then(render); // hand in what is left
-  return result;
 }
 
 let scanning = Promise.resolve();
 
 function onCode(text) {
-  // One scan at a time, in the order seen.
-  scanning = scanning.then(() => scan({ action: direction(), qr: text }))
+  const startedAt = performance.now();
+  // One scan at a time, in the order seen; each waits for the phone's answer, not the server's.
+  scanning = scanning.then(() => scan({ action: direction(), qr: text }, { startedAt }))
     .catch((error) => console.error(error));
 }
 
+/** A typed code: a ticket's whole QR token, or (not at a kiosk) a ticket code in the list. */
+function typedCode(text) {
+  if (QR_TOKEN.test(text)) return { qr: text.toUpperCase() };
+  if (config.kiosk || !door || door.refused) return null;
+  const code = text.toUpperCase().replace(/[^A-Z0-9]/g, "");
+  if (code.length < 6) return null;
+  const row = [...door.list.rows.values()].find(
+    (candidate) => candidate.ticket_code.toUpperCase().replace(/[^A-Z0-9]/g, "") === code);
+  return row ? { attendee_id: row.id } : null;
+}
+
+function onTyped(text) {
+  const fields = typedCode(text);
+  if (fields.qr) return onCode(fields.qr);
+  const startedAt = performance.now();
+  scanning = scanning.then(() => scan({ action: direction(), ...fields }, { startedAt }))
+    .catch((error) => console.error(error));
+  return undefined;
+}
+
 // --- showing results -------------------------------------------------------------------------
+
+const panel = () => $("result");
+
+function toneOf(result) {
+  return TONES[result.status] || "bad";
+}
 
 function activityNames(ids) {
   return (ids || []).map((id) => config.activityTitles[id]).filter(Boolean).join(", ");
 }
 
+function localizedTitle(titles) {
+  return titles?.[config.language] || titles?.en || Object.values(titles || {})[0] || "";
+}
+
 function resultTexts(result) {
+  const [title, detail] = answerTexts(result);
+  // A family at a kiosk is told where to go when it is not a welcome.
+  if (config.kiosk && toneOf(result) !== "ok") {
+    return [title, detail ? `${detail} · ${say("kiosk_ask")}` : say("kiosk_ask")];
+  }
+  return [title, detail];
+}
+
+function answerTexts(result) {
   const name = result.attendee?.name || "";
   switch (result.status) {
     case "checked_in":
@@ -116,6 +192,13 @@ function resultTexts(result) {
     case "not_checked_in":
     case "undone":
       return [say(result.status), name];
+    case "wrong_event":
+      return [say("wrong_event"), result.ticket_event ? say("wrong_event_for", {
+        event: localizedTitle(result.ticket_event.title),
+        date: new Intl.DateTimeFormat(config.language, {
+          dateStyle: "medium", timeZone: result.ticket_event.timezone, numberingSystem: "latn",
+        }).format(new Date(result.ticket_event.starts_at)),
+      }) : ""];
     case "door_refused":
       return [refusalText(result), ""];
     default:
@@ -124,41 +207,110 @@ function resultTexts(result) {
 }
 
 function partyDetail(result) {
-  if (!result.attendee) return "";
+  if (!result.attendee || config.kiosk) return "";
   const parts = [say("party", { count: result.attendee.party_size })];
   const activities = activityNames(result.attendee.activities);
   if (activities) parts.push(activities);
   return parts.join(" · ");
 }
 
-function showResult(result) {
-  const panel = $("result");
-  const tone = TONES[result.status] || "bad";
-  const [title, detail] = resultTexts(result);
-  panel.className = `result result-${tone}`;
-  panel.querySelector(".result-title").textContent = title;
-  panel.querySelector(".result-detail").textContent = detail || "";
-  showPhotoMark(panel, Boolean(result.attendee?.no_photos));
-  scans += 1;
-  panel.dataset.status = result.status;
-  panel.dataset.scans = String(scans);
+answerExtras.push(showPartyExtra);
+
+/** Show a scan's answer full screen; answers its number on show (see AnswerPanel). */
+function showResult(result, { corrected = false, startedAt = null } = {}) {
+  const tone = toneOf(result);
+  const number = answers.show(tone, (target) => fillAnswer(target, result, { corrected }));
+  if (startedAt !== null) panel().dataset.answerMs = String(Math.round(performance.now() - startedAt));
+  panel().dataset.answers = String(number);
   feedback(tone);
+  return number;
+}
+
+/** Write one answer into the panel: the one place an answer is drawn. */
+function fillAnswer(target, result, { corrected = false } = {}) {
+  const [title, detail] = resultTexts(result);
+  const note = target.querySelector(".result-corrected");
+  note.textContent = corrected ? say("corrected") : "";
+  note.hidden = !corrected;
+  target.querySelector(".result-title").textContent = title;
+  target.querySelector(".result-detail").textContent = detail || "";
+  showPhotoMark(target, Boolean(result.attendee?.no_photos));
+  const extras = target.querySelector(".result-extras");
+  extras.replaceChildren();
+  for (const extra of answerExtras) extra(result, extras);
+  extras.hidden = !extras.childElementCount;
+  target.dataset.status = result.status;
+  target.dataset.provisional = String(Boolean(result.provisional));
+  target.dataset.corrected = String(corrected);
+}
+
+/** The rest of the scanned ticket's party: one tap to list them, one tap each to check in.
+ * A kiosk shows its own family's names the server sent, and nothing to tap. */
+function showPartyExtra(result, extras) {
+  if (config.kiosk) {
+    if (result.party_members?.length) {
+      const box = element("div", { className: "result-party" });
+      showKioskParty(box, result.party_members, { say });
+      extras.append(box);
+    }
+    return;
+  }
+  if (!result.attendee || door.refused || !["checked_in", "already_checked_in"].includes(result.status)) return;
+  const others = otherMembers(door.list.rows.values(), result);
+  if (!others.length) return;
+  const box = element("div", { className: "result-party" });
+  const open = element("button", { type: "button", className: "party-open" },
+    say("party_show", { count: others.length }));
+  open.addEventListener("click", () => {
+    answers.hold();
+    drawParty(box, result);
+  });
+  box.append(open);
+  extras.append(box);
+}
+
+function drawParty(box, result) {
+  const activity = result.activity ?? doorActivity();
+  const done = element("button", { type: "button", className: "party-done" }, say("done"));
+  done.addEventListener("click", () => answers.dismiss());
+  const list = element("div", {});
+  showPartyList(list, otherMembers(door.list.rows.values(), result), {
+    say,
+    member: (row) => {
+      const place = door.list.place(row, activity);
+      const state = place ? door.list.stateAt(row.id, activity) : { checked_in_at: null };
+      const here = Boolean(state.checked_in_at && !state.left_at);
+      return {
+        usable: row.status === "valid" && Boolean(place), here,
+        status: row.status === "cancelled" ? say("cancelled_short")
+          : !place ? say("wrong_activity")
+            : here ? say("checked_in_at", { time: showTime(state.checked_in_at) })
+              : say("not_yet_here"),
+      };
+    },
+    onCheckIn: async (row) => {
+      const { settled } = await scan({ action: "check_in", attendee_id: row.id }, { quiet: true });
+      await settled;
+      drawParty(box, result);
+    },
+  });
+  box.replaceChildren(list, done);
 }
 
 /** "No photos" under the result, for a person the server (or the list) marks so. */
-function showPhotoMark(panel, noPhotos) {
-  const mark = panel.querySelector(".result-photos");
+function showPhotoMark(target, noPhotos) {
+  const mark = target.querySelector(".result-photos");
   mark.hidden = !noPhotos;
   mark.querySelector(".no-photos").textContent = noPhotos ? say("no_photos") : "";
   mark.querySelector("span").textContent = noPhotos ? say("no_photos_detail") : "";
-  panel.dataset.noPhotos = String(noPhotos);
+  target.dataset.noPhotos = String(noPhotos);
 }
 
 function feedback(tone) {
-  if ($("setting-vibrate").checked && navigator.vibrate) {
+  if ($("setting-vibrate")?.checked && navigator.vibrate) {
     navigator.vibrate(tone === "ok" ? 120 : [90, 60, 90, 60, 90]);
   }
-  if (!$("setting-sound").checked) return;
+  if (!$("setting-sound")?.checked) return;
   try {
     audio = audio || new AudioContext();
     const notes = tone === "ok" ? [880] : tone === "warn" ? [523, 523] : [220, 220, 220];
@@ -178,12 +330,14 @@ function feedback(tone) {
   }
 }
 
-function addRecent(result) {
+function addRecent(result, { corrected = false } = {}) {
   const list = $("recent-scans");
+  if (!list) return; // a kiosk keeps no list of others' scans
   const [title] = resultTexts(result);
-  const entry = element("li", { className: `recent-${TONES[result.status] || "bad"}` },
+  const entry = element("li", { className: `recent-${toneOf(result)}` },
     element("span", { className: "meta" }, showTime(result.scanned_at)), " ",
-    result.attendee && result.status !== "checked_in" ? `${title} – ${result.attendee.name}` : title);
+    result.attendee && result.status !== "checked_in" ? `${title} – ${result.attendee.name}` : title,
+    corrected ? element("strong", { className: "recent-corrected" }, ` · ${say("corrected")}`) : null);
   if (result.status === "checked_in" && result.attendee && !result.notInList) {
     const undo = element("button", {
       type: "button", className: "link-button",
@@ -191,8 +345,8 @@ function addRecent(result) {
     }, say("undo"));
     undo.addEventListener("click", async () => {
       undo.disabled = true;
-      await scan({ action: "undo", attendee_id: result.attendee.id,
-                   activity: result.activity || undefined });
+      await (await scan({ action: "undo", attendee_id: result.attendee.id,
+                          activity: result.activity || undefined })).settled;
     });
     entry.append(" ", undo);
   }
@@ -208,9 +362,24 @@ function render() {
   renderQueue();
   renderRefusal();
   choices.renderHeld();
+  renderDoubles();
+}
+
+/** Tell the volunteer of this door's welcomes that became duplicates, until seen. */
+function renderDoubles() {
+  const notice = $("door-doubles");
+  for (const double of door.newDoubles) {
+    notice.querySelector("ul").append(element("li", {}, say("became_double", {
+      name: double.name || "", time: showTime(double.scanned_at),
+      first_time: showTime(double.first_in_at), door: double.first_door || "",
+    })));
+  }
+  if (door.newDoubles.length) notice.hidden = false;
+  door.newDoubles = [];
 }
 
 function renderCounts() {
+  if (config.kiosk) return; // no figures at a kiosk: families see their own welcome only
   if (door.refused) { // no list any more: no figures rather than noughts
     $("count-registered").textContent = $("count-checked-in").textContent = "–";
     $("activity-counts").replaceChildren();
@@ -266,13 +435,10 @@ function renderRefusal() {
   problem.hidden = false;
   // Once, as it happens or as the page opens: no earlier welcome stays on show, and
   // nothing earlier can be undone from here any more.
-  const panel = $("result");
-  panel.className = "result result-bad";
-  panel.querySelector(".result-title").textContent = refusalText(door.refused);
-  panel.querySelector(".result-detail").textContent = "";
-  showPhotoMark(panel, false);
-  panel.dataset.status = "door_refused";
-  for (const undo of $("recent-scans").querySelectorAll("button")) undo.remove();
+  answers.show("bad", (target) => fillAnswer(target, {
+    status: "door_refused", reason: door.refused.reason, message: door.refused.message,
+    attendee: null }));
+  for (const undo of $("recent-scans")?.querySelectorAll("button") ?? []) undo.remove();
 }
 
 function setOnline(online) {
@@ -308,7 +474,7 @@ function renderLookup() {
 }
 
 async function checkInByHand(attendeeIds, action) {
-  for (const attendeeId of attendeeIds) await scan({ action, attendee_id: attendeeId });
+  for (const attendeeId of attendeeIds) await (await scan({ action, attendee_id: attendeeId })).settled;
   renderLookup();
   $("lookup-query").focus(); // the list was rebuilt: keep the volunteer's place
 }
@@ -319,12 +485,14 @@ async function startCamera() {
   const problem = $("camera-problem");
   const button = $("camera-start");
   try {
-    await startScanning($("camera-video"), config.decoderScripts, onCode);
+    const camera = await startScanning($("camera-video"), config.decoderScripts, onCode);
     problem.hidden = true;
     button.hidden = true;
+    bindCameraControls(camera, $("camera-torch"), $("camera-switch"), say);
   } catch (error) {
-    problem.textContent = error instanceof CameraProblem && error.kind === "missing"
-      ? say("camera_missing") : say("camera_denied");
+    problem.textContent = config.kiosk ? say("kiosk_camera")
+      : error instanceof CameraProblem && error.kind === "missing"
+        ? say("camera_missing") : say("camera_denied");
     problem.hidden = false;
     button.hidden = false;
   }
@@ -337,6 +505,15 @@ function bindControls() {
     box.addEventListener("change", () => localStorage.setItem(`eventreg-${id}`, box.checked ? "on" : "off"));
   }
   $("camera-start").addEventListener("click", startCamera);
+  listenForTypedCodes({ searchField: $("lookup-query"), isCode: (text) => typedCode(text) !== null,
+                        onTyped });
+  window.addEventListener("online", refresh);
+  window.addEventListener("offline", () => setOnline(false));
+  $("door-doubles-done").addEventListener("click", () => {
+    $("door-doubles").hidden = true;
+    $("door-doubles").querySelector("ul").replaceChildren();
+  });
+  if (config.kiosk) return; // no look-up, no walk-ins, no names to delete at a kiosk
   $("lookup-query").addEventListener("input", renderLookup);
   $("lookup-form").addEventListener("submit", (event) => event.preventDefault());
   setUpWalkIns({
@@ -359,7 +536,11 @@ function bindControls() {
       await refresh();
       for (const result of results) addRecent(result);
       showResult(results[0]);
+      scans += 1;
+      panel().dataset.scans = String(scans);
     },
+    // The form's refusal is newer than any answer on show: it must not stay above it.
+    refused: () => answers.dismiss(),
   });
   $("clear-data").addEventListener("click", async () => {
     if (door.queueLength) return window.alert(say("clear_waiting"));
@@ -368,8 +549,6 @@ function bindControls() {
     renderCounts();
     window.alert(say("cleared"));
   });
-  window.addEventListener("online", refresh);
-  window.addEventListener("offline", () => setOnline(false));
 }
 
 async function main() {

@@ -12,7 +12,7 @@
 // `discardHeld`): the server takes late uploads for a grace period after the expiry.
 
 import { AttendeeList } from "./attendees.js";
-import { DoorRefused, NoConnection, uploadQueue } from "./sync.js";
+import { DoorRefused, NoConnection, untoldDoubles, uploadQueue } from "./sync.js";
 import { importPublicKey, readTicket } from "./tickets.js";
 
 /** The answer to any scan once the door link was refused: it decides nothing. */
@@ -45,6 +45,7 @@ export class DoorState {
    */
   constructor({ store, api, eventId, now = () => Date.now() }) {
     Object.assign(this, { store, api, eventId, now });
+    api.scansHeld = () => this.list.queue.length;
     this.list = new AttendeeList();
     this.door = null;
     this.publicKey = null;
@@ -52,8 +53,12 @@ export class DoorState {
     this.refused = null;
     this.online = true;
     this.queueLength = 0;
-    /** Uploaded scans the server counted as duplicates (another door first). */
+    /** Uploaded scans the server counted as duplicates because another door let the
+     * person in first (a repeat at this door is not one). */
     this.duplicates = 0;
+    /** This door's welcomes the server now counts as duplicates (another door, offline,
+     * let the person in earlier), not told on this phone before: the page shows them. */
+    this.newDoubles = [];
     /** Uploaded scans made after the door was switched off (they decided nothing). */
     this.revokedScans = 0;
     /** Milliseconds to add to this phone's clock to get the server's (its Date header). */
@@ -148,6 +153,27 @@ export class DoorState {
     return result;
   }
 
+  /**
+   * Decide a scan on the phone first, from the downloaded list, and have the server
+   * decide it behind (a slow network then never holds the door up): answers {first,
+   * confirmed}. `first` is the phone's answer (marked `provisional`; null when the phone
+   * cannot decide it: the link refused, offline, no list yet, an undo), `confirmed` a
+   * promise of the answer that counts, as `submit` gives it (the server's, or the phone's
+   * own once the server is out of reach). Nothing is queued for the first answer.
+   */
+  async decideFirst(item) {
+    if (this.refused || !this.online || !this.publicKey || !this.list.size
+        || item.action === "undo") {
+      return { first: null, confirmed: this.submit(item) };
+    }
+    // Decided before it is sent: were the server out of reach, `submit` would queue it,
+    // and the phone's decision must not count the scan against itself.
+    const reading = item.qr ? await readTicket(item.qr, this.publicKey, this.eventId) : null;
+    const { result } = this.list.decide(item, reading);
+    const confirmed = this.submit(item);
+    return { first: { ...result, offline: false, provisional: true }, confirmed };
+  }
+
   /** Remember, for good, that the server refused the door link; forget the names. */
   async refuse(reason, message) {
     this.refused = { reason, message: message || "", at: this.refused?.at
@@ -187,6 +213,7 @@ export class DoorState {
       }
       await this.store.put("meta", body, "door");
       await this.useDoor(body);
+      await this.noteDoubles(body.doubles);
       await this.handIn();
       const cursor = await this.store.get("meta", "cursor");
       const { body: list } = await this.api.attendees(cursor);
@@ -224,12 +251,23 @@ export class DoorState {
     this.queueLength = this.list.queue.length;
     const changed = new Map();
     for (const result of results) {
-      if (result.status === "already_checked_in") this.duplicates += 1;
+      if (result.status === "already_checked_in" && result.checked_in_door
+          && result.checked_in_door !== this.door?.door.name) this.duplicates += 1;
       if (result.status === "door_revoked") this.revokedScans += 1;
       const row = this.refused ? null : this.list.applyServerResult(result);
       if (row) changed.set(row.id, row);
     }
     if (changed.size) await this.store.putMany("attendees", [...changed.values()]);
+  }
+
+  /** Keep the doubles not told before in `newDoubles`, and remember them as told. */
+  async noteDoubles(doubles) {
+    const told = new Set((await this.store.get("meta", "told_doubles")) ?? []);
+    this.newDoubles = untoldDoubles(doubles, told);
+    if (!this.newDoubles.length) return;
+    // The server lists the newest 50: remembering a few more is enough.
+    const remembered = [...told, ...this.newDoubles.map((double) => double.client_id)];
+    await this.store.put("meta", remembered.slice(-200), "told_doubles");
   }
 
   async readQueue() {

@@ -15,6 +15,15 @@ export class DoorRefused extends Error {
 /** The reasons the API refuses a door link with (401): for good. */
 export const DOOR_REFUSALS = new Set(["door_revoked", "door_expired", "door_unknown"]);
 
+/** The header in which every call says how many scans the phone still holds (the
+ * organisers' dashboard shows it). */
+export const SCANS_HELD_HEADER = "X-Door-Scans-Held";
+
+/** The doubles the server lists (GET door's `doubles`) not yet told on this phone. */
+export function untoldDoubles(doubles, told) {
+  return (doubles || []).filter((double) => !told.has(double.client_id));
+}
+
 /** The fields of a queued scan that POST /api/v1/checkins/batch takes. */
 const UPLOADED_FIELDS = ["client_id", "action", "qr", "attendee_id", "activity", "scanned_at",
                          "override", "reason"];
@@ -31,6 +40,8 @@ export class ApiClient {
     this.base = base;
     this.token = token;
     this.fetch = fetcher;
+    /** How many scans the phone still holds, said on every call (DoorState sets it). */
+    this.scansHeld = () => null;
   }
 
   /** Call the API; answers {status, body}. Throws NoConnection or DoorRefused (401). */
@@ -39,11 +50,13 @@ export class ApiClient {
     const timer = setTimeout(() => controller.abort(), timeout);
     let response;
     let json = null;
+    const held = this.scansHeld();
     try {
       response = await this.fetch(this.base + path, {
         method,
         headers: {
           Authorization: `Bearer ${this.token}`,
+          ...(Number.isInteger(held) ? { [SCANS_HELD_HEADER]: String(held) } : {}),
           ...(body === undefined ? {} : { "Content-Type": "application/json" }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),

@@ -7,9 +7,11 @@ const $ = (id) => document.getElementById(id);
  * Make the walk-in form work. `unavailable()` says why it cannot be sent now (offline,
  * the door link refused) or null; `send(body)` posts it (POST /api/v1/door/walk-ins) and
  * answers {status, body}, or throws; `failed(error)` says what went wrong in words;
- * `registered(results)` shows the check-ins the server made.
+ * `registered(results)` shows the check-ins the server made; `refused()` is told when the
+ * form shows why it was not sent (a scan's answer on show is older: it goes).
  */
-export function setUpWalkIns({ say, language, unavailable, send, failed, registered }) {
+export function setUpWalkIns({ say, language, unavailable, send, failed, registered,
+                               refused = () => {} }) {
   const form = $("walk-in-form");
   const people = $("walk-in-people");
 
@@ -35,6 +37,7 @@ export function setUpWalkIns({ say, language, unavailable, send, failed, registe
     const error = $("walk-in-error");
     error.textContent = text;
     error.hidden = !text;
+    if (text) refused();
   }
 
   function attendees() {
