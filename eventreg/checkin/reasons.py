@@ -48,6 +48,7 @@ def scanner_reason_messages() -> dict[str, str]:
         "too_early_detail": str(_l("The session starts at %(time)s.")),
         "undo_needs_reason": str(_l("Undo from another door or later: choose a reason")),
         "let_in": str(_l("Let in anyway")),
+        "choose_reason": str(_l("Choose a reason")),
         "let_in_why": str(_l("Why do you let them in?")),
         "undo_why": str(_l("Why undo this check-in?")),
         "cancel_choice": str(_l("Do not let in")),

@@ -2,76 +2,74 @@
 // in despite an amber or red answer that allows it, with a reason from the short list (a
 // recorded override); give the reason an undo from another door or after the undo window
 // needs; and, once the door link has expired, send or discard the scans the phone holds.
-// The page (scanner.js) calls `offer` after each answer and `renderHeld` on each render.
+// The choices are drawn into the answer itself (answer.js's answerExtras, not at a kiosk:
+// nobody there may override); the page (scanner.js) calls `renderHeld` on each render.
 
 import { element } from "./dom.js";
 import { CHECK_IN, OVERRIDABLE, OVERRIDE_REASONS, UNDO_REASONS } from "./rules.js";
 
 /**
- * Set the choices up below `anchor` (the answer) and `problem` (the door link's problem).
- * `scan(fields)` sends or decides a scan as the page does and shows its answer; `door` is
- * the DoorState; `render()` redraws the page; `showTime(iso)` writes a time.
+ * Set the choices up. `extra(result, container)` draws them into an answer (answer.js's
+ * answerExtras); `renderHeld()` draws the held scans below `problem` (the door link's
+ * problem). `scan(fields)` sends or decides a scan as the page does and shows its answer;
+ * `hold()` keeps the answer on show while the volunteer chooses; `door` is the DoorState;
+ * `render()` redraws the page; `showTime(iso)` writes a time.
  */
-export function setUpDoorChoices({ say, anchor, problem, scan, door, render, showTime,
+export function setUpDoorChoices({ say, problem, scan, hold, door, render, showTime,
                                    confirm = (text) => window.confirm(text) }) {
-  const box = element("section", { id: "door-choice", className: "door-choice",
-                                    "aria-live": "polite", hidden: true });
-  anchor.after(box);
   const held = element("section", { id: "held-scans", className: "held-scans", role: "status",
                                     hidden: true });
   problem.after(held);
   let heldNote = "";
 
-  function show(...children) {
-    box.replaceChildren(...children);
-    box.hidden = children.length === 0;
-  }
-
-  function choose(legend, reasons, prefix, cancelText, chosen) {
+  function choose(box, legend, reasons, prefix, cancelText, chosen) {
+    hold();
     const buttons = reasons.map((code) => {
       const button = element("button", { type: "button", className: "reason",
                                          "data-reason": code }, say(`${prefix}${code}`));
-      button.addEventListener("click", () => {
-        show();
-        chosen(code);
-      });
+      button.addEventListener("click", () => chosen(code));
       return button;
     });
     const cancel = element("button", { type: "button", className: "link-button" }, cancelText);
-    cancel.addEventListener("click", () => show());
-    show(element("fieldset", { className: "reasons" }, element("legend", {}, legend),
-                 ...buttons), cancel);
+    cancel.addEventListener("click", () => box.replaceChildren());
+    box.replaceChildren(element("fieldset", { className: "reasons" },
+                                element("legend", {}, legend), ...buttons), cancel);
     buttons[0].focus();
   }
 
-  /** What the volunteer may do about `result`, the answer to a scan of `fields`. */
-  function offer(result, fields) {
+  /** What the volunteer may do about `result`, drawn into its answer. */
+  function extra(result, container) {
+    const box = element("div", { id: "door-choice", className: "door-choice" });
+    const person = result.attendee
+      ? { attendee_id: result.attendee.id, ...(result.activity ? { activity: result.activity } : {}) }
+      : null;
     if (result.flag === "overridden") {
-      return show(element("p", { className: "overridden" }, say("overridden", {
+      box.append(element("p", { className: "overridden" }, say("overridden", {
         reason: say(`override_reason_${result.reason}`) })));
     }
-    const notes = [];
     if (result.status === "too_early") {
       const startsAt = door.list.doorRules.activityStarts.get(result.activity);
       if (startsAt) {
-        notes.push(element("p", {}, say("too_early_detail", {
+        box.append(element("p", {}, say("too_early_detail", {
           time: showTime(new Date(startsAt).toISOString()) })));
       }
     }
-    if ((fields.action ?? CHECK_IN) === CHECK_IN && OVERRIDABLE.has(result.status)
-        && result.attendee) {
-      const letIn = element("button", { type: "button", className: "primary let-in" },
-                            say("let_in"));
+    if (person && result.action === CHECK_IN && OVERRIDABLE.has(result.status)) {
+      const letIn = element("button", { type: "button", className: "let-in" }, say("let_in"));
       letIn.addEventListener("click", () => choose(
-        say("let_in_why"), OVERRIDE_REASONS, "override_reason_", say("cancel_choice"),
-        (code) => scan({ ...fields, action: CHECK_IN, override: code })));
-      return show(...notes, letIn);
+        box, say("let_in_why"), OVERRIDE_REASONS, "override_reason_", say("cancel_choice"),
+        (code) => scan({ ...person, action: CHECK_IN, override: code })));
+      box.append(letIn);
     }
-    if (result.status === "undo_needs_reason") {
-      return choose(say("undo_why"), UNDO_REASONS, "undo_reason_", say("cancel_undo"),
-                    (code) => scan({ ...fields, reason: code }));
+    if (person && result.status === "undo_needs_reason") {
+      const why = element("button", { type: "button", className: "let-in" },
+                          say("choose_reason"));
+      why.addEventListener("click", () => choose(
+        box, say("undo_why"), UNDO_REASONS, "undo_reason_", say("cancel_undo"),
+        (code) => scan({ ...person, action: "undo", reason: code })));
+      box.append(why);
     }
-    return show(...notes);
+    if (box.childElementCount) container.append(box);
   }
 
   /** The scans an expired link still holds: how many, Send, Discard. */
@@ -109,5 +107,5 @@ export function setUpDoorChoices({ say, anchor, problem, scan, door, render, sho
     held.hidden = false;
   }
 
-  return { offer, renderHeld };
+  return { extra, renderHeld };
 }

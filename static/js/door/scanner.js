@@ -95,7 +95,6 @@ async function scan(fields, { quiet = false, startedAt = performance.now() } = {
   const shown = first && !quiet ? showResult(first, { startedAt }) : 0;
   const settled = confirmed.then((result) => {
     settle(first, result, shown, { quiet, startedAt });
-    if (!quiet) choices.offer(result, fields);
     return result;
   });
   return { first, settled };
@@ -564,8 +563,9 @@ async function main() {
                          eventId: config.eventId });
   await door.load();
   door.online = navigator.onLine;
-  choices = setUpDoorChoices({ say, anchor: $("result"), problem: $("door-problem"), scan,
-                               door, render, showTime });
+  choices = setUpDoorChoices({ say, problem: $("door-problem"), scan, door, render, showTime,
+                               hold: () => answers.hold() });
+  if (!config.kiosk) answerExtras.push(choices.extra);
   bindControls();
   render();
   startCamera();
