@@ -119,6 +119,15 @@ def load_settings(overrides: dict | None = None) -> dict:
         #: minutes as a burst they can cancel at once (eventreg/registrations/bursts.py).
         "BURST_MIN_REGISTRATIONS": int(os.environ.get("BURST_MIN_REGISTRATIONS", "5")),
         "BURST_WINDOW_MINUTES": int(os.environ.get("BURST_WINDOW_MINUTES", "10")),
+        #: The door (eventreg/checkin/rules.py): an undo at the door that admitted, this
+        #: many minutes after, needs no reason (pretix: 15); at an activity's door, a
+        #: check-in more than this many minutes before its session starts asks the
+        #: volunteer (too_early); a door link hands in scans made while it worked for
+        #: this many days after it expired (late uploads), reading and deciding nothing.
+        "CHECKIN_UNDO_WINDOW_MINUTES": float(os.environ.get("CHECKIN_UNDO_WINDOW_MINUTES", "15")),
+        "CHECKIN_EARLY_WARNING_MINUTES": float(
+            os.environ.get("CHECKIN_EARLY_WARNING_MINUTES", "60")),
+        "DOOR_UPLOAD_GRACE_DAYS": float(os.environ.get("DOOR_UPLOAD_GRACE_DAYS", "14")),
         #: How organisers' passwords are hashed (werkzeug.security's method string); tests
         #: choose a cheap one.
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),

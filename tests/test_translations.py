@@ -35,7 +35,7 @@ PARTICIPANT_SOURCES = (
     "eventreg/waitlist/service.py", "eventreg/waitlist/receivers.py", "eventreg/events/service.py", "eventreg/events/retention.py",
     "eventreg/checkin/views.py", "eventreg/checkin/scanning.py", "eventreg/checkin/walk_ins.py",
     "eventreg/checkin/api.py", "eventreg/checkin/doors.py", "eventreg/checkin/pickup.py",
-    "eventreg/privacy/erasure.py",
+    "eventreg/privacy/erasure.py", "eventreg/checkin/reasons.py",
     "eventreg/site.py", "eventreg/web.py", "eventreg/outages.py",
 )
 #: Sources only organisers see (offered in en, bg and uk only: eventreg/i18n.py).

@@ -128,6 +128,8 @@ SCAN_OUTCOMES = {
     "wrong_activity": _l("Not registered for this activity"),
     "invalid": _l("Not a valid ticket"), "unknown": _l("Ticket not found"),
     "door_revoked": _l("Door link switched off"),
+    "door_expired": _l("Door link expired"), "too_early": _l("Too early for this session"),
+    "undo_needs_reason": _l("Undo asked for a reason"),
 }
 CODED_VALUES = {
     "role": {"admin": _l("Admin"), "organiser": _l("Organiser")},

@@ -5,7 +5,7 @@ The scanner page uses exactly these; any other scanner app may too. The rules ar
 """
 
 import base64
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import wraps
 
 from flask import current_app, g, jsonify, request
@@ -33,16 +33,18 @@ from eventreg.checkin.pickup import (
     pickup_code_for,
     refuse_check_out_without_pickup,
 )
-from eventreg.checkin.rules import UNDO
+from eventreg.checkin.rules import CHECK_IN, UNDO
 from eventreg.checkin.scanning import (
     CheckinRequest,
     CheckinResult,
+    DoorSettings,
     DoorView,
     check_in,
     check_in_many,
 )
 from eventreg.checkin.walk_ins import register_walk_in
 from eventreg.database import unit_of_work, utcnow
+from eventreg.errors import ValidationFailed
 from eventreg.extensions import db, limiter
 from eventreg.i18n import LANGUAGE_CODES
 from eventreg.registrations.service import AttendeeRequest, RegistrationRequest
@@ -52,12 +54,14 @@ from eventreg.tickets.service import event_public_key
 
 def door_required(view=None, *, for_uploads: bool = False):
     """Refuse the request with 401 unless it carries a live door access token; with
-    `for_uploads`, also a switched-off door's, to hand in what it scanned before."""
+    `for_uploads`, also a switched-off door's, to hand in what it scanned before, and an
+    expired one's for DOOR_UPLOAD_GRACE_DAYS after (late uploads)."""
 
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            g.door = door_for_token(db.session, _door_token(), for_uploads=for_uploads)
+            g.door = door_for_token(db.session, _door_token(), for_uploads=for_uploads,
+                                    upload_grace=_upload_grace() if for_uploads else None)
             contact = _door_contact(g.door)
             response = view(*args, **kwargs)
             if contact is not None:
@@ -137,6 +141,8 @@ def result_json(result: CheckinResult, pickup: PickupCode | None = None) -> dict
         "flag": result.flag,
         "note": attendee.door_note if attendee is not None else "",
         "pickup_code": pickup.code if pickup is not None else None,
+        "overrode": result.overrode,
+        "reason": result.reason,
     }
 
 
@@ -176,11 +182,19 @@ def _scans_json(scans) -> list[dict]:
 
 def _checkin_request(item: dict, timezone: str, *, action: str | None = None,
                      path: str = "") -> CheckinRequest:
-    """The scan a body (or an item of a batch, at `path`) asks for; a `scanned_at`
-    without an offset is wall-clock time in `timezone` (the event's)."""
+    """The scan a body (or an item of a batch, at `path`) asks for: a check-in's reason
+    is its `override`, an undo's its `reason`; a `scanned_at` without an offset is
+    wall-clock time in `timezone` (the event's)."""
+    action = action or item.get("action", "check_in")
+    misplaced = "reason" if action == CHECK_IN else "override"
+    if item.get(misplaced) is not None:
+        raise ValidationFailed(_l("The check-in request is incomplete."), fields={
+            f"{path}{misplaced}": _l("A check-in's reason goes in override, an undo's in "
+                                     "reason.")})
     return CheckinRequest(
         client_id=item["client_id"],
-        action=action or item.get("action", "check_in"),
+        action=action,
+        reason=item.get("override" if action == CHECK_IN else "reason"),
         qr=item.get("qr"),
         attendee_id=item.get("attendee_id"),
         activity_id=item.get("activity"),
@@ -232,6 +246,8 @@ def get_door():
             "records_exits": door.records_exits,
             "kiosk": door.kiosk,
             "expires_at": _time(door_expires_at(door)),
+            "undo_window_minutes": current_app.config["CHECKIN_UNDO_WINDOW_MINUTES"],
+            "early_warning_minutes": current_app.config["CHECKIN_EARLY_WARNING_MINUTES"],
         },
         event={
             "id": event.id, "slug": event.slug, "title": event.title, "status": event.status,
@@ -244,7 +260,8 @@ def get_door():
             "activities": [
                 {"id": activity.id, "title": activity.title, "place": activity.place,
                  "capacity": activity.capacity, "places_left": activity.places_left,
-                 "asks_pickup_codes": activity.asks_pickup_codes}
+                 "asks_pickup_codes": activity.asks_pickup_codes,
+                 "starts_at": _time(activity.starts_at)}
                 for activity in event.activities
             ],
         },
@@ -316,7 +333,7 @@ def create_checkin():
     the scan's own transaction (one connection, one transaction per scan)."""
     token = _door_token()
     with unit_of_work(db.session):
-        door = door_view_for_token(db.session, token)
+        door = door_view_for_token(db.session, token, settings=_door_settings())
         body = _scan_body("CheckinCreate")
         checkin_request = _checkin_request(body, door.event_timezone)
         refuse_at_kiosk(door, action=checkin_request.action,
@@ -328,12 +345,23 @@ def create_checkin():
     return jsonify(answer)
 
 
+def _door_settings() -> DoorSettings:
+    """The door's time rules, from the app's settings."""
+    return DoorSettings.from_config(current_app.config)
+
+
+def _upload_grace() -> timedelta:
+    """How long after its link expired a door may still upload (DOOR_UPLOAD_GRACE_DAYS)."""
+    return timedelta(days=current_app.config["DOOR_UPLOAD_GRACE_DAYS"])
+
+
 @blueprint.post("/checkins/undo")
 def undo_checkin():
-    """Undo a check-in made by mistake (never at a kiosk)."""
+    """Undo a check-in made by mistake (from another door or later, with a reason; never
+    at a kiosk)."""
     token = _door_token()
     with unit_of_work(db.session):
-        door = door_view_for_token(db.session, token)
+        door = door_view_for_token(db.session, token, settings=_door_settings())
         body = _scan_body("CheckinUndo")
         checkin_request = _checkin_request(body, door.event_timezone, action=UNDO)
         refuse_at_kiosk(door, action=checkin_request.action,
@@ -349,10 +377,12 @@ def create_checkin_batch():
     """Upload scans made offline; the earliest scan of a ticket wins. Answers in order.
 
     A door switched off meanwhile still hands in what it scanned before (later scans come
-    back `door_revoked`)."""
+    back `door_revoked`); so does an expired link for DOOR_UPLOAD_GRACE_DAYS (later scans
+    come back `door_expired`)."""
     token = _door_token()
     with unit_of_work(db.session):
-        door = door_view_for_token(db.session, token, for_uploads=True)
+        door = door_view_for_token(db.session, token, settings=_door_settings(),
+                                   for_uploads=True, upload_grace=_upload_grace())
         body = json_body("CheckinBatch")
         requests = [_checkin_request(item, door.event_timezone, path=f"checkins.{index}.")
                     for index, item in enumerate(body["checkins"])]
@@ -388,7 +418,8 @@ def create_walk_in():
             db.session, g.door, registration_request,
             phone_region=current_app.config["DEFAULT_PHONE_REGION"],
         )
-        answers = [answer_json(result, None, DoorView.of(g.door)) for result in walk_in.results]
+        answers = [answer_json(result, None, DoorView.of(g.door, None))
+                   for result in walk_in.results]
     return jsonify(registration=walk_in.registration.id, results=answers), 201
 
 

@@ -53,10 +53,32 @@ CHECKIN_ITEM = {
                  "activity, else the event's entrance."},
     "scanned_at": {**NULLABLE_TIME, "description": "When the door scanned it (default: now). "
                    "A time in the future (a phone's clock ahead) counts as now, and none is older than the door."},
+    "override": {
+        "enum": [*rules.OVERRIDE_REASONS, None],
+        "description": "A check-in only: let the person in despite a refusal that allows it "
+        f"({', '.join(f'`{s}`' for s in sorted(rules.OVERRIDABLE))}), for this reason: "
+        "`organiser_agreed` (an organiser said so), `identity_checked` (the person is on the "
+        "list, identity checked), `family_mix_up` (a family's tickets mixed up), `other`. "
+        "Answered `checked_in` with `flag` `overridden` and `overrode` the refusal; shown "
+        "to organisers. Never for `invalid`, `wrong_event`, `unknown`, `event_cancelled`, "
+        "`door_revoked`, `door_expired` (nobody of this event to admit, or a door that "
+        "decides nothing): those stand. Not needed (a first arrival): not recorded. Someone "
+        "with no ticket is registered as a walk-in instead (POST /door/walk-ins).",
+    },
+    "reason": {
+        "enum": [*rules.UNDO_REASONS, None],
+        "description": "An undo only: needed to undo an admission made at another door or "
+        "longer ago than the undo window (CHECKIN_UNDO_WINDOW_MINUTES, default 15; without "
+        "it the answer is `undo_needs_reason`): `wrong_person` (the wrong ticket was "
+        "scanned), `did_not_come_in`, `scanned_by_mistake`, `other`. Flagged "
+        "`undone_with_reason` and shown to organisers.",
+    },
 }
 CHECKIN_RULES = {
     "activity": "One this door serves; a door of several activities must say which.",
     "scanned_at": REAL_TIME_RULE,
+    "override": "Only with action check_in.",
+    "reason": "Only with action undo.",
 }
 #: A scan names a ticket by its QR code or, typed by hand, by the attendee's id.
 QR_OR_ATTENDEE = [{"required": ["qr"]}, {"required": ["attendee_id"]}]
@@ -108,9 +130,6 @@ CHECKIN_RESULT = closed_object({
     "checked_in_door": {"type": ["string", "null"]},
     "left_at": {**NULLABLE_DATE_TIME, "description": "When they last went out (None while "
                 "inside or never in): `already_checked_out` says since when."},
-    "flag": {"enum": [rules.CANCELLED_AFTER_SCAN, rules.EVENT_CANCELLED_AFTER_SCAN, None],
-             "description": "An admission the organiser should know of: the ticket (or the "
-             "event) was cancelled after this offline scan admitted the person."},
     "note": DOOR_NOTE,
     "pickup_code": {
         "type": ["string", "null"],
@@ -119,6 +138,18 @@ CHECKIN_RESULT = closed_object({
         "child's code, made when they were let in: tell it to the parent (it is on their "
         "ticket page too, with a QR). The child goes out only through POST /door/pickups. "
         "Null elsewhere, for adults, and once picked up."},
+    "flag": {"enum": [rules.CANCELLED_AFTER_SCAN, rules.EVENT_CANCELLED_AFTER_SCAN,
+                      rules.OVERRIDDEN, rules.UNDONE_WITH_REASON, None],
+             "description": "A scan the organiser should know of: `cancelled_after_scan`, "
+             "`event_cancelled_after_scan` (the ticket or the event was cancelled after this "
+             "offline scan admitted the person), `overridden` (let in despite a refusal), "
+             "`undone_with_reason` (an undo from another door or after the window)."},
+    "overrode": {"enum": [*sorted(rules.OVERRIDABLE), None],
+                 "description": "For `overridden`: the refusal the volunteer overrode."},
+    "reason": {"enum": [*rules.OVERRIDE_REASONS, *[r for r in rules.UNDO_REASONS
+                                                    if r not in rules.OVERRIDE_REASONS], None],
+               "description": "The override's or undo's reason, where one was needed and "
+               "given (else null)."},
     "ticket_event": {**closed_object({
         "title": ANSWERED_TEXTS, "starts_at": DATE_TIME, "timezone": {"type": "string"},
     }), "description": "With `wrong_event` only, for a genuine ticket of another event "
@@ -153,6 +184,9 @@ DOOR_EVENT = closed_object({
         "asks_pickup_codes": {"type": "boolean", "description": "A children's workshop: "
                               "children let in get a pick-up code, and go out only against "
                               "it (POST /door/pickups)."},
+        "starts_at": {**NULLABLE_DATE_TIME, "description": "When its session starts: a "
+                      "check-in at its door more than the door's `early_warning_minutes` "
+                      "before is `too_early`."},
     })},
 })
 DOOR_COUNTS = closed_object(
@@ -267,7 +301,16 @@ SCHEMAS = {
             "kiosk": {"type": "boolean", "description": "A self check-in kiosk: scans of "
                       "tickets only (look-up by hand, undo and walk-ins answer 403 "
                       "`kiosk_door`), and a list without names."},
-            "expires_at": DATE_TIME,
+            "expires_at": {**DATE_TIME, "description": "From then the link reads and decides "
+                           "nothing (401 door_expired); for DOOR_UPLOAD_GRACE_DAYS (default "
+                           "14) after, it still uploads scans made before (POST "
+                           "/checkins/batch)."},
+            "undo_window_minutes": {"type": "number", "minimum": 0, "description": "An undo "
+                                    "at the door that admitted, this soon after, needs no "
+                                    "`reason`."},
+            "early_warning_minutes": {"type": "number", "minimum": 0, "description": "At an "
+                                      "activity's door, a check-in earlier than this before "
+                                      "its `starts_at` is `too_early`."},
         }),
         "event": DOOR_EVENT,
         "counts": DOOR_COUNTS,
@@ -399,10 +442,15 @@ PATHS = {
             description="Each item is recorded on its own, in the order scanned; "
             "the earliest scan of a ticket is its check-in and a later one, from any "
             "door, a duplicate (already_checked_in); an item this door cannot take "
-            "comes back `invalid`. Answers in the order sent.",
+            "comes back `invalid`. Answers in the order sent. Late uploads: an expired "
+            "link (not switched off) is taken here for DOOR_UPLOAD_GRACE_DAYS (default "
+            "14) after its `expires_at`, scans made after it answered `door_expired`; "
+            "then 401 door_expired. A switched-off link is taken until its expiry.",
             security=DOOR,
             body=("CheckinBatch", BATCH_EXAMPLE),
-            rules={"checkins.*.scanned_at": REAL_TIME_RULE},
+            rules={"checkins.*.scanned_at": REAL_TIME_RULE,
+                   "checkins.*.override": CHECKIN_RULES["override"],
+                   "checkins.*.reason": CHECKIN_RULES["reason"]},
             responses={"200": ok("CheckinBatchResult"),
                        "403": error_response("A self check-in kiosk's link sent a look-up by "
                                              "hand or an undo: nothing was recorded.",

@@ -4,13 +4,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from eventreg.checkin import rules
 from eventreg.checkin.counts import CheckinCounts, count_checkins
 from eventreg.checkin.door_state import DoorState, door_states
 from eventreg.checkin.history import Doubles, event_doubles
 from eventreg.checkin.models import Checkin, DoorAccess
+from eventreg.checkin.reasons import OVERRODE_LABELS, reason_label
 from eventreg.database import utcnow
 from eventreg.events.models import Event
 from eventreg.registrations.models import Attendee
@@ -29,13 +31,33 @@ class ArrivalSlot:
 
 @dataclass(frozen=True)
 class FlaggedAdmission:
-    """Someone a door admitted whose ticket (or event) was cancelled after the scan."""
+    """A scan organisers should see: someone a door admitted whose ticket (or event) was
+    cancelled after the scan, a volunteer's override, or an undo that needed a reason."""
 
     name: str
     door: str
     scanned_at: datetime
-    #: rules.CANCELLED_AFTER_SCAN or rules.EVENT_CANCELLED_AFTER_SCAN.
+    #: rules.CANCELLED_AFTER_SCAN, EVENT_CANCELLED_AFTER_SCAN, OVERRIDDEN or
+    #: UNDONE_WITH_REASON.
     flag: str
+    action: str = rules.CHECK_IN
+    #: For an override: the refusal overridden (rules.OVERRIDABLE).
+    overrode: str | None = None
+    #: The override's or undo's reason code.
+    reason: str | None = None
+
+    @property
+    def by_volunteer(self) -> bool:
+        """An override or a reasoned undo: a volunteer's own decision."""
+        return self.flag in (rules.OVERRIDDEN, rules.UNDONE_WITH_REASON)
+
+    @property
+    def overrode_label(self) -> str:
+        return str(OVERRODE_LABELS.get(self.overrode, "")) if self.overrode else ""
+
+    @property
+    def reason_label(self) -> str:
+        return reason_label(self.action, self.reason)
 
 
 @dataclass(frozen=True)
@@ -46,7 +68,10 @@ class Dashboard:
     #: (door name, people it admitted), busiest first.
     doors: list[tuple[str, int]]
     arrivals: list[ArrivalSlot]
+    #: Admissions made offline before a cancellation.
     flagged: list[FlaggedAdmission]
+    #: Volunteers' overrides and undos with a reason, in the order scanned.
+    decided_by_volunteers: list[FlaggedAdmission]
     #: Each door link's phone: online, last upload, scans it still holds.
     door_states: list[DoorState] = field(default_factory=list)
     #: Welcomes that became duplicates (another door first, uploaded later), by door.
@@ -57,7 +82,9 @@ def event_dashboard(session: Session, event: Event, now: datetime | None = None)
     """Figures for the organiser's live view of an event day (`now` for the doors'
     states)."""
     counts = count_checkins(session, event)
-    valid = (Attendee.event_id == event.id, Attendee.cancelled_at.is_(None))
+    # Valid tickets, and those an override let in after their cancellation (as counted).
+    valid = (Attendee.event_id == event.id, or_(Attendee.cancelled_at.is_(None),
+                                                Attendee.checked_in_at >= Attendee.cancelled_at))
     doors = session.execute(
         select(DoorAccess.name, func.count(Attendee.id))
         .join(Attendee, Attendee.checked_in_door_id == DoorAccess.id)
@@ -65,20 +92,23 @@ def event_dashboard(session: Session, event: Event, now: datetime | None = None)
         .group_by(DoorAccess.id, DoorAccess.name)
         .order_by(func.count(Attendee.id).desc(), DoorAccess.name)
     ).all()
+    flagged = [FlaggedAdmission(*row) for row in session.execute(
+        select(Attendee.name, DoorAccess.name, Checkin.scanned_at, Checkin.flag,
+               Checkin.action, Checkin.overrode, Checkin.reason)
+        .join(Attendee, Attendee.id == Checkin.attendee_id)
+        .join(DoorAccess, DoorAccess.id == Checkin.door_access_id)
+        .where(Checkin.event_id == event.id, Checkin.flag.is_not(None))
+        .order_by(Checkin.scanned_at, Checkin.id))]
     arrival_times = list(session.scalars(
         select(Attendee.checked_in_at).where(*valid, Attendee.checked_in_at.is_not(None))
     ))
     return Dashboard(
         counts=counts,
-        not_arrived=counts.event.registered - counts.event.checked_in,
+        not_arrived=counts.not_arrived,
         doors=[(name, admitted) for name, admitted in doors],
         arrivals=arrival_slots(arrival_times, ZoneInfo(event.timezone)),
-        flagged=[FlaggedAdmission(*row) for row in session.execute(
-            select(Attendee.name, DoorAccess.name, Checkin.scanned_at, Checkin.flag)
-            .join(Attendee, Attendee.id == Checkin.attendee_id)
-            .join(DoorAccess, DoorAccess.id == Checkin.door_access_id)
-            .where(Checkin.event_id == event.id, Checkin.flag.is_not(None))
-            .order_by(Checkin.scanned_at))],
+        flagged=[row for row in flagged if not row.by_volunteer],
+        decided_by_volunteers=[row for row in flagged if row.by_volunteer],
         door_states=door_states(session, event, now or utcnow()),
         doubles=event_doubles(session, event),
     )

@@ -2,7 +2,8 @@
 
 A door access belongs to one event and, optionally, to some of its activities (a workshop
 tent's door). Its token is the only credential a volunteer holds: it works from its
-creation until a day after the event ends, or until an organiser revokes it.
+creation until a day after the event ends, or until an organiser revokes it; after that
+day it still uploads scans made before, for DOOR_UPLOAD_GRACE_DAYS (late uploads).
 """
 
 import hashlib
@@ -17,8 +18,13 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from eventreg.accounts.models import Organiser
 from eventreg.audit.service import record
-from eventreg.checkin.models import Checkin, DoorAccess, door_access_activities
-from eventreg.checkin.scanning import DoorView
+from eventreg.checkin.models import (
+    VALID_AFTER_EVENT,
+    Checkin,
+    DoorAccess,
+    door_access_activities,
+)
+from eventreg.checkin.scanning import DoorSettings, DoorView
 from eventreg.database import utcnow
 from eventreg.encryption import secret_box
 from eventreg.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
@@ -28,8 +34,6 @@ from eventreg.text import clean_text, is_blank
 
 DOOR_TOKEN_PREFIX = "door_"
 MAX_DOOR_NAME_LENGTH = 100
-#: How long after the event ends its door links keep working (late uploads of offline scans).
-VALID_AFTER_EVENT = timedelta(hours=24)
 
 
 class DoorAccessRefused(DomainError):
@@ -139,11 +143,17 @@ def door_is_live(door: DoorAccess, now: datetime | None = None) -> bool:
 
 
 def door_for_token(session: Session, token: str, *, for_uploads: bool = False,
+                   upload_grace: timedelta | None = None,
                    now: datetime | None = None) -> DoorAccess:
     """Return the live door access `token` opens; refuse unknown, revoked or expired tokens.
 
     `for_uploads` also opens a switched-off door (not a sign-in sheets' one), so that a
     phone hands in the scans it made before: the door's rule refuses those made after.
+    With `for_uploads`, an expired link that was not switched off also opens for
+    `upload_grace` after its expiry (late uploads: the setting DOOR_UPLOAD_GRACE_DAYS,
+    passed by the caller; None for none), to hand in scans made while it worked; the
+    rule answers those made later `door_expired`. A switched-off door's link keeps its
+    own rule: its uploads are taken until the link's expiry, not after.
     """
     token = (token or "").strip()
     door = None
@@ -157,16 +167,18 @@ def door_for_token(session: Session, token: str, *, for_uploads: bool = False,
     if door is None:
         _refuse_unknown()
     _refuse_unless_live(door.revoked_at, door.for_sign_in_sheets, door_expires_at(door),
-                        for_uploads=for_uploads, now=now)
+                        for_uploads=for_uploads, upload_grace=upload_grace, now=now)
     return door
 
 
-def door_view_for_token(session: Session, token: str, *, for_uploads: bool = False,
+def door_view_for_token(session: Session, token: str, *, settings: DoorSettings,
+                        for_uploads: bool = False, upload_grace: timedelta | None = None,
                         now: datetime | None = None) -> DoorView:
     """What a scan needs of the live door `token` opens (scanning.DoorView), read in one
     statement of columns, with no objects loaded: the look-up of every live scan. Refuses
     as `door_for_token` does, from the row as stored now (nothing is kept across
-    requests, so a door switched off a moment ago is refused at once)."""
+    requests, so a door switched off a moment ago is refused at once). At an activity's
+    door, a second small query reads when its sessions start (the time window)."""
     token = (token or "").strip()
     row = None
     if token.startswith(DOOR_TOKEN_PREFIX):
@@ -174,16 +186,24 @@ def door_view_for_token(session: Session, token: str, *, for_uploads: bool = Fal
     if row is None:
         _refuse_unknown()
     _refuse_unless_live(row.revoked_at, row.for_sign_in_sheets,
-                        row.ends_at + VALID_AFTER_EVENT, for_uploads=for_uploads, now=now)
+                        row.ends_at + VALID_AFTER_EVENT, for_uploads=for_uploads,
+                        upload_grace=upload_grace, now=now)
+    activity_ids = _ids(row.activity_ids)
+    starts = ()
+    if activity_ids:
+        starts = tuple(session.execute(select(Activity.id, Activity.starts_at).where(
+            Activity.id.in_(activity_ids)).order_by(Activity.id)).tuples())
     return DoorView(
         id=row.id, event_id=row.event_id, name=row.name,
-        activity_ids=_ids(row.activity_ids), created_at=row.created_at,
+        activity_ids=activity_ids, created_at=row.created_at,
         event_cancelled_at=row.cancelled_at,
         revoked_at=None if row.for_sign_in_sheets else row.revoked_at,
         asks_photo_consent=PHOTOS in (row.optional_consents or ()),
         event_activity_ids=frozenset(_ids(row.event_activity_ids)),
         event_timezone=row.timezone, kiosk=row.kiosk,
         last_contact_at=row.last_contact_at, scans_held=row.scans_held,
+        expires_at=None if row.for_sign_in_sheets else row.ends_at + VALID_AFTER_EVENT,
+        activity_starts=starts, settings=settings,
     )
 
 
@@ -224,13 +244,16 @@ def _refuse_unknown():
 
 def _refuse_unless_live(revoked_at: datetime | None, for_sign_in_sheets: bool,
                         expires_at: datetime, *, for_uploads: bool,
-                        now: datetime | None) -> None:
+                        upload_grace: timedelta | None, now: datetime | None) -> None:
     if revoked_at is not None and not (for_uploads and not for_sign_in_sheets):
         raise DoorAccessRefused(
             _l("This door link was switched off. Ask the organiser for a new one."),
             reason="door_revoked",
         )
-    if (now or utcnow()) >= expires_at:
+    now = now or utcnow()
+    late_upload = (for_uploads and revoked_at is None and upload_grace is not None
+                   and now < expires_at + upload_grace)
+    if now >= expires_at and not late_upload:
         raise DoorAccessRefused(
             _l("This door link expired after the event."), reason="door_expired"
         )

@@ -57,7 +57,8 @@ SCAN = closed_object({
     "outcome": {"enum": STATUSES, "description": "What the scan comes to now: the same as "
                 "`status`, unless a scan made earlier and uploaded later changed it (a "
                 "`checked_in` that became `already_checked_in`: a double)."},
-    "flag": {"enum": [rules.CANCELLED_AFTER_SCAN, rules.EVENT_CANCELLED_AFTER_SCAN, None]},
+    "flag": {"enum": [rules.CANCELLED_AFTER_SCAN, rules.EVENT_CANCELLED_AFTER_SCAN,
+                      rules.OVERRIDDEN, rules.UNDONE_WITH_REASON, None]},
     "attendee": {"oneOf": [closed_object({
         "id": {"type": "integer"},
         "name": {"type": ["string", "null"], "description": "Null once anonymised."},

@@ -5,7 +5,7 @@ and, for an activity's own door, on their choice of it (`attendee_activities`), 
 only by eventreg/checkin/scanning.py as the door's rule (rules.py) decides.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import (
     Column,
@@ -32,6 +32,9 @@ door_access_activities = Table(
            primary_key=True),
     Column("activity_id", ForeignKey("activities.id"), primary_key=True, index=True),
 )
+
+#: How long after the event ends its door links keep working (late uploads of offline scans).
+VALID_AFTER_EVENT = timedelta(hours=24)
 
 
 class DoorAccess(db.Model):
@@ -101,9 +104,16 @@ class Checkin(db.Model):
     #: What the scan comes to now: the same as `status`, unless a scan made earlier and
     #: uploaded later changed it (a "Welcome" that turned out to be a duplicate).
     outcome: Mapped[str] = mapped_column(String(30))
-    #: For an admission the organiser should see: cancelled_after_scan (the ticket was
-    #: cancelled after this offline scan admitted it), event_cancelled_after_scan.
+    #: For a scan the organiser should see: cancelled_after_scan (the ticket was
+    #: cancelled after this offline scan admitted it), event_cancelled_after_scan,
+    #: overridden (let in despite a refusal), undone_with_reason.
     flag: Mapped[str | None] = mapped_column(String(30))
+    #: For a scan a volunteer overrode (flag "overridden"): the refusal it overrode
+    #: (cancelled, wrong_activity, already_checked_in, too_early); else None.
+    overrode: Mapped[str | None] = mapped_column(String(30))
+    #: The reason code chosen for an override or for an undo that needed one
+    #: (eventreg/checkin/rules.py's OVERRIDE_REASONS, UNDO_REASONS); else None.
+    reason: Mapped[str | None] = mapped_column(String(30))
     #: When the door scanned it (the phone's clock; later than it was received is refused).
     scanned_at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: When the server got it: later than scanned_at for scans made offline.

@@ -192,7 +192,7 @@ def refuse_check_out_without_pickup(session: Session, door: DoorAccess | DoorVie
                                     request: CheckinRequest) -> None:
     """Refuse (Conflict `pickup_code_required`) a plain check-out of a child who holds a
     pick-up code at the door's workshop: they go out through `pick_up` only."""
-    view = door if isinstance(door, DoorView) else DoorView.of(door)
+    view = door if isinstance(door, DoorView) else DoorView.of(door, None)
     if request.action != CHECK_OUT or not view.activity_ids:
         return
     activity_id = request.activity_id

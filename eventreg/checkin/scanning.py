@@ -31,7 +31,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from eventreg.checkin import rules
-from eventreg.checkin.models import Checkin, DoorAccess
+from eventreg.checkin.models import VALID_AFTER_EVENT, Checkin, DoorAccess
 from eventreg.checkin.rules import CHECK_IN, ScanStatus
 from eventreg.consents import service as consents
 from eventreg.database import MAX_CLIENT_ID_LENGTH, UTCDateTime, note_write, utcnow
@@ -43,6 +43,22 @@ from eventreg.tickets.signing import InvalidTicketToken
 
 #: A scan sent to POST /checkins this long after it was made counts as an offline upload.
 LIVE_WINDOW = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class DoorSettings:
+    """The door's time rules, from the app's settings (the caller passes them)."""
+
+    #: An undo at the door that admitted, this soon after, needs no reason.
+    undo_window: timedelta
+    #: At an activity's door, a check-in earlier than this before the session starts is
+    #: too early (asks the volunteer).
+    early_warning: timedelta
+
+    @classmethod
+    def from_config(cls, config) -> "DoorSettings":
+        return cls(undo_window=timedelta(minutes=config["CHECKIN_UNDO_WINDOW_MINUTES"]),
+                   early_warning=timedelta(minutes=config["CHECKIN_EARLY_WARNING_MINUTES"]))
 
 
 @dataclass
@@ -59,6 +75,10 @@ class CheckinRequest:
     activity_id: int | None = None
     #: When the door scanned it; None means now.
     scanned_at: datetime | None = None
+    #: For a check-in, the reason of an override (rules.OVERRIDE_REASONS): let the
+    #: person in despite a refusal that allows it. For an undo, its reason
+    #: (rules.UNDO_REASONS), needed from another door or after the undo window.
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +116,10 @@ class CheckinResult:
     flag: str | None = None
     #: True when this answer repeats the first answer to the same client_id.
     replayed: bool = False
+    #: The refusal an override overrode (rules.OVERRIDABLE), or None.
+    overrode: str | None = None
+    #: The override's or undo's reason, where one was needed and given; else None.
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -126,9 +150,16 @@ class DoorView:
     #: The door's contact as last written (eventreg/checkin/door_state.py `contact_due`).
     last_contact_at: datetime | None = None
     scans_held: int | None = None
+    #: When its link expired: scans made later decide nothing (None for a sign-in
+    #: sheets' door, typed in afterwards).
+    expires_at: datetime | None = None
+    #: When each activity this door serves starts (None: not said).
+    activity_starts: tuple[tuple[int, datetime | None], ...] = ()
+    #: The door's time rules (DoorSettings), or None for none (see `check_in`).
+    settings: "DoorSettings | None" = None
 
     @classmethod
-    def of(cls, door: DoorAccess) -> "DoorView":
+    def of(cls, door: DoorAccess, settings: "DoorSettings | None") -> "DoorView":
         return cls(id=door.id, event_id=door.event_id, name=door.name,
                    activity_ids=tuple(activity.id for activity in door.activities),
                    created_at=door.created_at, event_cancelled_at=door.event.cancelled_at,
@@ -136,18 +167,34 @@ class DoorView:
                    asks_photo_consent=PHOTOS in door.event.optional_consents,
                    event_activity_ids=frozenset(a.id for a in door.event.activities),
                    event_timezone=door.event.timezone, kiosk=door.kiosk,
-                   last_contact_at=door.last_contact_at, scans_held=door.scans_held)
+                   last_contact_at=door.last_contact_at, scans_held=door.scans_held,
+                   expires_at=(None if door.for_sign_in_sheets
+                               else door.event.ends_at + VALID_AFTER_EVENT),
+                   activity_starts=tuple((activity.id, activity.starts_at)
+                                         for activity in door.activities),
+                   settings=settings)
 
-    def for_rule(self, activity_id: int | None) -> rules.Door:
-        return rules.Door(activity_id=activity_id, event_cancelled_at=self.event_cancelled_at,
-                          revoked_at=self.revoked_at)
+    def for_rule(self, activity_id: int | None, *, upload: bool = False) -> rules.Door:
+        """The door as the rule sees it. Its link's expiry counts for an `upload` only:
+        a live scan through an expired link never reaches here from the API (401
+        door_expired), only from the app's own tools (sample data, tests' seeds)."""
+        starts_at = dict(self.activity_starts).get(activity_id)
+        settings = self.settings
+        return rules.Door(
+            activity_id=activity_id, event_cancelled_at=self.event_cancelled_at,
+            revoked_at=self.revoked_at, id=self.id,
+            expires_at=self.expires_at if upload else None,
+            opens_at=(starts_at - settings.early_warning
+                      if settings is not None and starts_at is not None else None),
+            undo_window=settings.undo_window if settings is not None else None)
 
 
 # --- checking in -----------------------------------------------------------------------------
 
 
 def check_in(session: Session, door: DoorAccess | DoorView, request: CheckinRequest, *,
-             earliest_wins: bool = False, now: datetime | None = None) -> CheckinResult:
+             earliest_wins: bool = False, now: datetime | None = None,
+             settings: DoorSettings | None = None) -> CheckinResult:
     """Do what the door asked (check in, check out or undo) and return the answer; its
     meaning and every status are the rule's (eventreg/checkin/rules.py).
 
@@ -157,11 +204,16 @@ def check_in(session: Session, door: DoorAccess | DoorView, request: CheckinRequ
     earlier than the door's creation, and takes its place among the attendee's scans.
     The same `client_id` from the same door has the effect of once and gets the first
     answer again. Raises ValidationFailed only for a malformed request (no ticket, an
-    activity this door does not serve, an unknown action).
+    activity this door does not serve, an unknown action, a reason not in the list).
+
+    `settings` are the door's time rules (the API passes the app's for every scan a door
+    sends; a DoorView carries its own, read with the door). Without them no check-in is too early and no undo needs a reason: for
+    walk-ins (people just registered at the door, admitted at once), sign-in sheets
+    typed in afterwards, and the app's own tools.
     """
     fixed_now = now
     now = now or utcnow()
-    view = door if isinstance(door, DoorView) else DoorView.of(door)
+    view = door if isinstance(door, DoorView) else DoorView.of(door, settings)
     activity_id = _door_activity(view, request)
     live = not earliest_wins and not (
         request.scanned_at is not None and request.scanned_at < now - LIVE_WINDOW)
@@ -171,8 +223,9 @@ def check_in(session: Session, door: DoorAccess | DoorView, request: CheckinRequ
     if log_id is None:
         return _answer_again(session, view, request.client_id)
     door_rule = view.for_rule(activity_id)
-    if live and recognised == "valid" and request.action == CHECK_IN and _door_admits_at_once(
-            door_rule, scanned_at):
+    # The fast paths: a plain live check-in at the entrance (an override asks the rule).
+    if live and recognised == "valid" and request.action == CHECK_IN \
+            and request.reason is None and _door_admits_at_once(door_rule, scanned_at):
         admitted = _admit_first_arrival(session, view, request, attendee_id, scanned_at)
         if admitted is not None:
             return admitted
@@ -186,13 +239,14 @@ def check_in(session: Session, door: DoorAccess | DoorView, request: CheckinRequ
                    scanned_at, now, fixed_now)
 
 
-def check_in_many(session: Session, door: DoorAccess | DoorView, requests: list[CheckinRequest], *,
-                  now: datetime | None = None) -> list[CheckinResult]:
+def check_in_many(session: Session, door: DoorAccess | DoorView,
+                  requests: list[CheckinRequest], *, now: datetime | None = None,
+                  settings: DoorSettings | None = None) -> list[CheckinResult]:
     """Record scans a door made while offline, in the order they were made, answered in
-    the order sent; the earliest scan of a ticket wins (see `check_in`). Malformed items
-    come back as `invalid`, recorded nowhere."""
+    the order sent; the earliest scan of a ticket wins (see `check_in`, also for
+    `settings`). Malformed items come back as `invalid`, recorded nowhere."""
     ordered = sorted(range(len(requests)), key=lambda i: _sort_time(requests[i], now))
-    view = door if isinstance(door, DoorView) else DoorView.of(door)  # read once
+    view = door if isinstance(door, DoorView) else DoorView.of(door, settings)  # read once
     results: dict[int, CheckinResult] = {}
     for index in ordered:
         request = requests[index]
@@ -260,7 +314,8 @@ def _door_admits_at_once(door: rules.Door, at: datetime) -> bool:
 #: The rule's FIRST_ARRIVAL conditions decided from the door before the statement, and
 #: those decided by the attendee's row, as SQL (tests/checkin/test_scan_cases.py holds
 #: both to the rule on every case).
-DOOR_CONDITIONS = ("door_not_revoked", "event_not_cancelled", "at_the_entrance")
+DOOR_CONDITIONS = ("door_not_revoked", "door_not_expired", "event_not_cancelled",
+                   "at_the_entrance")
 _attendee = Attendee.__table__.c
 ROW_CONDITIONS = {
     "ticket_of_this_event": _attendee.event_id == bindparam("admit_event"),
@@ -408,6 +463,7 @@ def _decide(session: Session, view: DoorView, request: CheckinRequest, log_id: i
     among them, and write the answer, the outcomes that changed and the state. A live
     scan (`scanned_at` None) is timed once the lock is held: of two doors at the same
     instant, the one that locked first came first."""
+    live = scanned_at is None
     attendee = None
     if recognised == "valid":
         # FOR NO KEY UPDATE: scans of the ticket queue up here, while the FOR KEY SHARE
@@ -422,10 +478,12 @@ def _decide(session: Session, view: DoorView, request: CheckinRequest, log_id: i
                           cancelled_at=attendee.cancelled_at if attendee else None,
                           activity_ids=chosen)
     history = _history(session, attendee.id, activity_id, log_id) if attendee else {}
-    decision = rules.decide(view.for_rule(activity_id), ticket,
-                            rules.Scan(request.action, scanned_at), list(history))
+    decision = rules.decide(view.for_rule(activity_id, upload=not live), ticket,
+                            rules.Scan(request.action, scanned_at, door=view.id,
+                                       reason=request.reason), list(history))
     session.execute(update(Checkin).where(Checkin.id == log_id).values(
         status=decision.status, outcome=decision.status, flag=decision.flag,
+        overrode=decision.overrode, reason=decision.reason,
         scanned_at=scanned_at, attendee_id=attendee.id if attendee else None))
     if decision.replay is not None:
         _write_outcomes(session, history, decision.replay)
@@ -435,7 +493,8 @@ def _decide(session: Session, view: DoorView, request: CheckinRequest, log_id: i
             _admit_to_the_event_too(attendee, scanned_at, view.id)
         attendee.changed_at = now
     return _result(session, view, request.client_id, request.action, decision.status,
-                   scanned_at, activity_id, attendee, flag=decision.flag)
+                   scanned_at, activity_id, attendee, flag=decision.flag,
+                   overrode=decision.overrode, reason=decision.reason)
 
 
 def _history(session: Session, attendee_id: int, activity_id: int | None,
@@ -447,12 +506,14 @@ def _history(session: Session, attendee_id: int, activity_id: int | None,
     rows = session.scalars(select(Checkin).where(
         Checkin.attendee_id == attendee_id, Checkin.id != this_scan, place,
         Checkin.status.in_(rules.REPLAYED)))
-    history = {rules.Scan(row.action, row.scanned_at, order=row.id): row for row in rows}
+    history = {rules.Scan(row.action, row.scanned_at, order=row.id, door=row.door_access_id,
+                          reason=row.reason): row for row in rows}
     if activity_id is None:
         implied = session.scalars(select(Checkin).where(
             Checkin.attendee_id == attendee_id, Checkin.activity_id.is_not(None),
             Checkin.action == CHECK_IN, Checkin.outcome == ScanStatus.CHECKED_IN))
-        history.update({rules.Scan(CHECK_IN, row.scanned_at, order=row.id, implied=True): row
+        history.update({rules.Scan(CHECK_IN, row.scanned_at, order=row.id, implied=True,
+                                   door=row.door_access_id): row
                         for row in implied})
     return history
 
@@ -505,6 +566,13 @@ def _door_activity(view: DoorView, request: CheckinRequest) -> int | None:
         errors["client_id"] = _l("Send an id of 1 to 64 characters made for this scan.")
     if not request.qr and request.attendee_id is None:
         errors["qr"] = _l("Send the scanned code or the attendee's id.")
+    if request.reason is not None:
+        if request.action == rules.CHECK_IN and request.reason not in rules.OVERRIDE_REASONS:
+            errors["override"] = _l("Choose the override's reason from the list.")
+        elif request.action == rules.UNDO and request.reason not in rules.UNDO_REASONS:
+            errors["reason"] = _l("Choose the undo's reason from the list.")
+        elif request.action == rules.CHECK_OUT:
+            errors["reason"] = _l("Going out takes no reason.")
     door_activity_ids = view.activity_ids
     activity_id = request.activity_id
     if activity_id is None and len(door_activity_ids) == 1:
@@ -553,15 +621,16 @@ def _answer_again(session: Session, view: DoorView, client_id: str) -> CheckinRe
     attendee = session.get(Attendee, earlier.attendee_id) if earlier.attendee_id else None
     return _result(session, view, earlier.client_id, earlier.action, earlier.status,
                    earlier.scanned_at, earlier.activity_id, attendee, flag=earlier.flag,
-                   replayed=True)
+                   overrode=earlier.overrode, reason=earlier.reason, replayed=True)
 
 
 def _result(session: Session, view: DoorView, client_id: str, action: str, status: str,
             scanned_at: datetime, activity_id: int | None, attendee: Attendee | None, *,
-            flag: str | None = None, replayed: bool = False) -> CheckinResult:
+            flag: str | None = None, overrode: str | None = None, reason: str | None = None,
+            replayed: bool = False) -> CheckinResult:
     answer = CheckinResult(client_id=client_id, action=action, status=status,
                            scanned_at=scanned_at, activity_id=activity_id, flag=flag,
-                           replayed=replayed)
+                           replayed=replayed, overrode=overrode, reason=reason)
     if attendee is None:
         return answer
     checked_in_at, door_id, left_at = (attendee.checked_in_at, attendee.checked_in_door_id,
@@ -583,7 +652,8 @@ def _result(session: Session, view: DoorView, client_id: str, action: str, statu
         door_name = session.scalar(select(DoorAccess.name).where(DoorAccess.id == door_id))
     return CheckinResult(
         client_id=client_id, action=action, status=status, scanned_at=scanned_at,
-        activity_id=activity_id, flag=flag, replayed=replayed,
+        activity_id=activity_id, flag=flag, replayed=replayed, overrode=overrode,
+        reason=reason,
         attendee=AttendeeSummary(
             id=attendee.id, name=attendee.name, ticket_code=attendee.ticket_code,
             party_id=attendee.registration_id, party_size=party_size,

@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, render_template, url_for
 from flask_babel import gettext as _
 
 from eventreg.checkin.doors import door_for_token
+from eventreg.checkin.reasons import scanner_reason_messages
 from eventreg.extensions import db
 from eventreg.i18n import localized
 
@@ -25,6 +26,7 @@ SCANNER_ASSETS = (
     "js/door/dom.js",
     "js/door/lookup.js",
     "js/door/notes.js",
+    "js/door/override.js",
     "js/door/party.js",
     "js/door/pickup.js",
     "js/door/rules.js",
@@ -124,6 +126,7 @@ def scanner_messages() -> dict[str, str]:
         "link_not_valid": _("Door link not valid"),
         "all_handed_in": _("All scans made here were handed in"),
         "revoked_scans": _("Made after the switch-off, not counted: %(count)s"),
+        **scanner_reason_messages(),
         "wrong_event_for": _("This ticket is for %(event)s on %(date)s."),
         "corrected": _("Corrected by the server"),
         "party_show": _("The others in this party: %(count)s"),

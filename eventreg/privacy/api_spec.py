@@ -132,7 +132,8 @@ PERSONAL_DATA = closed_object({
         "action": {"enum": list(rules.ACTIONS)},
         "status": {**SCAN_STATUS, "description": "The answer the door was given."},
         "outcome": {**SCAN_STATUS, "description": "What the scan comes to now."},
-        "flag": {"enum": [rules.CANCELLED_AFTER_SCAN, rules.EVENT_CANCELLED_AFTER_SCAN, None]},
+        "flag": {"enum": [rules.CANCELLED_AFTER_SCAN, rules.EVENT_CANCELLED_AFTER_SCAN,
+                          rules.OVERRIDDEN, rules.UNDONE_WITH_REASON, None]},
         "door": {"type": "string"},
         "activity": {**NULLABLE_TEXT, "description": "The activity whose door it was; null "
                      "for the event's entrance."},

@@ -7,6 +7,10 @@ from eventreg.checkin.rules import (
     ALREADY_INSIDE,
     CHECK_IN,
     FIRST_ARRIVAL,
+    OVERRIDABLE,
+    OVERRIDDEN,
+    REPLAYED,
+    UNDONE_WITH_REASON,
     PlaceState,
     ScanStatus,
     admits_at_once,
@@ -24,6 +28,8 @@ def test_the_rule_answers_each_case_of_the_table(case):
     decision = decide(case.door, case.ticket, case.scan, case.earlier)
     assert decision.status == case.expected
     assert decision.flag == case.flag
+    assert decision.overrode == case.overrode
+    assert (decision.reason is not None) == (decision.flag in {OVERRIDDEN, UNDONE_WITH_REASON})
     if case.state is not None:
         assert decision.replay.state == case.state
     if case.earlier_now is not None:
@@ -36,13 +42,25 @@ def test_the_table_holds_every_status_and_every_scenario_the_door_meets():
     assert {case.scan.action for case in CASES} == {"check_in", "check_out", "undo"}
     assert any(case.flag == "cancelled_after_scan" for case in CASES)
     assert any(scan.implied for case in CASES for scan in case.earlier)
+    assert {case.overrode for case in CASES} - {None} == OVERRIDABLE
+    assert {case.flag for case in CASES} >= {OVERRIDDEN, UNDONE_WITH_REASON}
+
+
+def test_every_refusal_not_overridable_is_tried_with_an_override_and_stands():
+    """A refusal with nobody to admit, or from a door deciding nothing, is never overridden."""
+    tried = {case.expected for case in CASES
+             if case.scan.action == CHECK_IN and case.scan.reason is not None
+             and case.expected != ScanStatus.CHECKED_IN}
+    refusals = set(ScanStatus) - REPLAYED - OVERRIDABLE - {ScanStatus.UNDO_NEEDS_REASON,
+                                                           ScanStatus.NOT_CHECKED_IN}
+    assert tried == refusals
 
 
 def _as_a_live_scan(case) -> bool:
     """A case that could happen live: nothing scanned or changed after the scan itself."""
     times = [scan.at for scan in case.earlier]
     times += [t for t in (case.ticket.cancelled_at, case.door.event_cancelled_at,
-                          case.door.revoked_at) if t is not None]
+                          case.door.revoked_at, case.door.expires_at) if t is not None]
     return case.scan.action == CHECK_IN and all(t <= case.scan.at for t in times)
 
 
@@ -54,8 +72,9 @@ def test_the_fast_paths_conditions_admit_exactly_the_first_arrivals_the_rule_adm
     before = replay(case.earlier).state if case.earlier else PlaceState()
     decision = decide(case.door, case.ticket, case.scan, case.earlier)
     first_arrival = decision.status == ScanStatus.CHECKED_IN and before.checked_in_at is None
-    # The fast path serves the event's entrance only; an activity's door always replays.
-    expected = first_arrival and case.door.activity_id is None
+    # The fast path serves the event's entrance only; an activity's door always replays,
+    # and so does an override (the fast path refuses it and the full rule lets it in).
+    expected = first_arrival and case.door.activity_id is None and decision.overrode is None
     assert admits_at_once(case.door, case.ticket, before, case.scan.at) == expected
 
 

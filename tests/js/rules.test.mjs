@@ -11,20 +11,31 @@ const TABLE = JSON.parse(readFileSync(new URL("../cases/scan_rules.json", import
 const DAY = "2027-06-20";
 const WORKSHOP = 1;
 
+const HERE = 10;
+const OTHER = 11;
+const MINUTE = 60000;
+const UNDO_WINDOW = TABLE.settings.undo_window_minutes * MINUTE;
+const EARLY_WARNING = TABLE.settings.early_warning_minutes * MINUTE;
+
 const at = (text) => (text == null ? null : Date.parse(`${DAY}T${text}:00Z`));
 const activity = (name) => ({ workshop: WORKSHOP })[name] ?? null;
+const doorId = (name) => ({ other: OTHER })[name] ?? HERE;
 
 function readCase(raw) {
   const door = raw.door ?? {};
   const ticket = raw.ticket ?? {};
   return {
     door: { activity_id: activity(door.activity), event_cancelled_at: at(door.event_cancelled_at),
-            revoked_at: at(door.revoked_at) },
+            revoked_at: at(door.revoked_at), id: HERE, expires_at: at(door.expires_at),
+            opens_at: door.session_starts_at ? at(door.session_starts_at) - EARLY_WARNING : null,
+            undo_window: UNDO_WINDOW },
     ticket: { recognised: ticket.recognised ?? "valid", cancelled_at: at(ticket.cancelled_at),
               activity_ids: (ticket.activities ?? []).map(activity) },
     earlier: (raw.earlier ?? []).map((scan, index) => ({
-      action: scan.action, at: at(scan.at), order: index + 1, implied: scan.implied ?? false })),
-    scan: { action: raw.scan.action, at: at(raw.scan.at), order: null, implied: false },
+      action: scan.action, at: at(scan.at), order: index + 1, implied: scan.implied ?? false,
+      door: doorId(scan.door), reason: scan.reason ?? null })),
+    scan: { action: raw.scan.action, at: at(raw.scan.at), order: null, implied: false,
+            door: HERE, reason: raw.scan.reason ?? null },
   };
 }
 
@@ -34,6 +45,7 @@ for (const raw of TABLE.cases) {
     const decision = decide(door, ticket, scan, earlier);
     assert.equal(decision.status, raw.expected);
     assert.equal(decision.flag, raw.flag ?? null);
+    assert.equal(decision.overrode, raw.overrode ?? null);
     if (raw.state) {
       const { checked_in_at, left_at } = decision.replay.state;
       assert.deepEqual({ checked_in_at, left_at },

@@ -28,6 +28,12 @@ function scansOf(place) {
   return made;
 }
 
+/** A scan's reason as the rule takes it: a check-in's `override`, an undo's `reason`. */
+function reasonOf(item) {
+  if (item.action === CHECK_IN) return item.override ?? null;
+  return item.action === "undo" ? item.reason ?? null : null;
+}
+
 function byTime(a, b) {
   return time(a.at ?? a.scanned_at) - time(b.at ?? b.scanned_at)
     || String(a.client_id ?? "").localeCompare(String(b.client_id ?? ""));
@@ -43,6 +49,9 @@ export class AttendeeList {
     this.eventCancelledAt = null;
     this.queuedBy = null; // queued records by attendee id, made when needed
     this.states = new Map(); // attendee id → (activity id → stateAt's answer), kept until it changes
+    /** The door's time rules (setDoorRules); none until the door is known. */
+    this.doorRules = { undoWindow: null, earlyWarning: null, activityStarts: new Map(),
+                       expiresAt: null };
   }
 
   /** Forget what was worked out from the rows and queue: everyone's, or one attendee's. */
@@ -63,6 +72,15 @@ export class AttendeeList {
   setDoor(name, eventCancelledAt) {
     this.doorName = name || "";
     this.eventCancelledAt = eventCancelledAt ?? null;
+    this.changed();
+  }
+
+  /**
+   * The door's time rules, from GET /door: {undoWindow, earlyWarning (ms), activityStarts
+   * (activity id → ms), expiresAt (ms)}.
+   */
+  setDoorRules(rules) {
+    this.doorRules = { ...this.doorRules, ...rules };
     this.changed();
   }
 
@@ -110,8 +128,13 @@ export class AttendeeList {
   }
 
   ruleDoor(activityId) {
+    const { undoWindow, earlyWarning, activityStarts, expiresAt } = this.doorRules;
+    const startsAt = activityId ? activityStarts.get(activityId) ?? null : null;
+    // Doors are told apart by name here: the server's place scans say the door's name.
     return { activity_id: activityId ?? null, event_cancelled_at: this.eventCancelledAt,
-             revoked_at: null };
+             revoked_at: null, id: this.doorName, expires_at: expiresAt ?? null,
+             opens_at: startsAt !== null && earlyWarning !== null ? startsAt - earlyWarning : null,
+             undo_window: undoWindow ?? null };
   }
 
   /**
@@ -124,13 +147,15 @@ export class AttendeeList {
     const place = row && this.place(row, activityId);
     const scans = (place ? scansOf(place) : []).map((scan, index) => ({
       action: scan.action, at: time(scan.at), order: index + 1,
-      implied: Boolean(scan.implied), door: scan.door ?? "" }));
+      implied: Boolean(scan.implied), door: scan.door ?? "", reason: null }));
     const ticket = this.ticketOf(row);
     const queued = this.queuedFor(attendeeId);
     const own = (record, order) => ({ action: record.action, at: time(record.scanned_at), order,
-                                      implied: false, door: this.doorName, record });
+                                      implied: false, door: this.doorName,
+                                      reason: reasonOf(record), record });
     for (const record of queued) {
       if ((record.activity ?? null) !== (activityId ?? null)) continue;
+      if (record.decided === "undo_needs_reason") continue; // it took nothing back
       const scan = own(record, scans.length + 1);
       if (REPLAYED.has(decide(this.ruleDoor(activityId), ticket, scan, []).status)) {
         scans.push(scan);
@@ -162,6 +187,14 @@ export class AttendeeList {
       }
     }
     return this.queuedBy.get(attendeeId) ?? [];
+  }
+
+  /** Whether a row counts as checked in at a place: a valid ticket in, or one an override
+   * let in after its cancellation (as the server counts). */
+  countsAsIn(row, activityId = null) {
+    const state = this.stateAt(row.id, activityId);
+    if (!state.checked_in_at) return false;
+    return row.status === "valid" || time(state.checked_in_at) >= (time(row.cancelled_at) ?? Infinity);
   }
 
   /** Whether someone is in at a place: {checked_in_at, checked_in_door, left_at} (ISO). */
@@ -212,7 +245,7 @@ export class AttendeeList {
     const row = this.rows.get(attendeeId) ?? null;
     const ticket = recognised === "valid" ? this.ticketOf(row) : { recognised };
     const scan = { action: item.action, at: time(item.scanned_at), order: null, implied: false,
-                   door: this.doorName };
+                   door: this.doorName, reason: reasonOf(item) };
     const earlier = recognised === "valid" ? this.scansAt(attendeeId, activityId) : [];
     const decision = decide(this.ruleDoor(activityId), ticket, scan, earlier);
     const state = decision.replay?.state ?? replay(earlier).state;
@@ -223,9 +256,11 @@ export class AttendeeList {
         client_id: item.client_id, action: item.action, status: decision.status,
         scanned_at: item.scanned_at, activity: activityId, replayed: false,
         attendee: row ? this.summary(row) : null, ...shown, flag: decision.flag,
+        overrode: decision.overrode, reason: decision.reason,
         offline: true, notInList: recognised === "valid" && !row,
       },
-      record: { ...item, attendee: attendeeId },
+      record: { ...item, attendee: attendeeId,
+                ...(decision.status === "undo_needs_reason" ? { decided: decision.status } : {}) },
     };
   }
 

@@ -7,6 +7,7 @@ import { bindCameraControls, CameraProblem, startScanning } from "./camera.js";
 import { element, sayer } from "./dom.js";
 import { findParties, showParties } from "./lookup.js";
 import { noteExtra } from "./notes.js";
+import { setUpDoorChoices } from "./override.js";
 import { pickupExtra, setUpPickups } from "./pickup.js";
 import { otherMembers, showKioskParty, showPartyList } from "./party.js";
 import { DoorState } from "./state.js";
@@ -22,6 +23,7 @@ const RECENT_SCANS = 10;
 const TONES = {
   checked_in: "ok", checked_out: "ok", undone: "ok",
   already_checked_in: "warn", already_checked_out: "warn", not_checked_in: "warn",
+  too_early: "warn", undo_needs_reason: "warn",
 };
 // What the connection label says once the server refused the door link, by reason.
 const REFUSED_LABELS = {
@@ -52,6 +54,7 @@ const timeFormat = new Intl.DateTimeFormat(config.language, {
 
 let door; // the DoorState, once the phone's store is open
 let pickups = { takesCode: () => false }; // the pick-up panel (pickup.js), once set up
+let choices; // override.js: let in anyway, undo reasons, held scans
 let scans = 0;
 const answers = new AnswerPanel(document.getElementById("result"),
                                 { showFor: config.kiosk ? KIOSK_SHOWN_FOR_MS : SHOWN_FOR_MS });
@@ -364,6 +367,7 @@ function render() {
   renderConnection();
   renderQueue();
   renderRefusal();
+  choices.renderHeld();
   renderDoubles();
 }
 
@@ -392,7 +396,7 @@ function renderCounts() {
   const valid = [...list.rows.values()].filter((row) => row.status === "valid");
   $("count-registered").textContent = String(valid.length);
   $("count-checked-in").textContent = String(
-    valid.filter((row) => list.stateAt(row.id).checked_in_at).length);
+    [...list.rows.values()].filter((row) => list.countsAsIn(row)).length);
   const counts = $("activity-counts");
   counts.replaceChildren();
   for (const [id, title] of Object.entries(config.activityTitles)) {
@@ -566,6 +570,9 @@ async function main() {
                          eventId: config.eventId });
   await door.load();
   door.online = navigator.onLine;
+  choices = setUpDoorChoices({ say, problem: $("door-problem"), scan, door, render, showTime,
+                               hold: () => answers.hold() });
+  if (!config.kiosk) answerExtras.push(choices.extra);
   bindControls();
   pickups = setUpPickups({ say, state: () => door, activity: doorActivity,
                            eventId: config.eventId });

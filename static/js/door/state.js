@@ -7,7 +7,9 @@
 // and uploads it later. Once the server refuses the door link (401: switched off,
 // expired, unknown), for good: the phone remembers it across reloads, deletes the names
 // and the event's public key, decides no scan at all, and still hands in what it had
-// queued until the queue is empty (a switched-off door's scans made before count).
+// queued until the queue is empty (a switched-off door's scans made before count). An
+// expired link's queue waits for the volunteer's choice instead (`sendHeld`,
+// `discardHeld`): the server takes late uploads for a grace period after the expiry.
 
 import { AttendeeList } from "./attendees.js";
 import { DoorRefused, NoConnection, untoldDoubles, uploadQueue } from "./sync.js";
@@ -19,6 +21,19 @@ export function refusedAnswer(refused, item) {
     client_id: item.client_id, action: item.action, status: "door_refused",
     reason: refused.reason, message: refused.message, scanned_at: item.scanned_at,
     activity: item.activity ?? null, attendee: null,
+  };
+}
+
+/** The door's time rules as the list takes them, from GET /door (times in ms). */
+export function doorRules(body) {
+  const minutes = (value) => (typeof value === "number" ? value * 60000 : null);
+  return {
+    undoWindow: minutes(body.door.undo_window_minutes),
+    earlyWarning: minutes(body.door.early_warning_minutes),
+    activityStarts: new Map((body.event.activities ?? [])
+      .filter((activity) => activity.starts_at)
+      .map((activity) => [activity.id, Date.parse(activity.starts_at)])),
+    expiresAt: body.door.expires_at ? Date.parse(body.door.expires_at) : null,
   };
 }
 
@@ -68,6 +83,36 @@ export class DoorState {
     this.publicKey = await importPublicKey(door.event.public_key);
     this.list.setDoor(door.door.name, door.event_cancelled_seen_at
       ? Date.parse(door.event_cancelled_seen_at) : null);
+    this.list.setDoorRules(doorRules(door));
+  }
+
+  /** Scans an expired link still holds, for the volunteer to send or discard (else 0). */
+  get heldScans() {
+    return this.refused?.reason === "door_expired" ? this.queueLength : 0;
+  }
+
+  /**
+   * Send what an expired link holds: "sent", "too_late" (the server no longer takes
+   * them: its grace period is over), or "no_connection".
+   */
+  async sendHeld() {
+    try {
+      await this.handIn();
+      this.online = true;
+      return "sent";
+    } catch (error) {
+      if (error instanceof DoorRefused) return "too_late";
+      if (error instanceof NoConnection) return "no_connection";
+      throw error;
+    } finally {
+      await this.readQueue();
+    }
+  }
+
+  /** Delete the held scans without sending them (the volunteer confirmed it). */
+  async discardHeld() {
+    await this.store.deleteMany("queue", this.list.queue.map((record) => record.client_id));
+    await this.readQueue();
   }
 
   /** A new scan (or look-up by hand) made now by the server's clock. */
@@ -150,7 +195,7 @@ export class DoorState {
   async syncWithServer() {
     try {
       if (this.refused) {
-        if (this.list.queue.length) {
+        if (this.list.queue.length && this.refused.reason !== "door_expired") {
           await this.handIn();
           this.online = true;
         }

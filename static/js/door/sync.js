@@ -25,7 +25,8 @@ export function untoldDoubles(doubles, told) {
 }
 
 /** The fields of a queued scan that POST /api/v1/checkins/batch takes. */
-const UPLOADED_FIELDS = ["client_id", "action", "qr", "attendee_id", "activity", "scanned_at"];
+const UPLOADED_FIELDS = ["client_id", "action", "qr", "attendee_id", "activity", "scanned_at",
+                         "override", "reason"];
 
 /** A queued scan as the server takes it (the phone's notes on it left out). */
 export function uploaded(record) {
