@@ -349,6 +349,6 @@ ALREADY_INSIDE = {
 
 
 def answers_already_inside(door: Door, ticket: Ticket, state: PlaceState, at: datetime) -> bool:
-    """Whether a live check-in at `at` is a repeat the fast path may answer
-    `already_checked_in`."""
+    """Whether a live check-in at `at`, with no override, is a repeat the fast path may
+    answer `already_checked_in` (an override of it is decided by `decide`)."""
     return all(holds(door, ticket, state, at) for holds in ALREADY_INSIDE.values())

@@ -223,16 +223,16 @@ def check_in(session: Session, door: DoorAccess | DoorView, request: CheckinRequ
     if log_id is None:
         return _answer_again(session, view, request.client_id)
     door_rule = view.for_rule(activity_id)
-    # The fast paths: a plain live check-in at the entrance (an override asks the rule).
-    if live and recognised == "valid" and request.action == CHECK_IN \
-            and request.reason is None and _door_admits_at_once(door_rule, scanned_at):
+    if live and recognised == "valid" and request.action == CHECK_IN and _door_admits_at_once(
+            door_rule, scanned_at):
         admitted = _admit_first_arrival(session, view, request, attendee_id, scanned_at)
         if admitted is not None:
-            return admitted
-        again = _answer_already_inside(session, view, request, log_id, attendee_id, now,
-                                       fixed_now)
-        if again is not None:
-            return again
+            return admitted  # an override it did not need is not recorded
+        if request.reason is None:  # an override of "already checked in" asks the rule
+            again = _answer_already_inside(session, view, request, log_id, attendee_id, now,
+                                           fixed_now)
+            if again is not None:
+                return again
     if live:
         scanned_at = None  # timed once the attendee's lock is held
     return _decide(session, view, request, log_id, recognised, attendee_id, activity_id,

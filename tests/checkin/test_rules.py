@@ -65,6 +65,9 @@ def _as_a_live_scan(case) -> bool:
 
 
 LIVE = [case for case in CASES if _as_a_live_scan(case)]
+#: The repeat's fast path is tried only for a plain scan: an override of "already checked
+#: in" is decided by the rule in full (eventreg/checkin/scanning.py `check_in`).
+PLAIN_LIVE = [case for case in LIVE if case.scan.reason is None]
 
 
 @pytest.mark.parametrize("case", LIVE, ids=[case.name for case in LIVE])
@@ -92,7 +95,7 @@ def test_each_fast_path_condition_refuses_some_case():
         assert wrongly_admitted, f"no case of the table needs {name!r}"
 
 
-@pytest.mark.parametrize("case", LIVE, ids=[case.name for case in LIVE])
+@pytest.mark.parametrize("case", PLAIN_LIVE, ids=[case.name for case in PLAIN_LIVE])
 def test_the_repeat_fast_paths_conditions_hold_exactly_where_the_rule_says_already_in(case):
     before = replay(case.earlier).state if case.earlier else PlaceState()
     decision = decide(case.door, case.ticket, case.scan, case.earlier)
@@ -113,7 +116,7 @@ def test_each_repeat_fast_path_condition_refuses_some_case():
     for name in set(ALREADY_INSIDE) - {"at_the_entrance", "ticket_of_this_event"}:
         others = {key: holds for key, holds in ALREADY_INSIDE.items() if key != name}
         wrongly_answered = [
-            case.name for case in LIVE
+            case.name for case in PLAIN_LIVE
             if all(holds(case.door, case.ticket,
                          replay(case.earlier).state, case.scan.at) for holds in others.values())
             and decide(case.door, case.ticket, case.scan, case.earlier).status

@@ -201,9 +201,11 @@ def test_the_repeat_fast_path_answers_exactly_where_the_rule_says_already_in(
         Checkin.client_id == f"earlier-{n}")) for n in range(len(case.earlier))]
     with unit_of_work(db_session):
         result = scanning.check_in(db_session, db_session.get(DoorAccess, made.door.id),
-                                   scanning.CheckinRequest(client_id="live", qr=made.code))
+                                   scanning.CheckinRequest(client_id="live", qr=made.code,
+                                                           reason=case.scan.reason),
+                                   settings=SETTINGS)
     repeat = (case.expected == rules.ScanStatus.ALREADY_CHECKED_IN
-              and case.door.activity_id is None)
+              and case.door.activity_id is None and case.scan.reason is None)
     assert result.status == case.expected
     assert bool(used and used[-1] is not None) == repeat
     db_session.rollback()

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from eventreg.checkin import api as door_api
 from eventreg.checkin import doors
 from eventreg.checkin.models import Checkin
-from eventreg.checkin.scanning import DoorView
+from eventreg.checkin.scanning import DoorSettings, DoorView
 from eventreg.database import unit_of_work, utcnow
 from eventreg.extensions import db
 from eventreg.registrations.models import Attendee, Registration
@@ -21,6 +21,8 @@ from tests.checkin.conftest import bearer
 
 DOLLS = {"title": {"en": "Doll-making"}}
 STAGE = {"title": {"en": "Stage"}}
+#: The door's time rules, as the API reads them from the app's settings.
+SETTINGS = DoorSettings(undo_window=timedelta(minutes=15), early_warning=timedelta(minutes=60))
 
 
 def post_scan(client, token, body, url="/api/v1/checkins"):
@@ -38,12 +40,13 @@ def test_door_read_as_columns_is_the_door_its_objects_describe(db_session, make_
     make_door(other, "Their gate")
     make_door(event, "Main gate")
     _door, token = make_door(event, "Workshop tent", activity_ids=[event.activities[0].id])
-    viewed = doors.door_view_for_token(db_session, token)
-    assert viewed == DoorView.of(doors.door_for_token(db_session, token))
+    viewed = doors.door_view_for_token(db_session, token, settings=SETTINGS)
+    assert viewed == DoorView.of(doors.door_for_token(db_session, token), SETTINGS)
     assert viewed.activity_ids == (event.activities[0].id,)
     assert viewed.event_activity_ids == {a.id for a in event.activities}
     assert viewed.asks_photo_consent is True
-    entrance = doors.door_view_for_token(db_session, make_door(other, "Back gate")[1])
+    entrance = doors.door_view_for_token(db_session, make_door(other, "Back gate")[1],
+                                         settings=SETTINGS)
     assert (entrance.activity_ids, entrance.asks_photo_consent) == ((), False)
 
 
@@ -52,7 +55,7 @@ def test_door_read_as_columns_refuses_a_token_that_opens_no_door(db_session, mak
                                                                   make_door, token):
     make_door(make_event())
     with pytest.raises(doors.DoorAccessRefused) as refused:
-        doors.door_view_for_token(db_session, token)
+        doors.door_view_for_token(db_session, token, settings=SETTINGS)
     assert refused.value.reason == "door_unknown"
 
 
