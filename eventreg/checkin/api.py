@@ -33,7 +33,7 @@ from eventreg.checkin.pickup import (
     pickup_code_for,
     refuse_check_out_without_pickup,
 )
-from eventreg.checkin.rules import CHECK_IN, UNDO
+from eventreg.checkin.rules import CHECK_IN, UNDO, ScanStatus
 from eventreg.checkin.scanning import (
     CheckinRequest,
     CheckinResult,
@@ -44,7 +44,7 @@ from eventreg.checkin.scanning import (
 )
 from eventreg.checkin.walk_ins import register_walk_in
 from eventreg.database import unit_of_work, utcnow
-from eventreg.errors import ValidationFailed
+from eventreg.errors import Conflict, ValidationFailed
 from eventreg.extensions import db, limiter
 from eventreg.i18n import LANGUAGE_CODES
 from eventreg.registrations.service import AttendeeRequest, RegistrationRequest
@@ -337,7 +337,8 @@ def create_checkin():
         body = _scan_body("CheckinCreate")
         checkin_request = _checkin_request(body, door.event_timezone)
         refuse_at_kiosk(door, action=checkin_request.action,
-                        by_hand=checkin_request.attendee_id is not None)
+                        by_hand=checkin_request.attendee_id is not None,
+                        overriding=checkin_request.reason is not None)
         refuse_check_out_without_pickup(db.session, door, checkin_request)
         result = check_in(db.session, door, checkin_request)
         answer = answer_json(result, checkin_request, door)
@@ -365,7 +366,8 @@ def undo_checkin():
         body = _scan_body("CheckinUndo")
         checkin_request = _checkin_request(body, door.event_timezone, action=UNDO)
         refuse_at_kiosk(door, action=checkin_request.action,
-                        by_hand=checkin_request.attendee_id is not None)
+                        by_hand=checkin_request.attendee_id is not None,
+                        overriding=checkin_request.reason is not None)
         result = check_in(db.session, door, checkin_request)
         answer = answer_json(result, checkin_request, door)  # an undo takes a code back
         _note_contact(door)
@@ -388,22 +390,59 @@ def create_checkin_batch():
                     for index, item in enumerate(body["checkins"])]
         for checkin_request in requests:  # a kiosk never makes these: nothing is recorded
             refuse_at_kiosk(door, action=checkin_request.action,
-                            by_hand=checkin_request.attendee_id is not None)
-        results = check_in_many(db.session, door, requests)
-        door_state.note_upload(db.session, door.id, utcnow())
+                            by_hand=checkin_request.attendee_id is not None,
+                            overriding=checkin_request.reason is not None)
+        results = _check_in_uploaded(door, requests)
+        now = utcnow()
+        door_state.note_upload(db.session, door.id, now)
         if (held := door_state.scans_held(request.headers.get(door_state.HELD_HEADER))) \
                 is not None:
-            door_state.note_contact(db.session, door.id, held, utcnow())
+            door_state.note_contact(db.session, door.id, held, now)
         answers = [answer_json(result, checkin_request, door)
                    for result, checkin_request in zip(results, requests, strict=True)]
+        if not _link_works(door, now):
+            answers = [_without_people(answer) for answer in answers]
     return jsonify(results=answers)
+
+
+def _check_in_uploaded(door: DoorView, requests: list[CheckinRequest]) -> list[CheckinResult]:
+    """`check_in_many`, but a child holding a pick-up code goes out through a pick-up only:
+    their uploaded check-out comes back `invalid`, recorded nowhere (live, it is 409
+    `pickup_code_required`)."""
+    refused = {}
+    for index, checkin_request in enumerate(requests):
+        try:
+            refuse_check_out_without_pickup(db.session, door, checkin_request)
+        except Conflict:
+            refused[index] = CheckinResult(
+                client_id=checkin_request.client_id, action=checkin_request.action,
+                status=ScanStatus.INVALID, scanned_at=checkin_request.scanned_at or utcnow())
+    taken = [r for index, r in enumerate(requests) if index not in refused]
+    decided = iter(check_in_many(db.session, door, taken))
+    return [refused[index] if index in refused else next(decided)
+            for index in range(len(requests))]
+
+
+def _link_works(door: DoorView, now: datetime) -> bool:
+    """Whether the door's link still reads names: not switched off, not expired."""
+    return door.revoked_at is None and (door.expires_at is None or now < door.expires_at)
+
+
+def _without_people(answer: dict) -> dict:
+    """An upload's answer to a link switched off or past its expiry (late uploads): what
+    became of the scan, and nothing of the person (a lost phone learns no names)."""
+    answer = {**answer, "attendee": None, "checked_in_at": None, "checked_in_door": None,
+              "left_at": None, "note": "", "pickup_code": None}
+    answer.pop("party_members", None)
+    answer.pop("ticket_event", None)
+    return answer
 
 
 @blueprint.post("/door/walk-ins")
 @door_required
 def create_walk_in():
     """Register people at the door and check them in at once (capacity permitting)."""
-    refuse_at_kiosk(g.door, action="walk_in", by_hand=True)
+    refuse_at_kiosk(g.door, action="walk_in", by_hand=True, overriding=False)
     body = json_body("WalkInCreate")
     registration_request = RegistrationRequest(
         attendees=[AttendeeRequest.from_json(p) for p in body["attendees"]],
@@ -440,7 +479,7 @@ def pickup_json(result: PickupResult) -> dict:
 @door_required
 def create_pickup():
     """Hand a child over at a workshop's door against the parent's ticket or the code."""
-    refuse_at_kiosk(g.door, action="pickup", by_hand=True)  # a volunteer's, never a kiosk's
+    refuse_at_kiosk(g.door, action="pickup", by_hand=True, overriding=False)  # a volunteer's, never a kiosk's
     body = json_body("PickupCreate")
     pickup_request = PickupRequest(
         client_id=body["client_id"], attendee_id=body["attendee_id"],

@@ -445,7 +445,11 @@ PATHS = {
             "comes back `invalid`. Answers in the order sent. Late uploads: an expired "
             "link (not switched off) is taken here for DOOR_UPLOAD_GRACE_DAYS (default "
             "14) after its `expires_at`, scans made after it answered `door_expired`; "
-            "then 401 door_expired. A switched-off link is taken until its expiry.",
+            "then 401 door_expired. A switched-off link is taken until its expiry. "
+            "Through a link switched off or past its expiry, the answers say what became "
+            "of each scan and nothing of the person (`attendee` null, no note, no code). "
+            "A check-out of a child holding a pick-up code comes back `invalid`, "
+            "recorded nowhere: the child goes out through POST /door/pickups.",
             security=DOOR,
             body=("CheckinBatch", BATCH_EXAMPLE),
             rules={"checkins.*.scanned_at": REAL_TIME_RULE,

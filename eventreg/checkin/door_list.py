@@ -142,8 +142,11 @@ def _door_attendees(session: Session, door: DoorAccess, query, *,
     choices, scans = _choices(session, ids), _scans(session, ids, door_names)
     unphotographed = without_photo_consent(session, door.event, ids)
     event_year = door.event.starts_at.year
-    # A kiosk's screen is for everyone passing: no notes, no pick-up codes.
-    pickup_codes = _pickup_codes(session, ids) if with_names else {}
+    # A kiosk's screen is for everyone passing: no notes, no pick-up codes; and a child's
+    # code goes to the doors of the workshop that made it only.
+    door_activity_ids = [activity.id for activity in door.activities]
+    pickup_codes = (_pickup_codes(session, ids, door_activity_ids)
+                    if with_names and door_activity_ids else {})
     return [
         DoorAttendee(
             id=row.id, party_id=row.registration_id,
@@ -216,13 +219,15 @@ def _scans(session: Session, ids: list[int], door_names: dict[int, str]
     return scans
 
 
-def _pickup_codes(session: Session, ids: list[int]) -> dict[tuple[int, int], str]:
-    """Open pick-up codes by (attendee id, activity id)."""
+def _pickup_codes(session: Session, ids: list[int],
+                  activity_ids: list[int]) -> dict[tuple[int, int], str]:
+    """Open pick-up codes at these activities, by (attendee id, activity id)."""
     codes: dict[tuple[int, int], str] = {}
     for chunk in _chunks(ids, 500):
         for row in session.execute(
             select(PickupCode.attendee_id, PickupCode.activity_id, PickupCode.code)
-            .where(PickupCode.attendee_id.in_(chunk), PickupCode.picked_up_at.is_(None))
+            .where(PickupCode.attendee_id.in_(chunk), PickupCode.picked_up_at.is_(None),
+                   PickupCode.activity_id.in_(activity_ids))
         ):
             codes[row.attendee_id, row.activity_id] = row.code
     return codes

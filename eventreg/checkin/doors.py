@@ -52,13 +52,14 @@ class KioskRefused(PermissionDenied):
     default_reason = "kiosk_door"
 
 
-def refuse_at_kiosk(door: DoorAccess, *, action: str, by_hand: bool) -> None:
+def refuse_at_kiosk(door: DoorAccess | DoorView, *, action: str, by_hand: bool,
+                    overriding: bool) -> None:
     """Refuse, at a self check-in kiosk, anything but a scanned ticket's own check-in or
-    check-out: a look-up by hand (by attendee id), an undo, a walk-in (`action` "walk_in").
-    A volunteer's door is never refused here."""
+    check-out: a look-up by hand (by attendee id), an undo, a walk-in (`action` "walk_in"),
+    an override (a volunteer's decision). A volunteer's door is never refused here."""
     if not door.kiosk:
         return
-    if by_hand or action not in ("check_in", "check_out"):
+    if by_hand or overriding or action not in ("check_in", "check_out"):
         raise KioskRefused(
             _l("This door is a self check-in kiosk: scan your ticket. Ask a volunteer for "
                "anything else."),

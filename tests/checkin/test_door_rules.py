@@ -298,3 +298,34 @@ def test_a_switched_off_link_gets_no_grace_after_it_expired(
     during = (event.starts_at + timedelta(hours=1)).isoformat()
     response = upload(client, token, {"client_id": "a", "qr": qr_of(olena), "scanned_at": during})
     assert (response.status_code, response.json["error"]) == (401, "door_expired")
+
+
+def test_an_upload_through_an_expired_or_switched_off_link_learns_no_names(
+        client, db_session, make_event, make_registration, make_door):
+    """A lost phone whose link expired or was switched off may hand in what it scanned,
+    and learns nothing of anyone from the answers, not even by looking people up by id
+    (seen from the phone: names, notes and ticket codes of a family it never scanned)."""
+    event, (olena, ivan) = held_days_ago(
+        db_session, make_event, make_registration, 3, ["Olena Kovalenko", "Ivan Petrov"])
+    with unit_of_work(db_session):
+        ivan.door_note = "needs an interpreter"
+    _, expired = make_door(event, created_at=event.starts_at)
+    during = (event.starts_at + timedelta(hours=1)).isoformat()
+    answer = upload(client, expired,
+                    {"client_id": "a", "attendee_id": olena.id, "scanned_at": during},
+                    {"client_id": "b", "attendee_id": ivan.id, "action": "check_out",
+                     "scanned_at": during})
+    assert [r["status"] for r in answer.json["results"]] == ["checked_in", "not_checked_in"]
+    live_event = make_event(slug="today")
+    (mykola,) = make_registration(live_event, ["Mykola Bondar"]).attendees
+    door, switched_off = make_door(live_event, "Park entrance")
+    with unit_of_work(db_session):
+        revoke_door_access(db_session, door)
+    later = upload(client, switched_off,
+                   {"client_id": "c", "attendee_id": mykola.id, "action": "check_out"})
+    assert later.json["results"][0]["status"] == "door_revoked"
+    text = answer.get_data(as_text=True) + later.get_data(as_text=True)
+    for secret in ("Olena", "Ivan", "Mykola", "interpreter", olena.ticket_code,
+                   mykola.ticket_code):
+        assert secret not in text
+    assert all(r["attendee"] is None for r in answer.json["results"] + later.json["results"])

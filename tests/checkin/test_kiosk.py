@@ -53,18 +53,40 @@ def test_a_kiosk_door_is_made_as_asked_and_an_ordinary_one_is_not(db_session, ma
     assert (kiosk.kiosk, volunteer.kiosk) == (True, False)
 
 
-@pytest.mark.parametrize(("action", "by_hand"), [
-    ("check_in", True), ("check_out", True), ("undo", False), ("undo", True),
-    ("walk_in", True)])
-def test_a_kiosk_refuses_all_but_a_scanned_ticket(families, make_door, action, by_hand):
+@pytest.mark.parametrize(("action", "by_hand", "overriding"), [
+    ("check_in", True, False), ("check_out", True, False), ("undo", False, False),
+    ("undo", True, False), ("walk_in", True, False), ("check_in", False, True)])
+def test_a_kiosk_refuses_all_but_a_scanned_ticket(families, make_door, action, by_hand,
+                                                  overriding):
     event = families[0]
     kiosk, _ = make_door(event, "Tablet", kiosk=True)
     volunteer, _ = make_door(event, "Main gate")
     with pytest.raises(doors.KioskRefused) as refused:
-        doors.refuse_at_kiosk(kiosk, action=action, by_hand=by_hand)
+        doors.refuse_at_kiosk(kiosk, action=action, by_hand=by_hand, overriding=overriding)
     assert refused.value.reason == "kiosk_door"
-    doors.refuse_at_kiosk(volunteer, action=action, by_hand=by_hand)  # a volunteer may
-    doors.refuse_at_kiosk(kiosk, action="check_in", by_hand=False)  # a scanned ticket
+    # a volunteer may
+    doors.refuse_at_kiosk(volunteer, action=action, by_hand=by_hand, overriding=overriding)
+    # a scanned ticket
+    doors.refuse_at_kiosk(kiosk, action="check_in", by_hand=False, overriding=False)
+
+
+def test_a_kiosk_lets_nobody_in_by_an_override(client, db_session, families, make_door, qr_of):
+    """The 'let in anyway' of a volunteer is no family's to give itself (seen from the API:
+    a cancelled ticket with an override, live and in an upload)."""
+    event, _, petrova = families
+    _, kiosk_token = make_door(event, "Tablet", kiosk=True)
+    ivana = petrova.attendees[0]
+    code = qr_of(ivana)
+    db_session.get(Attendee, ivana.id).cancelled_at = utcnow()
+    db_session.commit()
+    live = post(client, kiosk_token, "checkins", qr=code, override="organiser_agreed")
+    assert (live.status_code, live.json["error"]) == (403, "kiosk_door")
+    upload = client.post("/api/v1/checkins/batch", headers=bearer(kiosk_token), json={
+        "checkins": [{"client_id": "k1", "qr": code, "override": "organiser_agreed"}]})
+    assert (upload.status_code, upload.json["error"]) == (403, "kiosk_door")
+    db_session.rollback()
+    assert db_session.scalar(select(func.count(Checkin.id)).where(
+        Checkin.attendee_id == ivana.id)) == 0
 
 
 def test_a_kiosks_list_has_no_names_nor_codes_and_a_volunteers_has(db_session, families, make_door):

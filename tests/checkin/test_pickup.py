@@ -152,6 +152,21 @@ def test_the_door_list_carries_the_open_code_at_the_workshop(client, workshop, q
     assert [a["asks_pickup_codes"] for a in door["event"]["activities"]] == [True, False]
 
 
+def test_only_the_workshops_own_doors_carry_its_codes(client, workshop, make_door, qr_of):
+    """Daryna chose the doll tent and the stage: her doll-tent code goes to the doll
+    tent's phones only, not to the stage's or the entrance's."""
+    daryna = people(workshop)[2]
+    code = scan_in(client, workshop["dolls_token"], qr_of(daryna))["pickup_code"]
+    assert code
+    _, entrance_token = make_door(workshop["event"], "Main gate")
+    for token in (workshop["stage_token"], entrance_token):
+        response = client.get("/api/v1/door/attendees", headers=bearer(token))
+        assert code not in response.get_data(as_text=True)
+    rows = client.get("/api/v1/door/attendees", headers=bearer(workshop["dolls_token"])).json
+    mine = next(row for row in rows["attendees"] if row["id"] == daryna.id)
+    assert mine["activities"][0]["pickup_code"] == code
+
+
 def test_undoing_the_check_in_takes_the_code_back(client, db_session, workshop, qr_of):
     mykola = people(workshop)[1]
     scan_in(client, workshop["dolls_token"], qr_of(mykola))
@@ -244,6 +259,16 @@ def test_a_plain_check_out_of_a_child_with_a_code_is_refused(client, workshop, q
                          json={"client_id": uuid.uuid4().hex, "qr": qr_of(mykola),
                                "action": "check_out"})
     assert answer.status_code == 409 and answer.json["error"] == "pickup_code_required"
+    # Nor does the check-out go through when a phone uploads it later (offline).
+    uploaded = client.post("/api/v1/checkins/batch", headers=bearer(workshop["dolls_token"]),
+                           json={"checkins": [{"client_id": "out-later", "qr": qr_of(mykola),
+                                               "action": "check_out"},
+                                              {"client_id": "anna-in",
+                                               "qr": qr_of(people(workshop)[4])}]})
+    assert [r["status"] for r in uploaded.json["results"]] == ["invalid", "checked_in"]
+    rows = client.get("/api/v1/door/attendees", headers=bearer(workshop["dolls_token"])).json
+    mine = next(row for row in rows["attendees"] if row["id"] == mykola.id)
+    assert mine["activities"][0]["left_at"] is None and mine["activities"][0]["pickup_code"]
     # At another activity's door the child goes out as anyone does.
     scan_in(client, workshop["stage_token"], qr_of(people(workshop)[2]))
     stage_out = client.post("/api/v1/checkins", headers=bearer(workshop["stage_token"]),
