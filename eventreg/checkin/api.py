@@ -177,7 +177,7 @@ def answer_json(result: CheckinResult, request: CheckinRequest | None,
 
 def _scans_json(scans) -> list[dict]:
     return [{"action": scan.action, "at": _time(scan.at), "door": scan.door,
-             "implied": scan.implied} for scan in scans]
+             "implied": scan.implied, "reason": scan.reason} for scan in scans]
 
 
 def _checkin_request(item: dict, timezone: str, *, action: str | None = None,

@@ -167,6 +167,8 @@ PLACE_SCANS = {"type": "array", "items": closed_object({
     "action": {"enum": list(rules.ACTIONS)}, "at": DATE_TIME, "door": {"type": "string"},
     "implied": {"type": "boolean", "description": "A check-in at an activity's door, "
                 "counted at the entrance."},
+    "reason": {"type": ["string", "null"], "description": "An override's or an undo's "
+               "reason (an overridden check-in is an admission of its own)."},
 }), "description": "The scans the door's rule replays at this place, in the order they "
    "were made: what a phone needs to decide offline as the server does."}
 DOOR_EVENT = closed_object({

@@ -37,6 +37,9 @@ class PlaceScan:
     door: str
     #: A check-in at an activity's door, counted at the entrance.
     implied: bool = False
+    #: An override's or an undo's reason (the rule replays an overridden check-in as an
+    #: admission of its own).
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -203,13 +206,13 @@ def _scans(session: Session, ids: list[int], door_names: dict[int, str]
     for chunk in _chunks(ids, 500):
         for row in session.execute(
             select(Checkin.attendee_id, Checkin.activity_id, Checkin.action, Checkin.scanned_at,
-                   Checkin.door_access_id, Checkin.outcome)
+                   Checkin.door_access_id, Checkin.outcome, Checkin.reason)
             .where(Checkin.attendee_id.in_(chunk), Checkin.status.in_(rules.REPLAYED))
             .order_by(Checkin.scanned_at, Checkin.id)
         ):
             door = door_names.get(row.door_access_id, "")
             scans[row.attendee_id, row.activity_id].append(
-                PlaceScan(row.action, row.scanned_at, door))
+                PlaceScan(row.action, row.scanned_at, door, reason=row.reason))
             if (row.activity_id is not None and row.action == rules.CHECK_IN
                     and row.outcome == rules.ScanStatus.CHECKED_IN):
                 scans[row.attendee_id, None].append(

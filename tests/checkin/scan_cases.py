@@ -4,7 +4,7 @@ The JavaScript tests read the same file (tests/js/rules.test.mjs).
 """
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -65,6 +65,19 @@ def load_cases(day: datetime = DAY) -> list[Case]:
     """The table's cases, their times on `day`."""
     return [_case(raw, lambda text: at(text, day))
             for raw in json.loads(TABLE.read_text())["cases"]]
+
+
+def shifted(value, delta: timedelta):
+    """The same case (or part of one) with every time in it moved by `delta`: a case made
+    live keeps its times apart as the table has them, to the second."""
+    if isinstance(value, datetime):
+        return value + delta
+    if isinstance(value, list):
+        return [shifted(item, delta) for item in value]
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(value, **{field.name: shifted(getattr(value, field.name), delta)
+                                 for field in fields(value) if field.init})
+    return value
 
 
 def _case(raw: dict, at) -> Case:

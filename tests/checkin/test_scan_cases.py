@@ -16,7 +16,14 @@ from eventreg.registrations.models import Attendee, attendee_activities
 from eventreg.registrations.service import AttendeeRequest
 from eventreg.tickets.models import EventSigningKey
 from eventreg.tickets.signing import load_private_key, sign_ticket
-from tests.checkin.scan_cases import EARLY_WARNING, OTHER, UNDO_WINDOW, WORKSHOP, load_cases
+from tests.checkin.scan_cases import (
+    EARLY_WARNING,
+    OTHER,
+    UNDO_WINDOW,
+    WORKSHOP,
+    load_cases,
+    shifted,
+)
 
 SETTINGS = scanning.DoorSettings(undo_window=UNDO_WINDOW, early_warning=EARLY_WARNING)
 
@@ -158,8 +165,7 @@ LIVE = [case for case in CASES if case.scan.action == rules.CHECK_IN
 def test_the_fast_paths_update_admits_exactly_what_the_rule_admits(setting, db_session,
                                                                     monkeypatch, case):
     """The same case made live: everything before it happened a little earlier today."""
-    shift = utcnow() - timedelta(seconds=5) - case.scan.at
-    moved = load_cases(YESTERDAY + shift)[CASES.index(case)]
+    moved = shifted(case, utcnow() - timedelta(seconds=5) - case.scan.at)
     made = setting(moved)
     for number, scan in enumerate(moved.earlier):
         made.upload(scan, implied=scan.implied, client_id=f"earlier-{number}")
@@ -188,8 +194,7 @@ def test_the_repeat_fast_path_answers_exactly_where_the_rule_says_already_in(
     """The same case made live, as above: the repeated scan's quick way answers exactly the
     repeats at the entrance, with the log, the state and the earlier answers as the rule
     leaves them."""
-    shift = utcnow() - timedelta(seconds=5) - case.scan.at
-    moved = load_cases(YESTERDAY + shift)[CASES.index(case)]
+    moved = shifted(case, utcnow() - timedelta(seconds=5) - case.scan.at)
     made = setting(moved)
     for number, scan in enumerate(moved.earlier):
         made.upload(scan, implied=scan.implied, client_id=f"earlier-{number}")

@@ -157,3 +157,18 @@ test("a switched-off link still hands in by itself, holding nothing", async () =
   assert.equal(door.queueLength, 0);
   assert.equal(fetcher.calls.length, 1);
 });
+
+test("offline, an undo after an overridden second check-in takes back that one, as the server does",
+  async () => {
+    // The server's list: in at the main gate, then let in again at the side gate by an
+    // override (an admission of its own). The undo takes back the latest admission only.
+    const first = { action: "check_in", at: "2027-06-20T10:00:00+00:00", door: "Main gate" };
+    const again = { action: "check_in", at: "2027-06-20T10:30:00+00:00", door: "Side gate",
+                    reason: "organiser_agreed" };
+    const { door } = await phone({ rows: [row(1, { checked_in_at: first.at,
+                                                   scans: [first, again] })] });
+    const undone = await door.submit(door.newItem({ action: "undo", attendee_id: 1,
+                                                    reason: "wrong_person" }));
+    assert.equal(undone.status, "undone");
+    assert.equal(door.list.stateAt(1).checked_in_at, "2027-06-20T10:00:00.000Z"); // still in
+  });

@@ -147,7 +147,7 @@ export class AttendeeList {
     const place = row && this.place(row, activityId);
     const scans = (place ? scansOf(place) : []).map((scan, index) => ({
       action: scan.action, at: time(scan.at), order: index + 1,
-      implied: Boolean(scan.implied), door: scan.door ?? "", reason: null }));
+      implied: Boolean(scan.implied), door: scan.door ?? "", reason: scan.reason ?? null }));
     const ticket = this.ticketOf(row);
     const queued = this.queuedFor(attendeeId);
     const own = (record, order) => ({ action: record.action, at: time(record.scanned_at), order,
@@ -287,7 +287,8 @@ export class AttendeeList {
         return; // the same answer again (a retry): counted once
       }
       into.scans = [...scans, { action: result.action, at: result.scanned_at, door: this.doorName,
-                                implied, client_id: result.client_id }].sort(byTime);
+                                implied, client_id: result.client_id,
+                                reason: result.reason ?? null }].sort(byTime);
     };
     add(place, false);
     if (place !== row && result.action === CHECK_IN && result.status === "checked_in") add(row, true);
