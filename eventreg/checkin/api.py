@@ -29,22 +29,22 @@ from eventreg.checkin.models import DoorAccess, PickupCode
 from eventreg.checkin.pickup import (
     PickupRequest,
     PickupResult,
+    check_in_uploads,
     pick_up,
     pickup_code_for,
     refuse_check_out_without_pickup,
 )
-from eventreg.checkin.rules import CHECK_IN, UNDO, ScanStatus
+from eventreg.checkin.rules import CHECK_IN, UNDO
 from eventreg.checkin.scanning import (
     CheckinRequest,
     CheckinResult,
     DoorSettings,
     DoorView,
     check_in,
-    check_in_many,
 )
 from eventreg.checkin.walk_ins import register_walk_in
 from eventreg.database import unit_of_work, utcnow
-from eventreg.errors import Conflict, ValidationFailed
+from eventreg.errors import ValidationFailed
 from eventreg.extensions import db, limiter
 from eventreg.i18n import LANGUAGE_CODES
 from eventreg.registrations.service import AttendeeRequest, RegistrationRequest
@@ -392,7 +392,7 @@ def create_checkin_batch():
             refuse_at_kiosk(door, action=checkin_request.action,
                             by_hand=checkin_request.attendee_id is not None,
                             overriding=checkin_request.reason is not None)
-        results = _check_in_uploaded(door, requests)
+        results = check_in_uploads(db.session, door, requests)
         now = utcnow()
         door_state.note_upload(db.session, door.id, now)
         if (held := door_state.scans_held(request.headers.get(door_state.HELD_HEADER))) \
@@ -403,24 +403,6 @@ def create_checkin_batch():
         if not _link_works(door, now):
             answers = [_without_people(answer) for answer in answers]
     return jsonify(results=answers)
-
-
-def _check_in_uploaded(door: DoorView, requests: list[CheckinRequest]) -> list[CheckinResult]:
-    """`check_in_many`, but a child holding a pick-up code goes out through a pick-up only:
-    their uploaded check-out comes back `invalid`, recorded nowhere (live, it is 409
-    `pickup_code_required`)."""
-    refused = {}
-    for index, checkin_request in enumerate(requests):
-        try:
-            refuse_check_out_without_pickup(db.session, door, checkin_request)
-        except Conflict:
-            refused[index] = CheckinResult(
-                client_id=checkin_request.client_id, action=checkin_request.action,
-                status=ScanStatus.INVALID, scanned_at=checkin_request.scanned_at or utcnow())
-    taken = [r for index, r in enumerate(requests) if index not in refused]
-    decided = iter(check_in_many(db.session, door, taken))
-    return [refused[index] if index in refused else next(decided)
-            for index in range(len(requests))]
 
 
 def _link_works(door: DoorView, now: datetime) -> bool:

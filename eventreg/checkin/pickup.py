@@ -31,7 +31,13 @@ from sqlalchemy.orm import Session
 from eventreg.audit.service import record
 from eventreg.checkin.models import DoorAccess, PickupCheck, PickupCode
 from eventreg.checkin.rules import CHECK_IN, CHECK_OUT, UNDO, ScanStatus
-from eventreg.checkin.scanning import CheckinRequest, CheckinResult, DoorView, check_in
+from eventreg.checkin.scanning import (
+    CheckinRequest,
+    CheckinResult,
+    DoorView,
+    check_in,
+    check_in_many,
+)
 from eventreg.database import MAX_CLIENT_ID_LENGTH, utcnow
 from eventreg.errors import Conflict, ValidationFailed
 from eventreg.events.models import Activity
@@ -210,6 +216,25 @@ def refuse_check_out_without_pickup(session: Session, door: DoorAccess | DoorVie
     if open_pickup_code(session, activity_id, attendee_id) is not None:
         raise Conflict(_l("This child holds a pick-up code: hand them over against the "
                           "parent's ticket or the code."), reason="pickup_code_required")
+
+
+def check_in_uploads(session: Session, door: DoorAccess | DoorView,
+                     requests: list[CheckinRequest]) -> list[CheckinResult]:
+    """`check_in_many` for a door's upload, but a child holding a pick-up code goes out
+    through `pick_up` only: their uploaded check-out comes back `invalid`, recorded nowhere
+    (live, `refuse_check_out_without_pickup` refuses it with 409 `pickup_code_required`)."""
+    refused = {}
+    for index, request in enumerate(requests):
+        try:
+            refuse_check_out_without_pickup(session, door, request)
+        except Conflict:
+            refused[index] = CheckinResult(
+                client_id=request.client_id, action=request.action,
+                status=ScanStatus.INVALID, scanned_at=request.scanned_at or utcnow())
+    decided = iter(check_in_many(
+        session, door, [r for index, r in enumerate(requests) if index not in refused]))
+    return [refused[index] if index in refused else next(decided)
+            for index in range(len(requests))]
 
 
 def pick_up(session: Session, door: DoorAccess, request: PickupRequest, *,
