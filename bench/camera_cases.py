@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.scanner import CHROMIUM, HARNESS, _serve  # noqa: E402
+from bench.scanner import _serve, open_door_page  # noqa: E402
 from tests.browser.fake_camera import CASES, write_case_video  # noqa: E402
 
 LEAD_IN, SECONDS, GAP, FPS = 2.0, 3.0, 2.0, 10
@@ -110,16 +110,8 @@ def run_case(playwright, app, base_url, token, case, codes, video: Path, seed: i
     frames = write_case_video(video, case, codes, seconds=SECONDS, lead_in=LEAD_IN, gap=GAP,
                               fps=FPS, seed=seed)
     share = zxing_share(frames, codes)
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-        "--no-sandbox", "--disable-gpu", "--use-fake-ui-for-media-stream",
-        "--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={video}",
-    ])
+    browser, _context, page = open_door_page(playwright, video, base_url, token)
     try:
-        context = browser.new_context(viewport={"width": 360, "height": 780})
-        context.add_init_script(HARNESS)
-        page = context.new_page()
-        page.goto(f"{base_url}/door/{token}")
-        page.wait_for_function("() => document.getElementById('door').dataset.ready === 'true'")
         deadline = time.monotonic() + LEAD_IN + 2 * (SECONDS + GAP + LEAD_IN) + 1
         while time.monotonic() < deadline and answered(app, codes) < len(codes):
             page.wait_for_timeout(250)

@@ -131,6 +131,21 @@ def _serve(app):
     return server, f"http://127.0.0.1:{server.server_port}"
 
 
+def open_door_page(playwright, video: Path, base_url: str, token: str):
+    """Chromium with `video` as its camera, on the door's page with the timing harness,
+    ready to scan; returns (browser, context, page): the caller closes the browser."""
+    from tests.browser.fake_camera import camera_switches
+
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", *camera_switches(video)])
+    context = browser.new_context(viewport={"width": 360, "height": 780})
+    context.add_init_script(HARNESS)
+    page = context.new_page()
+    page.goto(f"{base_url}/door/{token}")
+    page.wait_for_function("() => document.getElementById('door').dataset.ready === 'true'")
+    return browser, context, page
+
+
 def _measure(playwright, base_url, token, codes, video: Path, size, fps, offline: bool):
     from tests.browser.fake_camera import qr_frame, write_y4m
 
@@ -139,16 +154,8 @@ def _measure(playwright, base_url, token, codes, video: Path, size, fps, offline
     for code in codes:
         segments += [(qr_frame(code, size), 1.0), (None, 1.5)]
     write_y4m(video, segments, size=size, fps=fps)
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-        "--no-sandbox", "--disable-gpu", "--use-fake-ui-for-media-stream",
-        "--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={video}",
-    ])
+    browser, context, page = open_door_page(playwright, video, base_url, token)
     try:
-        context = browser.new_context(viewport={"width": 360, "height": 780})
-        context.add_init_script(HARNESS)
-        page = context.new_page()
-        page.goto(f"{base_url}/door/{token}")
-        page.wait_for_function("() => document.getElementById('door').dataset.ready === 'true'")
         if offline:
             context.set_offline(True)
         total = lead_in + 2.5 * len(codes) + 5

@@ -46,6 +46,12 @@ _BLACK = 0
 _NEUTRAL_CHROMA = 128
 
 
+
+def camera_switches(video) -> list[str]:
+    """Chromium's switches that play `video` as the camera, allowed without asking."""
+    return ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}"]
+
 def blank_frame(size: tuple[int, int] = (320, 240)) -> Image.Image:
     """Return a plain white greyscale frame of `size` (width, height), without the marker."""
     return Image.new("L", size, _WHITE)

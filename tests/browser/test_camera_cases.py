@@ -16,7 +16,7 @@ from eventreg.database import unit_of_work
 from eventreg.registrations.models import Attendee
 from eventreg.tickets.service import ticket_tokens
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.browser.fake_camera import CASES, write_case_video
+from tests.browser.fake_camera import CASES, camera_switches, write_case_video
 
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 360, "height": 640}, "device_scale_factor": 2}
@@ -39,10 +39,7 @@ def case_camera(tmp_path):
     def launch(case, codes, lead_in=1.0):
         video = tmp_path / f"{case}.y4m"
         write_case_video(video, case, codes, lead_in=lead_in)
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + [
-            "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-video-capture={video}",
-        ])
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + camera_switches(video))
         launched.append(browser)
         return browser
 

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from eventreg.checkin.doors import create_door_access
 from eventreg.database import unit_of_work
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.browser.fake_camera import write_y4m
+from tests.browser.fake_camera import camera_switches, write_y4m
 
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 360, "height": 640}, "device_scale_factor": 2}
@@ -58,13 +58,12 @@ def fake_cameras(tmp_path):
         if count is None:
             video = tmp_path / "blank.y4m"
             write_y4m(video, [(None, 1.0)])
-            camera = ["--use-fake-device-for-media-stream",
-                      f"--use-file-for-fake-video-capture={video}"]
+            camera = camera_switches(video)
         else:
-            camera = [f"--use-fake-device-for-media-stream=device-count={count}"]
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=CHROMIUM_ARGS + ["--use-fake-ui-for-media-stream", *camera])
+            camera = ["--use-fake-ui-for-media-stream",
+                      f"--use-fake-device-for-media-stream=device-count={count}"]
+        browser = playwright.chromium.launch(executable_path=CHROMIUM,
+                                             args=CHROMIUM_ARGS + camera)
         launched.append(browser)
         return browser
 

@@ -15,7 +15,7 @@ from eventreg.registrations.models import Attendee
 from eventreg.registrations.service import cancel_attendees
 from eventreg.tickets.service import ticket_tokens
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.browser.fake_camera import qr_frame, write_y4m
+from tests.browser.fake_camera import camera_switches, qr_frame, write_y4m
 from tests.browser.test_door_scanner import QUEUED_SCANS, english, open_door, wait_for_scan
 from tests.conftest import PASSWORD
 
@@ -35,9 +35,7 @@ def camera_showing_once(tmp_path):
     def launch(code, lead_in=6.0):
         video = tmp_path / "camera.y4m"
         write_y4m(video, [(None, lead_in), (qr_frame(code), 1.0), (None, 120.0)])
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + [
-            "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-video-capture={video}"])
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + camera_switches(video))
         launched.append(browser)
         return browser
 

@@ -13,7 +13,7 @@ from eventreg.registrations.models import attendee_activities
 from eventreg.registrations.service import AttendeeRequest
 from eventreg.tickets.service import ticket_tokens
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.browser.fake_camera import qr_frame, write_y4m
+from tests.browser.fake_camera import camera_switches, qr_frame, write_y4m
 
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 360, "height": 640}, "device_scale_factor": 2}
@@ -41,9 +41,7 @@ def workshop_camera(tmp_path):
         write_y4m(video, [(None, 1.0), (qr_frame(child_code), 1.0), (None, 28.0),
                           (parent, 1.5), (None, 4.0), (parent, 1.5), (None, 4.0),
                           (parent, 1.5), (None, 20.0)])
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + [
-            "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-video-capture={video}"])
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + camera_switches(video))
         browsers.append(browser)
         return browser
 

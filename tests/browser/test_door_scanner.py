@@ -16,7 +16,7 @@ from eventreg.registrations.service import AttendeeRequest
 from eventreg.tickets.service import ticket_tokens
 from eventreg.tickets.signing import generate_key_pair, load_private_key, sign_ticket
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.browser.fake_camera import qr_frame, write_y4m
+from tests.browser.fake_camera import camera_switches, qr_frame, write_y4m
 
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 360, "height": 780}, "device_scale_factor": 2}
@@ -42,10 +42,7 @@ def camera_browser(tmp_path):
         for code in codes:
             segments += [(qr_frame(code), 1.0), (None, 2.0)]
         write_y4m(video, segments)
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + [
-            "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-video-capture={video}",
-        ])
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + camera_switches(video))
         launched.append(browser)
         return browser
 
