@@ -165,6 +165,8 @@ def register(
     outside_window = walk_in or from_waitlist
     if not outside_window and not registration_is_open(event, now):
         raise Conflict(_l("Registration for this event is not open."), reason="registration_closed")
+    if not outside_window:
+        _refuse_when_no_place_is_left(event)
     cleaned = _validate(event, request, phone_region, sex_required=not from_waitlist,
                         answers_required=not walk_in, drop_unasked_consents=from_waitlist)
     client_id = request.client_id or uuid.uuid4().hex
@@ -857,10 +859,7 @@ def _take_places(
         if status not in open_statuses:
             raise Conflict(_l("Registration for this event is not open."),
                            reason="registration_closed")
-        raise Conflict(
-            _l("Sorry, there are not enough places left: %(left)d left.", left=max(left or 0, 0)),
-            reason="event_full",
-        )
+        raise _not_enough_places(left)
     wanted = Counter(activity.id for person in attendees for activity in person.activities)
     for activity_id in sorted(wanted):
         if not take_places(session, Activity, activity_id, wanted[activity_id]):
@@ -880,6 +879,24 @@ def _take_places(
                 reason="activity_full",
                 fields=fields,
             )
+
+
+def _refuse_when_no_place_is_left(event: Event) -> None:
+    """Refuse an online registration at once when the event has no place left at all
+    (its row as this unit of work read it): no party could be registered, so the person
+    is not asked to fix the form first, and a surge for the last places is answered
+    without the party's checks. Walk-ins and parties from the waiting list go straight
+    to `_take_places`: a promotion follows places freed in the same unit of work, which
+    the loaded row does not show. `_take_places` stays the rule that never overbooks."""
+    if event.capacity is not None and event.places_taken >= event.capacity:
+        raise _not_enough_places(0)
+
+
+def _not_enough_places(left: int | None) -> Conflict:
+    return Conflict(
+        _l("Sorry, there are not enough places left: %(left)d left.", left=max(left or 0, 0)),
+        reason="event_full",
+    )
 
 
 def take_places(session: Session, model, row_id: int, count: int, *conditions) -> bool:

@@ -128,6 +128,35 @@ def test_party_larger_than_places_left_is_refused_whole(db_session, make_event, 
     assert event.places_taken == 2
 
 
+def test_a_full_event_says_so_at_once_instead_of_asking_to_fix_the_party(
+    db_session, make_event, make_registration
+):
+    full, open_event = make_event(capacity=2), make_event(capacity=5)
+    first = make_registration(full, ["A"], client_id="first-party")
+    make_registration(full, ["B"])
+    make_registration(open_event, ["C"])
+    mistaken = RegistrationRequest(
+        attendees=[AttendeeRequest(name="", age_group="adult")], email="not-an-email",
+        consent=True, client_id="late-party")
+    # Nothing could be registered: the person is not asked to fix fields first.
+    with pytest.raises(Conflict) as refused, unit_of_work(db_session):
+        register(db_session, full, mistaken, phone_region="BG")
+    assert refused.value.reason == "event_full"
+    assert "0 left" in str(refused.value.message)
+    # The same mistakes for an event with places are shown field by field.
+    with pytest.raises(ValidationFailed), unit_of_work(db_session):
+        register(db_session, open_event, mistaken, phone_region="BG")
+    # A party that registered before the event filled up gets its registration again.
+    with unit_of_work(db_session):
+        again = register(db_session, full, RegistrationRequest(
+            attendees=[AttendeeRequest(name="A", age_group="adult")], consent=True,
+            client_id="first-party"), phone_region="BG")
+    assert again.registration.id == first.id and not again.is_new
+    assert _rows(db_session, Attendee) == 3
+    db_session.refresh(full)
+    assert full.places_taken == 2
+
+
 def test_full_activity_refuses_the_registration_and_takes_no_event_place(
     db_session, make_event, make_registration
 ):

@@ -77,6 +77,20 @@ def test_full_event_says_so(client, make_event, make_registration):
     assert "not enough places" in response.get_data(as_text=True)
 
 
+def test_a_full_event_says_so_before_asking_to_fix_a_mistake_and_keeps_what_was_typed(
+        client, make_event, make_registration):
+    full, other = make_event(capacity=1), make_event(capacity=3)
+    make_registration(full)
+    data = _form(full, email="olena@", **{"attendees.0.name": "Olena Kovalenko"})
+    page = client.post(f"/e/{full.slug}/register", data=data)
+    text = page.get_data(as_text=True)
+    assert page.status_code == 409
+    assert "not enough places left: 0 left" in text
+    assert 'value="Olena Kovalenko"' in text and 'value="olena@"' in text
+    # At an event with places the same mistake is shown at its field.
+    assert client.post(f"/e/{other.slug}/register", data=data).status_code == 422
+
+
 def test_form_without_csrf_token_is_refused(make_app, make_event):
     protected = make_app(WTF_CSRF_ENABLED=True)
     event = make_event()
