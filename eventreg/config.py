@@ -44,7 +44,12 @@ def load_settings(overrides: dict | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": os.environ.get(
             "DATABASE_URL", f"sqlite:///{folder / 'eventreg.sqlite3'}"
         ),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        #: A pooled connection idle for longer than this is pinged before use, so that one
+        #: the server dropped meanwhile (a restart) is replaced without an error; a busy
+        #: worker's connections are used at once (eventreg/outages.py).
+        "DATABASE_PING_AFTER_IDLE_SECONDS": float(
+            os.environ.get("DATABASE_PING_AFTER_IDLE_SECONDS", "1")),
         "DEFAULT_TIMEZONE": os.environ.get("DEFAULT_TIMEZONE", "Europe/Sofia"),
         "DEFAULT_PHONE_REGION": os.environ.get("DEFAULT_PHONE_REGION", "BG"),
         "BABEL_DEFAULT_LOCALE": "en",

@@ -77,3 +77,21 @@ def test_pages_answer_503_while_postgresql_is_stopped_and_recover_without_a_rest
     assert log.count("database unavailable") == 1
     assert "database available again" in log
     assert "Traceback" not in log
+
+
+def test_a_connection_the_server_dropped_while_it_sat_idle_is_replaced_before_use(
+        make_app, private_postgres):
+    """Pooled connections are pinged only after sitting idle (DATABASE_PING_AFTER_IDLE_SECONDS):
+    a restart while nobody used the app costs no request an error."""
+    import time
+
+    app = make_app(SQLALCHEMY_DATABASE_URI=private_postgres.url,
+                   DATABASE_PING_AFTER_IDLE_SECONDS=0.2)
+    client = app.test_client()
+    assert client.get("/healthz").status_code == 200
+    private_postgres.stop()
+    private_postgres.start()
+    time.sleep(0.3)
+    answer = client.get("/healthz")
+    assert answer.status_code == 200, answer.get_json()
+    assert client.get("/healthz").status_code == 200

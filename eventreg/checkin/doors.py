@@ -25,7 +25,7 @@ from eventreg.checkin.models import (
     door_access_activities,
 )
 from eventreg.checkin.scanning import DoorSettings, DoorView
-from eventreg.database import utcnow
+from eventreg.database import execute_core, utcnow
 from eventreg.encryption import secret_box
 from eventreg.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from eventreg.events.models import PHOTOS, Activity, Event
@@ -183,7 +183,8 @@ def door_view_for_token(session: Session, token: str, *, settings: DoorSettings,
     token = (token or "").strip()
     row = None
     if token.startswith(DOOR_TOKEN_PREFIX):
-        row = session.execute(_door_view_select(), {"token_hash": _hash_token(token)}).first()
+        row = execute_core(session, _door_view_select(),
+                           {"token_hash": _hash_token(token)}).first()
     if row is None:
         _refuse_unknown()
     _refuse_unless_live(row.revoked_at, row.for_sign_in_sheets,

@@ -34,7 +34,7 @@ from eventreg.checkin import rules
 from eventreg.checkin.models import VALID_AFTER_EVENT, Checkin, DoorAccess
 from eventreg.checkin.rules import CHECK_IN, ScanStatus
 from eventreg.consents import service as consents
-from eventreg.database import MAX_CLIENT_ID_LENGTH, UTCDateTime, note_write, utcnow
+from eventreg.database import MAX_CLIENT_ID_LENGTH, UTCDateTime, execute_core, utcnow
 from eventreg.errors import ValidationFailed
 from eventreg.events.models import PHOTOS
 from eventreg.registrations.models import Attendee, attendee_activities
@@ -264,13 +264,12 @@ def _claim(session: Session, view: DoorView, request: CheckinRequest, attendee_i
     """Log the scan under its client id, first answered as a welcome (the common case, as
     the fast path answers it; `_decide` writes any other answer); None when the door sent
     this client id before."""
-    note_write(session)  # a text statement: the write hook cannot tell it writes
-    return session.execute(_claim_statement(session.get_bind(Checkin).dialect.name), {
+    return execute_core(session, _claim_statement(session.get_bind(Checkin).dialect.name), {
         "claim_door": view.id, "claim_event": view.event_id, "claim_status": str(ScanStatus.CHECKED_IN),
         "claim_client_id": request.client_id, "claim_action": request.action,
         "claim_attendee": attendee_id, "claim_activity": activity_id,
         "claim_scanned_at": scanned_at, "claim_received_at": now,
-    }).scalar()
+    }, writes=True).scalar()
 
 
 @cache
@@ -329,10 +328,10 @@ def _admit_first_arrival(session: Session, view: DoorView, request: CheckinReque
                          attendee_id: int, scanned_at: datetime) -> CheckinResult | None:
     """A valid ticket's first live scan at the entrance, in one conditional UPDATE (the
     scan's log row already says "checked_in"); None when it is anything else."""
-    admitted = session.execute(_first_arrival_update(), {
+    admitted = execute_core(session, _first_arrival_update(), {
         "admit_attendee": attendee_id, "admit_event": view.event_id,
         "admit_door": view.id, "admit_time": scanned_at,
-    }).one_or_none()
+    }, writes=True).one_or_none()
     if admitted is None:
         return None
     return CheckinResult(
@@ -391,14 +390,16 @@ def _answer_columns(attendee_parameter: str) -> list:
 def _answer_already_inside(session: Session, view: DoorView, request: CheckinRequest,
                            log_id: int, attendee_id: int, now: datetime,
                            fixed_now: datetime | None) -> CheckinResult | None:
-    """A live check-in at the entrance of someone inside (a repeated scan): the attendee's
-    row locked and read with all the answer shows in one statement, the scan timed once
-    the lock is held (as `_decide` times it), the rule's ALREADY_INSIDE asked, and only
-    the scan's log row and the attendee's `changed_at` (the door lists' cursor) written;
-    None when it is anything else, for `_decide` to replay."""
-    row = session.execute(_already_inside_select(),
-                          {"inside_attendee": attendee_id}).one_or_none()
-    if row is None or row.event_id != view.event_id:
+    """A live check-in at the entrance of someone inside (a repeated scan), in two
+    statements: the attendee's `changed_at` (the door lists' cursor: its scans change)
+    written, which locks the row and reads all the answer shows; the scan timed once the
+    lock is held (as `_decide` times it) and the rule's ALREADY_INSIDE asked; then the
+    scan's log row answered. None when it is anything else, for `_decide` to replay (the
+    row stays locked for it; a cursor moved for nothing only sends the row again)."""
+    row = execute_core(session, _already_inside_touch(), {
+        "inside_attendee": attendee_id, "inside_event": view.event_id, "touched_at": now,
+    }, writes=True).one_or_none()
+    if row is None:
         return None
     scanned_at = fixed_now or utcnow()
     if not rules.answers_already_inside(
@@ -406,10 +407,9 @@ def _answer_already_inside(session: Session, view: DoorView, request: CheckinReq
             rules.PlaceState(row.checked_in_at, row.left_at), scanned_at):
         return None
     status = ScanStatus.ALREADY_CHECKED_IN
-    answered, touched = _already_inside_writes()
-    session.execute(answered, {"log_id": log_id, "log_status": str(status),
-                               "log_scanned_at": scanned_at})
-    session.execute(touched, {"touched_attendee": attendee_id, "touched_at": now})
+    execute_core(session, _already_inside_answer(), {
+        "log_id": log_id, "log_status": str(status), "log_scanned_at": scanned_at,
+    }, writes=True)
     return CheckinResult(
         client_id=request.client_id, action=CHECK_IN, status=status, scanned_at=scanned_at,
         attendee=AttendeeSummary(
@@ -420,39 +420,42 @@ def _answer_already_inside(session: Session, view: DoorView, request: CheckinReq
             no_photos=consents.no_photos(view.asks_photo_consent, bool(row.photo_consent)),
             door_note=row.door_note),
         checked_in_at=row.checked_in_at,
-        checked_in_door=view.name if row.checked_in_door_id == view.id else row.door_name,
+        checked_in_door=_door_name(session, view, row.checked_in_door_id),
     )
 
 
 @cache
-def _already_inside_writes():
-    """The repeated scan's two writes, built once: its log row's answer, and the
-    attendee's `changed_at`."""
-    log, attendees = Checkin.__table__, Attendee.__table__
+def _already_inside_touch():
+    """UPDATE of a scanned attendee's `changed_at`, answering what an answer shows (built
+    once). It locks the row as SELECT ... FOR NO KEY UPDATE would (no key changes); SQLite
+    has no row locks: its unit of work holds the write lock already."""
+    attendees = Attendee.__table__
     return (
-        update(log).where(log.c.id == bindparam("log_id")).values(
-            status=bindparam("log_status"), outcome=bindparam("log_status"),
-            scanned_at=bindparam("log_scanned_at")),
-        update(attendees).where(attendees.c.id == bindparam("touched_attendee"))
-        .values(changed_at=bindparam("touched_at")),
+        update(attendees)
+        .where(attendees.c.id == bindparam("inside_attendee"),
+               attendees.c.event_id == bindparam("inside_event"))
+        .values(changed_at=bindparam("touched_at"))
+        .returning(attendees.c.name, attendees.c.ticket_code, attendees.c.registration_id,
+                   attendees.c.cancelled_at, attendees.c.door_note, attendees.c.checked_in_at,
+                   attendees.c.checked_in_door_id, attendees.c.left_at,
+                   *_answer_columns("inside_attendee"))
     )
 
 
 @cache
-def _already_inside_select():
-    """SELECT ... FOR NO KEY UPDATE of the attendee, with what an answer shows (built
-    once). SQLite has no row locks: its unit of work holds the write lock already."""
-    attendees, doors = Attendee.__table__, DoorAccess.__table__
-    return (
-        select(attendees.c.event_id, attendees.c.name, attendees.c.ticket_code,
-               attendees.c.registration_id, attendees.c.cancelled_at, attendees.c.door_note,
-               attendees.c.checked_in_at, attendees.c.checked_in_door_id, attendees.c.left_at,
-               select(doors.c.name).where(doors.c.id == attendees.c.checked_in_door_id)
-               .scalar_subquery().label("door_name"),
-               *_answer_columns("inside_attendee"))
-        .where(attendees.c.id == bindparam("inside_attendee"))
-        .with_for_update(key_share=True, of=attendees)
-    )
+def _already_inside_answer():
+    """The repeated scan's log row's answer (built once)."""
+    log = Checkin.__table__
+    return update(log).where(log.c.id == bindparam("log_id")).values(
+        status=bindparam("log_status"), outcome=bindparam("log_status"),
+        scanned_at=bindparam("log_scanned_at"))
+
+
+def _door_name(session: Session, view: DoorView, door_id: int | None) -> str | None:
+    """The name of the door that checked someone in: this one, another (read), or none."""
+    if door_id is None or door_id == view.id:
+        return view.name if door_id else None
+    return session.scalar(select(DoorAccess.name).where(DoorAccess.id == door_id))
 
 
 def _decide(session: Session, view: DoorView, request: CheckinRequest, log_id: int,
@@ -646,10 +649,7 @@ def _result(session: Session, view: DoorView, client_id: str, action: str, statu
         Attendee.registration_id == attendee.registration_id, Attendee.cancelled_at.is_(None)))
     photo_consent = view.asks_photo_consent and bool(
         session.scalar(select(consents.live_photo_consent(attendee.id))))
-    if door_id is None or door_id == view.id:
-        door_name = view.name if door_id else None
-    else:
-        door_name = session.scalar(select(DoorAccess.name).where(DoorAccess.id == door_id))
+    door_name = _door_name(session, view, door_id)
     return CheckinResult(
         client_id=client_id, action=action, status=status, scanned_at=scanned_at,
         activity_id=activity_id, flag=flag, replayed=replayed, overrode=overrode,
