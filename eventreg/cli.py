@@ -128,10 +128,11 @@ def _apply_check_outs() -> int:
     applied = 0
     for schedule_id in due_check_outs(db.session, utcnow()):
         with unit_of_work(db.session):
-            checked_out = apply_scheduled_check_out(db.session, schedule_id)
-        if checked_out is not None:
+            done = apply_scheduled_check_out(db.session, schedule_id)
+        if done is not None:
             applied += 1
-            click.echo(f"everyone out at set time {schedule_id}: {checked_out} checked out")
+            click.echo(f"everyone out at set time {schedule_id}: {done.checked_out} checked "
+                       f"out, {done.kept_for_pickup} children kept for their pick-up")
     return applied
 
 

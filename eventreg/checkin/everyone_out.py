@@ -7,12 +7,17 @@ door with no link, like the sign-in sheets' one), decided by the door's rule lik
 scan (eventreg/checkin/scanning.py). So a person who comes back later is welcomed again,
 and a late upload of scans made before still takes its place among them.
 
+A child holding an open pick-up code (eventreg/checkin/pickup.py) is not checked out: a
+child leaves a workshop that asks codes only when handed over, so the organiser is told
+how many are still there instead.
+
 A set time is applied by `flask --app eventreg apply-scheduled-check-outs` (cron, every
 minute) and by the mail worker's loop (`deliver-messages --loop`), each once: the one that
 claims it (a conditional UPDATE) applies it.
 """
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -23,7 +28,7 @@ from eventreg.accounts.models import Organiser
 from eventreg.audit.service import record
 from eventreg.checkin.doors import create_door_access
 from eventreg.checkin.everyone_out_models import ScheduledCheckOut
-from eventreg.checkin.models import DoorAccess
+from eventreg.checkin.models import DoorAccess, PickupCode
 from eventreg.checkin.rules import CHECK_OUT, ScanStatus
 from eventreg.checkin.scanning import CheckinRequest, check_in
 from eventreg.database import utcnow
@@ -47,11 +52,34 @@ def _activity(event: Event, activity_id: int | None) -> Activity | None:
     return activity
 
 
-def people_inside(session: Session, event: Event, activity_id: int | None = None) -> int:
-    """How many people are inside now: at the event's entrance, or at one activity (what
-    checking everyone out would affect)."""
+@dataclass(frozen=True)
+class EveryoneOut:
+    """What checking everyone out did (or would do) at the event's entrance or an activity."""
+
+    #: People checked out.
+    checked_out: int
+    #: Children left inside because they hold an open pick-up code.
+    kept_for_pickup: int
+
+
+def people_inside(session: Session, event: Event, activity_id: int | None = None
+                  ) -> EveryoneOut:
+    """Who is inside now at the event's entrance, or at one activity: those checking
+    everyone out would check out, and the children it would leave for their pick-up."""
     _activity(event, activity_id)
-    return len(_inside(session, event, activity_id))
+    inside = _inside(session, event, activity_id)
+    kept = _holding_pickup_codes(session, event, activity_id)
+    return EveryoneOut(checked_out=len(set(inside) - kept),
+                       kept_for_pickup=len(set(inside) & kept))
+
+
+def _holding_pickup_codes(session: Session, event: Event, activity_id: int | None) -> set[int]:
+    """Children holding an open pick-up code at the activity, or at any of the event's
+    activities for its entrance (they are still inside it)."""
+    where = ([PickupCode.activity_id == activity_id] if activity_id is not None
+             else [PickupCode.event_id == event.id])
+    return set(session.scalars(select(PickupCode.attendee_id).where(
+        PickupCode.picked_up_at.is_(None), *where)))
 
 
 def _inside(session: Session, event: Event, activity_id: int | None) -> list[int]:
@@ -69,10 +97,12 @@ def _inside(session: Session, event: Event, activity_id: int | None) -> list[int
 
 def check_everyone_out(session: Session, event: Event, *, activity_id: int | None = None,
                        at: datetime, by: Organiser | None, run_id: str | None = None,
-                       now: datetime | None = None) -> int:
+                       now: datetime | None = None) -> EveryoneOut:
     """Check out everyone inside at `at` (no later than now): at the event's entrance and
     every activity, or, with `activity_id`, at that activity only; in the caller's unit of
-    work, audited. Returns how many people went out (at the entrance, or the activity).
+    work, audited. Children holding an open pick-up code stay in (they leave through a
+    pick-up). Returns how many people went out, and how many children stayed, at the
+    entrance or the activity.
 
     `run_id` makes a repeat harmless (a schedule applied twice checks out once); `by` None
     is the set time. Refuses with ValidationFailed an activity of another event and a time
@@ -87,9 +117,13 @@ def check_everyone_out(session: Session, event: Event, *, activity_id: int | Non
     door = _everyone_out_door(session, event, by)
     places = [activity_id] if activity is not None else [
         *(a.id for a in event.activities), None]
-    checked_out = 0
+    checked_out = kept_for_pickup = 0
     for place in places:
+        kept = _holding_pickup_codes(session, event, place)
         for attendee_id in _inside(session, event, place):
+            if attendee_id in kept:
+                kept_for_pickup += place == activity_id
+                continue
             result = check_in(session, door, CheckinRequest(
                 client_id=f"out-{run_id}-{attendee_id}-{place or 'event'}", action=CHECK_OUT,
                 attendee_id=attendee_id, activity_id=place, scanned_at=at),
@@ -99,8 +133,9 @@ def check_everyone_out(session: Session, event: Event, *, activity_id: int | Non
     record(session, organisation_id=event.organisation_id, event_id=event.id, by=by,
            actor="schedule", action="checkin.everyone_out",
            target=localized(activity.title) if activity else localized(event.title),
-           details={"people": checked_out, "scanned_at": at.isoformat()})
-    return checked_out
+           details={"people": checked_out, "kept_for_pickup": kept_for_pickup,
+                    "scanned_at": at.isoformat()})
+    return EveryoneOut(checked_out=checked_out, kept_for_pickup=kept_for_pickup)
 
 
 def _everyone_out_door(session: Session, event: Event, by: Organiser | None) -> DoorAccess:
@@ -175,10 +210,10 @@ def due_check_outs(session: Session, now: datetime) -> list[int]:
 
 
 def apply_scheduled_check_out(session: Session, schedule_id: int,
-                              now: datetime | None = None) -> int | None:
+                              now: datetime | None = None) -> EveryoneOut | None:
     """Apply one due set time in the caller's unit of work: claim it (None when another
-    process did, or it was taken back), then check everyone out at its time. Returns how
-    many people went out."""
+    process did, or it was taken back), then check everyone out at its time. Returns what
+    it did (see `check_everyone_out`)."""
     now = now or utcnow()
     claimed = session.execute(
         update(ScheduledCheckOut)
@@ -190,10 +225,9 @@ def apply_scheduled_check_out(session: Session, schedule_id: int,
     if claimed is None:
         return None
     event = session.get(Event, claimed.event_id)
-    checked_out = check_everyone_out(session, event, activity_id=claimed.activity_id,
-                                     at=claimed.at, by=None, run_id=f"set{schedule_id}",
-                                     now=now)
+    done = check_everyone_out(session, event, activity_id=claimed.activity_id,
+                              at=claimed.at, by=None, run_id=f"set{schedule_id}", now=now)
     session.execute(update(ScheduledCheckOut).where(ScheduledCheckOut.id == schedule_id)
-                    .values(checked_out=checked_out))
-    return checked_out
+                    .values(checked_out=done.checked_out))
+    return done
 

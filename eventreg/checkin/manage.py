@@ -240,7 +240,7 @@ def everyone_out_page(slug: str):
                 return _confirm_everyone_out(event, activity_id, when, inside)
             with unit_of_work(db.session):
                 if when == "now":
-                    checked_out = everyone_out.check_everyone_out(
+                    done = everyone_out.check_everyone_out(
                         db.session, event, activity_id=activity_id, at=utcnow(),
                         by=current_user)
                 else:
@@ -252,7 +252,10 @@ def everyone_out_page(slug: str):
         else:
             if when == "now":
                 flash(ngettext("%(num)d person was checked out.",
-                               "%(num)d people were checked out.", checked_out), "success")
+                               "%(num)d people were checked out.", done.checked_out),
+                      "success")
+                if done.kept_for_pickup:
+                    flash(_kept_for_pickup(done.kept_for_pickup), "error")
                 return redirect(url_for(".dashboard", slug=slug))
             flash(_("Everyone still inside will be checked out at %(time)s.",
                     time=format_local(when, event.timezone)), "success")
@@ -268,22 +271,44 @@ def everyone_out_page(slug: str):
     ), 422 if error else 200
 
 
-def _confirm_everyone_out(event, activity_id, when, inside: int):
-    """The confirmation step: how many people it checks out, where and when."""
+def _kept_for_pickup(children: int) -> str:
+    return ngettext(
+        "%(num)d child holding a pick-up code is still checked in: hand them over at the "
+        "workshop's door, with the code or a ticket of their party.",
+        "%(num)d children holding a pick-up code are still checked in: hand them over at "
+        "the workshop's door, with the code or a ticket of their party.", children)
+
+
+def _confirm_everyone_out(event, activity_id, when, inside: everyone_out.EveryoneOut):
+    """The confirmation step: how many people it checks out, where and when, and how many
+    children it leaves for their pick-up."""
     activity = next((a for a in event.activities if a.id == activity_id), None)
     place = localized(activity.title) if activity else localized(event.title)
     if when == "now":
         consequences = [ngettext(
             "%(num)d person still inside %(place)s is checked out now.",
-            "%(num)d people still inside %(place)s are checked out now.", inside, place=place)]
+            "%(num)d people still inside %(place)s are checked out now.", inside.checked_out,
+            place=place)]
         label = _("Yes, check them out")
     else:
         consequences = [
             _("Everyone still inside %(place)s at %(time)s is checked out then.", place=place,
               time=format_local(when, event.timezone)),
-            ngettext("%(num)d person is inside now.", "%(num)d people are inside now.", inside),
+            ngettext("%(num)d person is inside now.", "%(num)d people are inside now.",
+                     inside.checked_out + inside.kept_for_pickup),
         ]
         label = _("Yes, set this time")
+    workshops = [activity] if activity is not None else event.activities
+    asks_codes = any(workshop.asks_pickup_codes for workshop in workshops)
+    if inside.kept_for_pickup or (asks_codes and when != "now"):
+        consequences.append(ngettext(
+            "%(num)d child holding a pick-up code stays checked in: children leave a "
+            "workshop only when they are picked up.",
+            "%(num)d children holding a pick-up code stay checked in: children leave a "
+            "workshop only when they are picked up.", inside.kept_for_pickup)
+            if when == "now" else
+            _("Children holding a pick-up code then stay checked in: children leave a "
+              "workshop only when they are picked up."))
     if activity is None:
         consequences.append(_("They are checked out of every activity too."))
     consequences.append(_("Anyone who comes back later is welcomed again at the door."))

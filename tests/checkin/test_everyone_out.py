@@ -50,11 +50,11 @@ def busy_day(db_session, make_event, make_registration, make_door, scan):
 def test_everyone_out_now_empties_the_event_and_its_activities(db_session, organiser,
                                                                 busy_day):
     event = busy_day["event"]
-    assert everyone_out.people_inside(db_session, event) == 3
+    assert everyone_out.people_inside(db_session, event) == everyone_out.EveryoneOut(3, 0)
     at = utcnow()
     with unit_of_work(db_session):
-        checked_out = everyone_out.check_everyone_out(db_session, event, at=at, by=organiser)
-    assert checked_out == 3
+        done = everyone_out.check_everyone_out(db_session, event, at=at, by=organiser)
+    assert done == everyone_out.EveryoneOut(checked_out=3, kept_for_pickup=0)
     counts = count_checkins(db_session, event)
     assert counts.event.inside == 0 and counts.event.checked_in == 4
     assert all(place.inside == 0 for place in counts.activities.values())
@@ -72,10 +72,10 @@ def test_everyone_out_now_empties_the_event_and_its_activities(db_session, organ
 
 def test_everyone_out_of_one_activity_leaves_the_rest(db_session, organiser, busy_day):
     event, dolls, stage = busy_day["event"], busy_day["dolls"], busy_day["stage"]
-    assert everyone_out.people_inside(db_session, event, dolls.id) == 2
+    assert everyone_out.people_inside(db_session, event, dolls.id).checked_out == 2
     with unit_of_work(db_session):
         assert everyone_out.check_everyone_out(db_session, event, activity_id=dolls.id,
-                                               at=utcnow(), by=organiser) == 2
+                                               at=utcnow(), by=organiser).checked_out == 2
     counts = count_checkins(db_session, event)
     assert counts.activities[dolls.id].inside == 0
     assert counts.activities[stage.id].inside == 1
@@ -128,7 +128,7 @@ def test_a_set_time_applies_by_itself_once_with_exits_at_that_time(db_session, o
     [schedule_id] = everyone_out.due_check_outs(db_session, at + timedelta(minutes=1))
     with unit_of_work(db_session):
         assert everyone_out.apply_scheduled_check_out(
-            db_session, schedule_id, now=at + timedelta(minutes=1)) == 3
+            db_session, schedule_id, now=at + timedelta(minutes=1)).checked_out == 3
     with unit_of_work(db_session):
         assert everyone_out.apply_scheduled_check_out(
             db_session, schedule_id, now=at + timedelta(minutes=2)) is None

@@ -8,13 +8,13 @@ import pytest
 from sqlalchemy import func, select
 
 from eventreg.audit.models import AuditEntry
-from eventreg.checkin import pickup
+from eventreg.checkin import everyone_out, pickup
 from eventreg.checkin.models import PickupCheck, PickupCode
 from eventreg.database import unit_of_work, utcnow
 from eventreg.errors import Conflict, ValidationFailed
 from eventreg.privacy.access import personal_data
 from eventreg.privacy.erasure import erase
-from eventreg.registrations.models import attendee_activities
+from eventreg.registrations.models import Attendee, attendee_activities
 from eventreg.registrations.service import AttendeeRequest
 from tests.checkin.conftest import bearer
 
@@ -327,6 +327,83 @@ def test_erasure_removes_codes_and_tries_and_access_shows_them_first(
         erase(db_session, party, by=organiser)
     assert db_session.scalar(select(func.count(PickupCode.id))) == 0
     assert db_session.scalar(select(func.count(PickupCheck.id))) == 0
+
+
+# --- everyone out ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def end_of_day(client, workshop, make_event, make_registration, make_door, qr_of):
+    """At the workshop: Mykola (holding his code), Anna (picked up) and Ivan (an adult);
+    Olena at the entrance; at another event's workshop, a child holding a code."""
+    olena, mykola, _daryna, ivan, anna = people(workshop)
+    token = workshop["dolls_token"]
+    scan_in(client, token, qr_of(mykola))
+    anna_code = scan_in(client, token, qr_of(anna))["pickup_code"]
+    assert hand_over(client, token, anna, code=anna_code).json["status"] == "picked_up"
+    scan_in(client, token, qr_of(ivan))
+    scan_in(client, make_door(workshop["event"], "Main gate")[1], qr_of(olena))
+    other = make_event(slug="other-day", activities=[WORKSHOP])
+    stranger = make_registration(other, [AttendeeRequest(
+        name="Child Elsewhere", age_group="child", activity_ids=[other.activities[0].id])])
+    _, other_token = make_door(other, "Other tent", activity_ids=[other.activities[0].id])
+    assert scan_in(client, other_token, qr_of(stranger.attendees[0]))["pickup_code"]
+    return workshop
+
+
+def _inside(db_session, attendee, activity_id=None):
+    db_session.rollback()
+    if activity_id is None:
+        row = db_session.get(Attendee, attendee.id)
+        return row.checked_in_at is not None and row.left_at is None
+    left_at = db_session.scalar(select(attendee_activities.c.left_at).where(
+        attendee_activities.c.attendee_id == attendee.id,
+        attendee_activities.c.activity_id == activity_id))
+    return left_at is None
+
+
+def test_everyone_out_leaves_a_child_holding_a_code_in_until_picked_up(
+        db_session, organiser, end_of_day):
+    event, dolls = end_of_day["event"], end_of_day["dolls"]
+    olena, mykola, _daryna, ivan, anna = people(end_of_day)
+    assert everyone_out.people_inside(db_session, event, dolls.id) == everyone_out.EveryoneOut(
+        checked_out=1, kept_for_pickup=1)  # Ivan goes, Mykola stays; Anna left
+    with unit_of_work(db_session):
+        done = everyone_out.check_everyone_out(db_session, event, at=utcnow(), by=organiser)
+    assert done.kept_for_pickup == 1  # at the entrance: Mykola only, not the other event's
+    assert _inside(db_session, mykola) and _inside(db_session, mykola, dolls.id)
+    assert not _inside(db_session, ivan) and not _inside(db_session, ivan, dolls.id)
+    assert not _inside(db_session, olena)
+    assert pickup.open_pickup_code(db_session, dolls.id, mykola.id) is not None
+    entry = db_session.scalar(select(AuditEntry).where(
+        AuditEntry.action == "checkin.everyone_out"))
+    assert entry.details["kept_for_pickup"] == 1
+
+
+def test_everyone_out_of_the_workshop_checks_out_the_rest_of_it(db_session, organiser,
+                                                                end_of_day):
+    event, dolls = end_of_day["event"], end_of_day["dolls"]
+    _olena, mykola, _daryna, ivan, _anna = people(end_of_day)
+    with unit_of_work(db_session):
+        done = everyone_out.check_everyone_out(db_session, event, activity_id=dolls.id,
+                                               at=utcnow(), by=organiser)
+    assert done == everyone_out.EveryoneOut(checked_out=1, kept_for_pickup=1)
+    assert _inside(db_session, mykola, dolls.id) and not _inside(db_session, ivan, dolls.id)
+
+
+def test_the_organiser_is_told_before_and_after_which_children_stay_for_their_pick_up(
+        client, auth, db_session, organiser, end_of_day):
+    event = end_of_day["event"]
+    auth.login(organiser)
+    url = f"/manage/events/{event.slug}/everyone-out"
+    confirm = client.post(url, data={"activity": "", "when": "now"}).get_data(as_text=True)
+    assert "1 child holding a pick-up code stays checked in" in confirm
+    done = client.post(url, data={"activity": "", "when": "now", "confirmed": "yes"})
+    dashboard = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "1 child holding a pick-up code is still checked in" in dashboard
+    later = client.post(url, data={"activity": "", "when": "at",
+                                   "at": "2099-06-20T18:00"}).get_data(as_text=True)
+    assert "Children holding a pick-up code then stay checked in" in later
 
 
 # --- the organiser's setting ------------------------------------------------------------------
