@@ -205,10 +205,10 @@ def _refuse_control_characters() -> None:
     """
     found = [key for key, value in request.args.items(multi=True)
              if has_control_characters(value)]
-    if request.is_json:
+    if request.is_json:  # a JSON body carries no form fields
         found += control_character_paths(request.get_json(silent=True))
-    view = current_app.view_functions.get(request.endpoint)
-    if not getattr(view, "answers_control_characters_on_its_form", False) or found:
+    elif (not getattr(current_app.view_functions.get(request.endpoint),
+                      "answers_control_characters_on_its_form", False) or found):
         found += form_control_character_paths(request.form)
     if found:
         raise control_character_error(found)
