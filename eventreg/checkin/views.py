@@ -126,6 +126,7 @@ def scanner_messages() -> dict[str, str]:
         "link_not_valid": _("Door link not valid"),
         "all_handed_in": _("All scans made here were handed in"),
         "revoked_scans": _("Made after the switch-off, not counted: %(count)s"),
+        "expired_scans": _("Made after the link expired, not counted: %(count)s"),
         **scanner_reason_messages(),
         "wrong_event_for": _("This ticket is for %(event)s on %(date)s."),
         "corrected": _("Corrected by the server"),

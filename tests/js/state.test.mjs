@@ -154,6 +154,22 @@ test("an expired link is refused the same, its queue kept while the upload is re
     assert.equal(await store.count("attendees"), 0);
   });
 
+test("scans handed in after the switch-off or the expiry are counted apart, not as arrivals",
+  async () => {
+    const lateAnswers = (body) => [200, { results: body.checkins.map((item, index) => ({
+      client_id: item.client_id, action: item.action, scanned_at: item.scanned_at,
+      status: ["checked_in", "door_revoked", "door_expired", "door_expired"][index],
+      activity: null, attendee: null })) }];
+    const { door } = await phone({
+      queued: [1, 2, 1, 2],
+      routes: { "GET door": () => [401, SWITCHED_OFF], "POST checkins/batch": lateAnswers },
+    });
+    await door.sync();
+    assert.equal(door.queueLength, 0);
+    assert.equal(door.revokedScans, 1);
+    assert.equal(door.expiredScans, 2);
+  });
+
 test("a live scan answered 401 refuses the door link at once", async () => {
   const { door, store, keys } = await phone({
     routes: { "POST checkins": () => [401, SWITCHED_OFF] } });

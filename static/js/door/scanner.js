@@ -430,6 +430,7 @@ function renderQueue() {
     : door.refused ? say("all_handed_in") : say("all_sent")];
   if (door.duplicates) parts.push(say("duplicates", { count: door.duplicates }));
   if (door.revokedScans) parts.push(say("revoked_scans", { count: door.revokedScans }));
+  if (door.expiredScans) parts.push(say("expired_scans", { count: door.expiredScans }));
   $("queue-state").textContent = `· ${parts.join(" · ")}`;
 }
 

@@ -61,6 +61,8 @@ export class DoorState {
     this.newDoubles = [];
     /** Uploaded scans made after the door was switched off (they decided nothing). */
     this.revokedScans = 0;
+    /** Uploaded scans made after the link expired (they decided nothing either). */
+    this.expiredScans = 0;
     /** Milliseconds to add to this phone's clock to get the server's (its Date header). */
     this.clockOffset = 0;
     this.syncing = null;
@@ -254,6 +256,7 @@ export class DoorState {
       if (result.status === "already_checked_in" && result.checked_in_door
           && result.checked_in_door !== this.door?.door.name) this.duplicates += 1;
       if (result.status === "door_revoked") this.revokedScans += 1;
+      if (result.status === "door_expired") this.expiredScans += 1;
       const row = this.refused ? null : this.list.applyServerResult(result);
       if (row) changed.set(row.id, row);
     }
