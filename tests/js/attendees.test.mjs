@@ -110,6 +110,25 @@ test("a code that is no ticket is queued for the log but is nobody's scan", () =
   assert.equal(attendees.stateAt(1).checked_in_at, null);
 });
 
+test("offline, someone an override let into an activity not chosen can go out of it again", () => {
+  const attendees = list([row({ id: 2, party: 11 }), row({ id: 3, party: 12 })], "Workshop tent");
+  assert.equal(scanOffline(attendees, { attendee_id: 2, activity: WORKSHOP,
+                                        scanned_at: at("11:00") }).status, "wrong_activity");
+  const letIn = scanOffline(attendees, { attendee_id: 2, activity: WORKSHOP,
+                                         override: "organiser_agreed", scanned_at: at("11:01") });
+  assert.equal(letIn.status, "checked_in");
+  assert.equal(scanOffline(attendees, { attendee_id: 2, activity: WORKSHOP, action: "check_out",
+                                        scanned_at: at("12:00") }).status, "checked_out");
+  // The phone's replay keeps the exit, as the server's does: the person is out.
+  assert.equal(attendees.stateAt(2, WORKSHOP).left_at, at("12:00"));
+  assert.equal(scanOffline(attendees, { attendee_id: 2, activity: WORKSHOP,
+                                        scanned_at: at("12:30") }).status, "wrong_activity");
+  // Nobody let in, nobody let out: a check-out of a person never in stays refused.
+  assert.equal(scanOffline(attendees, { attendee_id: 3, activity: WORKSHOP, action: "check_out",
+                                        scanned_at: at("12:00") }).status, "wrong_activity");
+  assert.equal(attendees.stateAt(3, WORKSHOP).left_at, null);
+});
+
 test("at an activity's door only those who chose it come in, and that counts at the entrance", () => {
   const attendees = list([
     row({ id: 1, activities: [{ id: WORKSHOP, checked_in_at: null, left_at: null, scans: [] }] }),

@@ -139,8 +139,10 @@ export class AttendeeList {
 
   /**
    * The scans the rule replays for an attendee at a place, in the order made: the
-   * server's, then this phone's queued ones the rule does not refuse before replaying
-   * (at the entrance also its admissions at activities' doors, implied).
+   * server's, then this phone's queued ones the rule does not refuse before replaying,
+   * each asked after those before it, as the server asks (an exit after an override at
+   * an activity not chosen counts); at the entrance also its admissions at activities'
+   * doors, implied.
    */
   scansAt(attendeeId, activityId = null) {
     const row = this.rows.get(attendeeId) ?? null;
@@ -157,7 +159,7 @@ export class AttendeeList {
       if ((record.activity ?? null) !== (activityId ?? null)) continue;
       if (record.decided === "undo_needs_reason") continue; // it took nothing back
       const scan = own(record, scans.length + 1);
-      if (REPLAYED.has(decide(this.ruleDoor(activityId), ticket, scan, []).status)) {
+      if (REPLAYED.has(decide(this.ruleDoor(activityId), ticket, scan, scans).status)) {
         scans.push(scan);
       }
     }
