@@ -161,3 +161,70 @@ def test_offline_the_workshop_door_hands_nobody_over(
     db_session.rollback()
     assert db_session.scalar(select(PickupCheck.id)) is None
     assert db_session.scalar(select(PickupCode.picked_up_at)) is None
+
+
+@pytest.fixture
+def going_out_camera(tmp_path):
+    """Chromium whose camera shows a ticket after 6 s (time to go offline and choose
+    "going out"), then nothing."""
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    browsers = []
+
+    def launch(code):
+        video = tmp_path / "camera.y4m"
+        write_y4m(video, [(None, 6.0), (qr_frame(code), 3.0), (None, 30.0)])
+        browser = playwright.chromium.launch(executable_path=CHROMIUM,
+                                             args=CHROMIUM_ARGS + camera_switches(video))
+        browsers.append(browser)
+        return browser
+
+    yield launch
+    for browser in browsers:
+        browser.close()
+    playwright.stop()
+
+
+def test_offline_a_child_holding_a_code_is_not_let_out_by_a_plain_scan(
+        db_session, live_server, going_out_camera, make_event, make_registration, tmp_path):
+    event = make_event(activities=[WORKSHOP])
+    dolls = event.activities[0]
+    family = make_registration(event, [
+        AttendeeRequest(name="Olena Kovalenko", age_group="adult"),
+        AttendeeRequest(name="Mykola Kovalenko", age_group="child", activity_ids=[dolls.id])])
+    mykola = family.attendees[1]
+    with unit_of_work(db_session):
+        door, token = create_door_access(db_session, event, "Doll tent",
+                                         activity_ids=[dolls.id], records_exits=True)
+    from eventreg.checkin.pickup import issue_pickup_code
+    from eventreg.database import utcnow
+    with unit_of_work(db_session):
+        issue_pickup_code(db_session, door, dolls, mykola, now=utcnow())
+    browser = going_out_camera(ticket_tokens(db_session, [mykola])[mykola.id])
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(f"{live_server}/door/{token}")
+    page.wait_for_function("() => document.getElementById('door').dataset.ready === 'true'")
+    page.wait_for_function("() => document.getElementById('camera-video').readyState >= 2",
+                           timeout=10000)  # the camera plays before the network goes
+    context.set_offline(True)
+    page.evaluate("window.dispatchEvent(new Event('offline'))")
+    page.get_by_label(english("going out")).check()
+    page.wait_for_function("() => Number(document.getElementById('result').dataset.scans) >= 1",
+                           timeout=20000)
+    result = page.locator("#result")
+    assert result.get_attribute("data-status") == "pickup_code_required"
+    assert "result-bad" in result.get_attribute("class")
+    assert english("Not let out: this child goes out only when picked up, under “Hand a "
+                   "child over (pick-up)”") in result.inner_text()
+    page.screenshot(path=str(tmp_path / "offline-plain-check-out-of-a-child.png"))
+    # Back online, the scan is handed in and lets nobody out there either.
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_function("() => document.getElementById('door').dataset.queue === '0'",
+                           timeout=20000)
+    db_session.rollback()
+    assert db_session.scalar(select(attendee_activities.c.left_at).where(
+        attendee_activities.c.attendee_id == mykola.id)) is None
+    assert db_session.scalar(select(PickupCode.picked_up_at)) is None

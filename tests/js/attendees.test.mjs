@@ -216,3 +216,22 @@ test("the server's answer brings a newer 'no photos' mark into the list", () => 
   assert.equal(attendees.rows.get(2).no_photos, true);
   assert.equal(attendees.summary(attendees.rows.get(1)).no_photos, true);
 });
+
+test("a child holding a pick-up code is not let out by a plain check-out, on the phone either", () => {
+  const inside = { id: WORKSHOP, checked_in_at: at("10:00"), left_at: null,
+                   scans: [{ action: "check_in", at: at("10:00"), door: "Workshop tent",
+                             implied: false }] };
+  const attendees = list([
+    row({ id: 1, activities: [{ ...inside, pickup_code: "K7M3" }] }),
+    row({ id: 2, party: 11, activities: [{ ...inside, pickup_code: null }] })], "Workshop tent");
+  const held = scanOffline(attendees, { attendee_id: 1, activity: WORKSHOP, action: "check_out",
+                                        scanned_at: at("12:00") });
+  assert.equal(held.status, "pickup_code_required");
+  assert.equal(held.attendee.name, "Olena Kovalenko");
+  assert.equal(attendees.stateAt(1, WORKSHOP).left_at, null); // still inside, on the phone
+  assert.equal(attendees.queue.length, 1); // handed in all the same: the log is whole
+  // A child without an open code goes out as before.
+  assert.equal(scanOffline(attendees, { attendee_id: 2, activity: WORKSHOP, action: "check_out",
+                                        scanned_at: at("12:00") }).status, "checked_out");
+  assert.equal(attendees.stateAt(2, WORKSHOP).left_at, at("12:00"));
+});

@@ -170,6 +170,21 @@ test("scans handed in after the switch-off or the expiry are counted apart, not 
     assert.equal(door.expiredScans, 2);
   });
 
+test("a live check-out the server refuses for a pick-up code says so, and a bad body stays invalid",
+  async () => {
+    const held = { error: "pickup_code_required", message: "Hand the child over." };
+    const { door, keys } = await phone({ routes: { "POST checkins": (body) =>
+      (body.action === "check_out" ? [409, held] : [422, { error: "validation_failed",
+                                                          message: "Bad." }]) } });
+    const out = await door.submit(door.newItem({ qr: await keys.sign(EVENT, 1),
+                                                 action: "check_out" }));
+    assert.equal(out.status, "pickup_code_required");
+    assert.equal(out.message, "Hand the child over.");
+    const bad = await door.submit(door.newItem({ qr: await keys.sign(EVENT, 1) }));
+    assert.equal(bad.status, "invalid");
+    assert.equal(door.queueLength, 0); // answered by the server: nothing to hand in
+  });
+
 test("a live scan answered 401 refuses the door link at once", async () => {
   const { door, store, keys } = await phone({
     routes: { "POST checkins": () => [401, SWITCHED_OFF] } });

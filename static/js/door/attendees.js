@@ -10,7 +10,7 @@
 // (no photo consent that holds, at an event that asks it), shown as it is. A queued record is the scan as it will be uploaded,
 // plus `attendee`: whose ticket it was (null for a code that is no ticket of the event).
 
-import { CHECK_IN, decide, REPLAYED, replay } from "./rules.js";
+import { CHECK_IN, CHECK_OUT, decide, REPLAYED, replay } from "./rules.js";
 
 const time = (iso) => (iso ? Date.parse(iso) : null);
 const isoTime = (ms) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
@@ -29,6 +29,14 @@ function scansOf(place) {
 }
 
 /** A scan's reason as the rule takes it: a check-in's `override`, an undo's `reason`. */
+/** The phone's answer to a plain check-out of a child who holds a pick-up code here. */
+export const PICKUP_CODE_REQUIRED = "pickup_code_required";
+
+function holdsPickupCode(row, activityId) {
+  if (!row || activityId === null) return false;
+  return Boolean(row.activities?.find((choice) => choice.id === activityId)?.pickup_code);
+}
+
 function reasonOf(item) {
   if (item.action === CHECK_IN) return item.override ?? null;
   return item.action === "undo" ? item.reason ?? null : null;
@@ -157,7 +165,7 @@ export class AttendeeList {
                                       reason: reasonOf(record), record });
     for (const record of queued) {
       if ((record.activity ?? null) !== (activityId ?? null)) continue;
-      if (record.decided === "undo_needs_reason") continue; // it took nothing back
+      if (record.decided) continue; // refused before the rule: it changed nothing
       const scan = own(record, scans.length + 1);
       if (REPLAYED.has(decide(this.ruleDoor(activityId), ticket, scan, scans).status)) {
         scans.push(scan);
@@ -245,6 +253,19 @@ export class AttendeeList {
       recognised = "unknown";
     }
     const row = this.rows.get(attendeeId) ?? null;
+    if (item.action === CHECK_OUT && holdsPickupCode(row, activityId)) {
+      // A child holding a pick-up code goes out only through a pick-up, which needs the
+      // server (pickup.js): as the server refuses a plain check-out (409
+      // pickup_code_required), and an upload of one decides nothing.
+      return {
+        result: { client_id: item.client_id, action: item.action,
+                  status: PICKUP_CODE_REQUIRED, scanned_at: item.scanned_at,
+                  activity: activityId, replayed: false, attendee: this.summary(row),
+                  ...this.shown(this.stateAt(attendeeId, activityId)), flag: null,
+                  overrode: null, reason: null, offline: true, notInList: false },
+        record: { ...item, attendee: attendeeId, decided: PICKUP_CODE_REQUIRED },
+      };
+    }
     const ticket = recognised === "valid" ? this.ticketOf(row) : { recognised };
     const scan = { action: item.action, at: time(item.scanned_at), order: null, implied: false,
                    door: this.doorName, reason: reasonOf(item) };

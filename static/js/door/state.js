@@ -11,7 +11,7 @@
 // expired link's queue waits for the volunteer's choice instead (`sendHeld`,
 // `discardHeld`): the server takes late uploads for a grace period after the expiry.
 
-import { AttendeeList } from "./attendees.js";
+import { AttendeeList, PICKUP_CODE_REQUIRED } from "./attendees.js";
 import { DoorRefused, NoConnection, untoldDoubles, uploadQueue } from "./sync.js";
 import { importPublicKey, readTicket } from "./tickets.js";
 
@@ -132,7 +132,13 @@ export class DoorState {
       try {
         const { status, body } = item.action === "undo"
           ? await this.api.undo(item) : await this.api.checkIn(item);
-        if (status !== 200) return { ...item, status: "invalid", attendee: null, message: body.message };
+        if (status !== 200) {
+          // A plain check-out of a child holding a pick-up code (409): said as the phone
+          // says it offline (attendees.js); any other refusal is an invalid scan.
+          const held = body.error === PICKUP_CODE_REQUIRED;
+          return { ...item, status: held ? PICKUP_CODE_REQUIRED : "invalid", attendee: null,
+                   message: body.message };
+        }
         const row = this.list.applyServerResult(body);
         if (row) await this.store.put("attendees", row);
         return body;
