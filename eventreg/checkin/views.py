@@ -164,8 +164,9 @@ def door_note_and_pickup_messages() -> dict[str, str]:
         "pickup_child_chosen": _("%(name)s: now scan the parent's ticket or the pick-up "
                                  "code, or type the code."),
         "pickup_not_here": _("This ticket holds no pick-up code at this workshop."),
-        "pickup_code_required": _("Not let out: this child goes out only when picked up, "
-                                  "under “Hand a child over (pick-up)”"),
+        "pickup_code_required": _("Do not let this child out"),
+        "pickup_code_required_detail": _("Children go out only when picked up, under “Hand "
+                                         "a child over (pick-up)”."),
         "pickup_type_code": _("Type the pick-up code."),
     }
 

@@ -205,6 +205,9 @@ function answerTexts(result) {
       }) : ""];
     case "door_refused":
       return [refusalText(result), ""];
+    case "pickup_code_required":
+      return [say(result.status), [name, say("pickup_code_required_detail")].filter(Boolean)
+        .join(" · ")];
     default:
       return [say(result.status), result.message || name];
   }
