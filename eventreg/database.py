@@ -172,8 +172,8 @@ def _forget_writes(session: Session) -> None:
 def execute_core(session: Session, statement, parameters: dict, *, writes: bool = False):
     """Run a Core statement (no objects loaded) on the unit of work's own connection,
     past the ORM's execution path, which costs about a third of a short statement's CPU:
-    for the door's busiest statements. Pending ORM changes are flushed first, as the
-    session's own execute would; `writes` notes a write for the end-of-request check."""
+    for the door's busiest statements. Pending ORM changes are flushed first, so the
+    statement sees them; `writes` notes a write for the end-of-request check."""
     session.flush()
     if writes:
         note_write(session)

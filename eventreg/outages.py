@@ -17,7 +17,7 @@ from flask import Flask, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import InterfaceError, InvalidatePoolError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from eventreg.extensions import db, login_manager
@@ -92,9 +92,14 @@ def ping_after_idle(engine: Engine, idle_seconds: float) -> None:
         if since is None or time.monotonic() - since < idle_seconds:
             return
         try:
-            engine.dialect.do_ping(dbapi_connection)
+            alive = engine.dialect.do_ping(dbapi_connection)
         except engine.dialect.loaded_dbapi.Error as error:
-            raise DisconnectionError("the pooled connection was dropped") from error
+            alive, reason = False, error
+        else:
+            reason = None
+        if not alive:
+            # As pre-ping: the pool's other idle connections went with it (a restart).
+            raise InvalidatePoolError("the pooled connection was dropped") from reason
 
 
 _IDLE_SINCE = "eventreg_idle_since"

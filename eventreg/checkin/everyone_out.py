@@ -64,13 +64,39 @@ class EveryoneOut:
 
 def people_inside(session: Session, event: Event, activity_id: int | None = None
                   ) -> EveryoneOut:
-    """Who is inside now at the event's entrance, or at one activity: those checking
-    everyone out would check out, and the children it would leave for their pick-up."""
+    """What checking everyone out would do now: how many people it would check out at
+    the event's entrance (or the one activity), and how many children holding a pick-up
+    code it would leave inside, wherever it would check people out."""
     _activity(event, activity_id)
-    inside = _inside(session, event, activity_id)
-    kept = _holding_pickup_codes(session, event, activity_id)
-    return EveryoneOut(checked_out=len(set(inside) - kept),
-                       kept_for_pickup=len(set(inside) & kept))
+    inside = set(_inside(session, event, activity_id))
+    kept = _kept_for_pickup(session, event, _places(event, activity_id))
+    return EveryoneOut(checked_out=len(inside - kept), kept_for_pickup=len(kept))
+
+
+def _places(event: Event, activity_id: int | None) -> list[int | None]:
+    """Where everyone out checks people out: the activity, or every activity and then the
+    entrance (None)."""
+    if activity_id is not None:
+        return [activity_id]
+    return [*(activity.id for activity in event.activities), None]
+
+
+def _kept_for_pickup(session: Session, event: Event, places: list[int | None]) -> set[int]:
+    """The children inside at any of `places` who hold an open pick-up code there."""
+    kept: set[int] = set()
+    for place in places:
+        kept |= _inside_and_held(session, event, place)[1]
+    return kept
+
+
+def _inside_and_held(session: Session, event: Event, place: int | None
+                     ) -> tuple[list[int], set[int]]:
+    """Who is inside at `place`, and which of them hold an open pick-up code there (at the
+    entrance: at any of the event's workshops, as they are still inside it). Who is
+    inside is read first, so a child let in meanwhile is at worst inside without a code
+    here, and goes out as anyone else."""
+    inside = _inside(session, event, place)
+    return inside, set(inside) & _holding_pickup_codes(session, event, place)
 
 
 def _holding_pickup_codes(session: Session, event: Event, activity_id: int | None) -> set[int]:
@@ -100,9 +126,9 @@ def check_everyone_out(session: Session, event: Event, *, activity_id: int | Non
                        now: datetime | None = None) -> EveryoneOut:
     """Check out everyone inside at `at` (no later than now): at the event's entrance and
     every activity, or, with `activity_id`, at that activity only; in the caller's unit of
-    work, audited. Children holding an open pick-up code stay in (they leave through a
-    pick-up). Returns how many people went out, and how many children stayed, at the
-    entrance or the activity.
+    work, audited. Children holding an open pick-up code stay in where they hold it, and
+    at the entrance (they leave through a pick-up). Returns how many people went out at
+    the entrance or the activity, and how many children stayed anywhere.
 
     `run_id` makes a repeat harmless (a schedule applied twice checks out once); `by` None
     is the set time. Refuses with ValidationFailed an activity of another event and a time
@@ -115,14 +141,13 @@ def check_everyone_out(session: Session, event: Event, *, activity_id: int | Non
                                fields={"at": _l("This time is still to come.")})
     run_id = run_id or secrets.token_urlsafe(9)
     door = _everyone_out_door(session, event, by)
-    places = [activity_id] if activity is not None else [
-        *(a.id for a in event.activities), None]
-    checked_out = kept_for_pickup = 0
-    for place in places:
-        kept = _holding_pickup_codes(session, event, place)
-        for attendee_id in _inside(session, event, place):
-            if attendee_id in kept:
-                kept_for_pickup += place == activity_id
+    checked_out = 0
+    kept: set[int] = set()
+    for place in _places(event, activity_id):
+        inside, held = _inside_and_held(session, event, place)
+        kept |= held
+        for attendee_id in inside:
+            if attendee_id in held:
                 continue
             result = check_in(session, door, CheckinRequest(
                 client_id=f"out-{run_id}-{attendee_id}-{place or 'event'}", action=CHECK_OUT,
@@ -133,9 +158,9 @@ def check_everyone_out(session: Session, event: Event, *, activity_id: int | Non
     record(session, organisation_id=event.organisation_id, event_id=event.id, by=by,
            actor="schedule", action="checkin.everyone_out",
            target=localized(activity.title) if activity else localized(event.title),
-           details={"people": checked_out, "kept_for_pickup": kept_for_pickup,
+           details={"people": checked_out, "kept_for_pickup": len(kept),
                     "scanned_at": at.isoformat()})
-    return EveryoneOut(checked_out=checked_out, kept_for_pickup=kept_for_pickup)
+    return EveryoneOut(checked_out=checked_out, kept_for_pickup=len(kept))
 
 
 def _everyone_out_door(session: Session, event: Event, by: Organiser | None) -> DoorAccess:

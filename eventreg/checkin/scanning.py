@@ -391,10 +391,10 @@ def _answer_already_inside(session: Session, view: DoorView, request: CheckinReq
                            log_id: int, attendee_id: int, now: datetime,
                            fixed_now: datetime | None) -> CheckinResult | None:
     """A live check-in at the entrance of someone inside (a repeated scan), in two
-    statements: the attendee's `changed_at` (the door lists' cursor: its scans change)
-    written, which locks the row and reads all the answer shows; the scan timed once the
-    lock is held (as `_decide` times it) and the rule's ALREADY_INSIDE asked; then the
-    scan's log row answered. None when it is anything else, for `_decide` to replay (the
+    statements (a third reads the name of another door that let them in): the attendee's
+    `changed_at` (the door lists' cursor: its scans change) written, which locks the row
+    and reads all the answer shows; the scan timed once the lock is held (as `_decide`
+    times it) and the rule's ALREADY_INSIDE asked; then the scan's log row answered. None when it is anything else, for `_decide` to replay (the
     row stays locked for it; a cursor moved for nothing only sends the row again)."""
     row = execute_core(session, _already_inside_touch(), {
         "inside_attendee": attendee_id, "inside_event": view.event_id, "touched_at": now,

@@ -97,6 +97,9 @@ def scanner_messages() -> dict[str, str]:
         "camera_denied": _("The camera is blocked. Allow it in the browser's settings, or find "
                            "people by name below."),
         "camera_missing": _("No camera was found. Find people by name below."),
+        "camera_not_loaded": _("The scanner could not load without a connection. It starts "
+                               "by itself once the phone is online; meanwhile, find people "
+                               "by name below."),
         "torch_on": _("Turn the torch on"),
         "torch_off": _("Turn the torch off"),
         "switch_camera": _("Switch camera"),

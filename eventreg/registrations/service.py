@@ -888,7 +888,7 @@ def _refuse_when_no_place_is_left(event: Event) -> None:
     without the party's checks. Walk-ins and parties from the waiting list go straight
     to `_take_places`: a promotion follows places freed in the same unit of work, which
     the loaded row does not show. `_take_places` stays the rule that never overbooks."""
-    if event.capacity is not None and event.places_taken >= event.capacity:
+    if event.places_left == 0:
         raise _not_enough_places(0)
 
 

@@ -176,3 +176,28 @@ def test_switching_to_a_busy_camera_keeps_scanning_with_the_first(
     assert page.evaluate("() => document.getElementById('camera-video').srcObject"
                          ".getVideoTracks()[0].readyState") == "live"
     assert page.locator("#camera-problem").is_hidden()
+
+
+def test_a_scanner_opened_as_the_network_went_says_so_and_starts_once_online(
+    live_server, fake_cameras, door_token, tmp_path
+):
+    """The first visit's decoder comes over the network: offline before the service
+    worker kept it, the page says why it cannot scan (not "the camera is blocked") and
+    starts the camera by itself when the phone is online again."""
+    context = fake_cameras().new_context(**PHONE)
+    page = context.new_page()
+    page.route("**/static/js/door/decoder-worker.js", lambda route: route.abort())
+    page.goto(f"{live_server}/door/{door_token}")
+    page.wait_for_function("() => document.getElementById('door').dataset.camera")
+    assert page.locator("#door").get_attribute("data-camera") == "not_loaded"
+    problem = page.locator("#camera-problem")
+    assert problem.inner_text() == english(
+        "The scanner could not load without a connection. It starts by itself once the "
+        "phone is online; meanwhile, find people by name below.")
+    assert english("The camera is blocked") not in problem.inner_text()
+    page.screenshot(path=str(tmp_path / "scanner-not-loaded.png"))
+    page.unroute("**/static/js/door/decoder-worker.js")
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_function("() => document.getElementById('door').dataset.camera === 'scanning'")
+    page.wait_for_function(CAMERA_ON)
+    assert problem.is_hidden()

@@ -27,21 +27,18 @@ def english(text: str, **values) -> str:
 
 
 @pytest.fixture
-def workshop_camera(tmp_path):
-    """Chromium whose camera shows the child's ticket once, then after 28 s (the mismatch
-    is tried meanwhile) the parent's, three times."""
+def camera_browser(tmp_path):
+    """Launch Chromium whose camera plays `frames` ((image or None, seconds) pairs)."""
     from playwright.sync_api import sync_playwright
 
     playwright = sync_playwright().start()
     browsers = []
 
-    def launch(child_code, parent_code):
-        video = tmp_path / "camera.y4m"
-        parent = qr_frame(parent_code)
-        write_y4m(video, [(None, 1.0), (qr_frame(child_code), 1.0), (None, 28.0),
-                          (parent, 1.5), (None, 4.0), (parent, 1.5), (None, 4.0),
-                          (parent, 1.5), (None, 20.0)])
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + camera_switches(video))
+    def launch(frames):
+        video = tmp_path / f"camera-{len(browsers)}.y4m"
+        write_y4m(video, frames)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM,
+                                             args=CHROMIUM_ARGS + camera_switches(video))
         browsers.append(browser)
         return browser
 
@@ -49,6 +46,20 @@ def workshop_camera(tmp_path):
     for browser in browsers:
         browser.close()
     playwright.stop()
+
+
+@pytest.fixture
+def workshop_camera(camera_browser):
+    """Chromium whose camera shows the child's ticket once, then after 28 s (the mismatch
+    is tried meanwhile) the parent's, three times."""
+
+    def launch(child_code, parent_code):
+        parent = qr_frame(parent_code)
+        return camera_browser([(None, 1.0), (qr_frame(child_code), 1.0), (None, 28.0),
+                               (parent, 1.5), (None, 4.0), (parent, 1.5), (None, 4.0),
+                               (parent, 1.5), (None, 20.0)])
+
+    return launch
 
 
 def test_the_workshop_door_shows_note_and_code_refuses_a_wrong_code_and_hands_over_to_the_parent(
@@ -163,31 +174,8 @@ def test_offline_the_workshop_door_hands_nobody_over(
     assert db_session.scalar(select(PickupCode.picked_up_at)) is None
 
 
-@pytest.fixture
-def going_out_camera(tmp_path):
-    """Chromium whose camera shows a ticket after 6 s (time to go offline and choose
-    "going out"), then nothing."""
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    browsers = []
-
-    def launch(code):
-        video = tmp_path / "camera.y4m"
-        write_y4m(video, [(None, 6.0), (qr_frame(code), 3.0), (None, 30.0)])
-        browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                             args=CHROMIUM_ARGS + camera_switches(video))
-        browsers.append(browser)
-        return browser
-
-    yield launch
-    for browser in browsers:
-        browser.close()
-    playwright.stop()
-
-
 def test_offline_a_child_holding_a_code_is_not_let_out_by_a_plain_scan(
-        db_session, live_server, going_out_camera, make_event, make_registration, tmp_path):
+        db_session, live_server, camera_browser, make_event, make_registration, tmp_path):
     event = make_event(activities=[WORKSHOP])
     dolls = event.activities[0]
     family = make_registration(event, [
@@ -198,16 +186,22 @@ def test_offline_a_child_holding_a_code_is_not_let_out_by_a_plain_scan(
         door, token = create_door_access(db_session, event, "Doll tent",
                                          activity_ids=[dolls.id], records_exits=True)
     from eventreg.checkin.pickup import issue_pickup_code
+    from eventreg.checkin.scanning import CheckinRequest, check_in
     from eventreg.database import utcnow
-    with unit_of_work(db_session):
+    with unit_of_work(db_session):  # let in at the workshop, with a code
+        check_in(db_session, door, CheckinRequest(client_id="in", action="check_in",
+                                                  attendee_id=mykola.id, activity_id=dolls.id))
         issue_pickup_code(db_session, door, dolls, mykola, now=utcnow())
-    browser = going_out_camera(ticket_tokens(db_session, [mykola])[mykola.id])
+    # The ticket shows after 6 s: time to go offline and choose "going out".
+    ticket = qr_frame(ticket_tokens(db_session, [mykola])[mykola.id])
+    browser = camera_browser([(None, 6.0), (ticket, 3.0), (None, 30.0)])
     context = browser.new_context(**PHONE)
     page = context.new_page()
     page.goto(f"{live_server}/door/{token}")
     page.wait_for_function("() => document.getElementById('door').dataset.ready === 'true'")
-    page.wait_for_function("() => document.getElementById('camera-video').readyState >= 2",
-                           timeout=10000)  # the camera plays before the network goes
+    # The scanner is loaded and the camera plays before the network goes.
+    page.wait_for_function("() => document.getElementById('door').dataset.camera === 'scanning'",
+                           timeout=10000)
     context.set_offline(True)
     page.evaluate("window.dispatchEvent(new Event('offline'))")
     page.get_by_label(english("going out")).check()

@@ -391,6 +391,31 @@ def test_everyone_out_of_the_workshop_checks_out_the_rest_of_it(db_session, orga
     assert _inside(db_session, mykola, dolls.id) and not _inside(db_session, ivan, dolls.id)
 
 
+def test_a_child_let_out_at_the_gate_but_holding_a_code_is_counted_as_kept(
+        client, db_session, organiser, end_of_day, make_door, qr_of):
+    event, dolls = end_of_day["event"], end_of_day["dolls"]
+    mykola = people(end_of_day)[1]
+    _, exit_token = make_door(event, "Exit", records_exits=True)
+    assert scan_in(client, exit_token, qr_of(mykola), action="check_out")["status"] == \
+        "checked_out"
+    assert not _inside(db_session, mykola) and _inside(db_session, mykola, dolls.id)
+    assert everyone_out.people_inside(db_session, event).kept_for_pickup == 1
+    with unit_of_work(db_session):
+        done = everyone_out.check_everyone_out(db_session, event, at=utcnow(), by=organiser)
+    assert done.kept_for_pickup == 1
+    assert _inside(db_session, mykola, dolls.id)
+
+
+def test_the_dashboard_says_how_many_children_each_workshop_still_has_to_hand_over(
+        client, auth, organiser, end_of_day):
+    event = end_of_day["event"]
+    auth.login(organiser)
+    page = client.get(f"/manage/events/{event.slug}/dashboard").get_data(as_text=True)
+    # Mykola holds his code; Anna was picked up; the other event's child is not counted.
+    assert "1 child to be picked up" in page
+    assert "2 children to be picked up" not in page
+
+
 def test_the_organiser_is_told_before_and_after_which_children_stay_for_their_pick_up(
         client, auth, db_session, organiser, end_of_day):
     event = end_of_day["event"]

@@ -229,9 +229,32 @@ test("a child holding a pick-up code is not let out by a plain check-out, on the
   assert.equal(held.status, "pickup_code_required");
   assert.equal(held.attendee.name, "Olena Kovalenko");
   assert.equal(attendees.stateAt(1, WORKSHOP).left_at, null); // still inside, on the phone
-  assert.equal(attendees.queue.length, 1); // handed in all the same: the log is whole
+  assert.equal(attendees.queue.length, 1); // handed in all the same (the server lets nobody out)
   // A child without an open code goes out as before.
   assert.equal(scanOffline(attendees, { attendee_id: 2, activity: WORKSHOP, action: "check_out",
                                         scanned_at: at("12:00") }).status, "checked_out");
   assert.equal(attendees.stateAt(2, WORKSHOP).left_at, at("12:00"));
+});
+
+test("the code a live welcome gives is kept: an offline check-out right after is refused", () => {
+  const attendees = list([row({ activities: [{ id: WORKSHOP, checked_in_at: null,
+                                               left_at: null, scans: [] }] })], "Workshop tent");
+  attendees.applyServerResult({
+    client_id: "live-1", action: "check_in", status: "checked_in", scanned_at: at("10:00"),
+    activity: WORKSHOP, attendee: { id: 1, cancelled: false }, checked_in_at: at("10:00"),
+    checked_in_door: "Workshop tent", left_at: null, pickup_code: "K7M3" });
+  assert.equal(scanOffline(attendees, { attendee_id: 1, activity: WORKSHOP, action: "check_out",
+                                        scanned_at: at("10:05") }).status,
+               "pickup_code_required");
+});
+
+test("past the link's expiry the phone says so first, a child holding a code included", () => {
+  const attendees = list([row({ activities: [{ id: WORKSHOP, checked_in_at: at("10:00"),
+    left_at: null, pickup_code: "K7M3", scans: [{ action: "check_in", at: at("10:00"),
+                                                  door: "Workshop tent", implied: false }] }] })],
+  "Workshop tent");
+  attendees.setDoorRules({ undoWindow: null, earlyWarning: null, activityStarts: new Map(),
+                           expiresAt: Date.parse(at("11:00")) });
+  assert.equal(scanOffline(attendees, { attendee_id: 1, activity: WORKSHOP, action: "check_out",
+                                        scanned_at: at("12:00") }).status, "door_expired");
 });

@@ -28,15 +28,17 @@ function scansOf(place) {
   return made;
 }
 
-/** A scan's reason as the rule takes it: a check-in's `override`, an undo's `reason`. */
 /** The phone's answer to a plain check-out of a child who holds a pick-up code here. */
 export const PICKUP_CODE_REQUIRED = "pickup_code_required";
+/** Answers of queued scans that changed nothing: the replay leaves them out. */
+const CHANGED_NOTHING = new Set(["undo_needs_reason", PICKUP_CODE_REQUIRED]);
 
 function holdsPickupCode(row, activityId) {
   if (!row || activityId === null) return false;
   return Boolean(row.activities?.find((choice) => choice.id === activityId)?.pickup_code);
 }
 
+/** A scan's reason as the rule takes it: a check-in's `override`, an undo's `reason`. */
 function reasonOf(item) {
   if (item.action === CHECK_IN) return item.override ?? null;
   return item.action === "undo" ? item.reason ?? null : null;
@@ -165,7 +167,7 @@ export class AttendeeList {
                                       reason: reasonOf(record), record });
     for (const record of queued) {
       if ((record.activity ?? null) !== (activityId ?? null)) continue;
-      if (record.decided) continue; // refused before the rule: it changed nothing
+      if (record.decided) continue; // it changed nothing (CHANGED_NOTHING)
       const scan = own(record, scans.length + 1);
       if (REPLAYED.has(decide(this.ruleDoor(activityId), ticket, scan, scans).status)) {
         scans.push(scan);
@@ -253,24 +255,17 @@ export class AttendeeList {
       recognised = "unknown";
     }
     const row = this.rows.get(attendeeId) ?? null;
-    if (item.action === CHECK_OUT && holdsPickupCode(row, activityId)) {
-      // A child holding a pick-up code goes out only through a pick-up, which needs the
-      // server (pickup.js): as the server refuses a plain check-out (409
-      // pickup_code_required), and an upload of one decides nothing.
-      return {
-        result: { client_id: item.client_id, action: item.action,
-                  status: PICKUP_CODE_REQUIRED, scanned_at: item.scanned_at,
-                  activity: activityId, replayed: false, attendee: this.summary(row),
-                  ...this.shown(this.stateAt(attendeeId, activityId)), flag: null,
-                  overrode: null, reason: null, offline: true, notInList: false },
-        record: { ...item, attendee: attendeeId, decided: PICKUP_CODE_REQUIRED },
-      };
-    }
     const ticket = recognised === "valid" ? this.ticketOf(row) : { recognised };
     const scan = { action: item.action, at: time(item.scanned_at), order: null, implied: false,
                    door: this.doorName, reason: reasonOf(item) };
     const earlier = recognised === "valid" ? this.scansAt(attendeeId, activityId) : [];
-    const decision = decide(this.ruleDoor(activityId), ticket, scan, earlier);
+    const ruled = decide(this.ruleDoor(activityId), ticket, scan, earlier);
+    // A child holding a pick-up code goes out only through a pick-up, which needs the
+    // server (pickup.js): where the rule would let the child out, the phone refuses as
+    // the server does a plain check-out (409 pickup_code_required), and its upload lets
+    // nobody out either.
+    const held = ruled.status === "checked_out" && holdsPickupCode(row, activityId);
+    const decision = held ? { ...ruled, status: PICKUP_CODE_REQUIRED, replay: null } : ruled;
     const state = decision.replay?.state ?? replay(earlier).state;
     const shown = recognised === "valid" ? this.shown(state)
       : { checked_in_at: null, checked_in_door: null, left_at: null };
@@ -283,7 +278,8 @@ export class AttendeeList {
         offline: true, notInList: recognised === "valid" && !row,
       },
       record: { ...item, attendee: attendeeId,
-                ...(decision.status === "undo_needs_reason" ? { decided: decision.status } : {}) },
+                ...(CHANGED_NOTHING.has(decision.status)
+                  ? { decided: decision.status } : {}) },
     };
   }
 
@@ -317,6 +313,8 @@ export class AttendeeList {
     if (place !== row && result.action === CHECK_IN && result.status === "checked_in") add(row, true);
     Object.assign(place, { checked_in_at: result.checked_in_at, left_at: result.left_at });
     if (place === row) row.checked_in_door = result.checked_in_door;
+    // The child's pick-up code comes with the workshop's welcome (the list brings it later).
+    if (place !== row && result.pickup_code) place.pickup_code = result.pickup_code;
     return row;
   }
 }

@@ -71,7 +71,9 @@ async function makeDetector(decoderFiles) {
 export class CameraProblem extends Error {
   constructor(kind) {
     super(kind);
-    this.kind = kind; // "denied" or "missing"
+    // "denied", "missing", or "not_loaded": the decoder could not be fetched (offline
+    // before the service worker kept it)
+    this.kind = kind;
   }
 }
 
@@ -143,11 +145,17 @@ class Camera {
  * decoder-worker.js) and the zxing reader's .wasm.
  */
 export async function startScanning(video, decoderFiles, onCode) {
+  // The decoder first: without it an open camera would read nothing.
+  let detect;
+  try {
+    detect = await makeDetector(decoderFiles);
+  } catch (error) {
+    throw new CameraProblem("not_loaded");
+  }
   const stream = await openCamera(null);
   video.srcObject = stream;
   await video.play();
   const camera = new Camera(video, stream);
-  const detect = await makeDetector(decoderFiles);
   const lastSeen = new Map();
 
   const nextFrame = (callback) => {

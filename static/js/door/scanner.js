@@ -498,13 +498,16 @@ async function startCamera() {
     const camera = await startScanning($("camera-video"), config.decoderScripts, onCode);
     problem.hidden = true;
     button.hidden = true;
+    root.dataset.camera = "scanning";
     bindCameraControls(camera, $("camera-torch"), $("camera-switch"), say);
   } catch (error) {
-    problem.textContent = config.kiosk ? say("kiosk_camera")
-      : error instanceof CameraProblem && error.kind === "missing"
-        ? say("camera_missing") : say("camera_denied");
+    const kind = error instanceof CameraProblem ? error.kind : "denied";
+    problem.textContent = config.kiosk ? say("kiosk_camera") : say(`camera_${kind}`);
     problem.hidden = false;
     button.hidden = false;
+    root.dataset.camera = kind;
+    // Opened offline before the phone kept the scanner: it starts once the network is back.
+    if (kind === "not_loaded") window.addEventListener("online", startCamera, { once: true });
   }
 }
 
