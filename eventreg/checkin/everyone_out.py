@@ -68,8 +68,13 @@ def people_inside(session: Session, event: Event, activity_id: int | None = None
     the event's entrance (or the one activity), and how many children holding a pick-up
     code it would leave inside, wherever it would check people out."""
     _activity(event, activity_id)
-    inside = set(_inside(session, event, activity_id))
-    kept = _kept_for_pickup(session, event, _places(event, activity_id))
+    inside: set[int] = set()
+    kept: set[int] = set()
+    for place in _places(event, activity_id):
+        inside_here, held = _inside_and_held(session, event, place)
+        kept |= held
+        if place == activity_id:
+            inside = set(inside_here)
     return EveryoneOut(checked_out=len(inside - kept), kept_for_pickup=len(kept))
 
 
@@ -79,14 +84,6 @@ def _places(event: Event, activity_id: int | None) -> list[int | None]:
     if activity_id is not None:
         return [activity_id]
     return [*(activity.id for activity in event.activities), None]
-
-
-def _kept_for_pickup(session: Session, event: Event, places: list[int | None]) -> set[int]:
-    """The children inside at any of `places` who hold an open pick-up code there."""
-    kept: set[int] = set()
-    for place in places:
-        kept |= _inside_and_held(session, event, place)[1]
-    return kept
 
 
 def _inside_and_held(session: Session, event: Event, place: int | None
@@ -101,7 +98,7 @@ def _inside_and_held(session: Session, event: Event, place: int | None
 
 def _holding_pickup_codes(session: Session, event: Event, activity_id: int | None) -> set[int]:
     """Children holding an open pick-up code at the activity, or at any of the event's
-    activities for its entrance (they are still inside it)."""
+    activities for its entrance."""
     where = ([PickupCode.activity_id == activity_id] if activity_id is not None
              else [PickupCode.event_id == event.id])
     return set(session.scalars(select(PickupCode.attendee_id).where(

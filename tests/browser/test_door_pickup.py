@@ -138,8 +138,14 @@ def test_the_workshop_door_shows_note_and_code_refuses_a_wrong_code_and_hands_ov
         attendee_activities.c.attendee_id == mykola.id)) is not None
 
 
-def test_offline_the_workshop_door_hands_nobody_over(
-        db_session, live_server, browser, make_event, make_registration, tmp_path):
+@pytest.fixture
+def child_with_code(db_session, make_event, make_registration):
+    """Mykola let in at the doll workshop (its door records exits), holding his code:
+    (Mykola, the door's token, the code)."""
+    from eventreg.checkin.pickup import issue_pickup_code
+    from eventreg.checkin.scanning import CheckinRequest, check_in
+    from eventreg.database import utcnow
+
     event = make_event(activities=[WORKSHOP])
     dolls = event.activities[0]
     family = make_registration(event, [
@@ -148,11 +154,16 @@ def test_offline_the_workshop_door_hands_nobody_over(
     mykola = family.attendees[1]
     with unit_of_work(db_session):
         door, token = create_door_access(db_session, event, "Doll tent",
-                                         activity_ids=[dolls.id])
-    from eventreg.checkin.pickup import issue_pickup_code
-    from eventreg.database import utcnow
-    with unit_of_work(db_session):
+                                         activity_ids=[dolls.id], records_exits=True)
+        check_in(db_session, door, CheckinRequest(client_id="in", action="check_in",
+                                                  attendee_id=mykola.id, activity_id=dolls.id))
         code = issue_pickup_code(db_session, door, dolls, mykola, now=utcnow()).code
+    return mykola, token, code
+
+
+def test_offline_the_workshop_door_hands_nobody_over(
+        db_session, live_server, browser, child_with_code, tmp_path):
+    _mykola, token, code = child_with_code
     context = browser.new_context(**PHONE)
     page = context.new_page()
     page.goto(f"{live_server}/door/{token}")
@@ -175,23 +186,8 @@ def test_offline_the_workshop_door_hands_nobody_over(
 
 
 def test_offline_a_child_holding_a_code_is_not_let_out_by_a_plain_scan(
-        db_session, live_server, camera_browser, make_event, make_registration, tmp_path):
-    event = make_event(activities=[WORKSHOP])
-    dolls = event.activities[0]
-    family = make_registration(event, [
-        AttendeeRequest(name="Olena Kovalenko", age_group="adult"),
-        AttendeeRequest(name="Mykola Kovalenko", age_group="child", activity_ids=[dolls.id])])
-    mykola = family.attendees[1]
-    with unit_of_work(db_session):
-        door, token = create_door_access(db_session, event, "Doll tent",
-                                         activity_ids=[dolls.id], records_exits=True)
-    from eventreg.checkin.pickup import issue_pickup_code
-    from eventreg.checkin.scanning import CheckinRequest, check_in
-    from eventreg.database import utcnow
-    with unit_of_work(db_session):  # let in at the workshop, with a code
-        check_in(db_session, door, CheckinRequest(client_id="in", action="check_in",
-                                                  attendee_id=mykola.id, activity_id=dolls.id))
-        issue_pickup_code(db_session, door, dolls, mykola, now=utcnow())
+        db_session, live_server, camera_browser, child_with_code, tmp_path):
+    mykola, token, _code = child_with_code
     # The ticket shows after 6 s: time to go offline and choose "going out".
     ticket = qr_frame(ticket_tokens(db_session, [mykola])[mykola.id])
     browser = camera_browser([(None, 6.0), (ticket, 3.0), (None, 30.0)])

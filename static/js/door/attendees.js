@@ -10,7 +10,8 @@
 // (no photo consent that holds, at an event that asks it), shown as it is. A queued record is the scan as it will be uploaded,
 // plus `attendee`: whose ticket it was (null for a code that is no ticket of the event).
 
-import { CHECK_IN, CHECK_OUT, decide, REPLAYED, replay } from "./rules.js";
+import { openPickupCode } from "./pickup.js";
+import { CHECK_IN, decide, REPLAYED, replay } from "./rules.js";
 
 const time = (iso) => (iso ? Date.parse(iso) : null);
 const isoTime = (ms) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
@@ -32,11 +33,6 @@ function scansOf(place) {
 export const PICKUP_CODE_REQUIRED = "pickup_code_required";
 /** Answers of queued scans that changed nothing: the replay leaves them out. */
 const CHANGED_NOTHING = new Set(["undo_needs_reason", PICKUP_CODE_REQUIRED]);
-
-function holdsPickupCode(row, activityId) {
-  if (!row || activityId === null) return false;
-  return Boolean(row.activities?.find((choice) => choice.id === activityId)?.pickup_code);
-}
 
 /** A scan's reason as the rule takes it: a check-in's `override`, an undo's `reason`. */
 function reasonOf(item) {
@@ -264,7 +260,7 @@ export class AttendeeList {
     // server (pickup.js): where the rule would let the child out, the phone refuses as
     // the server does a plain check-out (409 pickup_code_required), and its upload lets
     // nobody out either.
-    const held = ruled.status === "checked_out" && holdsPickupCode(row, activityId);
+    const held = ruled.status === "checked_out" && openPickupCode(row, activityId) !== null;
     const decision = held ? { ...ruled, status: PICKUP_CODE_REQUIRED, replay: null } : ruled;
     const state = decision.replay?.state ?? replay(earlier).state;
     const shown = recognised === "valid" ? this.shown(state)

@@ -25,14 +25,18 @@ export function normaliseCode(text) {
   return code.replace(/[\s-]+/g, "").toUpperCase();
 }
 
+/** The open pick-up code `row` (a door list's attendee) holds at `activityId`, or null. */
+export function openPickupCode(row, activityId) {
+  if (!row || activityId === null || activityId === undefined) return null;
+  return (row.activities || []).find((choice) => choice.id === activityId)?.pickup_code ?? null;
+}
+
 /** The children at `activityId` holding an open code, by name: [{id, name, code}]. */
 export function childrenWithCodes(rows, activityId) {
   const children = [];
   for (const row of rows) {
-    const place = (row.activities || []).find((choice) => choice.id === activityId);
-    if (place?.pickup_code && row.status === "valid") {
-      children.push({ id: row.id, name: row.name, code: place.pickup_code });
-    }
+    const code = openPickupCode(row, activityId);
+    if (code && row.status === "valid") children.push({ id: row.id, name: row.name, code });
   }
   return children.sort((a, b) => a.name.localeCompare(b.name));
 }
