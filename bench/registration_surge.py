@@ -9,8 +9,15 @@ Own app (the default), for each database asked for:
    postgresql+psycopg://postgres@127.0.0.1:5432/eventreg_bench, created when missing),
    which is WIPED first with `DROP SCHEMA public CASCADE` - point it only at a scratch
    database;
-2. creates an organiser and a published event with `--places` places (no activities);
-3. starts the app under gunicorn with `--workers` sync workers on a free 127.0.0.1 port;
+2. creates an organiser and a published event with `--places` places (no activities), and
+   a second event for the warm-up;
+3. starts the app under gunicorn with the deployment's settings (deploy/gunicorn.conf.py: the
+   app preloaded in the master, an access log) and `--workers` sync workers on a free
+   127.0.0.1 port;
+   warms it up as a server that has been up: 10 registrations per worker at once for the
+   second event, half of them refused as full, so that every worker has answered both
+   kinds before the surge (a worker's first request relates its queries once, about
+   0.1 s of CPU; `--cold` skips this and measures a server whose first work is the surge);
 4. releases `--clients` threads at the same instant, each sending ONE
    POST /api/v1/events/<slug>/registrations for a party of `--party-size` adults;
 5. stops gunicorn and checks the database: the event's places_taken and its attendee rows
@@ -44,7 +51,8 @@ Run it from the project folder with the project's virtualenv:
     .venv/bin/python bench/registration_surge.py --url http://127.0.0.1:5000 --token erg_...
 
 Options: --clients N (200), --places K (20), --party-size P attendees per registration (1);
-own app only: --database sqlite|postgresql|both (both), --workers W gunicorn workers (4);
+own app only: --database sqlite|postgresql|both (both), --workers W gunicorn workers (4),
+--cold (no warm-up);
 running app only: --url URL (http or https, may end in the path the app is mounted at),
 --token TOKEN (else BENCH_API_TOKEN).
 
@@ -102,6 +110,7 @@ if str(PROJECT_ROOT) not in sys.path:
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/eventreg_bench"
 HOST = "127.0.0.1"
 EVENT_SLUG = "registration-surge-bench"
+WARM_UP_SLUG = "registration-surge-warm-up"
 ORGANISER_EMAIL = "bench-organiser@example.org"
 STARTUP_TIMEOUT_S = 60
 REQUEST_TIMEOUT_S = 120
@@ -112,6 +121,8 @@ RUNNING_APP = "running app"  # the table's "database" for --url
 API_TOKEN_ENV = "BENCH_API_TOKEN"
 #: REGISTRATIONS_PER_ADDRESS_PER_EVENT of the app the bench starts: far above any surge.
 SURGE_ADDRESS_LIMIT = "1000000 per minute"
+#: The warm-up's registrations at once, per gunicorn worker (see `warm_up`).
+WARM_UP_CLIENTS_PER_WORKER = 10
 
 
 @dataclass
@@ -168,6 +179,7 @@ class Result:
     registration_rows: int | None = None
     problems: list[str] = field(default_factory=list)
     log_tail: str = ""
+    warm_up_problems: list[str] = field(default_factory=list)
     checked_in: str = "database"  # where places_taken and the row counts came from
 
     @property
@@ -262,8 +274,10 @@ def migrate(env: dict[str, str]) -> None:
 # --- 2. organiser and event -------------------------------------------------------------------
 
 
-def create_bench_event(env: dict[str, str], places: int) -> tuple[int, str]:
-    """Make an organiser and a published event with `places` places; return (id, slug)."""
+def create_bench_events(env: dict[str, str], places: int,
+                        warm_up_places: int) -> tuple[tuple[int, str], str]:
+    """Make an organiser, a published event with `places` places and a second one with
+    `warm_up_places` for the warm-up; return the first's (id, slug) and the second's slug."""
     from eventreg import create_app
     from eventreg.accounts import service as accounts
     from eventreg.database import unit_of_work, utcnow
@@ -282,24 +296,27 @@ def create_bench_event(env: dict[str, str], places: int) -> tuple[int, str]:
                     password_hash_method=app.config["PASSWORD_HASH_METHOD"],
                 )
                 starts = utcnow() + timedelta(days=30)
-                event = events.create_event(db.session, organiser, events.EventDetails(
-                    slug=EVENT_SLUG,
-                    title={"en": "Registration surge benchmark"},
-                    privacy_notice={"en": "Benchmark data only; deleted with the scratch database."},
-                    venue="Nowhere",
-                    timezone="Europe/Sofia",
-                    starts_at=starts,
-                    ends_at=starts + timedelta(hours=3),
-                    capacity=places,
-                    age_mode="age_group",
-                ))
-                events.publish_event(db.session, organiser, event)
-                db.session.flush()
-                made = event.id, event.slug
+                made = []
+                for slug, capacity in ((EVENT_SLUG, places), (WARM_UP_SLUG, warm_up_places)):
+                    event = events.create_event(db.session, organiser, events.EventDetails(
+                        slug=slug,
+                        title={"en": "Registration surge benchmark"},
+                        privacy_notice={"en": "Benchmark data only; deleted with the scratch "
+                                              "database."},
+                        venue="Nowhere",
+                        timezone="Europe/Sofia",
+                        starts_at=starts,
+                        ends_at=starts + timedelta(hours=3),
+                        capacity=capacity,
+                        age_mode="age_group",
+                    ))
+                    events.publish_event(db.session, organiser, event)
+                    db.session.flush()
+                    made.append((event.id, event.slug))
         finally:
             db.session.remove()
             db.engine.dispose()
-    return made
+    return made[0], made[1][1]
 
 
 def count_in_database(env: dict[str, str], event_id: int) -> tuple[int, int, int]:
@@ -333,8 +350,9 @@ def count_in_database(env: dict[str, str], event_id: int) -> tuple[int, int, int
 
 
 def start_gunicorn(env: dict[str, str], workers: int, port: int, log_path: Path):
-    command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"{HOST}:{port}",
-               "--error-logfile", "-"]
+    # The deployment's settings (a preloaded app, its access log, ...), on this port.
+    command = [sys.executable, "-m", "gunicorn", "-c", str(PROJECT_ROOT / "deploy" / "gunicorn.conf.py"),
+               "-w", str(workers), "-b", f"{HOST}:{port}"]
     if _gunicorn_has_control_socket():
         # gunicorn >= 27 would otherwise open ~/.gunicorn/gunicorn.ctl, shared by every run.
         command.append("--no-control-socket")
@@ -399,7 +417,7 @@ def log_tail(log_path: Path) -> str:
 # --- 4-5. the surge ---------------------------------------------------------------------------
 
 
-def registration_body(client: int, party_size: int) -> bytes:
+def registration_body(client: int, party_size: int, run: str = "surge") -> bytes:
     if party_size == 1:
         attendees = [{"name": f"Bench Person {client}", "age_group": "adult"}]
     else:
@@ -408,16 +426,16 @@ def registration_body(client: int, party_size: int) -> bytes:
     return json.dumps({
         "consent": True,
         "language": "en",
-        "client_id": f"bench-{client:06d}-{os.getpid()}",
+        "client_id": f"bench-{run}-{client:06d}-{os.getpid()}",
         "attendees": attendees,
     }).encode()
 
 
-def surge(target: Target, slug: str, clients: int,
-          party_size: int) -> tuple[list[Answer], float]:
+def surge(target: Target, slug: str, clients: int, party_size: int,
+          run: str = "surge") -> tuple[list[Answer], float]:
     """Release `clients` POSTs at once; return each answer and the release time."""
     path = f"{target.prefix}/api/v1/events/{slug}/registrations"
-    bodies = [registration_body(i, party_size) for i in range(1, clients + 1)]
+    bodies = [registration_body(i, party_size, run) for i in range(1, clients + 1)]
     released: list[float] = []
     barrier = threading.Barrier(
         clients, action=lambda: released.append(time.perf_counter()), timeout=BARRIER_TIMEOUT_S
@@ -450,6 +468,30 @@ def surge(target: Target, slug: str, clients: int,
     return answers, released[0]
 
 
+# --- the warm-up -----------------------------------------------------------------------------
+
+
+def warm_up_clients(workers: int) -> int:
+    """Registrations sent at once before the surge: enough that every worker serves some."""
+    return WARM_UP_CLIENTS_PER_WORKER * workers
+
+
+def warm_up_places(workers: int, party_size: int) -> int:
+    """The warm-up event's places: about half its registrations fit, the rest are refused."""
+    return warm_up_clients(workers) // 2 * party_size
+
+
+def warm_up(target: Target, slug: str, args) -> list[str]:
+    """Register for the warm-up event as a surge does, so that the workers have served both
+    kinds of answer before the measured surge, as those of a server that has been up; return
+    what went wrong (any answer but 201 and 409 event_full)."""
+    answers, _released = surge(target, slug, warm_up_clients(args.workers), args.party_size,
+                               run="warm-up")
+    wrong = Counter(f"{a.status} {a.error or ''}".strip() for a in answers
+                    if a.status != 201 and not (a.status == 409 and a.error == "event_full"))
+    return [f"warm-up: {count} x {answer}" for answer, count in wrong.items()]
+
+
 # --- one database -----------------------------------------------------------------------------
 
 
@@ -464,13 +506,16 @@ def run_one(database: str, args) -> Result:
             wipe_postgres(url)
         env = bench_environment(url, instance)
         migrate(env)
-        event_id, slug = create_bench_event(env, args.places)
+        (event_id, slug), warm_up_slug = create_bench_events(
+            env, args.places, warm_up_places(args.workers, args.party_size))
 
         port = free_port()
         log_path = instance / "gunicorn.log"
         process = start_gunicorn(env, args.workers, port, log_path)
         try:
             wait_until_healthy(process, port)
+            if not args.cold:
+                result.warm_up_problems = warm_up(Target.local(port), warm_up_slug, args)
             answers, released = surge(Target.local(port), slug, args.clients, args.party_size)
         except BaseException as error:
             error.add_note(f"--- end of the gunicorn log ---\n{log_tail(log_path)}\n--- end ---")
@@ -485,6 +530,7 @@ def run_one(database: str, args) -> Result:
         result.attendee_rows = attendees
         result.registration_rows = registrations
         judge(result)
+        result.problems.extend(result.warm_up_problems)
         if result.problems:
             result.log_tail = log_tail(log_path)
     return result
@@ -647,7 +693,13 @@ def print_report(results: list[Result], failures: dict[str, str], args) -> None:
         return "  ".join(cell.rjust(width) if i else cell.ljust(width)
                          for i, (cell, width) in enumerate(zip(cells, widths, strict=True)))
 
-    server = f"app at {args.url}" if args.url else f"gunicorn -w {args.workers}"
+    if args.url:
+        server = f"app at {args.url}"
+    elif args.cold:
+        server = f"gunicorn -w {args.workers}, cold (the surge is its first work)"
+    else:
+        server = (f"gunicorn -w {args.workers}, warmed up by "
+                  f"{warm_up_clients(args.workers)} registrations for another event")
     print()
     print(f"Registration surge: {args.clients} clients x 1 POST, party of {args.party_size}, "
           f"{args.places} places, {server}")
@@ -684,15 +736,17 @@ def parse_arguments(argv=None):
                         help="own app: the databases to run against (both)")
     parser.add_argument("--workers", type=int, help="own app: gunicorn workers (4)")
     parser.add_argument("--party-size", type=int, default=1, help="attendees per request (1)")
+    parser.add_argument("--cold", action="store_true", help="own app: no warm-up; the surge "
+                        "is the new server's first work")
     parser.add_argument("--url", help="measure the app already running there instead, e.g. "
                         "http://127.0.0.1:5000")
     parser.add_argument("--token", help=f"with --url: an organiser API token (else "
                         f"{API_TOKEN_ENV})")
     args = parser.parse_args(argv)
     if args.url:
-        if args.database is not None or args.workers is not None:
-            parser.error("--database and --workers are for the app this script starts; "
-                         "leave them out with --url")
+        if args.database is not None or args.workers is not None or args.cold:
+            parser.error("--database, --workers and --cold are for the app this script "
+                         "starts; leave them out with --url")
         try:
             Target.from_url(args.url)
         except ValueError as error:

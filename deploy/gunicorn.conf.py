@@ -15,9 +15,19 @@ bind = "127.0.0.1:8001"
 # how many; two instances on one machine share its cores, so about one per core each is plenty.
 workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
 worker_class = "sync"
-# Each worker builds the app after the fork, so it opens its own database connections: a
-# connection opened before the fork and shared by workers would mix their conversations.
-preload_app = False
+# The app is built once, in the master, and each worker is forked from it ready to serve: a
+# worker spares building the app (about 0.7 s of CPU) and relating the models on its first
+# request, at every start and every restart below, and the workers share that memory.
+# Building the app opens no database connection; each worker still drops any pool it
+# inherits, so it opens its own (a connection shared by two processes would mix their
+# conversations).
+preload_app = True
+
+
+def post_fork(server, worker):
+    from eventreg.database import forget_inherited_connections
+
+    forget_inherited_connections(server.app.wsgi())
 
 # A worker silent this long is restarted (its request answered 502 by nginx, whose
 # proxy_read_timeout is longer). Exports and reports of big events take a few seconds.

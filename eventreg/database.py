@@ -26,6 +26,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
 
+from eventreg.extensions import db
+
 #: The largest id a row can have (PostgreSQL's integer); a larger one names no row.
 MAX_ID = 2**31 - 1
 
@@ -192,3 +194,12 @@ def refuse_uncommitted_writes(session: Session) -> None:
         session.rollback()
         raise UncommittedWrites("changes were written but never committed: call the "
                                 "services inside `with unit_of_work(db.session):`")
+
+
+def forget_inherited_connections(app) -> None:
+    """In a process forked from the one that built `app` (a gunicorn worker of a preloaded
+    master): drop the database connections the parent may have pooled, without closing
+    them under the parent, so that this process opens its own."""
+    with app.app_context():
+        for engine in db.engines.values():
+            engine.dispose(close=False)

@@ -177,9 +177,8 @@ def register(
             _take_places(session, event, cleaned.attendees,
                          open_statuses=WALK_IN_STATUSES if outside_window
                          else (STATUS_PUBLISHED,))
-            registration = _create_rows(session, event, request, cleaned, client_id, now)
-            registration.submission_fingerprint = fingerprint
-            registration.walk_in = walk_in
+            registration = _create_rows(session, event, request, cleaned, client_id, now,
+                                        fingerprint=fingerprint, walk_in=walk_in)
             waits = [(attendee, person.waits_for) for attendee, person
                      in zip(registration.attendees, cleaned.attendees, strict=True)
                      if person.waits_for]
@@ -953,7 +952,12 @@ def _create_rows(
     cleaned: _CleanRegistration,
     client_id: str,
     now: datetime,
+    *,
+    fingerprint: str,
+    walk_in: bool,
 ) -> Registration:
+    # The new rows' collections start empty and known, so that reading them (the answer
+    # to the request) asks the database nothing.
     registration = Registration(
         event_id=event.id,
         client_id=client_id,
@@ -966,6 +970,9 @@ def _create_rows(
         consent_text=cleaned.consent_text,
         source_hash=request.source_hash,
         created_at=now,
+        submission_fingerprint=fingerprint,
+        walk_in=walk_in,
+        answers=[],
     )
     session.add(registration)
     for position, person in enumerate(cleaned.attendees):
@@ -980,6 +987,8 @@ def _create_rows(
             position=position,
             changed_at=now,
             activities=person.activities,
+            consents=[],
+            answers=[],
         )
         registration.attendees.append(attendee)
         give_consents(session, event, attendee, person.consents, language=request.language,
