@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from eventreg.audit.service import record
+from eventreg.checkin import rules
 from eventreg.checkin.models import DoorAccess, PickupCheck, PickupCode
 from eventreg.checkin.rules import CHECK_IN, CHECK_OUT, UNDO, ScanStatus
 from eventreg.checkin.scanning import (
@@ -222,9 +223,16 @@ def check_in_uploads(session: Session, door: DoorAccess | DoorView,
                      requests: list[CheckinRequest]) -> list[CheckinResult]:
     """`check_in_many` for a door's upload, but a child holding a pick-up code goes out
     through `pick_up` only: their uploaded check-out comes back `invalid`, recorded nowhere
-    (live, `refuse_check_out_without_pickup` refuses it with 409 `pickup_code_required`)."""
+    (live, `refuse_check_out_without_pickup` refuses it with 409 `pickup_code_required`).
+    A scan made once the link was switched off or had expired is the rule's to answer: it
+    lets nobody out either."""
+    view = door if isinstance(door, DoorView) else DoorView.of(door, None)
+    now = utcnow()
     refused = {}
     for index, request in enumerate(requests):
+        if rules.link_refusal(view.for_rule(request.activity_id, upload=True),
+                              request.scanned_at or now) is not None:
+            continue
         try:
             refuse_check_out_without_pickup(session, door, request)
         except Conflict:

@@ -216,12 +216,21 @@ class Decision:
     reason: str | None = None
 
 
+def link_refusal(door: Door, at: datetime) -> ScanStatus | None:
+    """DOOR_REVOKED or DOOR_EXPIRED for a scan made once the door's link was switched off
+    or had expired: it decides nothing. None while the link worked."""
+    if door.revoked_at is not None and at >= door.revoked_at:
+        return ScanStatus.DOOR_REVOKED
+    if door.expires_at is not None and at >= door.expires_at:
+        return ScanStatus.DOOR_EXPIRED
+    return None
+
+
 def decide(door: Door, ticket: Ticket, scan: Scan, earlier: list[Scan]) -> Decision:
     """What `scan` comes to, after the `earlier` scans of the same place (in any order)."""
-    if door.revoked_at is not None and scan.at >= door.revoked_at:
-        return Decision(ScanStatus.DOOR_REVOKED)
-    if door.expires_at is not None and scan.at >= door.expires_at:
-        return Decision(ScanStatus.DOOR_EXPIRED)
+    refused_link = link_refusal(door, scan.at)
+    if refused_link is not None:
+        return Decision(refused_link)
     if ticket.recognised != "valid":
         return Decision(ScanStatus(ticket.recognised))
     flag, refusal = None, None
