@@ -98,7 +98,7 @@ def _prepare(tickets: int, folder: Path):
         organisation = accounts.get_or_create_organisation(db.session, "Bench office")
         organiser = accounts.create_organiser(
             db.session, organisation, email="bench@example.org", name="Bench",
-            password="bench-password-123", role="admin",
+            password="a scanner trial at night", role="admin",
             password_hash_method=app.config["PASSWORD_HASH_METHOD"])
         for mode in ("online", "offline"):
             starts = utcnow() + timedelta(hours=1)
