@@ -15,9 +15,11 @@ Own app (the default), for each database asked for:
    app preloaded in the master, an access log) and `--workers` sync workers on a free
    127.0.0.1 port;
    warms it up as a server that has been up: 10 registrations per worker at once for the
-   second event, half of them refused as full, so that every worker has answered both
-   kinds before the surge (a worker's first request relates its queries once, about
-   0.1 s of CPU; `--cold` skips this and measures a server whose first work is the surge);
+   second event, half of them refused as full, so that the workers have answered both
+   kinds before the surge (not checked worker by worker: they share one queue). A worker's
+   first requests open its database connection and compile the statements they run, some
+   tens of ms of CPU; `--cold` skips the warm-up and measures a server whose first work is
+   the surge;
 4. releases `--clients` threads at the same instant, each sending ONE
    POST /api/v1/events/<slug>/registrations for a party of `--party-size` adults;
 5. stops gunicorn and checks the database: the event's places_taken and its attendee rows
@@ -351,7 +353,8 @@ def count_in_database(env: dict[str, str], event_id: int) -> tuple[int, int, int
 
 def start_gunicorn(env: dict[str, str], workers: int, port: int, log_path: Path):
     # The deployment's settings (a preloaded app, its access log, ...), on this port.
-    command = [sys.executable, "-m", "gunicorn", "-c", str(PROJECT_ROOT / "deploy" / "gunicorn.conf.py"),
+    config = PROJECT_ROOT / "deploy" / "gunicorn.conf.py"
+    command = [sys.executable, "-m", "gunicorn", "-c", str(config),
                "-w", str(workers), "-b", f"{HOST}:{port}"]
     if _gunicorn_has_control_socket():
         # gunicorn >= 27 would otherwise open ~/.gunicorn/gunicorn.ctl, shared by every run.
@@ -472,7 +475,8 @@ def surge(target: Target, slug: str, clients: int, party_size: int,
 
 
 def warm_up_clients(workers: int) -> int:
-    """Registrations sent at once before the surge: enough that every worker serves some."""
+    """Registrations sent at once before the surge: enough that each worker likely serves
+    several (sync workers take connections from one queue as they come free)."""
     return WARM_UP_CLIENTS_PER_WORKER * workers
 
 
@@ -483,8 +487,9 @@ def warm_up_places(workers: int, party_size: int) -> int:
 
 def warm_up(target: Target, slug: str, args) -> list[str]:
     """Register for the warm-up event as a surge does, so that the workers have served both
-    kinds of answer before the measured surge, as those of a server that has been up; return
-    what went wrong (any answer but 201 and 409 event_full)."""
+    kinds of answer before the measured surge, as those of a server that has been up (their
+    connections open, their statements compiled); return what went wrong (any answer but
+    201 and 409 event_full)."""
     answers, _released = surge(target, slug, warm_up_clients(args.workers), args.party_size,
                                run="warm-up")
     wrong = Counter(f"{a.status} {a.error or ''}".strip() for a in answers

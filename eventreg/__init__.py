@@ -3,7 +3,6 @@
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy.orm import configure_mappers
 
 from eventreg.config import ASSETS_ROOT, instance_path, load_settings
 
@@ -93,9 +92,6 @@ def create_app(config: dict | None = None) -> Flask:
     from eventreg import cli
 
     cli.init_app(app)
-    # Every model is imported by now: relate them once here, not in the first request of
-    # each worker (about 60 ms there; a worker forked from a preloaded master inherits it).
-    configure_mappers()
     return app
 
 

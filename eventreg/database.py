@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.types import TypeDecorator
 
 from eventreg.extensions import db
@@ -90,13 +90,18 @@ def _begin_sqlite(connection) -> None:
 
 
 @contextmanager
-def unit_of_work(session: Session) -> Iterator[Session]:
+def unit_of_work(session: Session, *, keep_loaded: bool = False) -> Iterator[Session]:
     """Run the block in one fresh transaction that holds the write lock from its first
     statement: the caller's unit of work, for the services it calls.
 
     Any read transaction the session had open is ended first (its loaded objects are
     expired and reload on access). The block's work is committed when it ends, or rolled
     back whole when it raises: a refused change leaves nothing half-made.
+
+    With `keep_loaded`, the objects stay as the block left them after the commit instead
+    of expiring, so that an answer made from the rows just written reads nothing again,
+    and is made after the lock is released. Only for a caller that reads nothing the
+    block changed behind the ORM's back (a Core UPDATE such as the places taken).
     """
     session.commit()
     token = _sqlite_begin_immediate.set(True)
@@ -106,12 +111,24 @@ def unit_of_work(session: Session) -> Iterator[Session]:
         _sqlite_begin_immediate.reset(token)
     try:
         yield session
-        session.commit()
+        if keep_loaded:
+            _commit_keeping_loaded(session)
+        else:
+            session.commit()
     except BaseException:
         # Also when the commit itself fails (a unique constraint met at flush time): the
         # session must be usable again for the caller's next step.
         session.rollback()
         raise
+
+
+def _commit_keeping_loaded(session: Session) -> None:
+    own = session() if isinstance(session, scoped_session) else session
+    expiring, own.expire_on_commit = own.expire_on_commit, False
+    try:
+        own.commit()
+    finally:
+        own.expire_on_commit = expiring
 
 
 def lock_row(session: Session, obj) -> None:

@@ -1,10 +1,13 @@
 """A worker forked from a master that built the app (deploy/gunicorn.conf.py preloads it)
 opens database connections of its own, never one the master pooled."""
 
+import gc
 import os
 
-from sqlalchemy import text
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
 
+from eventreg import create_app
 from eventreg.database import forget_inherited_connections
 from eventreg.extensions import db
 
@@ -12,12 +15,13 @@ PARENTS = "opened by the parent"
 
 
 def _connection_seen(app) -> str:
-    """Which connection the pool hands out now: the parent's mark, and PostgreSQL's backend."""
+    """Which connection the pool hands out now, used for a statement: the parent's mark,
+    and PostgreSQL's backend."""
     with app.app_context(), db.engine.connect() as connection:
         mark = connection.connection.info.get("mark", "new")
-        if connection.dialect.name == "postgresql":
-            mark += f" backend {connection.execute(text('SELECT pg_backend_pid()')).scalar()}"
-        return mark
+        backend = (text("SELECT pg_backend_pid()") if connection.dialect.name == "postgresql"
+                   else text("SELECT 1"))
+        return f"{mark} {connection.execute(backend).scalar()}"
 
 
 def _in_a_forked_child(app, *, forget: bool) -> str:
@@ -27,6 +31,7 @@ def _in_a_forked_child(app, *, forget: bool) -> str:
         try:
             if forget:
                 forget_inherited_connections(app)
+            gc.collect()  # what it dropped is collected, as it would be in a worker
             os.write(writing, _connection_seen(app).encode())
         finally:
             os._exit(0)
@@ -48,6 +53,20 @@ def test_a_forked_worker_opens_its_own_connection_and_leaves_the_parents_open(ap
 
     child = _in_a_forked_child(app, forget=True)
     assert not child.startswith(PARENTS)
-    assert child != parents
-    # The parent's connection still works: the child dropped it without closing it.
+    # The parent's connection still answers: the child dropped it without closing it.
     assert _connection_seen(app) == parents
+
+
+def test_building_the_app_opens_no_database_connection(app_settings):
+    """What makes preloading safe: the master that builds the app holds no connection."""
+    opened = []
+
+    def count(dbapi_connection, connection_record):
+        opened.append(connection_record)
+
+    event.listen(Engine, "connect", count)
+    try:
+        create_app(app_settings)
+    finally:
+        event.remove(Engine, "connect", count)
+    assert opened == []

@@ -38,6 +38,7 @@ from eventreg.checkin.scanning import (
     DoorView,
     check_in,
     check_in_many,
+    decided_at,
 )
 from eventreg.database import MAX_CLIENT_ID_LENGTH, utcnow
 from eventreg.errors import Conflict, ValidationFailed
@@ -230,17 +231,19 @@ def check_in_uploads(session: Session, door: DoorAccess | DoorView,
     now = utcnow()
     refused = {}
     for index, request in enumerate(requests):
+        made_at = decided_at(view, request, now, earliest_wins=True)  # as the rule sees it
         if rules.link_refusal(view.for_rule(request.activity_id, upload=True),
-                              request.scanned_at or now) is not None:
+                              made_at) is not None:
             continue
         try:
             refuse_check_out_without_pickup(session, door, request)
         except Conflict:
             refused[index] = CheckinResult(
                 client_id=request.client_id, action=request.action,
-                status=ScanStatus.INVALID, scanned_at=request.scanned_at or utcnow())
+                status=ScanStatus.INVALID, scanned_at=made_at)
     decided = iter(check_in_many(
-        session, door, [r for index, r in enumerate(requests) if index not in refused]))
+        session, door, [r for index, r in enumerate(requests) if index not in refused],
+        now=now))
     return [refused[index] if index in refused else next(decided)
             for index in range(len(requests))]
 

@@ -215,9 +215,8 @@ def check_in(session: Session, door: DoorAccess | DoorView, request: CheckinRequ
     now = now or utcnow()
     view = door if isinstance(door, DoorView) else DoorView.of(door, settings)
     activity_id = _door_activity(view, request)
-    live = not earliest_wins and not (
-        request.scanned_at is not None and request.scanned_at < now - LIVE_WINDOW)
-    scanned_at = now if live else _scan_time(request.scanned_at, now, view)
+    live = _is_live(request, now, earliest_wins=earliest_wins)
+    scanned_at = decided_at(view, request, now, earliest_wins=earliest_wins)
     recognised, attendee_id = _identify(session, view, request)
     log_id = _claim(session, view, request, attendee_id, activity_id, scanned_at, now)
     if log_id is None:
@@ -591,12 +590,20 @@ def _door_activity(view: DoorView, request: CheckinRequest) -> int | None:
     return activity_id
 
 
-def _scan_time(scanned_at: datetime | None, now: datetime, view: DoorView) -> datetime:
-    """An uploaded scan's time: a time in the future (a phone's clock ahead) is now, and
-    none is older than the door."""
-    if scanned_at is None or scanned_at > now:
+def _is_live(request: CheckinRequest, now: datetime, *, earliest_wins: bool) -> bool:
+    return not earliest_wins and not (
+        request.scanned_at is not None and request.scanned_at < now - LIVE_WINDOW)
+
+
+def decided_at(view: DoorView, request: CheckinRequest, now: datetime, *,
+               earliest_wins: bool) -> datetime:
+    """The time `check_in` decides a scan at: now for a live one (the server times it);
+    an uploaded one keeps the door's time, but a time in the future (a phone's clock
+    ahead) is now, and none is older than the door."""
+    if _is_live(request, now, earliest_wins=earliest_wins) or request.scanned_at is None \
+            or request.scanned_at > now:
         return now
-    return max(scanned_at, view.created_at)
+    return max(request.scanned_at, view.created_at)
 
 
 def _sort_time(request: CheckinRequest, now: datetime | None) -> datetime:

@@ -81,13 +81,13 @@ def registration_json(registration: Registration, *, with_tickets: bool,
 def create_registration(slug: str):
     """Register a party: the same rules as the form; 201 with the tickets.
 
-    The event is read, and the answer built, in the registration's own unit of work (one
-    transaction, no row read again after it): a surge for the last places costs each
-    refused request one short transaction."""
+    The event is read in the registration's own unit of work (one transaction), so a
+    surge for the last places costs each refused request one short transaction; the
+    answer is made after it from the rows as written, none read again."""
     body = json_body("RegistrationCreate")
     contact = body.get("contact") or {}
     try:
-        with unit_of_work(db.session):
+        with unit_of_work(db.session, keep_loaded=True):
             event = get_published_event(db.session, slug)
             registration_request = service.RegistrationRequest(
                 attendees=[service.AttendeeRequest.from_json(p) for p in body["attendees"]],
@@ -106,16 +106,14 @@ def create_registration(slug: str):
                 db.session, event, registration_request,
                 phone_region=current_app.config["DEFAULT_PHONE_REGION"],
             )
-            # Before the commit, which would expire every row the answer shows.
-            answer = registration_json(outcome.registration, with_tickets=True,
-                                       with_door_notes=outcome.is_new)
     except ValidationFailed as error:
         # The service names the contact fields as the form does; the body holds them in
         # `contact`.
         error.fields = {CONTACT_FIELDS.get(path, path): message
                         for path, message in error.fields.items()}
         raise
-    return jsonify(answer), 201
+    return jsonify(registration_json(outcome.registration, with_tickets=True,
+                                     with_door_notes=outcome.is_new)), 201
 
 
 @blueprint.get("/events/<slug>/registrations")

@@ -986,7 +986,8 @@ def _create_rows(
             door_note=person.door_note,
             position=position,
             changed_at=now,
-            activities=person.activities,
+            # In the relationship's order, as a read of the row would give them.
+            activities=sorted(person.activities, key=lambda chosen: (chosen.position, chosen.id)),
             consents=[],
             answers=[],
         )

@@ -49,6 +49,36 @@ def test_registration_returns_attendees_ticket_link_and_verifiable_qr(client, db
         assert whose_ticket(attendee["qr"]).id == attendee["id"]
 
 
+def test_the_registration_answer_is_what_is_stored(client, make_event, make_registration,
+                                                  token):
+    """The answer is made from the new rows without reading them back: it must say what a
+    later read of the same registration says (attendees, activities in the event's order,
+    answers, consents)."""
+    event = make_event(capacity=30, activities=[{"title": {"en": "Doll-making"}},
+                                                {"title": {"en": "Football"}}],
+                       questions=[{"label": {"en": "Language at home"}, "kind": "text",
+                                   "asked_per": "party"}])
+    other = make_event(slug="another-day")
+    make_registration(other, [AttendeeRequest(name="Guest", age_group="adult")])
+    dolls, football = (activity.id for activity in event.activities)
+    question = event.questions[0].id
+    posted = client.post(f"/api/v1/events/{event.slug}/registrations", json={
+        "consent": True, "language": "uk", "answers": {str(question): "Ukrainian"},
+        "attendees": [{"name": "Olena", "age_group": "adult", "activities": [football, dolls]},
+                      {"name": "Mykola", "age_group": "child", "activities": [dolls]}]})
+    assert posted.status_code == 201, posted.get_json()
+    body = posted.get_json()
+    assert body["attendees"][0]["activities"] == [dolls, football]  # the event's order
+    listed = client.get(f"/api/v1/events/{event.slug}/registrations",
+                        headers=bearer(token)).get_json()["registrations"]
+    assert len(listed) == 1
+    stored = listed[0]
+    for attendee in body["attendees"]:
+        del attendee["qr"], attendee["qr_png_url"]
+    del body["ticket_page_url"]
+    assert body == stored
+
+
 def test_invalid_registration_answers_422_with_reason_and_fields(client, make_event):
     event = make_event()
     response = client.post(f"/api/v1/events/{event.slug}/registrations", json={

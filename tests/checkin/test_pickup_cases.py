@@ -116,3 +116,17 @@ def test_uploaded(client, db_session, workshop_day, qr_of, case):
         assert _inside_the_workshop(db_session, workshop_day, person)
     else:
         assert status == case["expected"]
+
+
+def test_an_upload_timed_past_the_links_expiry_still_lets_no_child_out(
+        client, db_session, workshop_day, qr_of):
+    """The server decides an upload at its own time when the phone's is ahead of it (its
+    clock, or a made-up time): the pick-up rule is asked at that same time."""
+    case = next(case for case in CASES if case.get("refused") and not case.get("cancelled"))
+    child = _set_up(client, db_session, workshop_day, case, qr_of)
+    uploaded = client.post(
+        "/api/v1/checkins/batch", headers=bearer(workshop_day["tokens"]["workshop"]),
+        json={"checkins": [{"client_id": uuid.uuid4().hex, "qr": qr_of(child),
+                            "action": "check_out", "scanned_at": "2099-01-01T00:00:00Z"}]})
+    assert uploaded.json["results"][0]["status"] == "invalid"
+    assert _inside_the_workshop(db_session, workshop_day, child)

@@ -52,7 +52,8 @@ for (const raw of TABLE.cases) {
     // A link expired just before the scan was made.
     attendees.setDoorRules({ ...RULES, expiresAt: raw.link_expired
       ? Date.parse(scannedAt) - MINUTE : null });
-    // Another family in the same situation: the decision reads the scanned person's row.
+    // Another family's child, in the same places but holding a code where this one holds
+    // none (and the other way round): the decision must read the scanned person's row.
     const other = { ...personRow({ ...raw, holds_code: !raw.holds_code }), id: 2, party: 11 };
     attendees.merge([personRow(raw), other], true);
     const activity = PLACES[raw.scan.place];
