@@ -13,7 +13,7 @@ from unicodedata import normalize
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -180,13 +180,21 @@ def list_organiser_events(session: Session, organiser: Organiser) -> list[Event]
     )
 
 
+def published_event_statement(slug: str) -> Select:
+    """SELECT the public event at `slug` (published, closed or cancelled): drafts do not
+    exist publicly. For a caller that reads more with it (see `get_published_event`)."""
+    return select(Event).where(Event.slug == slug, Event.status != STATUS_DRAFT)
+
+
+def event_not_found() -> NotFound:
+    return NotFound(_l("No such event."), reason="event_not_found")
+
+
 def get_published_event(session: Session, slug: str) -> Event:
     """Return a public event (published, closed or cancelled); drafts do not exist publicly."""
-    event = session.scalar(
-        select(Event).where(Event.slug == slug, Event.status != STATUS_DRAFT)
-    )
+    event = session.scalar(published_event_statement(slug))
     if event is None:
-        raise NotFound(_l("No such event."), reason="event_not_found")
+        raise event_not_found()
     return event
 
 

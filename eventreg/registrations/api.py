@@ -7,7 +7,7 @@ from eventreg.api import blueprint, json_body, organiser_required, query_args
 from eventreg.consents.service import consents_held
 from eventreg.database import unit_of_work
 from eventreg.errors import ValidationFailed
-from eventreg.events.service import get_organiser_event, get_published_event
+from eventreg.events.service import get_organiser_event
 from eventreg.extensions import db
 from eventreg.i18n import LANGUAGE_CODES
 from eventreg.registrations import limits, service
@@ -81,14 +81,16 @@ def registration_json(registration: Registration, *, with_tickets: bool,
 def create_registration(slug: str):
     """Register a party: the same rules as the form; 201 with the tickets.
 
-    The event is read in the registration's own unit of work (one transaction), so a
-    surge for the last places costs each refused request one short transaction; the
-    answer is made after it from the rows as written, none read again."""
+    The event is read with an earlier send of the same form, in the registration's own
+    unit of work (one transaction), so a surge for the last places costs each refused
+    request one statement; the answer is made after it from the rows as written, none
+    read again."""
     body = json_body("RegistrationCreate")
     contact = body.get("contact") or {}
     try:
         with unit_of_work(db.session, keep_loaded=True):
-            event = get_published_event(db.session, slug)
+            event, earlier = service.find_event_and_earlier_send(
+                db.session, slug, body.get("client_id"))
             registration_request = service.RegistrationRequest(
                 attendees=[service.AttendeeRequest.from_json(p) for p in body["attendees"]],
                 consent=body.get("consent", False),
@@ -104,7 +106,7 @@ def create_registration(slug: str):
             )
             outcome = service.register(
                 db.session, event, registration_request,
-                phone_region=current_app.config["DEFAULT_PHONE_REGION"],
+                phone_region=current_app.config["DEFAULT_PHONE_REGION"], earlier=earlier,
             )
     except ValidationFailed as error:
         # The service names the contact fields as the form does; the body holds them in

@@ -79,6 +79,29 @@ def test_the_registration_answer_is_what_is_stored(client, make_event, make_regi
     assert body == stored
 
 
+def test_a_resend_is_answered_with_its_registration_at_its_event_only(client, make_event):
+    """The event and an earlier send of the form are read in one statement: the earlier
+    send must be this event's, and it is answered even once the event is full."""
+    last_place = make_event(capacity=1)
+    another = make_event(slug="another-day", capacity=10)
+    body = {"consent": True, "client_id": "form-5d1e7a20b-91c3-4f0e",
+            "attendees": [{"name": "Olena Kovalenko", "age_group": "adult"}]}
+    first = client.post(f"/api/v1/events/{last_place.slug}/registrations", json=body)
+    assert first.status_code == 201, first.get_json()
+    again = client.post(f"/api/v1/events/{last_place.slug}/registrations", json=body)
+    assert again.status_code == 201 and again.get_json()["id"] == first.get_json()["id"]
+    elsewhere = client.post(f"/api/v1/events/{another.slug}/registrations", json=body)
+    assert elsewhere.status_code == 201
+    assert elsewhere.get_json()["id"] != first.get_json()["id"]
+    assert elsewhere.get_json()["event"] == another.slug
+    full = client.post(f"/api/v1/events/{last_place.slug}/registrations",
+                       json={**body, "client_id": "form-77aa0c1e-5b2d-4e8f"})
+    assert full.get_json()["error"] == "event_full"
+    for sent in (body, {key: value for key, value in body.items() if key != "client_id"}):
+        missing = client.post("/api/v1/events/no-such-event/registrations", json=sent)
+        assert (missing.status_code, missing.get_json()["error"]) == (404, "event_not_found")
+
+
 def test_invalid_registration_answers_422_with_reason_and_fields(client, make_event):
     event = make_event()
     response = client.post(f"/api/v1/events/{event.slug}/registrations", json={
