@@ -11,7 +11,8 @@ from eventreg.checkin import rules
 from eventreg.checkin.counts import CheckinCounts, count_checkins
 from eventreg.checkin.door_state import DoorState, door_states
 from eventreg.checkin.history import Doubles, event_doubles
-from eventreg.checkin.models import Checkin, DoorAccess, PickupCode
+from eventreg.checkin.models import Checkin, DoorAccess
+from eventreg.checkin.pickup import children_to_hand_over
 from eventreg.checkin.reasons import OVERRODE_LABELS, reason_label
 from eventreg.database import utcnow
 from eventreg.events.models import Event
@@ -113,10 +114,7 @@ def event_dashboard(session: Session, event: Event, now: datetime | None = None)
         decided_by_volunteers=[row for row in flagged if row.by_volunteer],
         door_states=door_states(session, event, now or utcnow()),
         doubles=event_doubles(session, event),
-        to_pick_up=dict(session.execute(
-            select(PickupCode.activity_id, func.count(PickupCode.id))
-            .where(PickupCode.event_id == event.id, PickupCode.picked_up_at.is_(None))
-            .group_by(PickupCode.activity_id)).all()),
+        to_pick_up=children_to_hand_over(session, event.id),
     )
 
 

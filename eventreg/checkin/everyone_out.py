@@ -28,7 +28,8 @@ from eventreg.accounts.models import Organiser
 from eventreg.audit.service import record
 from eventreg.checkin.doors import create_door_access
 from eventreg.checkin.everyone_out_models import ScheduledCheckOut
-from eventreg.checkin.models import DoorAccess, PickupCode
+from eventreg.checkin.models import DoorAccess
+from eventreg.checkin.pickup import children_holding_codes
 from eventreg.checkin.rules import CHECK_OUT, ScanStatus
 from eventreg.checkin.scanning import CheckinRequest, check_in
 from eventreg.database import utcnow
@@ -93,16 +94,7 @@ def _inside_and_held(session: Session, event: Event, place: int | None
     inside is read first, so a child let in meanwhile is at worst inside without a code
     here, and goes out as anyone else."""
     inside = _inside(session, event, place)
-    return inside, set(inside) & _holding_pickup_codes(session, event, place)
-
-
-def _holding_pickup_codes(session: Session, event: Event, activity_id: int | None) -> set[int]:
-    """Children holding an open pick-up code at the activity, or at any of the event's
-    activities for its entrance."""
-    where = ([PickupCode.activity_id == activity_id] if activity_id is not None
-             else [PickupCode.event_id == event.id])
-    return set(session.scalars(select(PickupCode.attendee_id).where(
-        PickupCode.picked_up_at.is_(None), *where)))
+    return inside, set(inside) & children_holding_codes(session, event.id, place)
 
 
 def _inside(session: Session, event: Event, activity_id: int | None) -> list[int]:

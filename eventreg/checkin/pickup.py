@@ -24,7 +24,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -183,6 +183,25 @@ def pickup_code_for(session: Session, door: DoorAccess | DoorView, result: Check
     return issue_pickup_code(session, door, activity, attendee, now=now or utcnow())
 
 
+def children_holding_codes(session: Session, event_id: int,
+                           activity_id: int | None = None) -> set[int]:
+    """The children holding an open code at the activity, or at any of the event's
+    activities (None): still in a workshop until handed over."""
+    where = (PickupCode.activity_id == activity_id if activity_id is not None
+             else PickupCode.event_id == event_id)
+    return set(session.scalars(select(PickupCode.attendee_id).where(
+        PickupCode.picked_up_at.is_(None), where)))
+
+
+def children_to_hand_over(session: Session, event_id: int) -> dict[int, int]:
+    """How many children each of the event's workshops still has to hand over (open
+    codes), by activity id."""
+    return dict(session.execute(
+        select(PickupCode.activity_id, func.count(PickupCode.id))
+        .where(PickupCode.event_id == event_id, PickupCode.picked_up_at.is_(None))
+        .group_by(PickupCode.activity_id)).all())
+
+
 def party_pickup_codes(session: Session, registration_id: int) -> dict[int, list[PickupCode]]:
     """The party's open codes, by child (for the parent's ticket page)."""
     codes: dict[int, list[PickupCode]] = {}
@@ -236,7 +255,7 @@ def check_in_uploads(session: Session, door: DoorAccess | DoorView,
                               made_at) is not None:
             continue
         try:
-            refuse_check_out_without_pickup(session, door, request)
+            refuse_check_out_without_pickup(session, view, request)
         except Conflict:
             refused[index] = CheckinResult(
                 client_id=request.client_id, action=request.action,

@@ -393,8 +393,9 @@ def _answer_already_inside(session: Session, view: DoorView, request: CheckinReq
     statements (a third reads the name of another door that let them in): the attendee's
     `changed_at` (the door lists' cursor: its scans change) written, which locks the row
     and reads all the answer shows; the scan timed once the lock is held (as `_decide`
-    times it) and the rule's ALREADY_INSIDE asked; then the scan's log row answered. None when it is anything else, for `_decide` to replay (the
-    row stays locked for it; a cursor moved for nothing only sends the row again)."""
+    times it) and the rule's ALREADY_INSIDE asked; then the scan's log row answered.
+    None when it is anything else, for `_decide` to replay (the row stays locked for it;
+    a cursor moved for nothing only sends the row again)."""
     row = execute_core(session, _already_inside_touch(), {
         "inside_attendee": attendee_id, "inside_event": view.event_id, "touched_at": now,
     }, writes=True).one_or_none()
@@ -600,10 +601,10 @@ def decided_at(view: DoorView, request: CheckinRequest, now: datetime, *,
     """The time `check_in` decides a scan at: now for a live one (the server times it);
     an uploaded one keeps the door's time, but a time in the future (a phone's clock
     ahead) is now, and none is older than the door."""
-    if _is_live(request, now, earliest_wins=earliest_wins) or request.scanned_at is None \
-            or request.scanned_at > now:
+    made = request.scanned_at
+    if _is_live(request, now, earliest_wins=earliest_wins) or made is None or made > now:
         return now
-    return max(request.scanned_at, view.created_at)
+    return max(made, view.created_at)
 
 
 def _sort_time(request: CheckinRequest, now: datetime | None) -> datetime:
