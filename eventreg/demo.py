@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from eventreg.accounts import service as accounts
 from eventreg.checkin.doors import create_door_access, revoke_door_access
-from eventreg.checkin.scanning import CheckinRequest, check_in
+from eventreg.checkin.scanning import NO_TIME_RULES, CheckinRequest, DoorView, check_in
 from eventreg.database import local_to_utc
 from eventreg.events import service as events
 from eventreg.events.models import Event
@@ -258,6 +258,6 @@ def _past_info_sessions(session: Session, organiser, programme_id: int) -> None:
                 phone=key if key.startswith("+") else ""), walk_in=True,
                 phone_region=None)  # the demo's phones carry their country code
             for attendee in outcome.registration.attendees:
-                check_in(session, door, CheckinRequest(client_id=f"demo-{attendee.id}",
-                                                       attendee_id=attendee.id))
+                check_in(session, DoorView.of(door, NO_TIME_RULES), CheckinRequest(
+                    client_id=f"demo-{attendee.id}", attendee_id=attendee.id))
         revoke_door_access(session, door)

@@ -18,6 +18,7 @@ from eventreg.events import service as events
 from eventreg.extensions import db
 from eventreg.registrations.service import AttendeeRequest, cancel_attendees
 from eventreg.waitlist.service import join_waitlist
+from tests.doors import app_door
 
 CATALOGUE = Path(__file__).parents[1] / "eventreg" / "translations" / "messages.pot"
 #: Texts of the source catalogue that read the same in every language (names, codes).
@@ -89,7 +90,7 @@ def seeded(db_session, organiser, make_event, make_registration):
         door, _token = create_door_access(db_session, event, "Main gate", by=organiser)
     for attendee in family.attendees:
         with unit_of_work(db_session):
-            checkin.check_in(db_session, door, checkin.CheckinRequest(
+            checkin.check_in(db_session, app_door(door), checkin.CheckinRequest(
                 client_id=uuid.uuid4().hex, attendee_id=attendee.id))
     with unit_of_work(db_session):
         enter_sign_in_sheet(db_session, organiser, event, [

@@ -36,6 +36,7 @@ from eventreg.checkin.pickup import (
 )
 from eventreg.checkin.rules import CHECK_IN, UNDO
 from eventreg.checkin.scanning import (
+    NO_TIME_RULES,
     CheckinRequest,
     CheckinResult,
     DoorSettings,
@@ -439,7 +440,7 @@ def create_walk_in():
             db.session, g.door, registration_request,
             phone_region=current_app.config["DEFAULT_PHONE_REGION"],
         )
-        answers = [answer_json(result, None, DoorView.of(g.door, None))
+        answers = [answer_json(result, None, DoorView.of(g.door, NO_TIME_RULES))
                    for result in walk_in.results]
     return jsonify(registration=walk_in.registration.id, results=answers), 201
 

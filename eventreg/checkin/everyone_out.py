@@ -31,7 +31,7 @@ from eventreg.checkin.everyone_out_models import ScheduledCheckOut
 from eventreg.checkin.models import DoorAccess
 from eventreg.checkin.pickup import children_holding_codes
 from eventreg.checkin.rules import CHECK_OUT, ScanStatus
-from eventreg.checkin.scanning import CheckinRequest, check_in
+from eventreg.checkin.scanning import NO_TIME_RULES, CheckinRequest, DoorView, check_in
 from eventreg.database import utcnow
 from eventreg.errors import NotFound, ValidationFailed
 from eventreg.events.models import Activity, Event
@@ -129,7 +129,7 @@ def check_everyone_out(session: Session, event: Event, *, activity_id: int | Non
         raise ValidationFailed(_l("Set a time still to come, or check everyone out now."),
                                fields={"at": _l("This time is still to come.")})
     run_id = run_id or secrets.token_urlsafe(9)
-    door = _everyone_out_door(session, event, by)
+    view = DoorView.of(_everyone_out_door(session, event, by), NO_TIME_RULES)
     checked_out = 0
     kept: set[int] = set()
     for place in _places(event, activity_id):
@@ -138,7 +138,7 @@ def check_everyone_out(session: Session, event: Event, *, activity_id: int | Non
         for attendee_id in inside:
             if attendee_id in held:
                 continue
-            result = check_in(session, door, CheckinRequest(
+            result = check_in(session, view, CheckinRequest(
                 client_id=f"out-{run_id}-{attendee_id}-{place or 'event'}", action=CHECK_OUT,
                 attendee_id=attendee_id, activity_id=place, scanned_at=at),
                 earliest_wins=True, now=now)

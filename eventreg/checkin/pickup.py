@@ -33,6 +33,7 @@ from eventreg.checkin import rules
 from eventreg.checkin.models import DoorAccess, PickupCheck, PickupCode
 from eventreg.checkin.rules import CHECK_IN, CHECK_OUT, UNDO, ScanStatus
 from eventreg.checkin.scanning import (
+    NO_TIME_RULES,
     CheckinRequest,
     CheckinResult,
     DoorView,
@@ -215,11 +216,10 @@ def party_pickup_codes(session: Session, registration_id: int) -> dict[int, list
 # --- handing over ------------------------------------------------------------------------------
 
 
-def refuse_check_out_without_pickup(session: Session, door: DoorAccess | DoorView,
+def refuse_check_out_without_pickup(session: Session, view: DoorView,
                                     request: CheckinRequest) -> None:
     """Refuse (Conflict `pickup_code_required`) a plain check-out of a child who holds a
     pick-up code at the door's workshop: they go out through `pick_up` only."""
-    view = door if isinstance(door, DoorView) else DoorView.of(door, None)
     if request.action != CHECK_OUT or not view.activity_ids:
         return
     activity_id = request.activity_id
@@ -239,14 +239,13 @@ def refuse_check_out_without_pickup(session: Session, door: DoorAccess | DoorVie
                           "parent's ticket or the code."), reason="pickup_code_required")
 
 
-def check_in_uploads(session: Session, door: DoorAccess | DoorView,
+def check_in_uploads(session: Session, view: DoorView,
                      requests: list[CheckinRequest]) -> list[CheckinResult]:
     """`check_in_many` for a door's upload, but a child holding a pick-up code goes out
     through `pick_up` only: their uploaded check-out comes back `invalid`, recorded nowhere
     (live, `refuse_check_out_without_pickup` refuses it with 409 `pickup_code_required`).
     A scan made once the link was switched off or had expired is the rule's to answer: it
     lets nobody out either."""
-    view = door if isinstance(door, DoorView) else DoorView.of(door, None)
     now = utcnow()
     refused = {}
     for index, request in enumerate(requests):
@@ -261,7 +260,7 @@ def check_in_uploads(session: Session, door: DoorAccess | DoorView,
                 client_id=request.client_id, action=request.action,
                 status=ScanStatus.INVALID, scanned_at=made_at)
     decided = iter(check_in_many(
-        session, door, [r for index, r in enumerate(requests) if index not in refused],
+        session, view, [r for index, r in enumerate(requests) if index not in refused],
         now=now))
     return [refused[index] if index in refused else next(decided)
             for index in range(len(requests))]
@@ -316,7 +315,7 @@ def pick_up(session: Session, door: DoorAccess, request: PickupRequest, *,
     if status == PickupStatus.PICKED_UP:
         code.picked_up_at, code.picked_up_door_id = now, door.id
         session.flush()
-        checkout = check_in(session, door, CheckinRequest(
+        checkout = check_in(session, DoorView.of(door, NO_TIME_RULES), CheckinRequest(
             client_id=_checkout_client_id(request.client_id), action=CHECK_OUT,
             attendee_id=child.id, activity_id=activity.id), now=now)
     elif status == PickupStatus.PICKUP_MISMATCH:

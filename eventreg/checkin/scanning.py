@@ -47,18 +47,26 @@ LIVE_WINDOW = timedelta(minutes=1)
 
 @dataclass(frozen=True)
 class DoorSettings:
-    """The door's time rules, from the app's settings (the caller passes them)."""
+    """The door's time rules: the app's settings for a volunteer's door (`from_config`),
+    NO_TIME_RULES for check-ins the app makes itself; the caller passes them."""
 
-    #: An undo at the door that admitted, this soon after, needs no reason.
-    undo_window: timedelta
+    #: An undo at the door that admitted, this soon after, needs no reason (None: no undo
+    #: needs one).
+    undo_window: timedelta | None
     #: At an activity's door, a check-in earlier than this before the session starts is
-    #: too early (asks the volunteer).
-    early_warning: timedelta
+    #: too early (asks the volunteer; None: none is).
+    early_warning: timedelta | None
 
     @classmethod
     def from_config(cls, config) -> "DoorSettings":
         return cls(undo_window=timedelta(minutes=config["CHECKIN_UNDO_WINDOW_MINUTES"]),
                    early_warning=timedelta(minutes=config["CHECKIN_EARLY_WARNING_MINUTES"]))
+
+
+#: For check-ins the app makes itself, never a volunteer's scan: walk-ins checked in as
+#: they register at the door, everyone out, a pick-up's check-out, sample data. No
+#: check-in is too early and no undo needs a reason.
+NO_TIME_RULES = DoorSettings(undo_window=None, early_warning=None)
 
 
 @dataclass
@@ -139,6 +147,8 @@ class DoorView:
     #: When its link was switched off: later scans decide nothing. A sign-in sheets' door
     #: is switched off as a link only; organisers enter its sheets.
     revoked_at: datetime | None
+    #: The door's time rules.
+    settings: DoorSettings
     #: The event asks photo consent: answers say whom to mark "no photos".
     asks_photo_consent: bool = False
     #: Every activity of the event (a scan may name only one of them).
@@ -155,11 +165,9 @@ class DoorView:
     expires_at: datetime | None = None
     #: When each activity this door serves starts (None: not said).
     activity_starts: tuple[tuple[int, datetime | None], ...] = ()
-    #: The door's time rules (DoorSettings), or None for none (see `check_in`).
-    settings: "DoorSettings | None" = None
 
     @classmethod
-    def of(cls, door: DoorAccess, settings: "DoorSettings | None") -> "DoorView":
+    def of(cls, door: DoorAccess, settings: DoorSettings) -> "DoorView":
         return cls(id=door.id, event_id=door.event_id, name=door.name,
                    activity_ids=tuple(activity.id for activity in door.activities),
                    created_at=door.created_at, event_cancelled_at=door.event.cancelled_at,
@@ -179,22 +187,21 @@ class DoorView:
         a live scan through an expired link never reaches here from the API (401
         door_expired), only from the app's own tools (sample data, tests' seeds)."""
         starts_at = dict(self.activity_starts).get(activity_id)
-        settings = self.settings
+        early_warning = self.settings.early_warning
         return rules.Door(
             activity_id=activity_id, event_cancelled_at=self.event_cancelled_at,
             revoked_at=self.revoked_at, id=self.id,
             expires_at=self.expires_at if upload else None,
-            opens_at=(starts_at - settings.early_warning
-                      if settings is not None and starts_at is not None else None),
-            undo_window=settings.undo_window if settings is not None else None)
+            opens_at=(starts_at - early_warning
+                      if early_warning is not None and starts_at is not None else None),
+            undo_window=self.settings.undo_window)
 
 
 # --- checking in -----------------------------------------------------------------------------
 
 
-def check_in(session: Session, door: DoorAccess | DoorView, request: CheckinRequest, *,
-             earliest_wins: bool = False, now: datetime | None = None,
-             settings: DoorSettings | None = None) -> CheckinResult:
+def check_in(session: Session, view: DoorView, request: CheckinRequest, *,
+             earliest_wins: bool = False, now: datetime | None = None) -> CheckinResult:
     """Do what the door asked (check in, check out or undo) and return the answer; its
     meaning and every status are the rule's (eventreg/checkin/rules.py).
 
@@ -206,14 +213,12 @@ def check_in(session: Session, door: DoorAccess | DoorView, request: CheckinRequ
     answer again. Raises ValidationFailed only for a malformed request (no ticket, an
     activity this door does not serve, an unknown action, a reason not in the list).
 
-    `settings` are the door's time rules (the API passes the app's for every scan a door
-    sends; a DoorView carries its own, read with the door). Without them no check-in is too early and no undo needs a reason: for
-    walk-ins (people just registered at the door, admitted at once), sign-in sheets
-    typed in afterwards, and the app's own tools.
+    The door's time rules are the view's settings: the API reads the door with the app's
+    (`door_view_for_token`); the app's own check-ins pass NO_TIME_RULES
+    (`DoorView.of(door, NO_TIME_RULES)`).
     """
     fixed_now = now
     now = now or utcnow()
-    view = door if isinstance(door, DoorView) else DoorView.of(door, settings)
     activity_id = _door_activity(view, request)
     live = _is_live(request, now, earliest_wins=earliest_wins)
     scanned_at = decided_at(view, request, now, earliest_wins=earliest_wins)
@@ -238,14 +243,12 @@ def check_in(session: Session, door: DoorAccess | DoorView, request: CheckinRequ
                    scanned_at, now, fixed_now)
 
 
-def check_in_many(session: Session, door: DoorAccess | DoorView,
-                  requests: list[CheckinRequest], *, now: datetime | None = None,
-                  settings: DoorSettings | None = None) -> list[CheckinResult]:
+def check_in_many(session: Session, view: DoorView, requests: list[CheckinRequest], *,
+                  now: datetime | None = None) -> list[CheckinResult]:
     """Record scans a door made while offline, in the order they were made, answered in
-    the order sent; the earliest scan of a ticket wins (see `check_in`, also for
-    `settings`). Malformed items come back as `invalid`, recorded nowhere."""
+    the order sent; the earliest scan of a ticket wins (see `check_in`). Malformed items
+    come back as `invalid`, recorded nowhere."""
     ordered = sorted(range(len(requests)), key=lambda i: _sort_time(requests[i], now))
-    view = door if isinstance(door, DoorView) else DoorView.of(door, settings)  # read once
     results: dict[int, CheckinResult] = {}
     for index in ordered:
         request = requests[index]

@@ -8,7 +8,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from eventreg.checkin.models import DoorAccess
-from eventreg.checkin.scanning import CheckinRequest, CheckinResult, check_in
+from eventreg.checkin.scanning import (
+    NO_TIME_RULES,
+    CheckinRequest,
+    CheckinResult,
+    DoorView,
+    check_in,
+)
 from eventreg.database import utcnow
 from eventreg.errors import ValidationFailed
 from eventreg.i18n import localized
@@ -52,10 +58,11 @@ def register_walk_in(
     )
     registration = outcome.registration
     door_activity_ids = {activity.id for activity in door.activities}
+    view = DoorView.of(door, NO_TIME_RULES)  # just registered at the door: admitted at once
     results = []
     for attendee in registration.active_attendees:
         chosen = [a.id for a in attendee.activities if a.id in door_activity_ids]
-        results.append(check_in(session, door, CheckinRequest(
+        results.append(check_in(session, view, CheckinRequest(
             client_id=f"walk-in-{registration.id}-{attendee.id}",
             attendee_id=attendee.id,
             activity_id=chosen[0] if chosen else None,

@@ -60,6 +60,7 @@ from eventreg.events import service as events_service
 from eventreg.registrations import service as registrations
 from eventreg.tickets.service import ticket_tokens
 from tests.conftest import TEST_HASH
+from tests.doors import app_door
 
 PORTS = range(19000, 20000)
 PRIVACY = {"en": "We keep your names to run the event, and no longer than we say below.",
@@ -186,7 +187,7 @@ def _seed(session) -> SeededData:
     revoke_door_access(session, switched_off)
     create_door_access(session, past, "Old gate", created_at=past.starts_at)
     create_door_access(session, theirs_event, "Their gate")
-    checkin.check_in(session, gate, checkin.CheckinRequest(
+    checkin.check_in(session, app_door(gate), checkin.CheckinRequest(
         client_id="seed-1", attendee_id=families[0].attendees[0].id))
     _, organiser_token = accounts.create_api_token(session, admin, "conformance")
     attendees = [attendee for family in families for attendee in family.attendees]

@@ -9,6 +9,7 @@ from eventreg.database import unit_of_work
 from eventreg.events import service as events
 from eventreg.registrations.service import cancel_attendees, cancel_by_participant
 from tests.conftest import TEST_HASH
+from tests.doors import app_door
 
 
 def test_admin_sees_who_changed_cancelled_and_checked_in_what(
@@ -19,10 +20,10 @@ def test_admin_sees_who_changed_cancelled_and_checked_in_what(
     with unit_of_work(db_session):
         door, _ = create_door_access(db_session, event, "Main gate", by=organiser)
     with unit_of_work(db_session):
-        checkin.check_in(db_session, door, checkin.CheckinRequest(
+        checkin.check_in(db_session, app_door(door), checkin.CheckinRequest(
             client_id=uuid.uuid4().hex, attendee_id=family.attendees[0].id))
     with unit_of_work(db_session):
-        checkin.check_in(db_session, door, checkin.CheckinRequest(
+        checkin.check_in(db_session, app_door(door), checkin.CheckinRequest(
             client_id=uuid.uuid4().hex, attendee_id=family.attendees[0].id, action="undo"))
     with unit_of_work(db_session):
         cancel_attendees(db_session, family, [family.attendees[1].id], by=organiser)
@@ -105,7 +106,7 @@ def test_bulgarian_audit_log_says_each_action_in_words_at_the_events_local_time(
     with unit_of_work(db_session):
         door, _ = create_door_access(db_session, event, "Main gate", by=organiser)
     with unit_of_work(db_session):
-        checkin.check_in(db_session, door, checkin.CheckinRequest(
+        checkin.check_in(db_session, app_door(door), checkin.CheckinRequest(
             client_id=uuid.uuid4().hex, attendee_id=family.attendees[0].id),
             now=datetime(2026, 12, 1, 6, 0, tzinfo=UTC))
     auth.login(organiser)

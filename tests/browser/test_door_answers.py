@@ -24,6 +24,7 @@ from eventreg.registrations.service import AttendeeRequest
 from eventreg.tickets.service import ticket_tokens
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.browser.test_door_scanner import camera_browser, forged_ticket  # noqa: F401
+from tests.doors import app_door
 
 pytestmark = pytest.mark.browser
 SMALL_PHONE = {"viewport": {"width": 360, "height": 640}, "device_scale_factor": 2}
@@ -336,7 +337,7 @@ def test_on_a_slow_network_the_screen_corrects_itself_when_the_server_says_other
     async def run(page):
         # Another door lets Olena in after this phone downloaded its list.
         with unit_of_work(db_session):
-            check_in(db_session, db_session.get(type(other_door), other_door.id),
+            check_in(db_session, app_door(db_session.get(type(other_door), other_door.id)),
                      CheckinRequest(client_id="park-1", qr=codes[olena.id]))
         await type_slowly(page, codes[olena.id])
         await page.wait_for_function("() => document.getElementById('result').dataset.answers === '1'")
@@ -347,7 +348,7 @@ def test_on_a_slow_network_the_screen_corrects_itself_when_the_server_says_other
         await page.screenshot(path=f"{SHOTS}/en-corrected.png") if SHOTS else None
         # A newer answer on show is never covered by an older one's correction.
         with unit_of_work(db_session):
-            check_in(db_session, db_session.get(type(other_door), other_door.id),
+            check_in(db_session, app_door(db_session.get(type(other_door), other_door.id)),
                      CheckinRequest(client_id="park-2", qr=codes[mykola.id]))
         await type_slowly(page, codes[mykola.id])
         await page.wait_for_function("() => document.getElementById('result').dataset.answers === '2'")

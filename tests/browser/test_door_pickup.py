@@ -14,6 +14,7 @@ from eventreg.registrations.service import AttendeeRequest
 from eventreg.tickets.service import ticket_tokens
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.browser.fake_camera import camera_switches, qr_frame, write_y4m
+from tests.doors import app_door
 
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 360, "height": 640}, "device_scale_factor": 2}
@@ -155,7 +156,7 @@ def child_with_code(db_session, make_event, make_registration):
     with unit_of_work(db_session):
         door, token = create_door_access(db_session, event, "Doll tent",
                                          activity_ids=[dolls.id], records_exits=True)
-        check_in(db_session, door, CheckinRequest(client_id="in", action="check_in",
+        check_in(db_session, app_door(door), CheckinRequest(client_id="in", action="check_in",
                                                   attendee_id=mykola.id, activity_id=dolls.id))
         code = issue_pickup_code(db_session, door, dolls, mykola, now=utcnow()).code
     return mykola, token, code

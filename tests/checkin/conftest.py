@@ -9,6 +9,7 @@ from eventreg.checkin import doors
 from eventreg.checkin import scanning as checkin
 from eventreg.database import unit_of_work, utcnow
 from eventreg.tickets.service import ticket_tokens
+from tests.doors import app_door
 
 
 @pytest.fixture
@@ -46,7 +47,8 @@ def scan(db_session, qr_of):
         code = attendee_or_code if isinstance(attendee_or_code, str) else qr_of(attendee_or_code)
         values.setdefault("client_id", uuid.uuid4().hex)
         with unit_of_work(db_session):
-            return checkin.check_in(db_session, door, checkin.CheckinRequest(qr=code, **values),
+            return checkin.check_in(db_session, app_door(door),
+                                    checkin.CheckinRequest(qr=code, **values),
                                     earliest_wins=earliest_wins, now=now)
 
     return do_scan

@@ -9,6 +9,7 @@ from eventreg.checkin.dashboard import arrival_slots, event_dashboard
 from eventreg.checkin.walk_ins import register_walk_in
 from eventreg.database import unit_of_work
 from eventreg.registrations.service import AttendeeRequest, RegistrationRequest
+from tests.doors import app_door
 
 
 def test_dashboard_counts_arrivals_walk_ins_activities_and_doors(
@@ -25,7 +26,7 @@ def test_dashboard_counts_arrivals_walk_ins_activities_and_doors(
     tent, _ = make_door(event, "Doll-making tent", activity_ids=[dolls.id])
     for door, attendee in ((gate, family.attendees[0]), (tent, family.attendees[1])):
         with unit_of_work(db_session):
-            checkin.check_in(db_session, door, checkin.CheckinRequest(
+            checkin.check_in(db_session, app_door(door), checkin.CheckinRequest(
                 client_id=uuid.uuid4().hex, attendee_id=attendee.id))
     with unit_of_work(db_session):
         register_walk_in(db_session, gate, RegistrationRequest(
@@ -81,7 +82,7 @@ def test_an_admission_made_offline_before_the_ticket_was_cancelled_is_shown_to_o
     with unit_of_work(db_session):
         cancel_attendees(db_session, family, [maria.id], now=utcnow() - timedelta(minutes=5))
     with unit_of_work(db_session):
-        [result] = checkin.check_in_many(db_session, door, [checkin.CheckinRequest(
+        [result] = checkin.check_in_many(db_session, app_door(door), [checkin.CheckinRequest(
             client_id="offline-1", attendee_id=maria.id, scanned_at=scanned)])
     assert (result.status, result.flag) == ("checked_in", "cancelled_after_scan")
     auth.login(organiser)

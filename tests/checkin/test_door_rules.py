@@ -218,6 +218,23 @@ def test_a_workshop_door_asks_before_admitting_long_before_the_session(
     assert post(client, tent, qr=qr_of(maria)).json["status"] == "checked_in"
 
 
+def test_a_walk_in_at_a_workshop_door_long_before_the_session_is_admitted_at_once(
+        client, db_session, make_event, make_door):
+    """The volunteer registered them there: no early warning asks them again (walk-ins are
+    checked in with no time rules, while the same door asks of a scanned ticket)."""
+    event = make_event(starts_in=timedelta(minutes=10), activities=[
+        {**DOLLS, "starts_at": utcnow() + timedelta(hours=3)}])
+    [dolls] = (activity.id for activity in event.activities)
+    _, tent = make_door(event, "Doll tent", activity_ids=[dolls])
+    response = client.post("/api/v1/door/walk-ins", headers=bearer(tent), json={
+        "consent": True,
+        "attendees": [{"name": "Mykola", "age_group": "child", "activities": [dolls]}]})
+    assert response.status_code == 201
+    [result] = response.json["results"]
+    assert (result["status"], result["activity"]) == ("checked_in", dolls)
+    assert result["checked_in_at"] is not None
+
+
 # --- late uploads -------------------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ from eventreg.privacy.erasure import erase
 from eventreg.registrations.models import Attendee, attendee_activities
 from eventreg.registrations.service import AttendeeRequest
 from tests.checkin.conftest import bearer
+from tests.doors import app_door
 
 WORKSHOP = {"title": {"en": "Doll-making"}, "capacity": 30, "asks_pickup_codes": True}
 STAGE = {"title": {"en": "Stage"}}
@@ -302,12 +303,12 @@ def test_refusing_a_check_out_needs_the_open_code(db_session, workshop, scan):
     door = workshop["dolls_door"]
     request = pickup.CheckinRequest(client_id="c" * 20, action="check_out",
                                     attendee_id=mykola.id)
-    pickup.refuse_check_out_without_pickup(db_session, door, request)  # no code yet
+    pickup.refuse_check_out_without_pickup(db_session, app_door(door), request)  # no code yet
     admitted = scan(door, mykola)
     with unit_of_work(db_session):
         assert pickup.pickup_code_for(db_session, door, admitted) is not None
     with pytest.raises(Conflict):
-        pickup.refuse_check_out_without_pickup(db_session, door, request)
+        pickup.refuse_check_out_without_pickup(db_session, app_door(door), request)
 
 
 def test_erasure_removes_codes_and_tries_and_access_shows_them_first(

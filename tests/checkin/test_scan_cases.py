@@ -77,10 +77,10 @@ class Setting:
     def upload(self, scan: rules.Scan, *, implied: bool = False, client_id: str):
         door = self.tent if implied else self.other_door if scan.door == OTHER else self.door
         with unit_of_work(self.db):
-            [result] = scanning.check_in_many(self.db, self.db.get(DoorAccess, door.id), [
+            view = scanning.DoorView.of(self.db.get(DoorAccess, door.id), SETTINGS)
+            [result] = scanning.check_in_many(self.db, view, [
                 scanning.CheckinRequest(client_id=client_id, action=scan.action,
-                                        qr=self.code, scanned_at=scan.at, reason=scan.reason)],
-                settings=SETTINGS)
+                                        qr=self.code, scanned_at=scan.at, reason=scan.reason)])
         return result
 
     def change_the_ticket_and_the_door(self) -> None:
@@ -174,10 +174,10 @@ def test_the_fast_paths_update_admits_exactly_what_the_rule_admits(setting, db_s
     monkeypatch.setattr(scanning, "_admit_first_arrival",
                         lambda *args: used.append(fast(*args)) or used[-1])
     with unit_of_work(db_session):
-        result = scanning.check_in(db_session, db_session.get(DoorAccess, made.door.id),
+        view = scanning.DoorView.of(db_session.get(DoorAccess, made.door.id), SETTINGS)
+        result = scanning.check_in(db_session, view,
                                    scanning.CheckinRequest(client_id="live", qr=made.code,
-                                                           reason=case.scan.reason),
-                                   settings=SETTINGS)
+                                                           reason=case.scan.reason))
     before = rules.replay(case.earlier).state
     first_arrival = (case.expected == rules.ScanStatus.CHECKED_IN
                      and before.checked_in_at is None and case.door.activity_id is None
@@ -205,10 +205,10 @@ def test_the_repeat_fast_path_answers_exactly_where_the_rule_says_already_in(
     before_outcomes = [db_session.scalar(select(Checkin.outcome).where(
         Checkin.client_id == f"earlier-{n}")) for n in range(len(case.earlier))]
     with unit_of_work(db_session):
-        result = scanning.check_in(db_session, db_session.get(DoorAccess, made.door.id),
+        view = scanning.DoorView.of(db_session.get(DoorAccess, made.door.id), SETTINGS)
+        result = scanning.check_in(db_session, view,
                                    scanning.CheckinRequest(client_id="live", qr=made.code,
-                                                           reason=case.scan.reason),
-                                   settings=SETTINGS)
+                                                           reason=case.scan.reason))
     repeat = (case.expected == rules.ScanStatus.ALREADY_CHECKED_IN
               and case.door.activity_id is None and case.scan.reason is None)
     assert result.status == case.expected

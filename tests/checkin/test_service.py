@@ -21,6 +21,7 @@ from eventreg.registrations.service import (
     cancel_attendees,
 )
 from eventreg.tickets.signing import generate_key_pair, load_private_key, sign_ticket
+from tests.doors import app_door
 
 DOLLS = {"title": {"en": "Doll-making"}, "capacity": 20}
 STAGE = {"title": {"en": "Stage"}}
@@ -155,7 +156,7 @@ def test_family_is_checked_in_by_hand_with_attendee_ids(db_session, make_event,
     chosen = [family.attendees[0].id, family.attendees[2].id]
     with unit_of_work(db_session):
         results = [
-            checkin.check_in(db_session, door, checkin.CheckinRequest(
+            checkin.check_in(db_session, app_door(door), checkin.CheckinRequest(
                 client_id=uuid.uuid4().hex, attendee_id=attendee_id))
             for attendee_id in chosen
         ]
@@ -172,7 +173,7 @@ def test_attendee_id_of_another_event_is_unknown_at_this_door(make_event, make_r
     other = make_registration(make_event(slug="other"), ["Ivan"]).attendees[0]
     door, _ = make_door(event)
     with unit_of_work(db_session):
-        result = checkin.check_in(db_session, door, checkin.CheckinRequest(
+        result = checkin.check_in(db_session, app_door(door), checkin.CheckinRequest(
             client_id="x1", attendee_id=other.id))
     assert result.status == "unknown" and result.attendee is None
 
@@ -189,7 +190,7 @@ def test_offline_scans_uploaded_late_keep_the_earliest_as_the_check_in(
     later = scan(tent, olena, scanned_at=ten + timedelta(minutes=1), client_id="park-1")
     assert later.status == "checked_in"
     with unit_of_work(db_session):
-        [earlier] = checkin.check_in_many(db_session, gate, [checkin.CheckinRequest(
+        [earlier] = checkin.check_in_many(db_session, app_door(gate), [checkin.CheckinRequest(
             client_id="gate-1", attendee_id=olena.id, scanned_at=ten)])
     assert earlier.status == "checked_in"
     assert earlier.checked_in_at == ten and earlier.checked_in_door == "Main gate"
@@ -211,10 +212,10 @@ def test_a_later_offline_scan_is_a_duplicate_of_an_earlier_one(db_session, make_
     ten = utcnow() - timedelta(minutes=30)
     upload = checkin.check_in_many
     with unit_of_work(db_session):
-        [first] = upload(db_session, gate, [checkin.CheckinRequest(
+        [first] = upload(db_session, app_door(gate), [checkin.CheckinRequest(
             client_id="g", attendee_id=olena.id, scanned_at=ten)])
     with unit_of_work(db_session):
-        [second] = upload(db_session, park, [checkin.CheckinRequest(
+        [second] = upload(db_session, app_door(park), [checkin.CheckinRequest(
             client_id="p", attendee_id=olena.id, scanned_at=ten + timedelta(seconds=40))])
     assert (first.status, second.status) == ("checked_in", "already_checked_in")
     assert second.checked_in_door == "Main gate"
@@ -228,7 +229,7 @@ def test_batch_answers_in_the_order_sent_and_a_bad_item_loses_nothing(
     door, _ = make_door(event)
     now = utcnow()
     with unit_of_work(db_session):
-        results = checkin.check_in_many(db_session, door, [
+        results = checkin.check_in_many(db_session, app_door(door), [
             checkin.CheckinRequest(client_id="b", qr=qr_of(family.attendees[1]),
                                    scanned_at=now - timedelta(minutes=1)),
             checkin.CheckinRequest(client_id="bad", action="dance", attendee_id=family.attendees[0].id),
@@ -329,7 +330,7 @@ def test_offline_check_in_and_undo_uploaded_late_leave_another_doors_check_in_st
     live = scan(gate, olena)
     ten = live.scanned_at - timedelta(minutes=20)
     with unit_of_work(db_session):
-        park_uploads = checkin.check_in_many(db_session, park, [
+        park_uploads = checkin.check_in_many(db_session, app_door(park), [
             checkin.CheckinRequest(client_id="p1", attendee_id=olena.id, scanned_at=ten),
             checkin.CheckinRequest(client_id="p2", attendee_id=olena.id, action="undo",
                                    scanned_at=ten + timedelta(minutes=1)),
@@ -371,7 +372,7 @@ def test_uploaded_scan_older_than_its_door_counts_from_the_doors_creation(
     olena = make_registration(event).attendees[0]
     door, _ = make_door(event)
     with unit_of_work(db_session):
-        [result] = checkin.check_in_many(db_session, door, [checkin.CheckinRequest(
+        [result] = checkin.check_in_many(db_session, app_door(door), [checkin.CheckinRequest(
             client_id="slow-clock", attendee_id=olena.id,
             scanned_at=door.created_at - timedelta(days=30))])
     assert result.scanned_at == door.created_at
@@ -417,13 +418,13 @@ def test_an_upload_with_a_time_in_the_future_is_recorded_when_it_arrived(
     door, _ = make_door(event)
     now = utcnow()
     with unit_of_work(db_session):
-        [ahead] = checkin.check_in_many(db_session, door, [checkin.CheckinRequest(
+        [ahead] = checkin.check_in_many(db_session, app_door(door), [checkin.CheckinRequest(
             client_id="ahead", attendee_id=olena.id, scanned_at=now + timedelta(hours=1))],
             now=now)
     assert ahead.status == "checked_in" and ahead.scanned_at == now
     db_session.rollback()
     assert db_session.get(Attendee, olena.id).checked_in_at == now
     with unit_of_work(db_session):  # a scan made after it, a minute later, is a duplicate
-        later = checkin.check_in(db_session, door, checkin.CheckinRequest(
+        later = checkin.check_in(db_session, app_door(door), checkin.CheckinRequest(
             client_id="later", attendee_id=olena.id), now=now + timedelta(minutes=1))
     assert later.status == "already_checked_in"

@@ -22,6 +22,7 @@ from eventreg.registrations.service import (
     register,
 )
 from eventreg.waitlist import service as waitlist
+from tests.doors import app_door
 
 ALL_THREE = ["photos", "future_contact", "partner_sharing"]
 
@@ -108,7 +109,7 @@ def test_admission_never_depends_on_a_consent(db_session, asking):
     with unit_of_work(db_session):
         door, _token = create_door_access(db_session, asking, "Main gate")
     with unit_of_work(db_session):
-        results = [check_in(db_session, door, CheckinRequest(client_id=f"scan-{a.id}",
+        results = [check_in(db_session, app_door(door), CheckinRequest(client_id=f"scan-{a.id}",
                                                              attendee_id=a.id))
                    for a in party.attendees]
     assert [r.status for r in results] == ["checked_in", "checked_in"]

@@ -13,6 +13,7 @@ from eventreg.database import unit_of_work
 from eventreg.exports.views import SIGN_IN_SHEET_ROWS
 from eventreg.registrations.service import AttendeeRequest, cancel_attendees
 from tests.conftest import AuthActions
+from tests.doors import app_door
 
 COLOUR = {"label": {"en": "Favourite colour"}, "kind": "single_choice", "asked_per": "attendee",
           "option_labels": [{"en": "Blue"}, {"en": "Yellow"}]}
@@ -45,7 +46,7 @@ def registered_family(db_session, make_event, make_registration):
     with unit_of_work(db_session):
         door, _ = create_door_access(db_session, event, "Main gate")
     with unit_of_work(db_session):
-        checkin.check_in(db_session, door, checkin.CheckinRequest(
+        checkin.check_in(db_session, app_door(door), checkin.CheckinRequest(
             client_id=uuid.uuid4().hex, attendee_id=family.attendees[1].id))
     with unit_of_work(db_session):
         cancel_attendees(db_session, family, [family.attendees[2].id])

@@ -20,6 +20,7 @@ from eventreg.registrations.models import Registration
 from eventreg.registrations.service import AttendeeRequest, RegistrationRequest
 from eventreg.waitlist import service as waitlist
 from tests.conftest import PRIVACY
+from tests.doors import app_door
 
 QUESTIONS = [
     {"label": {"en": "Where did you hear of it?", "bg": "Откъде научихте?",
@@ -69,10 +70,10 @@ def held(db_session, organiser, make_organiser, make_event, make_registration):
                 (gate, olena.attendees[0]), (gate, olena.attendees[1]),
                 (tent, olena.attendees[1]), (gate, ivan.attendees[0]),
                 (fair_gate, daryna.attendees[0])]):
-            scanning.check_in(db_session, door, scanning.CheckinRequest(
+            scanning.check_in(db_session, app_door(door), scanning.CheckinRequest(
                 client_id=f"scan-{number}", attendee_id=attendee.id,
                 activity_id=dolls.id if door is tent else None))
-        scanning.check_in(db_session, gate, scanning.CheckinRequest(
+        scanning.check_in(db_session, app_door(gate), scanning.CheckinRequest(
             client_id="scan-again", attendee_id=olena.attendees[0].id))
     deliver_due(db_session)  # the confirmations are written and sent, as the worker does
     return {"organiser": organiser, "theirs": theirs, "picnic": picnic, "fair": fair,

@@ -16,6 +16,7 @@ from eventreg.registrations.service import (
     register,
 )
 from eventreg.tickets.service import ticket_tokens
+from tests.doors import app_door
 
 
 def _rows(db_session, model):
@@ -249,7 +250,7 @@ def test_cancelling_one_attendee_frees_their_places_and_invalidates_their_ticket
     assert registration.cancelled_at is None
     with unit_of_work(db_session):
         door, _ = create_door_access(db_session, event, "Main gate")
-        scanned = checkin.check_in(db_session, door, checkin.CheckinRequest(
+        scanned = checkin.check_in(db_session, app_door(door), checkin.CheckinRequest(
             client_id="after-cancel", qr=token))
     assert scanned.status == "cancelled"
     # The freed places can be taken again.

@@ -17,6 +17,7 @@ from eventreg.checkin.doors import create_door_access
 from eventreg.database import unit_of_work
 from eventreg.events import service as events
 from eventreg.registrations.service import AttendeeRequest, RegistrationRequest, register
+from tests.doors import app_door
 
 SOFIA = ZoneInfo("Europe/Sofia")
 PERIOD = (date(2025, 11, 1), date(2026, 11, 30))
@@ -56,7 +57,7 @@ def attend(db_session, event, *people, phone="", email="", checked_in=True,
     if checked_in:
         for attendee in outcome.registration.attendees:
             with unit_of_work(db_session):
-                checkin.check_in(db_session, event.door, checkin.CheckinRequest(
+                checkin.check_in(db_session, app_door(event.door), checkin.CheckinRequest(
                     client_id=uuid.uuid4().hex, attendee_id=attendee.id))
     return outcome.registration
 

@@ -18,6 +18,7 @@ from eventreg.registrations.service import AttendeeRequest, RegistrationRequest
 from eventreg.reports.models import PersonMatch
 from eventreg.reports.people import decide_same_person, undo_decision
 from eventreg.reports.service import programme_report
+from tests.doors import app_door
 
 SOFIA = ZoneInfo("Europe/Sofia")
 
@@ -57,7 +58,7 @@ def attend(db_session, event, door, *people, email="", phone="", checked_in=True
     if checked_in:
         for attendee in outcome.registration.attendees:
             with unit_of_work(db_session):
-                checkin.check_in(db_session, door, checkin.CheckinRequest(
+                checkin.check_in(db_session, app_door(door), checkin.CheckinRequest(
                     client_id=uuid.uuid4().hex, attendee_id=attendee.id))
     return outcome.registration
 
