@@ -178,7 +178,8 @@ def answer_json(result: CheckinResult, request: CheckinRequest | None,
 
 def _scans_json(scans) -> list[dict]:
     return [{"action": scan.action, "at": _time(scan.at), "door": scan.door,
-             "implied": scan.implied, "reason": scan.reason} for scan in scans]
+             "door_id": scan.door_id, "implied": scan.implied, "reason": scan.reason}
+            for scan in scans]
 
 
 def _checkin_request(item: dict, timezone: str, *, action: str | None = None,

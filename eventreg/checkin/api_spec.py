@@ -164,7 +164,9 @@ CHECKIN_RESULT = closed_object({
         "ticket of the event: the scanned ticket's party, people with a valid ticket."},
 }, optional=("ticket_event", "party_members"))
 PLACE_SCANS = {"type": "array", "items": closed_object({
-    "action": {"enum": list(rules.ACTIONS)}, "at": DATE_TIME, "door": {"type": "string"},
+    "action": {"enum": list(rules.ACTIONS)}, "at": DATE_TIME,
+    "door": {"type": "string", "description": "The name of the door that made it."},
+    "door_id": {"type": "integer", "description": "Its id: doors may share a name."},
     "implied": {"type": "boolean", "description": "A check-in at an activity's door, "
                 "counted at the entrance."},
     "reason": {"type": ["string", "null"], "description": "An override's or an undo's "

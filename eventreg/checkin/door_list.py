@@ -34,7 +34,10 @@ class PlaceScan:
 
     action: str
     at: datetime
+    #: The door that made it: its name to show, its id to tell it from another door of the
+    #: same name (the undo window is the admitting door's own).
     door: str
+    door_id: int
     #: A check-in at an activity's door, counted at the entrance.
     implied: bool = False
     #: An override's or an undo's reason (the rule replays an overridden check-in as an
@@ -212,11 +215,13 @@ def _scans(session: Session, ids: list[int], door_names: dict[int, str]
         ):
             door = door_names.get(row.door_access_id, "")
             scans[row.attendee_id, row.activity_id].append(
-                PlaceScan(row.action, row.scanned_at, door, reason=row.reason))
+                PlaceScan(row.action, row.scanned_at, door, row.door_access_id,
+                          reason=row.reason))
             if (row.activity_id is not None and row.action == rules.CHECK_IN
                     and row.outcome == rules.ScanStatus.CHECKED_IN):
                 scans[row.attendee_id, None].append(
-                    PlaceScan(row.action, row.scanned_at, door, implied=True))
+                    PlaceScan(row.action, row.scanned_at, door, row.door_access_id,
+                              implied=True))
     for place in scans.values():
         place.sort(key=lambda scan: scan.at)
     return scans

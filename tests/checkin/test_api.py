@@ -347,6 +347,26 @@ def test_door_attendee_list_holds_only_its_own_event(client, make_event, make_re
     assert [a["name"] for a in attendees] == ["Olena"]
 
 
+def test_door_list_tells_two_doors_of_one_name_apart(client, make_event, make_registration,
+                                                    make_door, qr_of):
+    """An organiser made a link per volunteer, each "Main gate": a phone tells its own scans
+    from the other link's by the door's id (the undo window is the admitting door's)."""
+    event = make_event()
+    olena, mykola = make_registration(event, ["Olena", "Mykola"]).attendees
+    first, first_token = make_door(event, "Main gate")
+    second, second_token = make_door(event, "Main gate")
+    post_scan(client, first_token, qr=qr_of(olena))
+    post_scan(client, second_token, qr=qr_of(mykola))
+    post_scan(client, first_token, action="check_out", qr=qr_of(mykola))
+    rows = {row["name"]: row for row in client.get(
+        "/api/v1/door/attendees", headers=bearer(second_token)).json["attendees"]}
+    assert [(scan["action"], scan["door"], scan["door_id"]) for scan in rows["Olena"]["scans"]] == [
+        ("check_in", "Main gate", first.id)]
+    assert [(scan["action"], scan["door_id"]) for scan in rows["Mykola"]["scans"]] == [
+        ("check_in", second.id), ("check_out", first.id)]
+    assert first.id != second.id
+
+
 def test_unreadable_since_is_refused_with_the_field(client, make_event, make_door):
     _, token = make_door(make_event())
     response = client.get("/api/v1/door/attendees?since=last-tuesday", headers=bearer(token))

@@ -16,7 +16,7 @@ function row(fields = {}) {
 
 function list(rows, name = "Main gate") {
   const attendees = new AttendeeList();
-  attendees.setDoor(name, null);
+  attendees.setDoor({ id: 1, name }, null);
   attendees.merge(rows, true);
   return attendees;
 }

@@ -74,7 +74,8 @@ test("offline, an override cannot let in a ticket of another event", async () =>
 
 test("offline, an undo of another door's admission asks for a reason and then takes it back",
   async () => {
-    const came = { action: "check_in", at: "2027-06-20T10:58:00+00:00", door: "Side gate" };
+    const came = { action: "check_in", at: "2027-06-20T10:58:00+00:00", door: "Side gate",
+                   door_id: 4 };
     const { door } = await phone({ rows: [row(1, { checked_in_at: came.at, scans: [came] })] });
     const asked = await door.submit(door.newItem({ action: "undo", attendee_id: 1 }));
     assert.equal(asked.status, "undo_needs_reason");
@@ -87,14 +88,28 @@ test("offline, an undo of another door's admission asks for a reason and then ta
 
 test("offline, an undo at this door soon after is one tap, and later needs a reason",
   async () => {
-    const soon = { action: "check_in", at: "2027-06-20T10:50:00+00:00", door: "Main gate" };
-    const long = { action: "check_in", at: "2027-06-20T10:40:00+00:00", door: "Main gate" };
+    const soon = { action: "check_in", at: "2027-06-20T10:50:00+00:00", door: "Main gate",
+                   door_id: 3 };
+    const long = { action: "check_in", at: "2027-06-20T10:40:00+00:00", door: "Main gate",
+                   door_id: 3 };
     const { door } = await phone({ rows: [row(1, { checked_in_at: soon.at, scans: [soon] }),
                                           row(2, { checked_in_at: long.at, scans: [long] })] });
     assert.equal((await door.submit(door.newItem({ action: "undo", attendee_id: 1 }))).status,
                  "undone");
     assert.equal((await door.submit(door.newItem({ action: "undo", attendee_id: 2 }))).status,
                  "undo_needs_reason");
+  });
+
+test("offline, another door of the same name is another door: undoing its admission asks a reason",
+  async () => {
+    // An organiser made a link per volunteer, each called "Main gate" (this door is id 3).
+    const came = { action: "check_in", at: "2027-06-20T10:58:00+00:00", door: "Main gate",
+                   door_id: 9 };
+    const { door } = await phone({ rows: [row(1, { checked_in_at: came.at, scans: [came] })] });
+    const asked = await door.submit(door.newItem({ action: "undo", attendee_id: 1 }));
+    assert.equal(asked.status, "undo_needs_reason");
+    assert.equal(door.list.stateAt(1).checked_in_door, "Main gate"); // the name, to show
+    assert.equal(door.list.stateAt(1).checked_in_at, "2027-06-20T10:58:00.000Z"); // kept
   });
 
 test("offline, a workshop door asks long before its session and admits within the hour",

@@ -13,6 +13,7 @@ const WORKSHOP = 5;
 const STAGE = 6;
 const PLACES = { workshop: WORKSHOP, stage: STAGE, entrance: null };
 const DOORS = { workshop: "Doll tent", stage: "Stage", entrance: "Main gate" };
+const DOOR_IDS = { workshop: 1, stage: 2, entrance: 3 };
 // The server's defaults (eventreg/config.py): an undo at the same door within 15 minutes
 // needs no reason.
 const RULES = { undoWindow: 15 * MINUTE, earlyWarning: 60 * MINUTE, activityStarts: new Map(),
@@ -29,7 +30,8 @@ function personRow(raw) {
                 checked_in_door: null, left_at: null, scans: [],
                 activities: [place(WORKSHOP), place(STAGE)] };
   raw.let_in.forEach((name, minutes) => {
-    const scan = { action: "check_in", at: time(minutes), door: DOORS[name], implied: false };
+    const scan = { action: "check_in", at: time(minutes), door: DOORS[name],
+                   door_id: DOOR_IDS[name], implied: false };
     const target = name === "entrance" ? row
       : row.activities.find((choice) => choice.id === PLACES[name]);
     target.checked_in_at = scan.at;
@@ -47,7 +49,7 @@ function personRow(raw) {
 for (const raw of TABLE.cases) {
   test(raw.name, () => {
     const attendees = new AttendeeList();
-    attendees.setDoor(DOORS[raw.scan.place], null);
+    attendees.setDoor({ id: DOOR_IDS[raw.scan.place], name: DOORS[raw.scan.place] }, null);
     const scannedAt = time(raw.let_in.length + 1);
     // A link expired just before the scan was made.
     attendees.setDoorRules({ ...RULES, expiresAt: raw.link_expired

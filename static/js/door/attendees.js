@@ -6,7 +6,8 @@
 // A row is an attendee as GET /api/v1/door/attendees sends it: {id, party, name,
 // ticket_code, status, cancelled_at, checked_in_at, checked_in_door, left_at, no_photos,
 // scans, activities: [{id, checked_in_at, left_at, scans}]}, `scans` being the place's
-// replayed scans {action, at, door, implied}; `no_photos` is the server's "no photos" mark
+// replayed scans {action, at, door, door_id, implied, reason} (`door` the name of the door
+// that made it, to show; `door_id` to tell doors of one name apart); `no_photos` is the server's "no photos" mark
 // (no photo consent that holds, at an event that asks it), shown as it is. A queued record is the scan as it will be uploaded,
 // plus `attendee`: whose ticket it was (null for a code that is no ticket of the event).
 
@@ -21,10 +22,11 @@ function scansOf(place) {
   if (Array.isArray(place.scans)) return place.scans;
   const made = [];
   if (place.checked_in_at) {
-    made.push({ action: CHECK_IN, at: place.checked_in_at, door: place.checked_in_door || "" });
+    made.push({ action: CHECK_IN, at: place.checked_in_at, door: place.checked_in_door || "",
+                door_id: null });
   }
   if (place.checked_in_at && place.left_at) {
-    made.push({ action: "check_out", at: place.left_at, door: "" });
+    made.push({ action: "check_out", at: place.left_at, door: "", door_id: null });
   }
   return made;
 }
@@ -51,6 +53,7 @@ export class AttendeeList {
     this.rows = new Map();
     this.queue = [];
     this.doorName = "";
+    this.doorId = null;
     /** When the event was cancelled, as far as this phone knows (ms), or null. */
     this.eventCancelledAt = null;
     this.queuedBy = null; // queued records by attendee id, made when needed
@@ -74,9 +77,13 @@ export class AttendeeList {
     return this.rows.size;
   }
 
-  /** The door's name (the phone's own scans are its) and the event's cancellation. */
-  setDoor(name, eventCancelledAt) {
-    this.doorName = name || "";
+  /**
+   * The door, {id, name} as GET /door says it (the phone's own scans are its; the rule
+   * tells doors apart by id, as the server does), and the event's cancellation.
+   */
+  setDoor(door, eventCancelledAt) {
+    this.doorName = door?.name || "";
+    this.doorId = door?.id ?? null;
     this.eventCancelledAt = eventCancelledAt ?? null;
     this.changed();
   }
@@ -136,9 +143,8 @@ export class AttendeeList {
   ruleDoor(activityId) {
     const { undoWindow, earlyWarning, activityStarts, expiresAt } = this.doorRules;
     const startsAt = activityId ? activityStarts.get(activityId) ?? null : null;
-    // Doors are told apart by name here: the server's place scans say the door's name.
     return { activity_id: activityId ?? null, event_cancelled_at: this.eventCancelledAt,
-             revoked_at: null, id: this.doorName, expires_at: expiresAt ?? null,
+             revoked_at: null, id: this.doorId, expires_at: expiresAt ?? null,
              opens_at: startsAt !== null && earlyWarning !== null ? startsAt - earlyWarning : null,
              undo_window: undoWindow ?? null };
   }
@@ -155,12 +161,14 @@ export class AttendeeList {
     const place = row && this.place(row, activityId);
     const scans = (place ? scansOf(place) : []).map((scan, index) => ({
       action: scan.action, at: time(scan.at), order: index + 1,
-      implied: Boolean(scan.implied), door: scan.door ?? "", reason: scan.reason ?? null }));
+      implied: Boolean(scan.implied), door: scan.door_id ?? null, doorName: scan.door ?? "",
+      reason: scan.reason ?? null }));
     const ticket = this.ticketOf(row);
     const queued = this.queuedFor(attendeeId);
     const own = (record, order) => ({ action: record.action, at: time(record.scanned_at), order,
-                                      implied: false, door: this.doorName,
-                                      reason: reasonOf(record), record });
+                                      implied: false, door: this.doorId,
+                                      doorName: this.doorName, reason: reasonOf(record),
+                                      record });
     for (const record of queued) {
       if ((record.activity ?? null) !== (activityId ?? null)) continue;
       if (record.decided) continue; // it changed nothing (CHANGED_NOTHING)
@@ -217,7 +225,7 @@ export class AttendeeList {
 
   shown(state) {
     return { checked_in_at: isoTime(state.checked_in_at),
-             checked_in_door: state.admitted_by?.door ?? null, left_at: isoTime(state.left_at) };
+             checked_in_door: state.admitted_by?.doorName ?? null, left_at: isoTime(state.left_at) };
   }
 
   /** What the server's answers say of an attendee (CheckinAttendee). */
@@ -253,7 +261,7 @@ export class AttendeeList {
     const row = this.rows.get(attendeeId) ?? null;
     const ticket = recognised === "valid" ? this.ticketOf(row) : { recognised };
     const scan = { action: item.action, at: time(item.scanned_at), order: null, implied: false,
-                   door: this.doorName, reason: reasonOf(item) };
+                   door: this.doorId, doorName: this.doorName, reason: reasonOf(item) };
     const earlier = recognised === "valid" ? this.scansAt(attendeeId, activityId) : [];
     const ruled = decide(this.ruleDoor(activityId), ticket, scan, earlier);
     // A child holding a pick-up code goes out only through a pick-up, which needs the
@@ -302,7 +310,7 @@ export class AttendeeList {
         return; // the same answer again (a retry): counted once
       }
       into.scans = [...scans, { action: result.action, at: result.scanned_at, door: this.doorName,
-                                implied, client_id: result.client_id,
+                                door_id: this.doorId, implied, client_id: result.client_id,
                                 reason: result.reason ?? null }].sort(byTime);
     };
     add(place, false);

@@ -83,7 +83,7 @@ export class DoorState {
   async useDoor(door) {
     this.door = door;
     this.publicKey = await importPublicKey(door.event.public_key);
-    this.list.setDoor(door.door.name, door.event_cancelled_seen_at
+    this.list.setDoor(door.door, door.event_cancelled_seen_at
       ? Date.parse(door.event_cancelled_seen_at) : null);
     this.list.setDoorRules(doorRules(door));
   }
