@@ -248,15 +248,18 @@ def decide(door: Door, ticket: Ticket, scan: Scan, earlier: list[Scan]) -> Decis
     if door.activity_id is not None and door.activity_id not in ticket.activity_ids and (
             scan.action == CHECK_IN or not earlier):
         refusal = refusal or ScanStatus.WRONG_ACTIVITY
-    if (refusal is None and scan.action == CHECK_IN and door.opens_at is not None
-            and scan.at < door.opens_at):
-        refusal = ScanStatus.TOO_EARLY
     overriding = scan.action == CHECK_IN and scan.reason is not None
     if refusal is not None and not overriding:
         return Decision(refusal)
     plain = replace(scan, reason=None)
     outcome = replay([*earlier, plain])
     status = outcome.answers[plain]
+    # Only an arrival can be too early: someone inside, scanned again, is a repeat.
+    if (refusal is None and status == ScanStatus.CHECKED_IN and scan.action == CHECK_IN
+            and door.opens_at is not None and scan.at < door.opens_at):
+        if not overriding:
+            return Decision(ScanStatus.TOO_EARLY)
+        refusal = ScanStatus.TOO_EARLY
     if status == ScanStatus.ALREADY_CHECKED_IN and overriding and refusal is None:
         refusal = ScanStatus.ALREADY_CHECKED_IN
     if refusal is not None:

@@ -92,15 +92,17 @@ export function decide(door, ticket, scan, earlier) {
       && (scan.action === CHECK_IN || earlier.length === 0)) {
     refusal = refusal || "wrong_activity";
   }
-  if (refusal === null && scan.action === CHECK_IN && given(door.opens_at)
-      && scan.at < door.opens_at) {
-    refusal = "too_early";
-  }
   const overriding = scan.action === CHECK_IN && given(scan.reason);
   if (refusal !== null && !overriding) return refused(refusal);
   const plain = { ...scan, reason: null };
   let outcome = replay([...earlier, plain]);
   const status = outcome.answers.get(plain);
+  // Only an arrival can be too early: someone inside, scanned again, is a repeat.
+  if (refusal === null && status === "checked_in" && scan.action === CHECK_IN
+      && given(door.opens_at) && scan.at < door.opens_at) {
+    if (!overriding) return refused("too_early");
+    refusal = "too_early";
+  }
   if (status === "already_checked_in" && overriding && refusal === null) {
     refusal = "already_checked_in";
   }
