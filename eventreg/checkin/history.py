@@ -17,7 +17,9 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from eventreg.audit.wording import SCAN_OUTCOMES
+from eventreg.checkin import rules
 from eventreg.checkin.models import Checkin, DoorAccess
+from eventreg.checkin.reasons import OVERRODE_LABELS, reason_label
 from eventreg.checkin.rules import ACTIONS, ScanStatus
 from eventreg.checkin.sign_in_sheets import door_name
 from eventreg.errors import ValidationFailed
@@ -70,6 +72,10 @@ class ScanLine:
     #: What the scan comes to now (a welcome may have become a duplicate).
     outcome: str
     flag: str | None
+    #: For an override, the refusal the volunteer overrode (rules.OVERRIDABLE).
+    overrode: str | None
+    #: An override's or an undo's reason code (rules.OVERRIDE_REASONS, UNDO_REASONS).
+    reason: str | None
     attendee_id: int | None
     #: None when the code named nobody of this event (or their data was anonymised).
     name: str | None
@@ -81,6 +87,23 @@ class ScanLine:
     @property
     def outcome_changed(self) -> bool:
         return self.outcome != self.status
+
+
+def flag_words(line: ScanLine) -> str:
+    """What a scan's flag tells organisers, with the volunteer's reason ("" for none)."""
+    if line.flag == rules.CANCELLED_AFTER_SCAN:
+        return _("ticket cancelled after the scan")
+    if line.flag == rules.EVENT_CANCELLED_AFTER_SCAN:
+        return _("event cancelled after the scan")
+    if line.flag == rules.OVERRIDDEN:
+        said = _("let in despite: %(refusal)s",
+                 refusal=OVERRODE_LABELS.get(line.overrode, line.overrode or ""))
+    elif line.flag == rules.UNDONE_WITH_REASON:
+        said = _("check-in undone")
+    else:
+        return line.flag or ""
+    reason = reason_label(line.action, line.reason)
+    return f"{said} – {reason}" if reason else said
 
 
 @dataclass(frozen=True)
@@ -153,7 +176,8 @@ def _lines_query(event: Event):
     return (
         select(Checkin.id, Checkin.scanned_at, Checkin.received_at, Checkin.door_access_id,
                DoorAccess.name.label("door"), Checkin.action, Checkin.status, Checkin.outcome,
-               Checkin.flag, Checkin.attendee_id, Attendee.name, Attendee.ticket_code,
+               Checkin.flag, Checkin.overrode, Checkin.reason, Checkin.attendee_id,
+               Attendee.name, Attendee.ticket_code,
                Attendee.anonymised_at, Checkin.activity_id, Activity.title.label("activity"))
         .join(DoorAccess, DoorAccess.id == Checkin.door_access_id)
         .outerjoin(Attendee, Attendee.id == Checkin.attendee_id)
@@ -174,7 +198,8 @@ def _line(row) -> ScanLine:
     return ScanLine(
         id=row.id, scanned_at=row.scanned_at, received_at=row.received_at,
         door_id=row.door_access_id, door=row.door, action=row.action, status=row.status,
-        outcome=row.outcome, flag=row.flag, attendee_id=row.attendee_id,
+        outcome=row.outcome, flag=row.flag, overrode=row.overrode, reason=row.reason,
+        attendee_id=row.attendee_id,
         name=None if hidden else row.name, ticket_code=None if hidden else row.ticket_code,
         activity_id=row.activity_id, activity_title=row.activity,
     )
@@ -194,7 +219,7 @@ def scan_history_csv(lines: list[ScanLine], zone: ZoneInfo, activity_name) -> by
             _local(line.scanned_at, zone), _local(line.received_at, zone), door_name(line.door),
             activity_name(line.activity_title) if line.activity_title else _("Entrance"),
             line.name or "", line.ticket_code or "", str(ACTION_NAMES[line.action]),
-            str(STATUS_NAMES[line.status]), str(STATUS_NAMES[line.outcome]), line.flag or "",
+            str(STATUS_NAMES[line.status]), str(STATUS_NAMES[line.outcome]), flag_words(line),
             line.status, line.outcome)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 

@@ -38,7 +38,8 @@ def scan_json(line: history.ScanLine) -> dict:
         "received_at": _time(line.received_at),
         "door": {"id": line.door_id, "name": line.door},
         "activity": line.activity_id, "action": line.action, "status": line.status,
-        "outcome": line.outcome, "flag": line.flag,
+        "outcome": line.outcome, "flag": line.flag, "overrode": line.overrode,
+        "reason": line.reason,
         "attendee": None if line.attendee_id is None else {
             "id": line.attendee_id, "name": line.name, "ticket_code": line.ticket_code},
     }

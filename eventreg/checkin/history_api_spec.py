@@ -59,6 +59,11 @@ SCAN = closed_object({
                 "`checked_in` that became `already_checked_in`: a double)."},
     "flag": {"enum": [rules.CANCELLED_AFTER_SCAN, rules.EVENT_CANCELLED_AFTER_SCAN,
                       rules.OVERRIDDEN, rules.UNDONE_WITH_REASON, None]},
+    "overrode": {"enum": [*sorted(map(str, rules.OVERRIDABLE)), None], "description": "For an "
+                 "`overridden` check-in, the refusal the volunteer overrode."},
+    "reason": {"enum": [*dict.fromkeys(rules.OVERRIDE_REASONS + rules.UNDO_REASONS), None],
+               "description":
+               "The volunteer's reason for an override or an undo that needed one."},
     "attendee": {"oneOf": [closed_object({
         "id": {"type": "integer"},
         "name": {"type": ["string", "null"], "description": "Null once anonymised."},

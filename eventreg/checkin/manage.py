@@ -184,6 +184,7 @@ def scans(slug: str):
         filters=_scan_filters(query), page=query.offset // history.PAGE_SIZE + 1,
         doors=doors.list_door_accesses(db.session, event),
         status_names=history.STATUS_NAMES, action_names=history.ACTION_NAMES,
+        flag_words=history.flag_words,
     )
 
 

@@ -114,6 +114,35 @@ def test_scans_page_shows_scans_with_answer_and_outcome(client, auth, organiser,
     assert "Mykola Kovalenko" in filtered and "Olena Kovalenko" not in filtered
 
 
+def test_scans_page_and_api_say_what_an_override_and_an_undo_were_and_why(
+        client, auth, organiser, db_session, scanned_day, qr_of, api_token):
+    """The refusal let through and the volunteer's reason, never "event cancelled"."""
+    def post(token, path, **body):
+        return client.post(f"/api/v1/{path}", headers=bearer(token),
+                           json={"client_id": uuid.uuid4().hex, **body}).json
+
+    let_in = post(scanned_day["tent_token"], "checkins", qr=qr_of(scanned_day["ivan"]),
+                  override="identity_checked")
+    assert (let_in["status"], let_in["flag"]) == ("checked_in", "overridden")
+    undone = post(scanned_day["gate_token"], "checkins/undo",  # 50 minutes after: a reason
+                  attendee_id=scanned_day["olena"].id, reason="wrong_person")
+    assert (undone["status"], undone["flag"]) == ("undone", "undone_with_reason")
+    auth.login(organiser)
+    text = client.get(scans_url(scanned_day["event"])).get_data(as_text=True)
+    assert ("let in despite: not registered for this activity – Identity checked on the list"
+            in text)
+    assert "check-in undone – The wrong person or ticket" in text
+    assert "cancelled after the scan" not in text
+    rows = list(csv.reader(io.StringIO(client.get(scans_url(
+        scanned_day["event"], ".csv")).get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[1][9] == "check-in undone – The wrong person or ticket"
+    scans = client.get(f"/api/v1/events/{scanned_day['event'].slug}/scans",
+                       headers=bearer(api_token)).json["scans"]
+    assert [(scan["flag"], scan["overrode"], scan["reason"]) for scan in scans[:2]] == [
+        ("undone_with_reason", None, "wrong_person"),
+        ("overridden", "wrong_activity", "identity_checked")]
+
+
 def test_scans_page_and_download_are_for_the_organisation_only(client, auth, make_organiser,
                                                                scanned_day):
     auth.login(make_organiser("Other office"))
