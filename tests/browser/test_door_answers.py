@@ -138,6 +138,51 @@ def test_the_answer_covers_the_screen_at_a_workshop_door_and_goes_back_to_ready(
     assert page.locator("#camera-video").is_visible()
 
 
+LONGEST_NOTE = ("Потрібен перекладач з арабської; приходить з опікуном, не з батьками. "
+                "Візок: вхід через бічні двері, біля сцени. Алергія на горіхи - не давати "
+                "частування без батьків. Мама чекає біля входу о 12:30, дзвонить.")[:200]
+
+
+@pytest.mark.parametrize("language", ["uk", "bg"])
+def test_an_answer_with_the_longest_note_fits_the_screen_with_its_choice_in_sight(
+    db_session, live_server, browser, family, language, tmp_path
+):
+    """At 360x640 an amber "already inside" with a 200-character note for the door: the
+    note whole, "Let in anyway" and the tap hint all in sight, none over another."""
+    event, (olena, _mykola, _daryna), codes = family
+    assert len(LONGEST_NOTE) == 200
+    with unit_of_work(db_session):
+        db_session.get(Attendee, olena.id).door_note = LONGEST_NOTE
+        _, token = create_door_access(db_session, event, "Головний вхід")
+    context, page = open_door(browser, live_server, token, language)
+    type_code(page, codes[olena.id])
+    assert wait_for_answer(page, 1)[0] == "checked_in"
+    wait_for_settled(page, 1)
+    page.locator("#result").click()
+    type_code(page, codes[olena.id])
+    status, text = wait_for_answer(page, 2)
+    assert status == "already_checked_in" and LONGEST_NOTE in text
+    shot(page, tmp_path, f"{language}-longest-note")
+    fits = page.evaluate("""() => {
+      const panel = document.getElementById("result");
+      return panel.scrollHeight <= panel.clientHeight;
+    }""")
+    note = page.locator("#result .result-note").bounding_box()
+    let_in = page.locator("#result .let-in").bounding_box()
+    hint = page.evaluate("""() => {
+      const panel = document.getElementById("result");
+      const after = getComputedStyle(panel, "::after");
+      return after.display === "none" ? null : after.position;
+    }""")
+    assert fits, "the answer scrolls: part of it is below the screen"
+    assert note["y"] >= 0 and note["y"] + note["height"] <= 640
+    assert let_in["y"] >= 0 and let_in["y"] + let_in["height"] <= 640
+    last = page.evaluate("""() => Math.max(...[...document.querySelectorAll(
+      "#result > *")].map((node) => node.getBoundingClientRect().bottom))""")
+    assert hint is None or last <= 640 - 40, "the tap hint is drawn over the answer"
+    context.close()
+
+
 @pytest.mark.parametrize("language", ["en", "bg", "uk"])
 def test_one_tap_from_a_scanned_ticket_to_its_party_and_one_each_to_check_them_in(
     db_session, live_server, browser, family, language, tmp_path
@@ -255,6 +300,32 @@ def test_codes_from_a_keyboard_wedge_scanner_are_scans_with_no_field_or_in_the_s
     assert page.locator("#lookup-results").get_by_text("Ivana Petrova").is_visible()
     db_session.rollback()
     assert all(db_session.get(Attendee, a.id).checked_in_at for a in (olena, mykola, daryna))
+
+
+@pytest.mark.parametrize("language", ["en", "uk"])
+def test_a_typed_ticket_code_nobody_here_holds_is_answered_not_found_and_recorded_nowhere(
+    db_session, live_server, browser, family, make_event, make_registration, tmp_path, language
+):
+    """A typo, or the code of a ticket for another event: the volunteer is told at once."""
+    event, (olena, _mykola, _daryna), _codes = family
+    elsewhere = make_registration(make_event(slug="closing-event"), ["Ivan Petrov"]).attendees[0]
+    with unit_of_work(db_session):
+        _, token = create_door_access(db_session, event, "Main gate")
+    context, page = open_door(browser, live_server, token, language)
+    not_found = say(language, "Ticket not found")
+    for number, typed in enumerate([elsewhere.ticket_code, "ABCDE-12345"], start=1):
+        type_code(page, typed)  # nothing focused, as a volunteer types from a printout
+        status, text = wait_for_answer(page, number)
+        assert status == "unknown"
+        assert not_found in text and typed.upper() in text
+        shot(page, tmp_path, f"code-not-found-{language}-{number}")
+        page.locator("#result").click()
+    type_code(page, olena.ticket_code.replace("-", "").lower())  # hers, however typed
+    status, text = wait_for_answer(page, 3)
+    assert status == "checked_in" and "Olena Kovalenko" in text
+    context.close()
+    db_session.rollback()
+    assert db_session.scalars(select(Checkin.status)).all() == ["checked_in"]
 
 
 # --- a slow network: Playwright's async API, so that its routes can wait ---------------------

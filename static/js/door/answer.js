@@ -49,8 +49,16 @@ export class AnswerPanel {
     this.panel.className = `result result-${tone} is-answer`;
     this.panel.dataset.state = "answer";
     fill(this.panel);
+    this.fit();
     this.restartTimer(tone);
     return this.current;
+  }
+
+  /** An answer too long for the screen (a long note for the door, in a long language) is
+   * drawn smaller, so that all of it and its choices are in sight. */
+  fit() {
+    this.panel.classList.remove("is-long");
+    if (this.panel.scrollHeight > this.panel.clientHeight) this.panel.classList.add("is-long");
   }
 
   /**
@@ -63,6 +71,7 @@ export class AnswerPanel {
     this.held = false;
     this.panel.className = `result result-${tone} is-answer`;
     fill(this.panel);
+    this.fit();
     this.restartTimer(tone);
     return true;
   }

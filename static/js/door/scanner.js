@@ -19,6 +19,9 @@ import { listenForTypedCodes } from "./wedge.js";
 const REFRESH_EVERY_MS = 15000;
 /** A ticket's whole QR token as text (tickets.js reads it). */
 const QR_TOKEN = /^[A-Z2-7]{117}$/i;
+/** A ticket code as printed (ten letters and digits, often XXXXX-XXXXX; a typo too), typed with
+ * a dash or holding a digit: a name typed in the search is not taken for one. */
+const TICKET_CODE = /^(?=.*[-\d])[A-Z0-9]{5}[ -]?[A-Z0-9]{5}$/i;
 const RECENT_SCANS = 10;
 const TONES = {
   checked_in: "ok", checked_out: "ok", undone: "ok",
@@ -135,7 +138,10 @@ function onCode(text) {
     .catch((error) => console.error(error));
 }
 
-/** A typed code: a ticket's whole QR token, or (not at a kiosk) a ticket code in the list. */
+/**
+ * A typed code: a ticket's whole QR token, or (not at a kiosk) a ticket code: of someone in
+ * the list, or `unknownCode`, one that looks like a ticket code but is nobody's here.
+ */
 function typedCode(text) {
   if (QR_TOKEN.test(text)) return { qr: text.toUpperCase() };
   if (config.kiosk || !door || door.refused) return null;
@@ -143,12 +149,19 @@ function typedCode(text) {
   if (code.length < 6) return null;
   const row = [...door.list.rows.values()].find(
     (candidate) => candidate.ticket_code.toUpperCase().replace(/[^A-Z0-9]/g, "") === code);
-  return row ? { attendee_id: row.id } : null;
+  if (row) return { attendee_id: row.id };
+  return TICKET_CODE.test(text.trim()) ? { unknownCode: text.trim().toUpperCase() } : null;
 }
 
 function onTyped(text) {
   const fields = typedCode(text);
   if (fields.qr) return onCode(fields.qr);
+  if (fields.unknownCode) {
+    // Nobody on this door's list holds it (a typo, another event's or activity's ticket):
+    // said at once, recorded nowhere.
+    showResult({ status: "unknown", message: say("code_not_in_list", { code: fields.unknownCode }) });
+    return undefined;
+  }
   const startedAt = performance.now();
   scanning = scanning.then(() => scan({ action: direction(), ...fields }, { startedAt }))
     .catch((error) => console.error(error));
@@ -579,7 +592,8 @@ async function main() {
   door.online = navigator.onLine;
   choices = setUpDoorChoices({ say, problem: $("door-problem"), scan, door, render, showTime,
                                hold: () => answers.hold() });
-  if (!config.kiosk) answerExtras.push(choices.extra);
+  // A refusal's choice first: "Let in anyway" stays in sight above a long note.
+  if (!config.kiosk) answerExtras.unshift(choices.extra);
   bindControls();
   pickups = setUpPickups({ say, state: () => door, activity: doorActivity,
                            eventId: config.eventId });
