@@ -26,6 +26,7 @@ PARTICIPANT_SOURCES = (
     "templates/registrations/form.html", "templates/waitlist/page.html",
     "templates/tickets/*", "templates/mail/*", "templates/checkin/scanner.html",
     "templates/privacy/erase_own.html", "templates/privacy/erased.html",
+    "templates/privacy/access_document.html",  # printed or sent to the party, in its language
     "templates/registrations/recovery.html", "eventreg/registrations/recovery.py",
     "eventreg/consents/service.py",
     "eventreg/registrations/notifications.py", "eventreg/waitlist/notifications.py",
@@ -42,7 +43,7 @@ PARTICIPANT_SOURCES = (
 ORGANISER_SOURCES = (
     "templates/*/manage_*.html", "templates/*/manage.html", "templates/accounts/*", "templates/audit/*",
     "templates/reports/*", "templates/exports/*", "templates/checkin/dashboard*.html",
-    "templates/checkin/enter_sign_in_sheet.html", "templates/privacy/access*.html",
+    "templates/checkin/enter_sign_in_sheet.html", "templates/privacy/access.html",
     "templates/privacy/erase.html", "templates/privacy/settings.html", "templates/confirm.html",
     "eventreg/accounts/*", "eventreg/api/*", "eventreg/audit/*", "eventreg/reports/*",
     "eventreg/exports/*", "eventreg/events/forms.py", "eventreg/events/manage.py",

@@ -14,6 +14,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from eventreg.checkin.reasons import SCAN_OUTCOMES
 from eventreg.events.service import STATUS_NAMES
 from eventreg.exports.service import spreadsheet_safe
 from eventreg.i18n import format_local, localized
@@ -119,18 +120,6 @@ MOMENTS = {"starts_at", "ends_at", "registration_opens_at", "registration_closes
 CHANGES = {"event.updated", "event.status_changed", "organisation.small_cell_threshold_changed"}
 
 #: Words for the coded values a detail may hold, by detail.
-SCAN_OUTCOMES = {
-    "checked_in": _l("Admitted"), "already_checked_in": _l("Already inside"),
-    "checked_out": _l("Went out"), "already_checked_out": _l("Already out"),
-    "not_checked_in": _l("Not checked in"), "undone": _l("Check-in undone"),
-    "cancelled": _l("Cancelled ticket"), "event_cancelled": _l("This event was cancelled"),
-    "wrong_event": _l("Not for this event"),
-    "wrong_activity": _l("Not registered for this activity"),
-    "invalid": _l("Not a valid ticket"), "unknown": _l("Ticket not found"),
-    "door_revoked": _l("Door link switched off"),
-    "door_expired": _l("Door link expired"), "too_early": _l("Too early for this session"),
-    "undo_needs_reason": _l("Undo asked for a reason"),
-}
 CODED_VALUES = {
     "role": {"admin": _l("Admin"), "organiser": _l("Organiser")},
     "reason": {"retention": _l("the retention period ended"),

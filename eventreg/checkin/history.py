@@ -16,10 +16,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from eventreg.audit.wording import SCAN_OUTCOMES
 from eventreg.checkin import rules
 from eventreg.checkin.models import Checkin, DoorAccess
-from eventreg.checkin.reasons import OVERRODE_LABELS, reason_label
+from eventreg.checkin.reasons import OVERRODE_LABELS, SCAN_OUTCOMES, reason_label
 from eventreg.checkin.rules import ACTIONS, ScanStatus
 from eventreg.checkin.sign_in_sheets import door_name
 from eventreg.errors import ValidationFailed

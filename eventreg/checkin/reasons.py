@@ -1,10 +1,25 @@
-"""What the door's reason codes (eventreg/checkin/rules.py) say to people: the scanner's
+"""What the door's codes (eventreg/checkin/rules.py) say to people: each scan's answer (in
+the scan history, the audit log and the party's own copy of its data), the scanner's
 choices for an override or an undo, and the organisers' list of them on the dashboard."""
 
 from flask_babel import lazy_gettext as _l
 
 from eventreg.checkin import rules
 
+#: What each answer of a scan (rules.ScanStatus) is called.
+SCAN_OUTCOMES = {
+    "checked_in": _l("Admitted"), "already_checked_in": _l("Already inside"),
+    "checked_out": _l("Went out"), "already_checked_out": _l("Already out"),
+    "not_checked_in": _l("Not checked in"), "undone": _l("Check-in undone"),
+    "cancelled": _l("Cancelled ticket"), "event_cancelled": _l("This event was cancelled"),
+    "wrong_event": _l("Not for this event"),
+    "wrong_activity": _l("Not registered for this activity"),
+    "invalid": _l("Not a valid ticket"), "unknown": _l("Ticket not found"),
+    "door_revoked": _l("Door link switched off"),
+    "door_expired": _l("Door link expired"), "too_early": _l("Too early for this session"),
+    "undo_needs_reason": _l("Undo asked for a reason"),
+}
+assert set(SCAN_OUTCOMES) == set(rules.ScanStatus)
 #: Why a volunteer let someone in despite a refusal (rules.OVERRIDE_REASONS).
 OVERRIDE_REASON_LABELS = {
     "organiser_agreed": _l("An organiser agreed"),

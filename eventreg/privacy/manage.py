@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from eventreg.checkin.reasons import SCAN_OUTCOMES
 from eventreg.database import unit_of_work
 from eventreg.errors import ValidationFailed
 from eventreg.events.service import get_organiser_event
@@ -44,7 +45,8 @@ def page(slug: str, registration_id: int):
         held = access.personal_data(db.session, registration, by=current_user, channel="page")
     language = held["registration"]["language"]
     with force_locale(language):
-        document = render_template("privacy/access_document.html", held=held)
+        document = render_template("privacy/access_document.html", held=held,
+                                   scan_outcomes=SCAN_OUTCOMES)
     return render_template("privacy/access.html", event=registration.event, held=held,
                            document=Markup(document), document_language=language)
 

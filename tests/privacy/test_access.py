@@ -3,6 +3,7 @@
 and through the API; only to the organisers of the event's organisation, and audited."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -11,7 +12,7 @@ from eventreg.accounts import service as accounts
 from eventreg.audit.models import AuditEntry
 from eventreg.checkin import scanning
 from eventreg.checkin.doors import create_door_access
-from eventreg.database import unit_of_work
+from eventreg.database import unit_of_work, utcnow
 from eventreg.messages.models import OutboxMessage
 from eventreg.messages.service import deliver_due
 from eventreg.privacy import access
@@ -211,12 +212,45 @@ def test_the_page_is_in_the_partys_language(client, auth, held, party, language,
     response = client.get(_url(held[party]))
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert f'<div class="access-document" lang="{language}">' in page
+    assert f'<div class="access-document" lang="{language}" dir="ltr">' in page
     for label in labels:
         assert label in page, label
     # The organiser's own controls stay in the organiser's language.
     assert "Download as JSON" in page and "Sign out" in page
     assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_an_arabic_partys_data_is_in_arabic_right_to_left_with_every_scan_in_words(
+        client, auth, db_session, make_event, make_registration, organiser):
+    """Printed or sent to the family, in its language: no English label, no raw code (a
+    child let in too early at the workshop's door, then scanned again)."""
+    starts = utcnow() + timedelta(hours=3)
+    event = make_event(slug="iftar", activities=[{"title": {"en": "Drawing", "ar": "رسم"},
+                                                  "starts_at": starts}])
+    drawing = event.activities[0].id
+    family = make_registration(event, [
+        AttendeeRequest(name="فاطمة الأحمد", age_group="adult", activity_ids=[drawing]),
+        AttendeeRequest(name="يوسف الأحمد", age_group="child", activity_ids=[drawing])],
+        email="fatima@example.org", language="ar")
+    yusuf = family.attendees[1]
+    with unit_of_work(db_session):
+        tent, _ = create_door_access(db_session, event, "خيمة الرسم", activity_ids=[drawing])
+        door = scanning.DoorView.of(tent, scanning.DoorSettings(
+            undo_window=timedelta(minutes=15), early_warning=timedelta(minutes=60)))
+        for number, reason in enumerate([None, "organiser_agreed"]):
+            scanning.check_in(db_session, door, scanning.CheckinRequest(
+                client_id=f"tent-{number}", attendee_id=yusuf.id, reason=reason))
+    auth.login(organiser)
+    page = client.get(_url(family, slug="iftar")).get_data(as_text=True)
+    document = page[page.index('<div class="access-document"'):]
+    assert document.startswith('<div class="access-document" lang="ar" dir="rtl">')
+    for arabic in ("البيانات الشخصية التي نحتفظ بها عنك", "رمز التذكرة", "الاسم",
+                   "التذاكر الممسوحة عند المدخل", "ما زال الوقت مبكرًا لهذه الجلسة",
+                   "سُمح بالدخول"):
+        assert arabic in document, arabic
+    for english in ("Name", "Status", "Came in", "too_early", "Note for the door",
+                    "Registration number", "Checked in at"):
+        assert english not in document, english
 
 
 def test_the_page_shows_the_messages_check_ins_and_doors(client, auth, held):
