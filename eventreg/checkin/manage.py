@@ -298,6 +298,7 @@ def _confirm_everyone_out(event, activity_id, when, inside: everyone_out.Everyon
             ngettext("%(num)d person is inside now.", "%(num)d people are inside now.",
                      inside.checked_out + inside.kept_for_pickup),
         ]
+        consequences.append(_("Until then you can take the time back on this page."))
         label = _("Yes, set this time")
     workshops = [activity] if activity is not None else event.activities
     asks_codes = any(workshop.asks_pickup_codes for workshop in workshops)
@@ -320,7 +321,7 @@ def _confirm_everyone_out(event, activity_id, when, inside: everyone_out.Everyon
         "confirm.html", heading=_("Check everyone out?"), consequences=consequences,
         told=None, action_url=url_for(".everyone_out_page", slug=event.slug), hidden=hidden,
         confirm_label=label, back_url=url_for(".everyone_out_page", slug=event.slug),
-        breadcrumb=localized(event.title),
+        breadcrumb=localized(event.title), can_take_back=when != "now",
     )
 
 

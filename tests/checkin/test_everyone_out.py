@@ -192,6 +192,7 @@ def test_page_asks_once_more_saying_how_many_it_affects_then_checks_out(
     text = confirm.get_data(as_text=True)
     assert "3 people still inside World Refugee Day are checked out now." in text
     assert 'name="confirmed" value="yes"' in text
+    assert "This cannot be undone." in text
     db_session.rollback()
     assert count_checkins(db_session, event).event.inside == 3  # nothing done yet
     done = client.post(out_url(event), data={"activity": "", "when": "now", "confirmed": "yes"})
@@ -213,6 +214,9 @@ def test_page_sets_a_time_in_the_events_time_zone(client, auth, organiser, db_se
     form = {"activity": str(busy_day["dolls"].id), "when": "at", "at": at_text}
     confirm = client.post(out_url(event), data=form).get_data(as_text=True)
     assert "2 people are inside now." in confirm and "Doll-making" in confirm
+    # A set time is taken back on the page until then (its "Take back" button).
+    assert "This cannot be undone." not in confirm
+    assert "Until then you can take the time back on this page." in confirm
     client.post(out_url(event), data={**form, "confirmed": "yes"})
     db_session.rollback()
     [schedule] = everyone_out.scheduled_check_outs(db_session, event)

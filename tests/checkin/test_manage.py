@@ -55,6 +55,20 @@ def test_organiser_makes_a_door_and_is_shown_its_link_and_qr_code(
     assert re.search(r'<div class="door-link-qr">\s*<svg', text)
 
 
+def test_a_kiosks_link_page_speaks_of_the_tablet_not_of_volunteers_seeing_names(
+        client, auth, organiser, make_event, make_door):
+    event = make_event()
+    kiosk, _ = make_door(event, "Entrance tablet", kiosk=True)
+    gate, _ = make_door(event, "Main gate")
+    auth.login(organiser)
+    kiosk_page = client.get(f"{doors_url(event)}/{kiosk.id}").get_data(as_text=True)
+    gate_page = client.get(f"{doors_url(event)}/{gate.id}").get_data(as_text=True)
+    attendees_names = "can see the names of this event"
+    assert attendees_names in gate_page and "volunteer" in gate_page
+    assert attendees_names not in kiosk_page and "volunteer" not in kiosk_page
+    assert "keep it on the tablet" in kiosk_page
+
+
 def test_door_made_without_a_name_shows_the_error_and_makes_nothing(
     client, auth, organiser, db_session, make_event
 ):
