@@ -50,6 +50,12 @@ def search_key(registration) -> str:
     ))
 
 
+#: A ticket code typed without its dash (XWKQLZT3BM for XWKQL-ZT3BM): ten letters and
+#: digits, a digit among them (a ten-letter name is a name).
+_CODE_WITHOUT_DASH = re.compile(r"^(?=.*\d)([a-z0-9]{5})([a-z0-9]{5})$", re.IGNORECASE)
+
+
 def search_words(query: str) -> list[str]:
-    """The words a search must all find."""
-    return spelling(query).split()
+    """The words a search must all find; a ticket code typed without its dash finds it."""
+    return spelling(" ".join(_CODE_WITHOUT_DASH.sub(r"\1-\2", word)
+                             for word in query.split())).split()

@@ -72,6 +72,14 @@ def test_history_is_filtered_by_person_and_answer(db_session, scanned_day, query
     assert found.total == len(expected)
 
 
+def test_history_finds_a_ticket_code_however_it_is_typed(db_session, scanned_day):
+    code = scanned_day["mykola"].ticket_code
+    for typed in (code, code.replace("-", "").lower()):
+        found = history.scan_history(db_session, scanned_day["event"],
+                                     history.ScanQuery(person=typed))
+        assert [line.name for line in found.lines] == ["Mykola Kovalenko"], typed
+
+
 def test_history_filtered_by_door_and_in_pages(db_session, scanned_day):
     event, gate, tent = scanned_day["event"], scanned_day["gate"], scanned_day["tent"]
     at_tent = history.scan_history(db_session, event, history.ScanQuery(door_id=tent.id))

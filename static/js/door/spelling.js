@@ -31,7 +31,12 @@ export function spelling(text) {
   return latin.split(/\s+/).filter(Boolean).join(" ");
 }
 
-/** The words a search must all find. */
+/** A ticket code typed without its dash (XWKQLZT3BM for XWKQL-ZT3BM): ten letters and
+ * digits, a digit among them (a ten-letter name is a name). */
+const CODE_WITHOUT_DASH = /^(?=.*\d)([a-z0-9]{5})([a-z0-9]{5})$/i;
+
+/** The words a search must all find; a ticket code typed without its dash finds it. */
 export function searchWords(query) {
-  return spelling(query).split(" ").filter(Boolean);
+  const words = query.split(/\s+/).map((word) => word.replace(CODE_WITHOUT_DASH, "$1-$2"));
+  return spelling(words.join(" ")).split(" ").filter(Boolean);
 }
