@@ -188,8 +188,8 @@ DOOR_EVENT = closed_object({
         "asks_pickup_codes": {"type": "boolean", "description": "A children's workshop: "
                               "children let in get a pick-up code, and go out only against "
                               "it (POST /door/pickups)."},
-        "starts_at": {**NULLABLE_DATE_TIME, "description": "When its session starts: a "
-                      "check-in at its door more than the door's `early_warning_minutes` "
+        "starts_at": {**NULLABLE_DATE_TIME, "description": "When its session starts: an "
+                      "arrival at its door more than the door's `early_warning_minutes` "
                       "before is `too_early`."},
     })},
 })
@@ -313,7 +313,7 @@ SCHEMAS = {
                                     "at the door that admitted, this soon after, needs no "
                                     "`reason`."},
             "early_warning_minutes": {"type": "number", "minimum": 0, "description": "At an "
-                                      "activity's door, a check-in earlier than this before "
+                                      "activity's door, an arrival earlier than this before "
                                       "its `starts_at` is `too_early`."},
         }),
         "event": DOOR_EVENT,

@@ -10,10 +10,9 @@ from sqlalchemy.orm import Session
 from eventreg.checkin import rules
 from eventreg.checkin.counts import CheckinCounts, count_checkins
 from eventreg.checkin.door_state import DoorState, door_states
-from eventreg.checkin.history import Doubles, event_doubles
+from eventreg.checkin.history import Doubles, event_doubles, flag_words
 from eventreg.checkin.models import Checkin, DoorAccess
 from eventreg.checkin.pickup import children_to_hand_over
-from eventreg.checkin.reasons import OVERRODE_LABELS, reason_label
 from eventreg.database import utcnow
 from eventreg.events.models import Event
 from eventreg.registrations.models import Attendee
@@ -53,12 +52,9 @@ class FlaggedAdmission:
         return self.flag in (rules.OVERRIDDEN, rules.UNDONE_WITH_REASON)
 
     @property
-    def overrode_label(self) -> str:
-        return str(OVERRODE_LABELS.get(self.overrode, "")) if self.overrode else ""
-
-    @property
-    def reason_label(self) -> str:
-        return reason_label(self.action, self.reason)
+    def flag_words(self) -> str:
+        """What the flag tells organisers, with the volunteer's reason (as the history)."""
+        return flag_words(self.flag, self.action, self.overrode, self.reason)
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from eventreg.checkin import rules
+from eventreg.checkin import reasons, rules
 from eventreg.checkin.models import Checkin, DoorAccess
-from eventreg.checkin.reasons import OVERRODE_LABELS, SCAN_OUTCOMES, reason_label
+from eventreg.checkin.reasons import SCAN_OUTCOMES
 from eventreg.checkin.rules import ACTIONS, ScanStatus
 from eventreg.checkin.sign_in_sheets import door_name
 from eventreg.errors import ValidationFailed
@@ -87,22 +87,28 @@ class ScanLine:
     def outcome_changed(self) -> bool:
         return self.outcome != self.status
 
+    @property
+    def flag_words(self) -> str:
+        return flag_words(self.flag, self.action, self.overrode, self.reason)
 
-def flag_words(line: ScanLine) -> str:
-    """What a scan's flag tells organisers, with the volunteer's reason ("" for none)."""
-    if line.flag == rules.CANCELLED_AFTER_SCAN:
+
+def flag_words(flag: str | None, action: str, overrode: str | None,
+               reason: str | None) -> str:
+    """What a scan's flag (rules.CANCELLED_AFTER_SCAN, ...) tells organisers, with the
+    refusal an override let through and the volunteer's reason ("" for no flag)."""
+    if flag == rules.CANCELLED_AFTER_SCAN:
         return _("ticket cancelled after the scan")
-    if line.flag == rules.EVENT_CANCELLED_AFTER_SCAN:
+    if flag == rules.EVENT_CANCELLED_AFTER_SCAN:
         return _("event cancelled after the scan")
-    if line.flag == rules.OVERRIDDEN:
+    if flag == rules.OVERRIDDEN:
         said = _("let in despite: %(refusal)s",
-                 refusal=OVERRODE_LABELS.get(line.overrode, line.overrode or ""))
-    elif line.flag == rules.UNDONE_WITH_REASON:
+                 refusal=reasons.OVERRODE_LABELS.get(overrode, overrode or ""))
+    elif flag == rules.UNDONE_WITH_REASON:
         said = _("check-in undone")
     else:
-        return line.flag or ""
-    reason = reason_label(line.action, line.reason)
-    return f"{said} – {reason}" if reason else said
+        return flag or ""
+    label = reasons.reason_label(action, reason)
+    return f"{said} – {label}" if label else said
 
 
 @dataclass(frozen=True)
@@ -212,14 +218,14 @@ def scan_history_csv(lines: list[ScanLine], zone: ZoneInfo, activity_name) -> by
     writer = csv.writer(buffer)
     writer.writerow([_("Scanned at"), _("Received at"), _("Door"), _("Place"), _("Person"),
                      _("Ticket code"), _("Action"), _("Answer given"), _("Outcome now"),
-                     _("Flag"), _("Answer code"), _("Outcome code")])
+                     _("Flag"), _("Answer code"), _("Outcome code"), _("Flag code")])
     for line in lines:
         writer.writerow([spreadsheet_safe(cell) for cell in (
             _local(line.scanned_at, zone), _local(line.received_at, zone), door_name(line.door),
             activity_name(line.activity_title) if line.activity_title else _("Entrance"),
             line.name or "", line.ticket_code or "", str(ACTION_NAMES[line.action]),
-            str(STATUS_NAMES[line.status]), str(STATUS_NAMES[line.outcome]), flag_words(line),
-            line.status, line.outcome)])
+            str(STATUS_NAMES[line.status]), str(STATUS_NAMES[line.outcome]), line.flag_words,
+            line.status, line.outcome, line.flag or "")])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -184,7 +184,6 @@ def scans(slug: str):
         filters=_scan_filters(query), page=query.offset // history.PAGE_SIZE + 1,
         doors=doors.list_door_accesses(db.session, event),
         status_names=history.STATUS_NAMES, action_names=history.ACTION_NAMES,
-        flag_words=history.flag_words,
     )
 
 
@@ -285,7 +284,8 @@ def _confirm_everyone_out(event, activity_id, when, inside: everyone_out.Everyon
     children it leaves for their pick-up."""
     activity = next((a for a in event.activities if a.id == activity_id), None)
     place = localized(activity.title) if activity else localized(event.title)
-    if when == "now":
+    at_once = when == "now"  # else a time set, to take back on this page until then
+    if at_once:
         consequences = [ngettext(
             "%(num)d person still inside %(place)s is checked out now.",
             "%(num)d people still inside %(place)s are checked out now.", inside.checked_out,
@@ -295,20 +295,20 @@ def _confirm_everyone_out(event, activity_id, when, inside: everyone_out.Everyon
         consequences = [
             _("Everyone still inside %(place)s at %(time)s is checked out then.", place=place,
               time=format_local(when, event.timezone)),
+            _("Until then you can take the time back on this page."),
             ngettext("%(num)d person is inside now.", "%(num)d people are inside now.",
                      inside.checked_out + inside.kept_for_pickup),
         ]
-        consequences.append(_("Until then you can take the time back on this page."))
         label = _("Yes, set this time")
     workshops = [activity] if activity is not None else event.activities
     asks_codes = any(workshop.asks_pickup_codes for workshop in workshops)
-    if inside.kept_for_pickup or (asks_codes and when != "now"):
+    if inside.kept_for_pickup or (asks_codes and not at_once):
         consequences.append(ngettext(
             "%(num)d child holding a pick-up code stays checked in: children leave a "
             "workshop only when they are picked up.",
             "%(num)d children holding a pick-up code stay checked in: children leave a "
             "workshop only when they are picked up.", inside.kept_for_pickup)
-            if when == "now" else
+            if at_once else
             _("Children holding a pick-up code then stay checked in: children leave a "
               "workshop only when they are picked up."))
     if activity is None:
@@ -321,7 +321,7 @@ def _confirm_everyone_out(event, activity_id, when, inside: everyone_out.Everyon
         "confirm.html", heading=_("Check everyone out?"), consequences=consequences,
         told=None, action_url=url_for(".everyone_out_page", slug=event.slug), hidden=hidden,
         confirm_label=label, back_url=url_for(".everyone_out_page", slug=event.slug),
-        breadcrumb=localized(event.title), can_take_back=when != "now",
+        breadcrumb=localized(event.title), can_take_back=not at_once,
     )
 
 

@@ -20,17 +20,17 @@ The rule, in order:
    the person was admitted: the scan stands and is flagged for the organiser
    (`cancelled_after_scan`, `event_cancelled_after_scan`).
 4. At an activity's door the attendee must have chosen the activity: `wrong_activity`
-   (going out or an undo there too, unless an override let them in there);
-   and a check-in long before the activity's session starts (before the door's
-   `opens_at`: the session's start less the event's warning time) is `too_early`. Like
-   pretix's time rules, it asks rather than admits: the volunteer sees amber and may let
-   the person in (an override).
+   (going out or an undo there too, unless an override let them in there).
 5. Otherwise the place's scans are replayed in the order they were made, this one among
    them (`replay`): the first check-in admits, a later one is `already_checked_in`
    unless the person went out in between (then `checked_in` again, the first arrival
    kept); going out needs being in; an undo takes back the last admission (an undone
    return puts the person back outside). A check-in at an activity's door admits to the
    event too, so the entrance's replay counts it (as an `implied` scan, with no answer).
+   An arrival (not someone already inside) long before the activity's session starts
+   (before the door's `opens_at`: the session's start less the event's warning time) is
+   `too_early`. Like pretix's time rules, it asks rather than admits: the volunteer sees
+   amber and may let the person in (an override).
 6. An undo at the door that made the admission, within the door's `undo_window` of it,
    takes it back at once. An undo from another door, or later, needs a reason from
    UNDO_REASONS: without one it is `undo_needs_reason` (nothing taken back); with one it
@@ -94,9 +94,10 @@ STATUS_MEANINGS = {
     "nothing (scans made before are taken).",
     ScanStatus.DOOR_EXPIRED: "Scanned after the door link expired (an upload in the grace "
     "period for late uploads of a scan made after the expiry): it decides nothing.",
-    ScanStatus.TOO_EARLY: "At an activity's door, long before its session starts "
-    "(`opens_at` says from when the door admits): not admitted unless the volunteer "
-    "lets the person in with an override.",
+    ScanStatus.TOO_EARLY: "At an activity's door, an arrival long before its session starts "
+    "(`opens_at` says from when the door admits; someone already inside is "
+    "`already_checked_in`): not admitted unless the volunteer lets the person in with an "
+    "override.",
     ScanStatus.UNDO_NEEDS_REASON: "An undo from another door than the one that admitted, "
     "or later than the undo window: send it again with a `reason` (nothing was taken back).",
 }

@@ -84,8 +84,8 @@ def scanner_messages() -> dict[str, str]:
         "invalid": _("Not a valid ticket"),
         "unknown": _("Ticket not found"),
         "not_in_list": _("A valid ticket, not yet in this phone's list"),
-        "code_not_in_list": _("No ticket with the code %(code)s at this door. Check the code, "
-                              "or scan the ticket's QR code."),
+        "code_not_in_list": _("The code %(code)s is not in this phone's list for this door. "
+                              "Check the code, or scan the ticket's QR code."),
         "party": _("People in the party: %(count)s"),
         "no_photos": _("No photos"),
         "no_photos_detail": _("No consent to photos and video: tell the photographer."),

@@ -51,8 +51,9 @@ def search_key(registration) -> str:
 
 
 #: A ticket code typed without its dash (XWKQLZT3BM for XWKQL-ZT3BM): ten letters and
-#: digits, a digit among them (a ten-letter name is a name).
-_CODE_WITHOUT_DASH = re.compile(r"^(?=.*\d)([a-z0-9]{5})([a-z0-9]{5})$", re.IGNORECASE)
+#: digits, a letter and a digit among them (a ten-letter name is a name, ten digits a phone).
+_CODE_WITHOUT_DASH = re.compile(r"^(?=.*\d)(?=.*[a-z])([a-z0-9]{5})([a-z0-9]{5})$",
+                                re.IGNORECASE)
 
 
 def search_words(query: str) -> list[str]:

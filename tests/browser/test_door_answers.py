@@ -180,6 +180,14 @@ def test_an_answer_with_the_longest_note_fits_the_screen_with_its_choice_in_sigh
     last = page.evaluate("""() => Math.max(...[...document.querySelectorAll(
       "#result > *")].map((node) => node.getBoundingClientRect().bottom))""")
     assert hint is None or last <= 640 - 40, "the tap hint is drawn over the answer"
+    page.locator("#result .let-in").click()  # the reasons open in the answer: still in sight
+    reasons = page.locator("#door-choice .reason")
+    reasons.first.wait_for()
+    assert reasons.count() == 4
+    for index in range(reasons.count()):
+        box = reasons.nth(index).bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 640, index
+    shot(page, tmp_path, f"{language}-longest-note-reasons")
     context.close()
 
 
@@ -303,6 +311,13 @@ def test_codes_from_a_keyboard_wedge_scanner_are_scans_with_no_field_or_in_the_s
     page.wait_for_timeout(500)
     assert page.locator("#result").get_attribute("data-scans") == "4"
     assert page.locator("#lookup-results").get_by_text("Ivana Petrova").is_visible()
+    answers = page.locator("#result").get_attribute("data-answers")
+    for name_or_phone in ("Ivana-Maria", "0888123456"):  # shaped like a code, but none
+        search.fill("")
+        type_code(page, name_or_phone)
+        page.wait_for_timeout(300)
+        assert page.locator("#result").get_attribute("data-answers") == answers
+        assert search.input_value() == name_or_phone  # kept as a search
     db_session.rollback()
     assert all(db_session.get(Attendee, a.id).checked_in_at for a in (olena, mykola, daryna))
 
@@ -323,14 +338,22 @@ def test_a_typed_ticket_code_nobody_here_holds_is_answered_not_found_and_recorde
         status, text = wait_for_answer(page, number)
         assert status == "unknown"
         assert not_found in text and typed.upper() in text
+        assert say(language, "The code %(code)s is not in this phone's list for this door. "
+                   "Check the code, or scan the ticket's QR code.", code=typed.upper()) in text
         shot(page, tmp_path, f"code-not-found-{language}-{number}")
         page.locator("#result").click()
     type_code(page, olena.ticket_code.replace("-", "").lower())  # hers, however typed
     status, text = wait_for_answer(page, 3)
     assert status == "checked_in" and "Olena Kovalenko" in text
+    page.locator("#result").click()
+    # Registered since the phone took its list: looked for again on the server's list.
+    late = make_registration(event, ["Taras Melnyk"]).attendees[0]
+    type_code(page, late.ticket_code)
+    status, text = wait_for_answer(page, 4)
+    assert status == "checked_in" and "Taras Melnyk" in text
     context.close()
     db_session.rollback()
-    assert db_session.scalars(select(Checkin.status)).all() == ["checked_in"]
+    assert sorted(db_session.scalars(select(Checkin.status)).all()) == ["checked_in"] * 2
 
 
 # --- a slow network: Playwright's async API, so that its routes can wait ---------------------

@@ -143,7 +143,8 @@ def test_scans_page_and_api_say_what_an_override_and_an_undo_were_and_why(
     assert "cancelled after the scan" not in text
     rows = list(csv.reader(io.StringIO(client.get(scans_url(
         scanned_day["event"], ".csv")).get_data(as_text=True).lstrip("\ufeff"))))
-    assert rows[1][9] == "check-in undone – The wrong person or ticket"
+    assert (rows[1][9], rows[1][12]) == ("check-in undone – The wrong person or ticket",
+                                         "undone_with_reason")
     scans = client.get(f"/api/v1/events/{scanned_day['event'].slug}/scans",
                        headers=bearer(api_token)).json["scans"]
     assert [(scan["flag"], scan["overrode"], scan["reason"]) for scan in scans[:2]] == [

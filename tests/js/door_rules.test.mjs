@@ -112,6 +112,18 @@ test("offline, another door of the same name is another door: undoing its admiss
     assert.equal(door.list.stateAt(1).checked_in_at, "2027-06-20T10:58:00.000Z"); // kept
   });
 
+test("offline, a list kept from before scans carried door ids still tells this door's by name",
+  async () => {
+    const ours = { action: "check_in", at: "2027-06-20T10:50:00+00:00", door: "Main gate" };
+    const theirs = { action: "check_in", at: "2027-06-20T10:52:00+00:00", door: "Side gate" };
+    const { door } = await phone({ rows: [row(1, { checked_in_at: ours.at, scans: [ours] }),
+                                          row(2, { checked_in_at: theirs.at, scans: [theirs] })] });
+    assert.equal((await door.submit(door.newItem({ action: "undo", attendee_id: 1 }))).status,
+                 "undone"); // its own, within the window: one tap, as before
+    assert.equal((await door.submit(door.newItem({ action: "undo", attendee_id: 2 }))).status,
+                 "undo_needs_reason");
+  });
+
 test("offline, a workshop door asks long before its session and admits within the hour",
   async () => {
     const chose = { activities: [{ id: DOLLS, checked_in_at: null, left_at: null, scans: [] }] };

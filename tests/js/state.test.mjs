@@ -220,3 +220,22 @@ test("a live phone offline decides by the rule and queues the scan", async () =>
   assert.equal(forged.status, "invalid");
   assert.equal(await store.count("queue"), 3);
 });
+
+test("a list kept from before its scans carried door ids is fetched whole once, then what changed",
+  async () => {
+    const keys = await eventKeys();
+    const lists = [];
+    const routes = {
+      "GET door": () => [200, doorBody(keys.publicKey)],
+      "GET door/attendees": (_body, { url }) => {
+        lists.push(new URL(url, "http://phone").searchParams.get("since"));
+        return [200, { cursor: "2027-06-20T11:00:00+00:00", complete: lists.length === 1,
+                       attendees: [row(1)] }];
+      },
+    };
+    const { door, store } = await phone({ routes, keys }); // a cursor kept, no list form
+    await door.sync();
+    await door.sync();
+    assert.deepEqual(lists, [null, "2027-06-20T11:00:00+00:00"]);
+    assert.equal(await store.get("meta", "list_format"), 2);
+  });

@@ -31,6 +31,10 @@ export class AnswerPanel {
     this.shown = 0;
     this.timer = null;
     this.held = false;
+    // What the volunteer opens in an answer (an override's reasons, the party) is fitted too.
+    new MutationObserver(() => {
+      if (this.current) this.fit();
+    }).observe(panel, { childList: true, subtree: true });
     panel.addEventListener("click", (event) => {
       // A tap on the answer dismisses it; its own buttons and fields do what they say.
       if (event.target.closest("button, a, input, label, select, textarea")) return;

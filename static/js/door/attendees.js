@@ -22,11 +22,10 @@ function scansOf(place) {
   if (Array.isArray(place.scans)) return place.scans;
   const made = [];
   if (place.checked_in_at) {
-    made.push({ action: CHECK_IN, at: place.checked_in_at, door: place.checked_in_door || "",
-                door_id: null });
+    made.push({ action: CHECK_IN, at: place.checked_in_at, door: place.checked_in_door || "" });
   }
   if (place.checked_in_at && place.left_at) {
-    made.push({ action: "check_out", at: place.left_at, door: "", door_id: null });
+    made.push({ action: "check_out", at: place.left_at, door: "" });
   }
   return made;
 }
@@ -140,6 +139,13 @@ export class AttendeeList {
              activity_ids: row.activities.map((choice) => choice.id) };
   }
 
+  /** The door that made a scan of the list; for a list kept from before scans carried it,
+   * this door's when the name is this door's (until the whole list is fetched again). */
+  doorIdOf(scan) {
+    if (scan.door_id !== undefined) return scan.door_id;
+    return scan.door && scan.door === this.doorName ? this.doorId : null;
+  }
+
   ruleDoor(activityId) {
     const { undoWindow, earlyWarning, activityStarts, expiresAt } = this.doorRules;
     const startsAt = activityId ? activityStarts.get(activityId) ?? null : null;
@@ -161,7 +167,7 @@ export class AttendeeList {
     const place = row && this.place(row, activityId);
     const scans = (place ? scansOf(place) : []).map((scan, index) => ({
       action: scan.action, at: time(scan.at), order: index + 1,
-      implied: Boolean(scan.implied), door: scan.door_id ?? null, doorName: scan.door ?? "",
+      implied: Boolean(scan.implied), door: this.doorIdOf(scan), doorName: scan.door ?? "",
       reason: scan.reason ?? null }));
     const ticket = this.ticketOf(row);
     const queued = this.queuedFor(attendeeId);

@@ -19,9 +19,9 @@ import { listenForTypedCodes } from "./wedge.js";
 const REFRESH_EVERY_MS = 15000;
 /** A ticket's whole QR token as text (tickets.js reads it). */
 const QR_TOKEN = /^[A-Z2-7]{117}$/i;
-/** A ticket code as printed (ten letters and digits, often XXXXX-XXXXX; a typo too), typed with
- * a dash or holding a digit: a name typed in the search is not taken for one. */
-const TICKET_CODE = /^(?=.*[-\d])[A-Z0-9]{5}[ -]?[A-Z0-9]{5}$/i;
+/** A ticket code as printed (ten letters and digits, often XXXXX-XXXXX; a typo too), with
+ * a letter and a digit: a name ("Maria-Elena") or a phone number in the search is none. */
+const TICKET_CODE = /^(?=.*\d)(?=.*[A-Z])[A-Z0-9]{5}[ -]?[A-Z0-9]{5}$/i;
 const RECENT_SCANS = 10;
 const TONES = {
   checked_in: "ok", checked_out: "ok", undone: "ok",
@@ -157,9 +157,18 @@ function onTyped(text) {
   const fields = typedCode(text);
   if (fields.qr) return onCode(fields.qr);
   if (fields.unknownCode) {
-    // Nobody on this door's list holds it (a typo, another event's or activity's ticket):
-    // said at once, recorded nowhere.
-    showResult({ status: "unknown", message: say("code_not_in_list", { code: fields.unknownCode }) });
+    // Nobody on this phone's list for the door holds it (a typo, another event's or
+    // activity's ticket, or someone registered since): online, the list is brought up to
+    // date and looked at again; recorded nowhere.
+    const startedAt = performance.now();
+    scanning = scanning.then(async () => {
+      if (door.online) await refresh();
+      const again = typedCode(text);
+      if (again?.attendee_id) return scan({ action: direction(), ...again }, { startedAt });
+      showResult({ status: "unknown", message: say("code_not_in_list", { code: fields.unknownCode }) },
+                 { startedAt });
+      return undefined;
+    }).catch((error) => console.error(error));
     return undefined;
   }
   const startedAt = performance.now();

@@ -32,8 +32,8 @@ export function spelling(text) {
 }
 
 /** A ticket code typed without its dash (XWKQLZT3BM for XWKQL-ZT3BM): ten letters and
- * digits, a digit among them (a ten-letter name is a name). */
-const CODE_WITHOUT_DASH = /^(?=.*\d)([a-z0-9]{5})([a-z0-9]{5})$/i;
+ * digits, a letter and a digit among them (a ten-letter name is a name, ten digits a phone). */
+const CODE_WITHOUT_DASH = /^(?=.*\d)(?=.*[a-z])([a-z0-9]{5})([a-z0-9]{5})$/i;
 
 /** The words a search must all find; a ticket code typed without its dash finds it. */
 export function searchWords(query) {

@@ -37,6 +37,9 @@ export function doorRules(body) {
   };
 }
 
+/** The form of the attendee list this phone keeps: 2 since its scans carry the door's id. */
+const LIST_FORMAT = 2;
+
 export class DoorState {
   /**
    * `store` keeps things on the phone (store.js's DoorStore, or the same methods), `api`
@@ -223,11 +226,14 @@ export class DoorState {
       await this.useDoor(body);
       await this.noteDoubles(body.doubles);
       await this.handIn();
-      const cursor = await this.store.get("meta", "cursor");
+      // A list kept in an older form is fetched whole once, not only what changed.
+      const current = (await this.store.get("meta", "list_format")) === LIST_FORMAT;
+      const cursor = current ? await this.store.get("meta", "cursor") : null;
       const { body: list } = await this.api.attendees(cursor);
       await this.store.putMany("attendees", list.attendees);
       this.list.merge(list.attendees, list.complete);
       await this.store.put("meta", list.cursor, "cursor");
+      if (list.complete) await this.store.put("meta", LIST_FORMAT, "list_format");
       this.online = true;
     } catch (error) {
       if (error instanceof DoorRefused) {
