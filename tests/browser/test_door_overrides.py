@@ -51,9 +51,11 @@ def test_a_volunteer_lets_in_a_cancelled_ticket_with_a_reason_and_the_organiser_
 ):
     event = make_event(capacity=50)
     maria, petar = make_registration(event, ["Maria Ivanova", "Petar Petrov"]).attendees
+    ivan = make_registration(event, ["Ivan Georgiev"]).attendees[0]  # a party of one
     with unit_of_work(db_session):
-        cancel_attendees(db_session, maria.registration, [maria.id],
-                         now=utcnow() - timedelta(minutes=5))
+        for attendee in (maria, ivan):
+            cancel_attendees(db_session, attendee.registration, [attendee.id],
+                             now=utcnow() - timedelta(minutes=5))
         _, token = create_door_access(db_session, event, "Park gate")
         create_door_access(db_session, event, "Side gate")
     browser = camera_showing_once(ticket_tokens(db_session, [maria])[maria.id])
@@ -73,6 +75,7 @@ def test_a_volunteer_lets_in_a_cancelled_ticket_with_a_reason_and_the_organiser_
     status, text = wait_for_scan(page, 2)
     assert status == "checked_in"
     assert english("Welcome, %(name)s", name="Maria Ivanova") in text
+    assert english("People in the party: %(count)s", count=1) in text  # Petar
     choice = page.locator("#door-choice")
     assert english("Let in by you: %(reason)s", reason=english("An organiser agreed")) in (
         choice.inner_text())
@@ -102,6 +105,17 @@ def test_a_volunteer_lets_in_a_cancelled_ticket_with_a_reason_and_the_organiser_
     assert organiser_page.get_by_role("row", name="Park gate 1").is_visible()
     decisions.scroll_into_view_if_needed()
     organiser_page.screenshot(path=str(tmp_path / "dashboard-overrides.png"))
+
+    # A lone cancelled ticket let in: no "People in the party: 0".
+    page.locator("#result").click()
+    page.keyboard.type(ticket_tokens(db_session, [ivan])[ivan.id], delay=1)
+    page.keyboard.press("Enter")
+    assert wait_for_scan(page, 3)[0] == "cancelled"
+    page.get_by_role("button", name=english("Let in anyway")).click()
+    page.get_by_role("button", name=english("Identity checked on the list")).click()
+    status, text = wait_for_scan(page, 4)
+    assert status == "checked_in" and "Ivan Georgiev" in text
+    assert english("People in the party: %(count)s", count=0) not in text
 
 
 def hold_a_scan(browser, live_server, token, name):

@@ -237,7 +237,8 @@ function answerTexts(result) {
 
 function partyDetail(result) {
   if (!result.attendee || config.kiosk) return "";
-  const parts = [say("party", { count: result.attendee.party_size })];
+  // The party's valid tickets: none for a lone cancelled ticket let in by an override.
+  const parts = result.attendee.party_size ? [say("party", { count: result.attendee.party_size })] : [];
   const activities = activityNames(result.attendee.activities);
   if (activities) parts.push(activities);
   return parts.join(" · ");
