@@ -25,7 +25,7 @@ from eventreg.errors import ValidationFailed
 from eventreg.events.models import Activity, Event
 from eventreg.exports.service import spreadsheet_safe
 from eventreg.registrations.models import Attendee, Registration, attendee_activities
-from eventreg.registrations.search import MAX_SEARCH_LENGTH, search_words, spelling
+from eventreg.registrations.search import MAX_SEARCH_LENGTH, finds, search_words, spelling
 
 #: Scans on a page of the history (the API's default and largest `per_page`).
 PAGE_SIZE = 50
@@ -173,7 +173,8 @@ def _conditions(event: Event, query: ScanQuery) -> list:
             Attendee, Attendee.registration_id == Registration.id)
             .where(Attendee.id == Checkin.attendee_id).scalar_subquery())
         conditions.append(Checkin.attendee_id.is_not(None))
-        conditions.extend(party_text.contains(word, autoescape=True) for word in words)
+        conditions.extend(or_(*(party_text.contains(form, autoescape=True) for form in forms))
+                          for forms in words)
     return conditions
 
 
@@ -191,11 +192,10 @@ def _lines_query(event: Event):
     )
 
 
-def _names_person(row, words: list[str]) -> bool:
+def _names_person(row, words: list[tuple[str, ...]]) -> bool:
     if row.name is None or row.anonymised_at is not None:
         return False
-    text = f"{spelling(row.name)} {spelling(row.ticket_code or '')}"
-    return all(word in text for word in words)
+    return finds(f"{spelling(row.name)} {spelling(row.ticket_code or '')}", words)
 
 
 def _line(row) -> ScanLine:

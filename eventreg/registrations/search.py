@@ -50,13 +50,23 @@ def search_key(registration) -> str:
     ))
 
 
-#: A ticket code typed without its dash (XWKQLZT3BM for XWKQL-ZT3BM): ten letters and
-#: digits, a letter and a digit among them (a ten-letter name is a name, ten digits a phone).
-_CODE_WITHOUT_DASH = re.compile(r"^(?=.*\d)(?=.*[a-z])([a-z0-9]{5})([a-z0-9]{5})$",
-                                re.IGNORECASE)
+#: A word that may be a ticket code typed without its dash (XWKQLZT3BM for XWKQL-ZT3BM).
+_CODE_WITHOUT_DASH = re.compile(r"^([a-z0-9]{5})([a-z0-9]{5})$", re.IGNORECASE)
 
 
-def search_words(query: str) -> list[str]:
-    """The words a search must all find; a ticket code typed without its dash finds it."""
-    return spelling(" ".join(_CODE_WITHOUT_DASH.sub(r"\1-\2", word)
-                             for word in query.split())).split()
+def search_words(query: str) -> list[tuple[str, ...]]:
+    """The words a search must all find, each as the spellings any of which will do: ten
+    letters and digits also as a ticket code written with its dash (a name or a phone
+    number is still found as typed)."""
+    words = []
+    for typed in query.split():
+        forms = dict.fromkeys([typed, _CODE_WITHOUT_DASH.sub(r"\1-\2", typed)])
+        spelt = tuple(dict.fromkeys(spelling(form) for form in forms if spelling(form)))
+        if spelt:
+            words.append(spelt)
+    return words
+
+
+def finds(text: str, words: list[tuple[str, ...]]) -> bool:
+    """Whether the spelt `text` holds every word, in one of its spellings."""
+    return all(any(form in text for form in forms) for forms in words)

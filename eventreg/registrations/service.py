@@ -556,8 +556,9 @@ def list_registrations(
         )
         .order_by(Registration.created_at.desc(), Registration.id.desc())
     )
-    for word in search_words(search or ""):
-        query = query.where(Registration.search_text.contains(word, autoescape=True))
+    for forms in search_words(search or ""):
+        query = query.where(or_(*(Registration.search_text.contains(form, autoescape=True)
+                                  for form in forms)))
     return list(session.scalars(query))
 
 

@@ -16,6 +16,8 @@ from eventreg.checkin.door_state import CONTACT_EVERY, HELD_HEADER, ONLINE_WITHI
 from eventreg.checkin.models import DoorAccess
 from eventreg.database import unit_of_work, utcnow
 from eventreg.errors import ValidationFailed
+from eventreg.registrations.models import Attendee
+from eventreg.registrations.search import search_key
 from tests.checkin.conftest import bearer
 
 DOLLS = {"title": {"en": "Doll-making"}}
@@ -72,8 +74,12 @@ def test_history_is_filtered_by_person_and_answer(db_session, scanned_day, query
     assert found.total == len(expected)
 
 
-def test_history_finds_a_ticket_code_however_it_is_typed(db_session, scanned_day):
-    code = scanned_day["mykola"].ticket_code
+@pytest.mark.parametrize("code", ["XWKQL-ZT3BM", "NTDAR-ELRZM"])  # with digits, and none
+def test_history_finds_a_ticket_code_however_it_is_typed(db_session, scanned_day, code):
+    with unit_of_work(db_session):
+        mykola = db_session.get(Attendee, scanned_day["mykola"].id)
+        mykola.ticket_code = code
+        mykola.registration.search_text = search_key(mykola.registration)
     for typed in (code, code.replace("-", "").lower()):
         found = history.scan_history(db_session, scanned_day["event"],
                                      history.ScanQuery(person=typed))

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from eventreg.registrations.search import search_words, spelling
+from eventreg.registrations.search import finds, search_words, spelling
 
 TABLE = json.loads((Path(__file__).resolve().parent.parent / "cases" / "spelling.json")
                    .read_text(encoding="utf-8"))
 
 
 def _finds(name: str, typed: str) -> bool:
-    return all(word in spelling(name) for word in search_words(typed))
+    return finds(spelling(name), search_words(typed))
 
 
 @pytest.mark.parametrize("case", TABLE["spellings"], ids=lambda case: case["text"])

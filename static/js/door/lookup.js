@@ -2,7 +2,7 @@
 // by the start of their ticket code; whole parties are shown, to check in together.
 
 import { element } from "./dom.js";
-import { searchWords, spelling } from "./spelling.js";
+import { finds, searchWords, spelling } from "./spelling.js";
 
 /** The most parties a look-up shows. */
 export const LOOKUP_PARTIES = 15;
@@ -21,7 +21,7 @@ export function findParties(rows, query, limit = LOOKUP_PARTIES) {
   const parties = new Set();
   for (const row of all) {
     if (!spelt.has(row)) spelt.set(row, spelling(row.name));
-    const byName = words.every((word) => spelt.get(row).includes(word));
+    const byName = finds(spelt.get(row), words);
     const byCode = code.length >= 4 && row.ticket_code.replace("-", "").startsWith(code);
     if (byName || byCode) parties.add(row.party);
     if (parties.size >= limit) break;

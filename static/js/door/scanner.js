@@ -19,9 +19,10 @@ import { listenForTypedCodes } from "./wedge.js";
 const REFRESH_EVERY_MS = 15000;
 /** A ticket's whole QR token as text (tickets.js reads it). */
 const QR_TOKEN = /^[A-Z2-7]{117}$/i;
-/** A ticket code as printed (ten letters and digits, often XXXXX-XXXXX; a typo too), with
- * a letter and a digit: a name ("Maria-Elena") or a phone number in the search is none. */
-const TICKET_CODE = /^(?=.*\d)(?=.*[A-Z])[A-Z0-9]{5}[ -]?[A-Z0-9]{5}$/i;
+/** A ticket code as printed (ten letters and digits, often XXXXX-XXXXX; a typo too). */
+const TICKET_CODE = /^(?=.*[A-Z])[A-Z0-9]{5}[ -]?[A-Z0-9]{5}$/i;
+/** In the search, only with a digit too: a name ("Hanna-Lenka") or a phone number is a search. */
+const TICKET_CODE_IN_SEARCH = /^(?=.*\d)(?=.*[A-Z])[A-Z0-9]{5}[ -]?[A-Z0-9]{5}$/i;
 const RECENT_SCANS = 10;
 const TONES = {
   checked_in: "ok", checked_out: "ok", undone: "ok",
@@ -142,7 +143,7 @@ function onCode(text) {
  * A typed code: a ticket's whole QR token, or (not at a kiosk) a ticket code: of someone in
  * the list, or `unknownCode`, one that looks like a ticket code but is nobody's here.
  */
-function typedCode(text) {
+function typedCode(text, { inSearch = false } = {}) {
   if (QR_TOKEN.test(text)) return { qr: text.toUpperCase() };
   if (config.kiosk || !door || door.refused) return null;
   const code = text.toUpperCase().replace(/[^A-Z0-9]/g, "");
@@ -150,11 +151,12 @@ function typedCode(text) {
   const row = [...door.list.rows.values()].find(
     (candidate) => candidate.ticket_code.toUpperCase().replace(/[^A-Z0-9]/g, "") === code);
   if (row) return { attendee_id: row.id };
-  return TICKET_CODE.test(text.trim()) ? { unknownCode: text.trim().toUpperCase() } : null;
+  const shaped = (inSearch ? TICKET_CODE_IN_SEARCH : TICKET_CODE).test(text.trim());
+  return shaped ? { unknownCode: text.trim().toUpperCase() } : null;
 }
 
-function onTyped(text) {
-  const fields = typedCode(text);
+function onTyped(text, where) {
+  const fields = typedCode(text, where);
   if (fields.qr) return onCode(fields.qr);
   if (fields.unknownCode) {
     // Nobody on this phone's list for the door holds it (a typo, another event's or
@@ -162,7 +164,11 @@ function onTyped(text) {
     // date and looked at again; recorded nowhere.
     const startedAt = performance.now();
     scanning = scanning.then(async () => {
-      if (door.online) await refresh();
+      if (door.online) {
+        // A list update already on its way may have left before that person registered.
+        if (door.syncing) await door.syncing.catch(() => {});
+        await refresh();
+      }
       const again = typedCode(text);
       if (again?.attendee_id) return scan({ action: direction(), ...again }, { startedAt });
       showResult({ status: "unknown", message: say("code_not_in_list", { code: fields.unknownCode }) },
@@ -541,7 +547,8 @@ function bindControls() {
     box.addEventListener("change", () => localStorage.setItem(`eventreg-${id}`, box.checked ? "on" : "off"));
   }
   $("camera-start").addEventListener("click", startCamera);
-  listenForTypedCodes({ searchField: $("lookup-query"), isCode: (text) => typedCode(text) !== null,
+  listenForTypedCodes({ searchField: $("lookup-query"),
+                        isCode: (text, where) => typedCode(text, where) !== null,
                         onTyped });
   window.addEventListener("online", refresh);
   window.addEventListener("offline", () => setOnline(false));

@@ -31,12 +31,21 @@ export function spelling(text) {
   return latin.split(/\s+/).filter(Boolean).join(" ");
 }
 
-/** A ticket code typed without its dash (XWKQLZT3BM for XWKQL-ZT3BM): ten letters and
- * digits, a letter and a digit among them (a ten-letter name is a name, ten digits a phone). */
-const CODE_WITHOUT_DASH = /^(?=.*\d)(?=.*[a-z])([a-z0-9]{5})([a-z0-9]{5})$/i;
+/** A word that may be a ticket code typed without its dash (XWKQLZT3BM for XWKQL-ZT3BM). */
+const CODE_WITHOUT_DASH = /^([a-z0-9]{5})([a-z0-9]{5})$/i;
 
-/** The words a search must all find; a ticket code typed without its dash finds it. */
+/**
+ * The words a search must all find, each as the spellings any of which will do: ten
+ * letters and digits also as a ticket code written with its dash (a name or a phone
+ * number is still found as typed).
+ */
 export function searchWords(query) {
-  const words = query.split(/\s+/).map((word) => word.replace(CODE_WITHOUT_DASH, "$1-$2"));
-  return spelling(words.join(" ")).split(" ").filter(Boolean);
+  return query.split(/\s+/).filter(Boolean).map((typed) => [...new Set(
+    [typed, typed.replace(CODE_WITHOUT_DASH, "$1-$2")].map(spelling).filter(Boolean))])
+    .filter((forms) => forms.length);
+}
+
+/** Whether the spelt `text` holds every word, in one of its spellings. */
+export function finds(text, words) {
+  return words.every((forms) => forms.some((form) => text.includes(form)));
 }

@@ -26,9 +26,10 @@ function typingElsewhere(target, searchField) {
 }
 
 /**
- * Call `onTyped(text)` for what is typed and ended with Enter, outside fields or in
- * `searchField`, when `isCode(text)` says it is a code (a ticket's QR token or ticket
- * code); the search field is then emptied. Anything else is left alone.
+ * Call `onTyped(text, { inSearch })` for what is typed and ended with Enter, outside
+ * fields or in `searchField` (`inSearch`), when `isCode(text, { inSearch })` says it is a
+ * code (a ticket's QR token or ticket code); the search field is then emptied. Anything
+ * else is left alone.
  */
 export function listenForTypedCodes({ searchField, isCode, onTyped, now = () => Date.now() }) {
   let typed = "";
@@ -41,13 +42,14 @@ export function listenForTypedCodes({ searchField, isCode, onTyped, now = () => 
     if (event.key === "Enter") {
       const text = typed.trim();
       typed = "";
-      if (!isCode(text)) return;
+      const where = { inSearch: event.target === searchField };
+      if (!isCode(text, where)) return;
       event.preventDefault();
-      if (event.target === searchField) {
+      if (where.inSearch) {
         searchField.value = "";
         searchField.dispatchEvent(new Event("input"));
       }
-      onTyped(text);
+      onTyped(text, where);
       return;
     }
     if (event.key === "Backspace") typed = typed.slice(0, -1);
